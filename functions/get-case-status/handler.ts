@@ -1,0 +1,54 @@
+import { config } from '../../shared/config';
+import { NotFound } from '../../shared/domain/errors';
+import { CASE_ID_PATTERN, secretMatches } from '../../shared/domain/ids';
+import { frameAncestors } from '../../shared/domain/partners';
+import { httpHandler } from '../../shared/http/handler';
+import { json, page } from '../../shared/http/response';
+import { deps } from '../../shared/runtime';
+import { statusPage } from '../../shared/views/pages';
+
+/**
+ * `GET /cases/{id}?token=...`: the status and history of a case, for the holder of the link in
+ * the receipt. Anyone else gets the same 404 as for a case that does not exist.
+ */
+export const handler = httpHandler({
+  'GET /cases/{id}': async ({ event, query, lang, wantsHtml }) => {
+    const id = event.pathParameters?.id ?? '';
+    const { cases } = deps();
+    const record = CASE_ID_PATTERN.test(id) ? await cases.get(id) : undefined;
+    if (!record || !secretMatches(query.token, record.statusTokenHash)) throw new NotFound();
+    const history = await cases.history(id);
+    const headers = { 'X-Robots-Tag': 'noindex', Vary: 'Accept, Accept-Language' };
+    if (wantsHtml) {
+      const cfg = config();
+      const partner = cfg.partnersById.get(record.data.partner);
+      const thanks = query.thanks === '1';
+      return page(200, statusPage(query.lang ? lang : record.data.language, record, history, { thanks, embedded: thanks }), {
+        frameAncestors: partner ? frameAncestors(partner, cfg.ownOrigin) : undefined,
+        headers,
+      });
+    }
+    return json(
+      200,
+      {
+        id: record.id,
+        reference: record.reference,
+        status: record.status,
+        kind: record.data.kind,
+        title: record.data.title,
+        createdAt: record.createdAt,
+        updatedAt: record.updatedAt,
+        ...(record.decidedAt ? { decidedAt: record.decidedAt } : {}),
+        history: history.map(({ at, type, from, to, actor, note }) => ({
+          at,
+          type,
+          ...(from ? { from } : {}),
+          ...(to ? { to } : {}),
+          actor: actor.type,
+          ...(note ? { note } : {}),
+        })),
+      },
+      headers,
+    );
+  },
+});

@@ -1,0 +1,52 @@
+import { config } from '../../shared/config';
+import { pickLanguage } from '../../shared/domain/i18n';
+import { ValidationFailed } from '../../shared/domain/errors';
+import { submitCase } from '../../shared/domain/submit-case';
+import { parseBody } from '../../shared/http/body';
+import { corsHeaders, preflightHeaders } from '../../shared/http/cors';
+import { httpHandler } from '../../shared/http/handler';
+import { json, page, redirect, withHeaders } from '../../shared/http/response';
+import { deps } from '../../shared/runtime';
+import { renderFormPage } from '../../shared/views/form';
+import { frameAncestors } from '../../shared/domain/partners';
+
+/** `POST /cases` (JSON or a plain form post) and its CORS preflight. */
+export const handler = httpHandler({
+  'OPTIONS /cases': async ({ headers }) => {
+    const cfg = config();
+    return { statusCode: 204, headers: preflightHeaders(headers.origin, cfg.partnersById.values(), cfg.ownOrigin), body: '' };
+  },
+
+  'POST /cases': async (request) => {
+    const { event, headers, query, wantsHtml } = request;
+    const cfg = config();
+    Object.assign(request.responseHeaders, corsHeaders(headers.origin, cfg.partnersById.values(), cfg.ownOrigin));
+    const { format, payload } = parseBody(event, headers);
+    const explicit = typeof payload.language === 'string' ? payload.language : query.lang;
+    const lang = pickLanguage(explicit, headers['accept-language']);
+    request.lang = lang;
+    try {
+      const result = await submitCase(deps(), {
+        payload,
+        lang,
+        origin: headers.origin,
+        idempotencyKey: headers['idempotency-key'],
+      });
+      const replayed: Record<string, string> = result.outcome === 'replayed' ? { 'Idempotent-Replayed': 'true' } : {};
+      if (format === 'form') {
+        return redirect(`${result.statusUrl}&lang=${lang}&thanks=1`, replayed);
+      }
+      const body = { id: result.id, reference: result.reference, status: result.status, statusUrl: result.statusUrl };
+      return json(201, body, { ...replayed, Location: `/cases/${result.id}`, 'Content-Language': lang });
+    } catch (error) {
+      // A browser form gets its form back with the errors next to the fields, as the browser's own checks would show them.
+      const partner = typeof payload.partner === 'string' ? cfg.partnersById.get(payload.partner) : undefined;
+      if (error instanceof ValidationFailed && format === 'form' && wantsHtml && partner) {
+        return page(422, renderFormPage({ partner, lang, values: payload, errors: error.errors ?? [] }), {
+          frameAncestors: frameAncestors(partner, cfg.ownOrigin),
+        });
+      }
+      throw error;
+    }
+  },
+});

@@ -1,0 +1,92 @@
+import { z } from 'zod';
+import { Partner } from '../../shared/domain/partners';
+import { HUB_PARTNERS, LOCAL_PARTNERS } from './partners';
+
+/** Everything that differs between stages, checked when the app starts. */
+export const StageConfig = z.strictObject({
+  stage: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/),
+  /** AWS account and region to deploy to; unset means the CLI's current ones. */
+  env: z.strictObject({ account: z.string().optional(), region: z.string().optional() }),
+  /** Base of every link in emails. Unset: the HTTP API's own URL. */
+  publicBaseUrl: z.url().optional(),
+  /** The verified SES sender. */
+  mailFrom: z.email(),
+  /** Where alarms go. */
+  opsEmail: z.email(),
+  reviewers: z.array(z.email()).min(1),
+  partners: z.array(Partner).min(1),
+  review: z.strictObject({
+    windowSeconds: z.int().positive(),
+    reminders: z.int().min(0).max(10),
+    amendWindowSeconds: z.int().positive(),
+  }),
+  aggregateEveryMinutes: z.int().positive(),
+  /** Days after a decision when contact data is erased. */
+  retentionDays: z.int().positive(),
+});
+export type StageConfig = z.infer<typeof StageConfig>;
+
+const DAY = 24 * 3600;
+
+const common = {
+  env: {},
+  partners: [...HUB_PARTNERS],
+  review: { windowSeconds: 7 * DAY, reminders: 2, amendWindowSeconds: 30 * DAY },
+  aggregateEveryMinutes: 60,
+  retentionDays: 730,
+};
+
+const STAGES: Record<string, StageConfig> = {
+  local: {
+    ...common,
+    stage: 'local',
+    partners: [...LOCAL_PARTNERS],
+    mailFrom: 'hub-intake@localhost.localdomain',
+    opsEmail: 'ops@localhost.localdomain',
+    reviewers: ['revisore1@hub.example.org', 'revisore2@hub.example.org'],
+  },
+  dev: {
+    ...common,
+    stage: 'dev',
+    partners: [...LOCAL_PARTNERS],
+    mailFrom: 'hub-intake-dev@digitalhealthhub.example.org',
+    opsEmail: 'ops@digitalhealthhub.example.org',
+    reviewers: ['revisore1@digitalhealthhub.example.org'],
+    review: { windowSeconds: 2 * DAY, reminders: 1, amendWindowSeconds: 7 * DAY },
+  },
+  prod: {
+    ...common,
+    stage: 'prod',
+    env: { region: 'eu-south-1' },
+    publicBaseUrl: 'https://intake.digitalhealthhub.example.org',
+    mailFrom: 'hub-intake@digitalhealthhub.example.org',
+    opsEmail: 'ops@digitalhealthhub.example.org',
+    reviewers: ['revisore1@digitalhealthhub.example.org', 'revisore2@digitalhealthhub.example.org'],
+  },
+};
+
+/** The configuration of a stage, validated; an unknown stage or a bad value stops with a clear message. */
+export function stageConfig(stage: string): StageConfig {
+  const raw = STAGES[stage];
+  if (!raw) throw new Error(`Unknown stage "${stage}". Known stages: ${Object.keys(STAGES).join(', ')}`);
+  const parsed = StageConfig.safeParse(raw);
+  if (!parsed.success) throw new Error(`Invalid configuration for stage ${stage}: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
+}
+
+export const STAGE_NAMES = Object.keys(STAGES);
+
+/** The environment every function gets, the same on AWS and in the embedded runtime. */
+export function functionEnvironment(cfg: StageConfig, values: { tableName: string; publicBaseUrl: string }): Record<string, string> {
+  return {
+    STAGE: cfg.stage,
+    TABLE_NAME: values.tableName,
+    PUBLIC_BASE_URL: values.publicBaseUrl,
+    MAIL_FROM: cfg.mailFrom,
+    PARTNERS: JSON.stringify(cfg.partners),
+    REVIEWERS: cfg.reviewers.join(','),
+    REVIEW_WINDOW_SECONDS: String(cfg.review.windowSeconds),
+    REMINDERS: String(cfg.review.reminders),
+    AMEND_WINDOW_SECONDS: String(cfg.review.amendWindowSeconds),
+  };
+}

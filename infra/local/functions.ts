@@ -1,0 +1,9 @@
+import type { FunctionName } from '../routes';
+
+/** Every function's module, loaded on first use as Lambda would load its bundle. */
+export const FUNCTION_MODULES: Record<FunctionName, () => Promise<{ handler: (event: never, context: never) => Promise<unknown> }>> = {
+  'submit-case': () => import('../../functions/submit-case/handler'),
+  'get-case-status': () => import('../../functions/get-case-status/handler'),
+  'serve-form': () => import('../../functions/serve-form/handler'),
+  'sweep-outbox': () => import('../../functions/sweep-outbox/handler'),
+};

@@ -1,0 +1,222 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { resetConfig } from '../../shared/config';
+import { resetDeps } from '../../shared/runtime';
+import { functionEnvironment, stageConfig } from '../config';
+import { FUNCTIONS, ROUTES, type FunctionName } from '../routes';
+import { startDynamo, startSes, type LocalMail } from './emulators';
+import { FUNCTION_MODULES } from './functions';
+import { compileRoute, localContext, readBody, toApiGatewayEvent, writeResult, type LambdaHttpHandler } from './http-adapter';
+
+/** The table's name in the embedded runtime. */
+export const LOCAL_TABLE = 'hub-intake';
+
+/** What the embedded runtime reads from its environment (see the README). */
+export interface RuntimeSettings {
+  port: number;
+  host: string;
+  dataDir: string;
+  publicBaseUrl?: string;
+  reviewers?: string;
+  reviewWindowSeconds?: string;
+  reminders?: string;
+  amendWindowSeconds?: string;
+  sweepEverySeconds: number;
+  /** Print one line per request. */
+  accessLog: boolean;
+}
+
+export function settingsFromEnv(env: NodeJS.ProcessEnv): RuntimeSettings {
+  const port = Number(env.PORT ?? 3000);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, got "${env.PORT}"`);
+  return {
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    dataDir: env.DATA_DIR ?? '.data',
+    publicBaseUrl: env.PUBLIC_BASE_URL || undefined,
+    reviewers: env.REVIEWERS || undefined,
+    reviewWindowSeconds: env.REVIEW_WINDOW_SECONDS || undefined,
+    reminders: env.REMINDERS || undefined,
+    amendWindowSeconds: env.AMEND_WINDOW_SECONDS || undefined,
+    sweepEverySeconds: Number(env.SWEEP_EVERY_SECONDS ?? 15),
+    accessLog: env.ACCESS_LOG !== 'off',
+  };
+}
+
+export interface Runtime {
+  url: string;
+  mailViewerUrl: string;
+  /** The local mailbox, newest first. */
+  mails(): LocalMail[];
+  /** Runs a scheduled function now. */
+  runScheduled(fn: FunctionName): Promise<unknown>;
+  close(): Promise<void>;
+}
+
+const PROBLEM = 'application/problem+json; charset=utf-8';
+
+function sendProblem(response: ServerResponse, status: number, title: string, detail: string, headers: Record<string, string> = {}) {
+  const body = JSON.stringify({ type: 'about:blank', title, status, detail });
+  response.writeHead(status, { 'content-type': PROBLEM, 'content-length': String(Buffer.byteLength(body)), ...headers });
+  response.end(body);
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/**
+ * Starts hub-intake on this machine: dynalite and a local SES v2 endpoint, then an HTTP server
+ * that turns each request into the API Gateway event of its route and calls the very handler
+ * that runs on Lambda. Only one runtime per process: handlers read their configuration from
+ * `process.env`, as on Lambda.
+ */
+export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> {
+  const dynamo = await startDynamo(settings.dataDir, LOCAL_TABLE);
+  const ses = await startSes().catch(async (error: unknown) => {
+    await dynamo.close();
+    throw error;
+  });
+
+  const routes = ROUTES.map(compileRoute);
+  const handlers = new Map<FunctionName, Promise<LambdaHttpHandler>>();
+  const load = (fn: FunctionName) => {
+    let loaded = handlers.get(fn);
+    if (!loaded) {
+      loaded = FUNCTION_MODULES[fn]().then((module) => module.handler as unknown as LambdaHttpHandler);
+      handlers.set(fn, loaded);
+    }
+    return loaded;
+  };
+
+  let url = '';
+  const local: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>> = {
+    'GET /_local/mail': async (_request, response) => {
+      const body = JSON.stringify(ses.mails());
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(body);
+    },
+  };
+
+  async function handle(request: IncomingMessage, response: ServerResponse) {
+    const started = Date.now();
+    const method = (request.method ?? 'GET').toUpperCase();
+    let target: URL;
+    try {
+      target = new URL(request.url ?? '/', url);
+    } catch {
+      sendProblem(response, 400, 'Bad Request', 'The request target is not a valid URL.');
+      return;
+    }
+    const localRoute = local[`${method} ${target.pathname}`];
+    if (localRoute) {
+      await localRoute(request, response);
+      return;
+    }
+    const head = method === 'HEAD';
+    const candidates = routes
+      .map((route) => ({ route, params: route.match(target.pathname) }))
+      .filter((entry) => entry.params !== undefined);
+    const found = candidates.find(({ route }) => route.spec.method === method);
+    if (!found) {
+      if (candidates.length > 0) {
+        const allowed = [...new Set(candidates.map(({ route }) => route.spec.method))].join(', ');
+        sendProblem(response, 405, 'Method Not Allowed', `Allowed methods: ${allowed}.`, { allow: allowed });
+      } else {
+        sendProblem(response, 404, 'Not Found', `No route for ${method} ${target.pathname}.`);
+      }
+      return;
+    }
+    // API Gateway refuses bodies over 10 MB before any function runs; the function enforces its own, smaller limit.
+    const body = await readBody(request, 10 * 1024 * 1024);
+    if (body === 'too-large') {
+      sendProblem(response, 413, 'Payload Too Large', 'The request body exceeds 10 MB.', { connection: 'close' });
+      return;
+    }
+    const event = toApiGatewayEvent(request, target, found.route, found.params ?? {}, body);
+    const handler = await load(found.route.spec.fn);
+    const result = await handler(event, localContext(found.route.spec.fn));
+    writeResult(response, result, head);
+    if (settings.accessLog) {
+      const status = typeof result === 'string' ? 200 : (result.statusCode ?? 200);
+      console.log(`${method} ${target.pathname} ${status} ${Date.now() - started}ms`);
+    }
+  }
+
+  const onRequest = (request: IncomingMessage, response: ServerResponse) => {
+    handle(request, response).catch((error: unknown) => {
+      console.error('local runtime error', error);
+      if (!response.headersSent) sendProblem(response, 500, 'Internal Server Error', 'The embedded runtime failed on this request.');
+      else response.destroy();
+    });
+  };
+
+  const primary = createServer(onRequest);
+  const secondary = createServer(onRequest);
+  let port: number;
+  try {
+    port = await listen(primary, settings.port, settings.host);
+  } catch (error) {
+    await Promise.all([dynamo.close(), ses.close()]);
+    throw error;
+  }
+  // `localhost` may resolve to ::1 first; answer there too when listening on the IPv4 loopback.
+  if (settings.host === '127.0.0.1') await listen(secondary, port, '::1').catch(() => undefined);
+  url = `http://localhost:${port}`;
+
+  const stage = stageConfig('local');
+  const publicBaseUrl = settings.publicBaseUrl ?? url;
+  Object.assign(process.env, functionEnvironment(stage, { tableName: LOCAL_TABLE, publicBaseUrl }), {
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    SES_ENDPOINT: ses.endpoint,
+    AWS_REGION: process.env.AWS_REGION ?? 'eu-south-1',
+    ...(settings.reviewers ? { REVIEWERS: settings.reviewers } : {}),
+    ...(settings.reviewWindowSeconds ? { REVIEW_WINDOW_SECONDS: settings.reviewWindowSeconds } : {}),
+    ...(settings.reminders ? { REMINDERS: settings.reminders } : {}),
+    ...(settings.amendWindowSeconds ? { AMEND_WINDOW_SECONDS: settings.amendWindowSeconds } : {}),
+  });
+  resetConfig();
+  resetDeps();
+
+  const runScheduled = async (fn: FunctionName) => {
+    const module = await FUNCTION_MODULES[fn]();
+    return module.handler({ source: 'local.schedule', 'detail-type': 'Scheduled Event' } as never, localContext(fn) as never);
+  };
+  const timers = [
+    setInterval(() => {
+      runScheduled('sweep-outbox').catch((error: unknown) => console.error('outbox sweep:', error instanceof Error ? error.message : error));
+    }, settings.sweepEverySeconds * 1000),
+  ];
+  timers.forEach((timer) => timer.unref());
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    mailViewerUrl: `${ses.endpoint}/`,
+    mails: () => ses.mails(),
+    runScheduled,
+    close() {
+      closing ??= (async () => {
+        timers.forEach((timer) => clearInterval(timer));
+        const stopped = [primary, secondary]
+          .filter((server) => server.listening)
+          .map((server) => new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          }));
+        await Promise.all(stopped);
+        await Promise.all([dynamo.close(), ses.close()]);
+      })();
+      return closing;
+    },
+  };
+}
+
+/** Function names that the runtime can run, for `npm run invoke`. */
+export const FUNCTION_NAMES = Object.keys(FUNCTIONS) as FunctionName[];

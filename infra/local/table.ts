@@ -1,0 +1,36 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { INDEX, STATUS_INDEX_ATTRIBUTES } from '../../shared/store/keys';
+
+/**
+ * The table as the embedded emulator gets it: the same keys and indexes as the stateful stack
+ * (a test compares the two), minus what dynalite lacks (TTL, encryption, PITR).
+ */
+export function localTableDefinition(tableName: string): CreateTableCommandInput {
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: INDEX.byStatus,
+        KeySchema: [
+          { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...STATUS_INDEX_ATTRIBUTES] },
+      },
+      {
+        IndexName: INDEX.outbox,
+        KeySchema: [
+          { AttributeName: 'gsi2pk', KeyType: 'HASH' },
+          { AttributeName: 'gsi2sk', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+  };
+}

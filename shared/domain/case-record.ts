@@ -1,0 +1,62 @@
+import type { CaseInput } from './case';
+
+export const CASE_STATUSES = [
+  'submitted',
+  'in_review',
+  'changes_requested',
+  'approved',
+  'rejected',
+  'expired',
+  'failed',
+] as const;
+export type CaseStatus = (typeof CASE_STATUSES)[number];
+
+/** Work that must happen after a case is stored; each is kept in the outbox until done. */
+export const EFFECTS = ['receipt', 'workflow'] as const;
+export type Effect = (typeof EFFECTS)[number];
+
+/** A stored case: the submission as last amended, with its identity and state. */
+export interface CaseRecord {
+  id: string;
+  reference: string;
+  status: CaseStatus;
+  /** Incremented on every change; updates are conditioned on it. */
+  revision: number;
+  /** The number of the latest submitted version of the case data. */
+  dataVersion: number;
+  data: CaseInput;
+  createdAt: string;
+  updatedAt: string;
+  decidedAt?: string;
+  /** SHA-256 of the secret in the submitter's status link. */
+  statusTokenHash: string;
+}
+
+/** Who caused an event: the submitter, a reviewer (by email) or the system itself. */
+export type Actor = { type: 'submitter' } | { type: 'reviewer'; email: string } | { type: 'system'; name: string };
+
+/** One entry of a case's history; every status change is one. */
+export interface CaseEvent {
+  at: string;
+  type: 'submitted' | 'status-changed' | 'amended' | 'effect-failed';
+  actor: Actor;
+  from?: CaseStatus;
+  to?: CaseStatus;
+  note?: string;
+}
+
+export interface CaseVersion {
+  version: number;
+  at: string;
+  data: CaseInput;
+}
+
+/** A pending side effect of a case, waiting in the outbox. */
+export interface OutboxEntry {
+  caseId: string;
+  effect: Effect;
+  attempts: number;
+  dueAt: string;
+  /** What the effect needs that the case does not hold, such as the status link secret for the receipt. */
+  payload?: Record<string, string>;
+}

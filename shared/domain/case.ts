@@ -1,0 +1,156 @@
+import { z } from 'zod';
+
+/**
+ * The case submission: one zod schema that is at once the TypeScript type, the JSON Schema
+ * served at `GET /schema/case.json`, the source of the embeddable form and the server-side check.
+ */
+
+export const LANGUAGES = ['it', 'en'] as const;
+export const Language = z.enum(LANGUAGES);
+export type Language = z.infer<typeof Language>;
+
+export const CASE_KINDS = ['telex', 'hospital-app', 'need', 'proposal'] as const;
+export const TELEX_SERVICES = [
+  'televisita',
+  'teleconsulto',
+  'teleconsulenza',
+  'telemonitoraggio',
+  'telecontrollo',
+  'teleassistenza',
+  'teleriabilitazione',
+  'telerefertazione',
+] as const;
+export const CLINICAL_AREAS = [
+  'cardiology',
+  'pulmonology',
+  'oncology',
+  'rehabilitation',
+  'neurology',
+  'diabetology',
+  'nephrology',
+  'geriatrics',
+  'mental-health',
+  'other',
+] as const;
+export const CARE_SETTINGS = [
+  'hospital',
+  'outpatient',
+  'home',
+  'community-house',
+  'community-hospital',
+  'nursing-home',
+] as const;
+export const TECHNOLOGIES = [
+  'platform',
+  'wearable-iot',
+  'ai',
+  'digital-therapeutics',
+  'digital-twin',
+  'mobile-app',
+  'robotics',
+] as const;
+export const STAGES = ['ideation', 'pilot', 'active', 'scaled', 'concluded'] as const;
+export const FUNDING = ['pnrr', 'regional', 'eu', 'private', 'none'] as const;
+export const REIMBURSEMENT = ['reimbursed', 'not-reimbursed', 'unclear'] as const;
+export const INTEROPERABILITY = ['fse', 'fhir', 'hl7v2', 'dicom', 'ihe-xds'] as const;
+
+/** Name of the hidden field that only bots fill in. It is never part of the stored case. */
+export const HONEYPOT_FIELD = 'website';
+
+/** Text that is trimmed, with control characters other than newlines and tabs refused. */
+const text = (min: number, max: number) =>
+  z
+    .string()
+    .trim()
+    .min(min)
+    .max(max)
+    .regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, { error: 'rule:controlChars' });
+
+/** A set of distinct values from an enumeration. */
+const setOf = <T extends readonly [string, ...string[]]>(values: T) =>
+  z
+    .array(z.enum(values))
+    .max(values.length)
+    .refine((list) => new Set(list).size === list.length, { params: { rule: 'duplicates' } });
+
+const isoDate = z.iso.date().refine((value) => !Number.isNaN(Date.parse(value)), { params: { rule: 'date' } });
+
+export const Facility = z.strictObject({
+  name: text(2, 200),
+  /** The ministerial structure code (codice struttura), when known. */
+  code: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]{2,20}$/, { error: 'rule:facilityCode' })
+    .optional(),
+});
+
+export const Contact = z.strictObject({
+  name: text(2, 120),
+  email: z.email().max(254),
+  role: text(2, 120).optional(),
+});
+
+const CaseFields = z.strictObject({
+  partner: z.string().trim().min(1).max(64),
+  kind: z.enum(CASE_KINDS),
+  title: text(3, 160),
+  summary: text(20, 5000),
+  facility: Facility,
+  contact: Contact,
+  telexServices: setOf(TELEX_SERVICES).optional(),
+  clinicalAreas: setOf(CLINICAL_AREAS).min(1),
+  careSettings: setOf(CARE_SETTINGS).optional(),
+  technologies: setOf(TECHNOLOGIES).optional(),
+  stage: z.enum(STAGES).optional(),
+  patientsImpacted: z.int().min(0).max(100_000_000).optional(),
+  funding: setOf(FUNDING).optional(),
+  reimbursement: z.enum(REIMBURSEMENT).optional(),
+  interoperability: setOf(INTEROPERABILITY).optional(),
+  startDate: isoDate.optional(),
+  language: Language.default('it'),
+  consent: z.literal(true),
+});
+
+/** The submission as partners send it to `POST /cases`. */
+export const CaseInput = CaseFields.superRefine((value, ctx) => {
+  if (value.kind === 'telex' && (!value.telexServices || value.telexServices.length === 0)) {
+    ctx.addIssue({ code: 'custom', path: ['telexServices'], params: { rule: 'telexServicesRequired' } });
+  }
+  if (value.kind !== 'telex' && value.telexServices && value.telexServices.length > 0) {
+    ctx.addIssue({ code: 'custom', path: ['telexServices'], params: { rule: 'telexServicesOnlyForTelex' } });
+  }
+});
+export type CaseInput = z.infer<typeof CaseInput>;
+
+/** The fields of the object schema, for code that walks them (form rendering, form decoding). */
+export const CASE_SHAPE = CaseFields.shape;
+
+/** Fields that hold a list of values: a urlencoded post sends them as repeated keys. */
+export const ARRAY_FIELDS = [
+  'telexServices',
+  'clinicalAreas',
+  'careSettings',
+  'technologies',
+  'funding',
+  'interoperability',
+] as const satisfies readonly (keyof CaseInput)[];
+
+/** The JSON Schema of the submission, generated from the zod schema. */
+export function caseJsonSchema(baseUrl: string): Record<string, unknown> {
+  const schema = z.toJSONSchema(CaseFields, { io: 'input', target: 'draft-2020-12' });
+  return {
+    ...schema,
+    $id: `${baseUrl}/schema/case.json`,
+    title: 'hub-intake case submission',
+    description:
+      'A case submitted to the Lombardy Digital Health Innovation Hub. telexServices is required and non-empty when kind is "telex", and only allowed then.',
+    allOf: [
+      {
+        if: { properties: { kind: { const: 'telex' } }, required: ['kind'] },
+        then: { required: ['telexServices'], properties: { telexServices: { minItems: 1 } } },
+        else: { properties: { telexServices: { maxItems: 0 } } },
+      },
+    ],
+  };
+}

@@ -1,0 +1,183 @@
+import type { Language } from './case';
+import type { FieldError } from './validation';
+
+type Bilingual = Record<Language, string>;
+
+/**
+ * An error the caller can act on. Each one carries its HTTP status, a stable problem type and
+ * its title and detail in Italian and English; the HTTP layer maps it to problem+json or a page.
+ */
+export abstract class DomainError extends Error {
+  abstract readonly status: number;
+  abstract readonly type: string;
+  abstract readonly title: Bilingual;
+  readonly detailText: Bilingual;
+  readonly errors?: FieldError[];
+  /** Extra response headers, such as `Allow` or `Retry-After`. */
+  readonly headers: Record<string, string> = {};
+
+  constructor(detail: Bilingual, errors?: FieldError[]) {
+    super(detail.en);
+    this.name = new.target.name;
+    this.detailText = detail;
+    this.errors = errors;
+  }
+}
+
+const detail = (it: string, en: string): Bilingual => ({ it, en });
+
+export class ValidationFailed extends DomainError {
+  readonly status = 422;
+  readonly type = 'validation';
+  readonly title = detail('Dati non validi', 'Invalid submission');
+  constructor(errors: FieldError[]) {
+    super(
+      detail(
+        `La richiesta contiene ${errors.length} ${errors.length === 1 ? 'errore' : 'errori'}.`,
+        `The request has ${errors.length} ${errors.length === 1 ? 'error' : 'errors'}.`,
+      ),
+      errors,
+    );
+  }
+}
+
+export class MalformedBody extends DomainError {
+  readonly status = 400;
+  readonly type = 'malformed-body';
+  readonly title = detail('Corpo della richiesta non leggibile', 'Unreadable request body');
+}
+
+export class UnsupportedMediaType extends DomainError {
+  readonly status = 415;
+  readonly type = 'unsupported-media-type';
+  readonly title = detail('Tipo di contenuto non supportato', 'Unsupported content type');
+  override readonly headers = { 'Accept-Post': 'application/json, application/x-www-form-urlencoded' };
+  constructor(contentType: string | undefined) {
+    super(
+      detail(
+        `Il tipo di contenuto ${contentType ? `"${contentType}" ` : ''}non è supportato: usare application/json o application/x-www-form-urlencoded.`,
+        `The content type ${contentType ? `"${contentType}" ` : ''}is not supported: use application/json or application/x-www-form-urlencoded.`,
+      ),
+    );
+  }
+}
+
+export class PayloadTooLarge extends DomainError {
+  readonly status = 413;
+  readonly type = 'payload-too-large';
+  readonly title = detail('Richiesta troppo grande', 'Request too large');
+  constructor(limitBytes: number) {
+    const kb = Math.round(limitBytes / 1024);
+    super(
+      detail(`Il corpo della richiesta supera il limite di ${kb} KB.`, `The request body exceeds the ${kb} KB limit.`),
+    );
+  }
+}
+
+export class Forbidden extends DomainError {
+  readonly status = 403;
+  readonly type = 'forbidden';
+  readonly title = detail('Accesso negato', 'Forbidden');
+
+  static unknownPartner(): Forbidden {
+    return new Forbidden(
+      detail(
+        'Il partner indicato non è tra i membri configurati dello Hub.',
+        'The partner given is not one of the Hub members configured.',
+      ),
+    );
+  }
+
+  static originNotAllowed(origin: string): Forbidden {
+    return new Forbidden(
+      detail(
+        `Le richieste dal sito ${origin} non sono autorizzate per questo partner.`,
+        `Requests from ${origin} are not allowed for this partner.`,
+      ),
+    );
+  }
+}
+
+export class NotFound extends DomainError {
+  readonly status = 404;
+  readonly type = 'not-found';
+  readonly title = detail('Non trovato', 'Not found');
+  constructor() {
+    super(
+      detail(
+        'La risorsa richiesta non esiste oppure il collegamento non è valido.',
+        'The resource does not exist or the link is not valid.',
+      ),
+    );
+  }
+}
+
+export class MethodNotAllowed extends DomainError {
+  readonly status = 405;
+  readonly type = 'method-not-allowed';
+  readonly title = detail('Metodo non consentito', 'Method not allowed');
+  override readonly headers: Record<string, string>;
+  constructor(allowed: string[]) {
+    super(detail(`Metodi consentiti: ${allowed.join(', ')}.`, `Allowed methods: ${allowed.join(', ')}.`));
+    this.headers = { Allow: allowed.join(', ') };
+  }
+}
+
+export class IdempotencyKeyReused extends DomainError {
+  readonly status = 422;
+  readonly type = 'idempotency-key-reused';
+  readonly title = detail('Chiave di idempotenza già usata', 'Idempotency key already used');
+  constructor() {
+    super(
+      detail(
+        "Questa Idempotency-Key è già stata usata per un'altra richiesta: usare una chiave nuova per un nuovo invio.",
+        'This Idempotency-Key was already used with a different request: use a new key for a new submission.',
+      ),
+    );
+  }
+}
+
+export class InvalidIdempotencyKey extends DomainError {
+  readonly status = 400;
+  readonly type = 'invalid-idempotency-key';
+  readonly title = detail('Idempotency-Key non valida', 'Invalid Idempotency-Key');
+  constructor() {
+    super(
+      detail(
+        "L'intestazione Idempotency-Key deve contenere da 8 a 128 caratteri visibili.",
+        'The Idempotency-Key header must hold 8 to 128 visible characters.',
+      ),
+    );
+  }
+}
+
+/** A dependency failed in a way that a retry may fix; the caller gets 503 and nothing internal. */
+export class ServiceUnavailable extends DomainError {
+  readonly status = 503;
+  readonly type = 'service-unavailable';
+  readonly title = detail('Servizio momentaneamente non disponibile', 'Service temporarily unavailable');
+  override readonly headers = { 'Retry-After': '5' };
+  constructor() {
+    super(
+      detail(
+        'Non è stato possibile completare la richiesta. Nulla è stato perso: riprovare tra qualche secondo.',
+        'The request could not be completed. Nothing was lost: please try again in a few seconds.',
+      ),
+    );
+  }
+}
+
+/** Anything unexpected: the caller learns only that it happened and was logged. */
+export class InternalError extends DomainError {
+  readonly status = 500;
+  readonly type = 'internal';
+  readonly title = detail('Errore interno', 'Internal error');
+  constructor() {
+    super(
+      detail(
+        'Si è verificato un errore imprevisto. È stato registrato e verrà esaminato.',
+        'An unexpected error occurred. It has been logged and will be looked at.',
+      ),
+    );
+  }
+}

@@ -1,0 +1,34 @@
+import { z } from 'zod';
+
+/** A member organisation of the Hub that may submit cases, with the web origins it embeds from. */
+export const Partner = z.strictObject({
+  id: z.string().regex(/^[a-z0-9-]{2,64}$/),
+  name: z.string().min(2),
+  /** Exact origins (`https://www.example.it`), or a local origin with any port (`http://localhost:*`). */
+  origins: z.array(z.string().regex(/^https?:\/\/[a-z0-9.-]+(:(\d{1,5}|\*))?$/)),
+});
+export type Partner = z.infer<typeof Partner>;
+
+function originMatches(pattern: string, origin: string): boolean {
+  if (pattern === origin) return true;
+  if (!pattern.endsWith(':*')) return false;
+  const base = pattern.slice(0, -2);
+  return origin === base || (origin.startsWith(`${base}:`) && /^\d{1,5}$/.test(origin.slice(base.length + 1)));
+}
+
+/**
+ * Whether a browser request from `origin` may act for `partner`. The Hub's own origin (the
+ * embedded form posts from it) is always allowed; so are callers that send no Origin at all
+ * (server-to-server integrations), since browsers always send one on a cross-site post.
+ */
+export function originAllowed(partner: Partner, origin: string | undefined, ownOrigin: string): boolean {
+  if (origin === undefined) return true;
+  const normalised = origin.toLowerCase();
+  if (normalised === ownOrigin.toLowerCase()) return true;
+  return partner.origins.some((pattern) => originMatches(pattern, normalised));
+}
+
+/** The value of `Content-Security-Policy: frame-ancestors` for a partner's embedded form. */
+export function frameAncestors(partner: Partner, ownOrigin: string): string {
+  return ["'self'", ...partner.origins.filter((o) => o !== ownOrigin)].join(' ');
+}

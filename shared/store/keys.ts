@@ -1,0 +1,52 @@
+/**
+ * Every key of the single table, built here and nowhere else.
+ *
+ * | item              | pk                         | sk                    | gsi1 (byStatus)              | gsi2 (outbox)       |
+ * |-------------------|----------------------------|-----------------------|------------------------------|---------------------|
+ * | case              | CASE#<id>                  | CASE                  | STATUS#<status> / <at>#<id>  |                     |
+ * | version           | CASE#<id>                  | VERSION#<0001>        |                              |                     |
+ * | event             | CASE#<id>                  | EVENT#<at>#<seq>      |                              |                     |
+ * | outbox entry      | CASE#<id>                  | OUTBOX#<effect>       |                              | OUTBOX / <due>#<id> |
+ * | reference claim   | REFERENCE#<reference>      | REFERENCE             |                              |                     |
+ * | idempotency       | IDEMPOTENCY#<partner>#<h>  | IDEMPOTENCY           |                              |                     |
+ */
+export const INDEX = { byStatus: 'byStatus', outbox: 'outbox' } as const;
+
+export const keys = {
+  case: (id: string) => ({ pk: `CASE#${id}`, sk: 'CASE' }),
+  casePartition: (id: string) => `CASE#${id}`,
+  version: (id: string, version: number) => ({ pk: `CASE#${id}`, sk: `VERSION#${String(version).padStart(4, '0')}` }),
+  versionPrefix: 'VERSION#',
+  event: (id: string, at: string, seq: number) => ({ pk: `CASE#${id}`, sk: `EVENT#${at}#${String(seq).padStart(4, '0')}` }),
+  eventPrefix: 'EVENT#',
+  outbox: (id: string, effect: string) => ({ pk: `CASE#${id}`, sk: `OUTBOX#${effect}` }),
+  outboxIndex: (dueAt: string, id: string) => ({ gsi2pk: 'OUTBOX', gsi2sk: `${dueAt}#${id}` }),
+  outboxPartition: 'OUTBOX',
+  byStatus: (status: string, at: string, id: string) => ({ gsi1pk: `STATUS#${status}`, gsi1sk: `${at}#${id}` }),
+  statusPartition: (status: string) => `STATUS#${status}`,
+  reference: (reference: string) => ({ pk: `REFERENCE#${reference}`, sk: 'REFERENCE' }),
+  idempotency: (partner: string, keyHash: string) => ({ pk: `IDEMPOTENCY#${partner}#${keyHash}`, sk: 'IDEMPOTENCY' }),
+} as const;
+
+/** Attributes the byStatus index projects: what metrics, the catalogue and sweeps read. */
+export const STATUS_INDEX_ATTRIBUTES = [
+  'id',
+  'reference',
+  'status',
+  'partner',
+  'kind',
+  'title',
+  'facility',
+  'telexServices',
+  'clinicalAreas',
+  'careSettings',
+  'technologies',
+  'stage',
+  'patientsImpacted',
+  'funding',
+  'reimbursement',
+  'interoperability',
+  'startDate',
+  'createdAt',
+  'decidedAt',
+] as const;
