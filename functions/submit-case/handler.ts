@@ -22,8 +22,8 @@ export const handler = httpHandler({
     const cfg = config();
     Object.assign(request.responseHeaders, corsHeaders(headers.origin, cfg.partnersById.values(), cfg.ownOrigin));
     const { format, payload } = parseBody(event, headers);
-    const explicit = typeof payload.language === 'string' ? payload.language : query.lang;
-    const lang = pickLanguage(explicit, headers['accept-language']);
+    // Errors speak the caller's language: the form's own (?lang=), else the client's, else the case's.
+    const lang = pickLanguage(query.lang, headers['accept-language'], payload.language);
     request.lang = lang;
     try {
       const result = await submitCase(deps(), {

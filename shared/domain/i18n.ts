@@ -1,7 +1,7 @@
 import type { Language } from './case';
 
-/** Picks the caller's language: an explicit choice first, then Accept-Language, else Italian. */
-export function pickLanguage(explicit?: string | null, acceptLanguage?: string | null): Language {
+/** Picks the caller's language: an explicit choice first, then Accept-Language, then the fallback (Italian). */
+export function pickLanguage(explicit?: string | null, acceptLanguage?: string | null, fallback: unknown = 'it'): Language {
   if (explicit === 'it' || explicit === 'en') return explicit;
   if (acceptLanguage) {
     const ranked = acceptLanguage
@@ -17,7 +17,7 @@ export function pickLanguage(explicit?: string | null, acceptLanguage?: string |
       if (tag === 'it' || tag === 'en') return tag;
     }
   }
-  return 'it';
+  return fallback === 'en' ? 'en' : 'it';
 }
 
 type Bilingual = Record<Language, string>;

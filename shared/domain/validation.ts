@@ -87,19 +87,26 @@ function describe(issue: Issue, lang: Language): string {
   }
 }
 
-/** Turns zod issues into field errors in the caller's language, one per field and problem. */
+/**
+ * Turns zod issues into field errors in the caller's language: the first problem of each field,
+ * since a value of the wrong type also fails every check after it.
+ */
 export function fieldErrors(issues: readonly Issue[], lang: Language): FieldError[] {
   const errors: FieldError[] = [];
+  const seen = new Set<string>();
   for (const issue of issues) {
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
         const path = [...issue.path, key].join('.');
+        seen.add(path);
         errors.push({ path, message: describe({ ...issue, keys: [key] }, lang) });
       }
       continue;
     }
     // An enum value inside an array reports its index; the field is the array.
     const path = issue.path.filter((segment) => typeof segment === 'string').join('.');
+    if (seen.has(path)) continue;
+    seen.add(path);
     errors.push({ path, message: `${fieldLabel(path, lang)}: ${describe(issue, lang)}` });
   }
   return errors;
@@ -107,7 +114,7 @@ export function fieldErrors(issues: readonly Issue[], lang: Language): FieldErro
 
 /** Validates a submission; the result carries either the parsed case or every problem found. */
 export function validateCase(input: unknown, lang: Language): Validation<CaseInput> {
-  const result = CaseInput.safeParse(input);
+  const result = CaseInput.safeParse(input, { reportInput: true });
   if (result.success) return { ok: true, value: result.data };
   return { ok: false, errors: fieldErrors(result.error.issues, lang) };
 }

@@ -26,7 +26,7 @@ export interface FormOptions {
   /** Values to fill in: what was posted, or the case being amended. */
   values?: Values;
   errors?: readonly FieldError[];
-  /** Where the form posts; `/cases` for a new case. */
+  /** Where the form posts; `/cases?lang=` for a new case. */
   action?: string;
   heading?: string;
 }
@@ -202,7 +202,7 @@ ${options.map(
 
 /** The embeddable submission form as a whole page, in Italian or English, optionally filled and with errors. */
 export function renderFormPage(options: FormOptions): SafeHtml {
-  const { partner, lang, values = {}, errors = [], action = '/cases' } = options;
+  const { partner, lang, values = {}, errors = [], action = `/cases?lang=${lang}` } = options;
   const t = TEXT[lang];
   const f = new FormRenderer(lang, values, errors);
   const other: Language = lang === 'it' ? 'en' : 'it';

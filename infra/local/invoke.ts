@@ -1,0 +1,49 @@
+// `npm run invoke -- <function> <event-file>`: runs one function on a sample event against the
+// embedded emulators and prints what it returned and the mails it sent.
+import { readFileSync } from 'node:fs';
+import { FUNCTIONS, type FunctionName } from '../routes';
+import { FUNCTION_MODULES } from './functions';
+import { localContext } from './http-adapter';
+import { settingsFromEnv, startRuntime, type Runtime } from './runtime';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+process.env.LOG_LEVEL ??= 'WARN';
+
+const [fn, eventFile] = process.argv.slice(2);
+const names = Object.keys(FUNCTIONS);
+if (!fn || !eventFile || !names.includes(fn)) {
+  console.error(`usage: npm run invoke -- <function> <event-file>\nfunctions: ${names.join(', ')}\nexample: npm run invoke -- submit-case events/submit-case.json`);
+  process.exit(2);
+}
+
+let event: unknown;
+try {
+  event = JSON.parse(readFileSync(eventFile, 'utf8'));
+} catch (error) {
+  console.error(`cannot read ${eventFile}: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(2);
+}
+
+const settings = { ...settingsFromEnv({ ...process.env, PORT: '0' }), accessLog: false, sweepEverySeconds: 3600 };
+let runtime: Runtime;
+try {
+  runtime = await startRuntime(settings);
+} catch (error) {
+  // The data folder is taken by a running `npm start`: run on empty in-memory tables instead.
+  console.warn(`${error instanceof Error ? error.message : String(error)}\nRunning on empty in-memory tables instead.`);
+  runtime = await startRuntime({ ...settings, dataDir: 'memory' });
+}
+
+try {
+  const before = runtime.mails().length;
+  const module = await FUNCTION_MODULES[fn as FunctionName]();
+  const result = await module.handler(event as never, localContext(fn) as never);
+  console.log(JSON.stringify(result, null, 2));
+  const sent = runtime.mails().slice(0, runtime.mails().length - before);
+  for (const mail of sent) console.log(`\nmail to ${mail.to.join(', ')}: ${mail.subject}\n${mail.text}`);
+} catch (error) {
+  console.error(`${fn} failed:`, error);
+  process.exitCode = 1;
+} finally {
+  await runtime.close();
+}

@@ -1,0 +1,38 @@
+import { settingsFromEnv, startRuntime, type Runtime } from '../../infra/local/runtime';
+
+/**
+ * Starts the embedded runtime on a free port with nothing on disk, as `PORT=0 DATA_DIR=memory
+ * npm start` would. One per test file: handlers read their configuration from process.env.
+ */
+export async function startTestRuntime(env: Record<string, string> = {}): Promise<Runtime> {
+  return startRuntime({
+    ...settingsFromEnv({ PORT: '0', DATA_DIR: 'memory', ...env }),
+    accessLog: false,
+    sweepEverySeconds: 3600,
+  });
+}
+
+/** A valid JSON submission; override any field. */
+export function validCase(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    partner: 'humanitas',
+    kind: 'telex',
+    title: 'Televisita per lo scompenso cardiaco',
+    summary: 'Servizio di televisita e telemonitoraggio per pazienti con scompenso cardiaco cronico.',
+    facility: { name: 'Humanitas Research Hospital', code: '030906' },
+    contact: { name: 'Maria Rossi', email: `maria.rossi+${Math.random().toString(36).slice(2)}@example.org`, role: 'Project manager' },
+    telexServices: ['televisita', 'telemonitoraggio'],
+    clinicalAreas: ['cardiology'],
+    careSettings: ['home'],
+    technologies: ['platform', 'wearable-iot'],
+    stage: 'active',
+    patientsImpacted: 1200,
+    funding: ['regional'],
+    reimbursement: 'reimbursed',
+    interoperability: ['fse', 'fhir'],
+    startDate: '2024-03-01',
+    language: 'it',
+    consent: true,
+    ...overrides,
+  };
+}

@@ -1,0 +1,72 @@
+import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { NotFound } from '../../shared/domain/errors';
+import { httpHandler } from '../../shared/http/handler';
+import { json } from '../../shared/http/response';
+import submitEvent from '../../events/submit-case.json';
+
+const event = (overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 => ({
+  ...(submitEvent as unknown as APIGatewayProxyEventV2),
+  routeKey: 'GET /thing',
+  body: undefined,
+  ...overrides,
+});
+
+const call = async (handler: ReturnType<typeof httpHandler>, e: APIGatewayProxyEventV2) =>
+  (await handler(e, {} as Context)) as APIGatewayProxyStructuredResultV2 & { headers: Record<string, string> };
+
+describe('the HTTP error boundary', () => {
+  it('answers a domain error as problem+json in the language of Accept-Language', async () => {
+    const handler = httpHandler({ 'GET /thing': async () => { throw new NotFound(); } });
+    const result = await call(handler, event({ headers: { 'Accept-Language': 'en-US,en;q=0.8' } }));
+    expect(result.statusCode).toBe(404);
+    expect(result.headers['Content-Type']).toBe('application/problem+json; charset=utf-8');
+    expect(JSON.parse(String(result.body))).toEqual({
+      type: 'urn:hub-intake:problem:not-found',
+      title: 'Not found',
+      status: 404,
+      detail: 'The resource does not exist or the link is not valid.',
+    });
+  });
+
+  it('answers a browser with an HTML page of the same status', async () => {
+    const handler = httpHandler({ 'GET /thing': async () => { throw new NotFound(); } });
+    const result = await call(handler, event({ headers: { accept: 'text/html,application/xhtml+xml', 'accept-language': 'it' } }));
+    expect(result.statusCode).toBe(404);
+    expect(result.headers['Content-Type']).toContain('text/html');
+    expect(result.body).toContain('Non trovato');
+  });
+
+  it('turns DynamoDB throttling into 503 with Retry-After, saying nothing internal', async () => {
+    const handler = httpHandler({
+      'GET /thing': async () => { throw new ProvisionedThroughputExceededException({ message: 'table hub-intake-secret is hot', $metadata: {} }); },
+    });
+    const result = await call(handler, event());
+    expect(result.statusCode).toBe(503);
+    expect(result.headers['Retry-After']).toBe('5');
+    expect(result.body).not.toContain('hub-intake-secret');
+  });
+
+  it('turns an unexpected error into a 500 that names nothing internal', async () => {
+    const handler = httpHandler({ 'GET /thing': async () => { throw new TypeError('cannot read x of undefined at /var/task/index.js'); } });
+    const result = await call(handler, event({ headers: { 'accept-language': 'en' } }));
+    expect(result.statusCode).toBe(500);
+    expect(JSON.parse(String(result.body)).detail).toBe('An unexpected error occurred. It has been logged and will be looked at.');
+    expect(result.body).not.toMatch(/TypeError|var\/task/);
+  });
+
+  it('adds the route’s response headers to errors as well as to answers', async () => {
+    const handler = httpHandler({
+      'GET /thing': async (request) => {
+        request.responseHeaders['Access-Control-Allow-Origin'] = 'https://www.ieo.it';
+        if (request.query.fail) throw new NotFound();
+        return json(200, { ok: true });
+      },
+    });
+    const ok = await call(handler, event());
+    const failed = await call(handler, event({ queryStringParameters: { fail: '1' } }));
+    expect(ok.headers['Access-Control-Allow-Origin']).toBe('https://www.ieo.it');
+    expect(failed.headers['Access-Control-Allow-Origin']).toBe('https://www.ieo.it');
+  });
+});

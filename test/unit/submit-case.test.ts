@@ -1,0 +1,205 @@
+import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { MessageRejected, SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { sweepOutbox } from '../../shared/domain/effects';
+import { Forbidden, IdempotencyKeyReused, InvalidIdempotencyKey, ValidationFailed } from '../../shared/domain/errors';
+import { submitCase, type SubmitDeps } from '../../shared/domain/submit-case';
+import { createSesMailer } from '../../shared/mail/mailer';
+import { createCaseStore } from '../../shared/store/case-store';
+import { createDocumentClient } from '../../shared/store/clients';
+import { createIdempotencyStore } from '../../shared/store/idempotency-store';
+import { HUB_PARTNERS } from '../../infra/config/partners';
+import { validCase } from '../support/runtime';
+
+const ddb = mockClient(DynamoDBDocumentClient);
+const ses = mockClient(SESv2Client);
+
+const conditionFailed = () => new ConditionalCheckFailedException({ message: 'The conditional request failed', $metadata: {} });
+const throttled = () => new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
+
+const logged: { level: string; message: string; extra?: Record<string, unknown> }[] = [];
+
+function makeDeps(now = new Date('2026-03-02T10:00:00Z')): SubmitDeps {
+  const doc = createDocumentClient('http://127.0.0.1:1');
+  return {
+    cases: createCaseStore(doc, 'table'),
+    idempotency: createIdempotencyStore(doc, 'table'),
+    mailer: createSesMailer({ from: 'hub@example.org', endpoint: 'http://127.0.0.1:1' }),
+    partners: new Map(HUB_PARTNERS.map((p) => [p.id, p])),
+    ownOrigin: 'https://intake.example.org',
+    publicBaseUrl: 'https://intake.example.org',
+    now: () => now,
+    log: {
+      info: (message, extra) => logged.push({ level: 'info', message, extra }),
+      error: (message, extra) => logged.push({ level: 'error', message, extra }),
+    },
+  };
+}
+
+const puts = () => ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
+const caseWrites = () => puts().filter((input) => input.Item?.sk === 'CASE');
+
+beforeEach(() => {
+  ddb.reset();
+  ses.reset();
+  logged.length = 0;
+  ddb.on(PutCommand).resolves({});
+  ddb.on(UpdateCommand).resolves({});
+  ddb.on(DeleteCommand).resolves({});
+  ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+});
+
+afterEach(() => {
+  ddb.reset();
+  ses.reset();
+});
+
+describe('submitting a case', () => {
+  it('stores the outbox entry, the first version and event before the case item, which commits it', async () => {
+    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en' });
+    expect(result.outcome).toBe('created');
+    const order = puts().map((input) => String(input.Item?.sk).split('#')[0]);
+    expect(order).toEqual(['REFERENCE', 'OUTBOX', 'VERSION', 'EVENT', 'CASE']);
+    expect(caseWrites()[0]?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({ pk: `CASE#${result.id}`, sk: 'OUTBOX#receipt' });
+  });
+
+  it('keeps the case and answers created when the receipt mail is rejected, leaving the receipt in the outbox', async () => {
+    ses.on(SendEmailCommand).rejects(new MessageRejected({ message: 'Email address is not verified', $metadata: {} }));
+    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en' });
+    expect(result.outcome).toBe('created');
+    expect(caseWrites()).toHaveLength(1);
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+    const deferred = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    expect(deferred?.Key).toEqual({ pk: `CASE#${result.id}`, sk: 'OUTBOX#receipt' });
+    expect(deferred?.ExpressionAttributeValues?.[':due']).toBe('2026-03-02T10:00:30.000Z');
+    expect(String(deferred?.ExpressionAttributeValues?.[':error'])).toContain('MessageRejected');
+  });
+
+  it('keeps the case when SES throttles and even when the outbox update then fails', async () => {
+    ses.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'slow down', $metadata: {} }));
+    ddb.on(UpdateCommand).rejects(throttled());
+    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en' });
+    expect(result.outcome).toBe('created');
+    expect(logged.some((entry) => entry.message.includes('left to the outbox sweep'))).toBe(true);
+  });
+
+  it('fails without an answer of success when DynamoDB throttles the case write', async () => {
+    ddb.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
+      if (input.Item.sk === 'CASE') throw throttled();
+      return {};
+    });
+    await expect(submitCase(makeDeps(), { payload: validCase(), lang: 'en' })).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('answers with the existing case and sends nothing when the case item already exists', async () => {
+    ddb.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
+      if (input.Item.sk === 'CASE') throw conditionFailed();
+      return {};
+    });
+    ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
+      Item: {
+        pk: input.Key.pk, sk: 'CASE', id: input.Key.pk.slice(5), reference: 'HUB-2026-AAAAAA', status: 'in_review',
+        revision: 2, dataVersion: 1, ...validCase(), createdAt: 'x', updatedAt: 'x', statusTokenHash: 'h',
+      },
+    }));
+    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en' });
+    expect(result.outcome).toBe('replayed');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
+  });
+
+  it('tries another reference when the first one is taken', async () => {
+    let claims = 0;
+    ddb.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
+      if (input.Item.sk === 'REFERENCE' && ++claims === 1) throw conditionFailed();
+      return {};
+    });
+    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en' });
+    expect(claims).toBe(2);
+    const referencePuts = puts().filter((input) => input.Item?.sk === 'REFERENCE');
+    expect(referencePuts[1]?.Item?.reference).toBe(result.reference);
+  });
+
+  it('refuses an Idempotency-Key reused with another body, and replays it with the same one', async () => {
+    const deps = makeDeps();
+    const body = validCase({ title: 'First title of the case' });
+    const first = await submitCase(deps, { payload: body, lang: 'en', idempotencyKey: 'key-00000001' });
+    const stored = puts().find((input) => input.Item?.sk === 'IDEMPOTENCY')?.Item;
+    ddb.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
+      if (input.Item.sk === 'IDEMPOTENCY' || input.Item.sk === 'CASE') throw conditionFailed();
+      return {};
+    });
+    ddb.on(GetCommand).callsFake((input: { Key: { sk: string; pk: string } }) =>
+      input.Key.sk === 'IDEMPOTENCY'
+        ? { Item: stored }
+        : { Item: { pk: input.Key.pk, sk: 'CASE', id: first.id, reference: first.reference, status: 'submitted', revision: 1, dataVersion: 1, ...validCase(), createdAt: 'x', updatedAt: 'x', statusTokenHash: 'h' } },
+    );
+    await expect(
+      submitCase(deps, { payload: { ...body, title: 'Another title entirely' }, lang: 'en', idempotencyKey: 'key-00000001' }),
+    ).rejects.toBeInstanceOf(IdempotencyKeyReused);
+    const again = await submitCase(deps, { payload: { ...body }, lang: 'en', idempotencyKey: 'key-00000001' });
+    expect(again).toMatchObject({ outcome: 'replayed', id: first.id, reference: first.reference, statusUrl: first.statusUrl });
+  });
+
+  it('refuses an unknown partner, a foreign origin, a malformed key and invalid data before writing anything', async () => {
+    const deps = makeDeps();
+    await expect(submitCase(deps, { payload: validCase({ partner: 'acme' }), lang: 'en' })).rejects.toBeInstanceOf(Forbidden);
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', origin: 'https://evil.example' })).rejects.toBeInstanceOf(Forbidden);
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', idempotencyKey: 'short' })).rejects.toBeInstanceOf(InvalidIdempotencyKey);
+    await expect(submitCase(deps, { payload: validCase({ title: '' }), lang: 'en' })).rejects.toBeInstanceOf(ValidationFailed);
+    expect(ddb.calls()).toHaveLength(0);
+  });
+
+  it('accepts the partner’s own origin and the Hub’s origin', async () => {
+    const deps = makeDeps();
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', origin: 'https://www.humanitas.it' })).resolves.toMatchObject({ outcome: 'created' });
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', origin: 'https://intake.example.org' })).resolves.toMatchObject({ outcome: 'created' });
+  });
+
+  it('looks accepted but stores nothing when the honeypot is filled', async () => {
+    const result = await submitCase(makeDeps(), { payload: { ...validCase(), website: 'http://spam.example' }, lang: 'en' });
+    expect(result.outcome).toBe('discarded');
+    expect(ddb.calls()).toHaveLength(0);
+    expect(ses.calls()).toHaveLength(0);
+  });
+});
+
+describe('the outbox sweep', () => {
+  const due = { caseId: '01J0000000000000000000000A', effect: 'receipt', attempts: 2, dueAt: '2026-03-02T09:59:00.000Z', payload: { statusToken: 't' } };
+  const caseItem = { pk: `CASE#${due.caseId}`, sk: 'CASE', id: due.caseId, reference: 'HUB-2026-AAAAAA', status: 'submitted', revision: 1, dataVersion: 1, ...validCase(), createdAt: 'x', updatedAt: 'x', statusTokenHash: 'h' };
+
+  it('sends a pending receipt and removes it from the outbox', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [due] });
+    ddb.on(GetCommand).resolves({ Item: caseItem });
+    expect(await sweepOutbox(makeDeps())).toEqual({ done: 1, failed: 0 });
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(1);
+  });
+
+  it('skips an entry another sweep leased first, so no mail goes out twice', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [due] });
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    expect(await sweepOutbox(makeDeps())).toEqual({ done: 0, failed: 0 });
+    expect(ses.calls()).toHaveLength(0);
+  });
+
+  it('backs off exponentially when the mail fails again', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [due] });
+    ddb.on(GetCommand).resolves({ Item: caseItem });
+    ses.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'slow down', $metadata: {} }));
+    expect(await sweepOutbox(makeDeps())).toEqual({ done: 0, failed: 1 });
+    const updates = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(updates[1]?.ExpressionAttributeValues?.[':due']).toBe('2026-03-02T10:02:00.000Z');
+  });
+
+  it('drops an entry whose case was never committed', async () => {
+    ddb.on(QueryCommand).resolves({ Items: [due] });
+    ddb.on(GetCommand).resolves({});
+    expect(await sweepOutbox(makeDeps())).toEqual({ done: 1, failed: 0 });
+    expect(ses.calls()).toHaveLength(0);
+    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(1);
+  });
+});
