@@ -1,0 +1,208 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { HUB_PARTNERS } from '../../infra/config/partners';
+import { stageConfig } from '../../infra/config';
+import { FUNCTIONS, ROUTES, SCHEDULES, routeKey, type FunctionName } from '../../infra/routes';
+import { parseConfig } from '../../shared/config';
+import { allowedActions, asList, functionId, functionProps, roleStatements, synthStage } from './synth';
+
+const { stateless } = synthStage('dev');
+const names = Object.keys(FUNCTIONS) as FunctionName[];
+const dev = stageConfig('dev');
+
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+
+/** Replaces CloudFormation intrinsics by plausible deploy-time values. */
+const resolved = (variables: Record<string, unknown>, publicBaseUrl = 'https://abc123.execute-api.eu-south-1.amazonaws.com') =>
+  Object.fromEntries(
+    Object.entries(variables).map(([key, value]) => [
+      key,
+      typeof value === 'string' ? value : key === 'PUBLIC_BASE_URL' ? publicBaseUrl : `token-for-${key}`.padEnd(64, 'x'),
+    ]),
+  );
+
+describe('the functions', () => {
+  it('are one Lambda per entry of FUNCTIONS, on Node.js 22, arm64, with active tracing', () => {
+    stateless.resourceCountIs('AWS::Lambda::Function', names.length);
+    for (const name of names) {
+      expect(functionProps(stateless, name), name).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+        Handler: 'index.handler',
+      });
+    }
+  });
+
+  it('log to their own log group with a retention', () => {
+    for (const name of names) {
+      const logGroup = functionProps(stateless, name).LoggingConfig.LogGroup.Ref;
+      expect(stateless.toJSON().Resources[logGroup].Properties.RetentionInDays, name).toBeGreaterThan(0);
+    }
+  });
+
+  it('get the table, public base URL, sender and partners in their environment', () => {
+    const env = functionProps(stateless, 'submit-case').Environment.Variables;
+    expect(env).toMatchObject({
+      TABLE_NAME: expect.anything(),
+      PUBLIC_BASE_URL: { 'Fn::GetAtt': [expect.stringMatching(/^HttpApi/), 'ApiEndpoint'] },
+      MAIL_FROM: dev.mailFrom,
+      PARTNERS: expect.any(String),
+    });
+    const partners = JSON.parse(String(env.PARTNERS)) as { id: string }[];
+    expect(partners).toHaveLength(18);
+    expect(partners.map((p) => p.id)).toEqual(HUB_PARTNERS.map((p) => p.id));
+  });
+
+  it('get an environment their own configuration parser accepts', () => {
+    for (const name of names) {
+      const env = resolved(functionProps(stateless, name).Environment.Variables);
+      expect(() => parseConfig(env), name).not.toThrow();
+    }
+  });
+
+  it('keep their environment under the 4 KB Lambda allows', () => {
+    for (const name of names) {
+      const env = resolved(functionProps(stateless, name).Environment.Variables);
+      const size = Object.entries(env).reduce((sum, [key, value]) => sum + key.length + value.length, 0);
+      expect(size, name).toBeLessThan(4096);
+    }
+  });
+
+  it('link to the configured public base URL in prod rather than the API URL', () => {
+    const prod = synthStage('prod').stateless;
+    expect(functionProps(prod, 'submit-case').Environment.Variables.PUBLIC_BASE_URL).toBe(stageConfig('prod').publicBaseUrl);
+  });
+});
+
+describe('least privilege', () => {
+  it('gives serve-form no DynamoDB action at all', () => {
+    expect(allowedActions(roleStatements(stateless, 'serve-form')).filter((a) => a.startsWith('dynamodb:'))).toEqual([]);
+  });
+
+  it('lets get-case-status read the table but never write it', () => {
+    const actions = allowedActions(roleStatements(stateless, 'get-case-status'));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+    for (const write of WRITE_ACTIONS) expect(actions).not.toContain(write);
+  });
+
+  it('lets submit-case and sweep-outbox write the table', () => {
+    for (const name of names.filter((n) => FUNCTIONS[n].table === 'readwrite')) {
+      expect(allowedActions(roleStatements(stateless, name)), name).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
+    }
+  });
+
+  it('allows no wildcard action, and no DynamoDB or SES action on every resource', () => {
+    const statements = Object.values(stateless.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    expect(statements.length).toBeGreaterThan(0);
+    for (const statement of statements) {
+      const actions = asList<string>(statement.Action);
+      expect(actions).not.toContain('*');
+      if (actions.some((a) => a.startsWith('dynamodb:') || a.startsWith('ses:'))) {
+        expect(asList(statement.Resource)).not.toContain('*');
+      }
+    }
+  });
+
+  it('lets only mail senders send mail, as the configured sender through the configuration set', () => {
+    const domain = dev.mailFrom.split('@')[1];
+    for (const name of names) {
+      const ses = roleStatements(stateless, name).filter((s) => asList(s.Action).some((a) => a.startsWith('ses:')));
+      if (!FUNCTIONS[name].sendsMail) {
+        expect(ses, name).toEqual([]);
+        continue;
+      }
+      expect(ses, name).toHaveLength(1);
+      expect(asList(ses[0]!.Action).sort()).toEqual(['ses:SendEmail', 'ses:SendRawEmail']);
+      expect(asList(ses[0]!.Resource)).toHaveLength(3);
+      const resources = JSON.stringify(ses[0]!.Resource);
+      expect(resources).toContain(`:identity/${domain}"`);
+      expect(resources).toContain(`:identity/${dev.mailFrom}"`);
+      expect(resources).toContain(':configuration-set/');
+    }
+  });
+
+  it('tells mail senders the name of their configuration set', () => {
+    const [setId] = Object.keys(stateless.findResources('AWS::SES::ConfigurationSet'));
+    for (const name of names) {
+      const variable = functionProps(stateless, name).Environment.Variables.SES_CONFIGURATION_SET;
+      expect(variable, name).toEqual(FUNCTIONS[name].sendsMail ? { Ref: setId } : undefined);
+    }
+  });
+});
+
+describe('the HTTP API', () => {
+  it('has a route for every entry of ROUTES, and no other', () => {
+    stateless.resourceCountIs('AWS::ApiGatewayV2::Route', ROUTES.length);
+    for (const route of ROUTES) stateless.hasResourceProperties('AWS::ApiGatewayV2::Route', { RouteKey: routeKey(route) });
+  });
+
+  it('sends every route to its own function, one integration per function', () => {
+    const resources = stateless.toJSON().Resources;
+    const routes = Object.values(stateless.findResources('AWS::ApiGatewayV2::Route'));
+    for (const route of ROUTES) {
+      const found = routes.find((r) => r.Properties.RouteKey === routeKey(route));
+      const integrationId: string = found?.Properties.Target['Fn::Join'][1][1].Ref;
+      expect(resources[integrationId].Properties.IntegrationUri, routeKey(route)).toEqual({ 'Fn::GetAtt': [functionId(stateless, route.fn), 'Arn'] });
+    }
+    stateless.resourceCountIs('AWS::ApiGatewayV2::Integration', new Set(ROUTES.map((r) => r.fn)).size);
+  });
+
+  it('leaves CORS preflight to the functions', () => {
+    stateless.hasResourceProperties('AWS::ApiGatewayV2::Api', { CorsConfiguration: Match.absent() });
+  });
+
+  it('throttles the default stage and logs each request as JSON', () => {
+    const stage = Object.values(stateless.findResources('AWS::ApiGatewayV2::Stage', { Properties: { StageName: '$default' } }))[0];
+    expect(stage?.Properties).toMatchObject({
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingBurstLimit: 100, ThrottlingRateLimit: 50 },
+    });
+    const format = JSON.parse(stage?.Properties.AccessLogSettings.Format) as Record<string, string>;
+    expect(format).toMatchObject({ requestId: '$context.requestId', routeKey: '$context.routeKey', status: '$context.status' });
+  });
+});
+
+describe('schedules and alarms', () => {
+  it('runs every entry of SCHEDULES on its rate, sweep-outbox every minute', () => {
+    expect(SCHEDULES).toContainEqual({ fn: 'sweep-outbox', everyMinutes: 1 });
+    for (const { fn, everyMinutes } of SCHEDULES) {
+      stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
+        ScheduleExpression: everyMinutes === 1 ? 'rate(1 minute)' : `rate(${everyMinutes} minutes)`,
+        State: 'ENABLED',
+        Target: { Arn: { 'Fn::GetAtt': [functionId(stateless, fn), 'Arn'] } },
+      });
+    }
+  });
+
+  it('alarms the ops topic on any error or throttle of any function', () => {
+    const [topicId] = Object.keys(stateless.findResources('AWS::SNS::Topic'));
+    for (const name of names) {
+      for (const metric of ['Errors', 'Throttles']) {
+        stateless.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Lambda',
+          MetricName: metric,
+          Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId(stateless, name) } }],
+          Period: 300,
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [{ Ref: topicId }],
+        });
+      }
+    }
+  });
+
+  it('mails ops through an encrypted topic that refuses plain HTTP', () => {
+    stateless.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    stateless.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: dev.opsEmail });
+    stateless.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+  });
+
+  it('outputs the API URL, the table name and the ops topic', () => {
+    for (const output of ['ApiUrl', 'TableName', 'OpsTopicArn']) stateless.hasOutput(output, {});
+  });
+});
