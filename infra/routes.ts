@@ -9,7 +9,12 @@ export interface FunctionSpec {
   description: string;
   table: TableAccess;
   sendsMail: boolean;
+  /** Starts case-review executions (needs the state machine's ARN). */
   startsWorkflow: boolean;
+  /** Completes case-review tasks with SendTaskSuccess / SendTaskFailure. */
+  answersWorkflow: boolean;
+  /** Invoked by the case-review state machine rather than by HTTP or a schedule. */
+  workflowTask?: boolean;
 }
 
 export const FUNCTIONS = {
@@ -18,24 +23,74 @@ export const FUNCTIONS = {
     table: 'readwrite',
     sendsMail: true,
     startsWorkflow: true,
+    answersWorkflow: false,
   },
   'get-case-status': {
     description: 'GET /cases/{id}: the status and history of a case for the holder of its link',
     table: 'read',
     sendsMail: false,
     startsWorkflow: false,
+    answersWorkflow: false,
   },
   'serve-form': {
     description: 'The embeddable form, embed.js, the JSON Schema and static assets',
     table: 'none',
     sendsMail: false,
     startsWorkflow: false,
+    answersWorkflow: false,
   },
   'sweep-outbox': {
-    description: 'Scheduled: retries receipts and workflow starts that did not complete inline',
+    description: 'Scheduled: retries mails, workflow starts and decisions that did not complete inline',
     table: 'readwrite',
     sendsMail: true,
     startsWorkflow: true,
+    answersWorkflow: true,
+  },
+  'review-case': {
+    description: 'GET/HEAD/POST /review/{reviewId}: the reviewer confirmation page and the decision',
+    table: 'readwrite',
+    sendsMail: false,
+    startsWorkflow: false,
+    answersWorkflow: true,
+  },
+  'amend-case': {
+    description: 'GET/POST /cases/{id}/edit: the submitter amends a case sent back for changes',
+    table: 'readwrite',
+    sendsMail: false,
+    startsWorkflow: false,
+    answersWorkflow: true,
+  },
+  'request-review': {
+    description: 'case-review task: opens a review round and emails every reviewer a link',
+    table: 'readwrite',
+    sendsMail: true,
+    startsWorkflow: false,
+    answersWorkflow: false,
+    workflowTask: true,
+  },
+  'request-changes': {
+    description: 'case-review task: sends the case back to the submitter with an edit link',
+    table: 'readwrite',
+    sendsMail: true,
+    startsWorkflow: false,
+    answersWorkflow: false,
+    workflowTask: true,
+  },
+  'record-outcome': {
+    description: 'case-review task: records approval, rejection, expiry or failure',
+    table: 'readwrite',
+    sendsMail: false,
+    startsWorkflow: false,
+    answersWorkflow: false,
+    workflowTask: true,
+  },
+  'notify-submitter': {
+    description: 'case-review task: emails the submitter the outcome',
+    table: 'readwrite',
+    sendsMail: true,
+    startsWorkflow: false,
+    answersWorkflow: false,
+    workflowTask: true,
   },
 } as const satisfies Record<string, FunctionSpec>;
 
@@ -56,6 +111,12 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/embed.js', fn: 'serve-form' },
   { method: 'GET', path: '/schema/case.json', fn: 'serve-form' },
   { method: 'GET', path: '/assets/{file}', fn: 'serve-form' },
+  // HEAD is routed explicitly: mail scanners probe links with it, and it must never change anything.
+  { method: 'GET', path: '/review/{reviewId}', fn: 'review-case' },
+  { method: 'HEAD', path: '/review/{reviewId}', fn: 'review-case' },
+  { method: 'POST', path: '/review/{reviewId}', fn: 'review-case' },
+  { method: 'GET', path: '/cases/{id}/edit', fn: 'amend-case' },
+  { method: 'POST', path: '/cases/{id}/edit', fn: 'amend-case' },
 ];
 
 /** The API Gateway route key of a route: `POST /cases`. */

@@ -6,4 +6,10 @@ export const FUNCTION_MODULES: Record<FunctionName, () => Promise<{ handler: (ev
   'get-case-status': () => import('../../functions/get-case-status/handler'),
   'serve-form': () => import('../../functions/serve-form/handler'),
   'sweep-outbox': () => import('../../functions/sweep-outbox/handler'),
+  'review-case': () => import('../../functions/review-case/handler'),
+  'amend-case': () => import('../../functions/amend-case/handler'),
+  'request-review': () => import('../../functions/request-review/handler'),
+  'request-changes': () => import('../../functions/request-changes/handler'),
+  'record-outcome': () => import('../../functions/record-outcome/handler'),
+  'notify-submitter': () => import('../../functions/notify-submitter/handler'),
 };

@@ -12,11 +12,13 @@ import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { Construct } from 'constructs';
 import { functionEnvironment, type StageConfig } from '../config';
 import { HubFunction } from '../constructs/hub-function';
-import { FUNCTIONS, ROUTES, SCHEDULES, type FunctionName } from '../routes';
+import { FUNCTIONS, ROUTES, SCHEDULES, type FunctionName, type FunctionSpec } from '../routes';
+import { ReviewWorkflow } from '../constructs/review-workflow';
 
 /** Properties of the {@link StatelessStack}. */
 export interface StatelessStackProps extends StackProps {
@@ -33,6 +35,8 @@ export class StatelessStack extends Stack {
   /** The functions, by name. */
   public readonly functions: Readonly<Record<FunctionName, HubFunction>>;
   public readonly httpApi: HttpApi;
+  /** The case-review state machine. */
+  public readonly stateMachine: StateMachine;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
@@ -86,11 +90,26 @@ export class StatelessStack extends Stack {
       const fn = new HubFunction(this, pascal(name), { name, environment });
       if (spec.table !== 'none') fn.bindTable(table, spec.table);
       if (spec.sendsMail) fn.bindMail(cfg.mailFrom, mail);
-      if (spec.startsWorkflow) {
-        // PLACE FOR THE CASE-REVIEW STATE MACHINE: once it exists, grant states:StartExecution on
-        // it here (stateMachine.grantStartExecution(fn)) and add STATE_MACHINE_ARN to the environment.
-      }
       functions[name] = fn;
+    }
+
+    const workflow = new ReviewWorkflow(this, 'CaseReview', {
+      requestReview: functions['request-review'],
+      requestChanges: functions['request-changes'],
+      recordOutcome: functions['record-outcome'],
+      notifySubmitter: functions['notify-submitter'],
+      reviewWindow: Duration.seconds(cfg.review.windowSeconds),
+      reminders: cfg.review.reminders,
+      amendWindow: Duration.seconds(cfg.review.amendWindowSeconds),
+    });
+    this.stateMachine = workflow.stateMachine;
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
+      // Only the functions that start executions learn the ARN: the tasks the machine invokes must not, or the two would depend on each other.
+      if (spec.startsWorkflow) {
+        workflow.stateMachine.grantStartExecution(functions[name]);
+        functions[name].addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
+      }
+      if (spec.answersWorkflow) workflow.stateMachine.grantTaskResponse(functions[name]);
     }
     this.functions = functions;
 
@@ -130,6 +149,18 @@ export class StatelessStack extends Stack {
       alarm('Throttles', fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }), 'at least one throttled invocation');
     }
 
+    workflow.stateMachine
+      .metricFailed({ period: Duration.minutes(5), statistic: 'Sum' })
+      .createAlarm(this, 'CaseReviewFailedAlarm', {
+        alarmDescription: 'case-review: at least one execution failed in 5 minutes (the case is marked failed)',
+        threshold: 1,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      })
+      .addAlarmAction(alarmAction);
+
+    new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'OpsTopicArn', { value: opsTopic.topicArn });

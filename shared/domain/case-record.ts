@@ -11,8 +11,19 @@ export const CASE_STATUSES = [
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
-/** Work that must happen after a case is stored; each is kept in the outbox until done. */
-export const EFFECTS = ['receipt', 'workflow'] as const;
+/**
+ * Work that must happen after a write; each is kept in the outbox (a sparse index over the items
+ * that carry it) until done, so a failure is retried and never silently dropped.
+ */
+export const EFFECTS = [
+  'receipt',
+  'workflow',
+  'review-mail',
+  'changes-mail',
+  'outcome-mail',
+  'deliver-decision',
+  'deliver-amendment',
+] as const;
 export type Effect = (typeof EFFECTS)[number];
 
 /** A stored case: the submission as last amended, with its identity and state. */
@@ -30,6 +41,9 @@ export interface CaseRecord {
   decidedAt?: string;
   /** SHA-256 of the secret in the submitter's status link. */
   statusTokenHash: string;
+  /** The review round (1, then one more after each amendment) and reminder attempt in progress. */
+  reviewRound?: number;
+  reviewAttempt?: number;
 }
 
 /** Who caused an event: the submitter, a reviewer (by email) or the system itself. */
@@ -51,12 +65,13 @@ export interface CaseVersion {
   data: CaseInput;
 }
 
-/** A pending side effect of a case, waiting in the outbox. */
+/** A pending side effect of a case, waiting in the outbox. `key` is the item that carries it. */
 export interface OutboxEntry {
+  key: { pk: string; sk: string };
   caseId: string;
   effect: Effect;
   attempts: number;
   dueAt: string;
-  /** What the effect needs that the case does not hold, such as the status link secret for the receipt. */
-  payload?: Record<string, string>;
+  /** What the effect needs that the case does not hold, such as a link secret; erased once done. */
+  payload?: Record<string, string | number>;
 }

@@ -181,3 +181,15 @@ export class InternalError extends DomainError {
     );
   }
 }
+
+export class Gone extends DomainError {
+  readonly status = 410;
+  readonly type = 'gone';
+  readonly title = detail('Collegamento scaduto', 'Link expired');
+}
+
+export class Conflict extends DomainError {
+  readonly status = 409;
+  readonly type = 'conflict';
+  readonly title = detail('Già fatto', 'Already done');
+}

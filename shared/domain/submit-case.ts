@@ -2,7 +2,8 @@ import type { CaseStore } from '../store/case-store';
 import type { IdempotencyStore } from '../store/idempotency-store';
 import { HONEYPOT_FIELD, type Language } from './case';
 import type { CaseStatus } from './case-record';
-import { effectsFor, runEffect, statusUrl, type EffectDeps } from './effects';
+import { keys } from '../store/keys';
+import { effectsFor, runInline, statusUrl, type EffectDeps } from './effects';
 import { Forbidden, IdempotencyKeyReused, InvalidIdempotencyKey, ValidationFailed } from './errors';
 import { fingerprint, hashSecret, newCaseId, newReference, newSecret } from './ids';
 import { originAllowed, type Partner } from './partners';
@@ -12,6 +13,8 @@ export interface SubmitDeps extends EffectDeps {
   idempotency: IdempotencyStore;
   partners: ReadonlyMap<string, Partner>;
   ownOrigin: string;
+  /** Whether stored cases start the case-review workflow (a state machine is configured). */
+  startsWorkflow: boolean;
 }
 
 export interface SubmitRequest {
@@ -90,7 +93,7 @@ export async function submitCase(deps: SubmitDeps, request: SubmitRequest): Prom
   }
 
   const at = now.toISOString();
-  const effects = effectsFor(deps, token);
+  const effects = effectsFor(deps.startsWorkflow, token);
   const { created, record } = await deps.cases.create({
     id: caseId,
     reference,
@@ -103,13 +106,15 @@ export async function submitCase(deps: SubmitDeps, request: SubmitRequest): Prom
 
   if (created) {
     deps.log.info('case stored', { caseId, reference, partner: data.partner, kind: data.kind });
-    for (const { effect, payload: effectPayload } of effects) {
-      const entry = { caseId, effect, attempts: 0, dueAt: at, ...(effectPayload ? { payload: effectPayload } : {}) };
-      await runEffect(entry, record, deps).catch((error: unknown) => {
-        // Even the outbox update failed: the entry is still due and the sweep will run it.
-        deps.log.error('effect bookkeeping failed; left to the outbox sweep', { caseId, effect, error: String(error) });
-      });
-    }
+    const entries = effects.map(({ effect, payload: effectPayload }) => ({
+      key: keys.outbox(caseId, effect),
+      caseId,
+      effect,
+      attempts: 0,
+      dueAt: at,
+      ...(effectPayload ? { payload: effectPayload } : {}),
+    }));
+    await runInline(entries, record, deps);
   } else {
     outcome = 'replayed';
   }

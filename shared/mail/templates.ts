@@ -1,6 +1,6 @@
 import type { Language } from '../domain/case';
 import type { CaseRecord } from '../domain/case-record';
-import { valueLabel } from '../domain/i18n';
+import { formatDateTime, valueLabel } from '../domain/i18n';
 import { html, type SafeHtml } from '../views/html';
 import type { MailMessage } from './mailer';
 
@@ -70,6 +70,91 @@ export function receiptMail(record: CaseRecord, statusUrl: string): MailMessage 
       [it ? 'Tipo' : 'Kind', valueLabel(record.data.kind, lang)],
       [it ? 'Struttura' : 'Facility', record.data.facility.name],
     ],
+    footer: FOOTER[lang],
+  });
+}
+
+const REVIEW_FOOTER =
+  'Questo collegamento è personale: non inoltrarlo. / This link is personal: do not forward it.';
+
+/** The request to a reviewer, in Italian and English in one message: reviewers read either. */
+export function reviewMail(
+  record: CaseRecord,
+  options: { to: string; url: string; reminder: boolean; expiresAt: string; previous: { decision: string; comment?: string; round: number }[] },
+): MailMessage {
+  const data = record.data;
+  const deadlineIt = formatDateTime(options.expiresAt, 'it');
+  const deadlineEn = formatDateTime(options.expiresAt, 'en');
+  const amended = options.previous.filter((d) => d.decision === 'changes');
+  const lastChange = amended.at(-1);
+  return composeMail([options.to], {
+    subject: `${options.reminder ? 'Promemoria: ' : ''}${record.reference} da revisionare / ${options.reminder ? 'Reminder: ' : ''}to review: ${data.title}`,
+    heading: options.reminder ? 'Promemoria: un caso attende la vostra revisione' : 'Un nuovo caso da revisionare',
+    paragraphs: [
+      `«${data.title}» (${valueLabel(data.kind, 'it')}), inviato da ${data.partner}. Aprite il collegamento per leggerlo e decidere: approvare, respingere o chiedere modifiche. Il collegamento scade il ${deadlineIt}.`,
+      ...(lastChange ? [`Il caso è stato modificato dopo la richiesta: «${lastChange.comment ?? ''}».`] : []),
+      `${options.reminder ? 'Reminder: a' : 'A'} case awaits your review: "${data.title}" (${valueLabel(data.kind, 'en')}) from ${data.partner}. Open the link to read it and approve, reject or request changes. The link expires on ${deadlineEn}.`,
+    ],
+    action: { label: 'Revisiona il caso / Review the case', url: options.url },
+    facts: [
+      ['Riferimento / Reference', record.reference],
+      ['Struttura / Facility', data.facility.name],
+      ['Aree cliniche / Clinical areas', data.clinicalAreas.map((a) => valueLabel(a, 'it')).join(', ')],
+    ],
+    footer: REVIEW_FOOTER,
+  });
+}
+
+/** The request to the submitter to amend a case, with the reviewer's comment and the edit link. */
+export function changesMail(record: CaseRecord, options: { url: string; comment: string; expiresAt: string }): MailMessage {
+  const lang = record.data.language;
+  const it = lang === 'it';
+  return composeMail([record.data.contact.email], {
+    subject: it ? `Modifiche richieste per il caso ${record.reference}` : `Changes requested for case ${record.reference}`,
+    heading: it ? 'I revisori chiedono alcune modifiche' : 'The reviewers ask for some changes',
+    paragraphs: [
+      it ? `Gentile ${record.data.contact.name},` : `Dear ${record.data.contact.name},`,
+      it
+        ? `i revisori dello Hub hanno esaminato il caso «${record.data.title}» e chiedono alcune modifiche prima di decidere:`
+        : `the Hub's reviewers have looked at the case "${record.data.title}" and ask for some changes before deciding:`,
+      `«${options.comment}»`,
+      it
+        ? `Potete modificare il caso dal collegamento qui sotto fino al ${formatDateTime(options.expiresAt, lang)}; poi tornerà ai revisori.`
+        : `You can amend the case from the link below until ${formatDateTime(options.expiresAt, lang)}; it then goes back to the reviewers.`,
+    ],
+    action: { label: it ? 'Modifica il caso' : 'Amend the case', url: options.url },
+    facts: [[it ? 'Riferimento' : 'Reference', record.reference]],
+    footer: FOOTER[lang],
+  });
+}
+
+/** The outcome, told to the submitter: approved, rejected (with the reviewer's comment) or expired. */
+export function outcomeMail(record: CaseRecord, options: { outcome: string; comment?: string }): MailMessage {
+  const lang = record.data.language;
+  const it = lang === 'it';
+  const title = record.data.title;
+  const texts: Record<string, { subject: string; heading: string; body: string }> = {
+    approved: it
+      ? { subject: `Il caso ${record.reference} è stato approvato`, heading: 'Caso approvato', body: `il caso «${title}» è stato approvato dai revisori dello Hub e contribuirà alla mappatura della sanità digitale lombarda.` }
+      : { subject: `Case ${record.reference} has been approved`, heading: 'Case approved', body: `the case "${title}" has been approved by the Hub's reviewers and will be part of the map of Lombardy's digital health.` },
+    rejected: it
+      ? { subject: `Il caso ${record.reference} non è stato accolto`, heading: 'Caso non accolto', body: `i revisori dello Hub hanno esaminato il caso «${title}» e non lo hanno accolto.` }
+      : { subject: `Case ${record.reference} was not accepted`, heading: 'Case not accepted', body: `the Hub's reviewers have looked at the case "${title}" and did not accept it.` },
+    expired: it
+      ? { subject: `Il caso ${record.reference} è scaduto`, heading: 'Caso scaduto', body: `il caso «${title}» non è stato completato entro i termini previsti ed è stato chiuso. Potete inviarlo di nuovo in qualsiasi momento.` }
+      : { subject: `Case ${record.reference} has expired`, heading: 'Case expired', body: `the case "${title}" was not completed in time and has been closed. You can submit it again at any time.` },
+  };
+  const chosen = texts[options.outcome];
+  if (!chosen) throw new Error(`no outcome mail for ${options.outcome}`);
+  return composeMail([record.data.contact.email], {
+    subject: chosen.subject,
+    heading: chosen.heading,
+    paragraphs: [
+      it ? `Gentile ${record.data.contact.name},` : `Dear ${record.data.contact.name},`,
+      chosen.body,
+      ...(options.comment ? [it ? `Commento dei revisori: «${options.comment}»` : `The reviewers' comment: "${options.comment}"`] : []),
+    ],
+    facts: [[it ? 'Riferimento' : 'Reference', record.reference]],
     footer: FOOTER[lang],
   });
 }

@@ -1,6 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
-  DeleteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -8,8 +7,9 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import { CASE_SHAPE, type CaseInput } from '../domain/case';
-import type { Actor, CaseEvent, CaseRecord, CaseStatus, CaseVersion, Effect, OutboxEntry } from '../domain/case-record';
-import { INDEX, keys } from './keys';
+import type { Actor, CaseEvent, CaseRecord, CaseStatus, CaseVersion, Effect } from '../domain/case-record';
+import { keys } from './keys';
+import { outboxAttributes } from './outbox-store';
 
 /** A new case, ready to be stored with its first version and its pending effects. */
 export interface NewCase {
@@ -18,7 +18,7 @@ export interface NewCase {
   data: CaseInput;
   statusTokenHash: string;
   at: string;
-  effects: readonly { effect: Effect; payload?: Record<string, string> }[];
+  effects: readonly { effect: Effect; payload?: Record<string, string | number> }[];
   /** When the outbox should pick up effects that were not completed inline. */
   effectsDueAt: string;
 }
@@ -44,14 +44,14 @@ export interface CaseStore {
   history(id: string): Promise<CaseEvent[]>;
   versions(id: string): Promise<CaseVersion[]>;
   /** Changes status if the case is still at the expected revision and status; false otherwise. */
-  transition(change: Transition): Promise<boolean>;
-  /** Outbox entries due at or before `now`, oldest first. */
-  dueEffects(now: string, limit: number): Promise<OutboxEntry[]>;
-  /** Leases an outbox entry for processing; false if someone else took it first. */
-  leaseEffect(entry: OutboxEntry, leaseUntil: string): Promise<boolean>;
-  completeEffect(caseId: string, effect: Effect): Promise<void>;
-  /** Puts an effect back in the outbox for a later attempt. */
-  deferEffect(caseId: string, effect: Effect, dueAt: string, error: string): Promise<void>;
+  transition(change: Transition & { round?: number; attempt?: number }): Promise<boolean>;
+  /** Sets the review round and reminder attempt in progress (status unchanged). */
+  setRound(id: string, expectedRevision: number, round: number, attempt: number, at: string): Promise<boolean>;
+  /**
+   * Stores an amended version of a case sent back for changes, and in the same write queues the
+   * delivery of the amendment to the workflow. False if the case changed or was amended already.
+   */
+  amend(change: { id: string; expectedRevision: number; data: CaseInput; version: number; round: number; at: string }): Promise<boolean>;
 }
 
 const DATA_FIELDS = Object.keys(CASE_SHAPE) as (keyof CaseInput)[];
@@ -74,6 +74,7 @@ function recordFromItem(item: Item): CaseRecord {
     updatedAt: String(item.updatedAt),
     decidedAt: typeof item.decidedAt === 'string' ? item.decidedAt : undefined,
     statusTokenHash: String(item.statusTokenHash),
+    ...(typeof item.reviewRound === 'number' ? { reviewRound: item.reviewRound, reviewAttempt: Number(item.reviewAttempt ?? 0) } : {}),
   };
 }
 
@@ -122,16 +123,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
       // The case item is written last: it is the commit point. Everything before it is keyed by
       // the case id and safe to write again, so a retry after a crash converges on one case.
       for (const { effect, payload } of draft.effects) {
-        await put({
-          ...keys.outbox(draft.id, effect),
-          ...keys.outboxIndex(draft.effectsDueAt, draft.id),
-          type: 'outbox',
-          caseId: draft.id,
-          effect,
-          attempts: 0,
-          dueAt: draft.effectsDueAt,
-          ...(payload ? { payload } : {}),
-        });
+        await put({ ...keys.outbox(draft.id, effect), type: 'outbox', ...outboxAttributes(draft.id, effect, draft.effectsDueAt, payload) });
       }
       await put({ ...keys.version(draft.id, 1), type: 'version', version: 1, at: draft.at, data: draft.data });
       await put({
@@ -187,7 +179,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
             TableName: tableName,
             Key: keys.case(change.id),
             ConditionExpression: '#status = :from AND revision = :revision',
-            UpdateExpression: `SET #status = :to, revision = :next, updatedAt = :at, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk${decided ? ', decidedAt = :at' : ''}`,
+            UpdateExpression: `SET #status = :to, revision = :next, updatedAt = :at, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk${decided ? ', decidedAt = :at' : ''}${change.round !== undefined ? ', reviewRound = :round, reviewAttempt = :attempt' : ''}`,
             ExpressionAttributeNames: { '#status': 'status' },
             ExpressionAttributeValues: {
               ':from': change.from,
@@ -197,6 +189,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
               ':at': change.at,
               ':gsi1pk': keys.statusPartition(change.to),
               ':gsi1sk': `${change.at}#${change.id}`,
+              ...(change.round !== undefined ? { ':round': change.round, ':attempt': change.attempt ?? 0 } : {}),
             },
           }),
         );
@@ -219,38 +212,15 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
       return true;
     },
 
-    async dueEffects(now, limit) {
-      const result = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: INDEX.outbox,
-          KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk <= :now',
-          ExpressionAttributeValues: { ':pk': keys.outboxPartition, ':now': `${now}~` },
-          Limit: limit,
-        }),
-      );
-      return (result.Items ?? []).map((item) => ({
-        caseId: String(item.caseId),
-        effect: item.effect as Effect,
-        attempts: Number(item.attempts),
-        dueAt: String(item.dueAt),
-        ...(item.payload ? { payload: item.payload as Record<string, string> } : {}),
-      }));
-    },
-
-    async leaseEffect(entry, leaseUntil) {
+    async setRound(id, expectedRevision, round, attempt, at) {
       try {
         await doc.send(
           new UpdateCommand({
             TableName: tableName,
-            Key: keys.outbox(entry.caseId, entry.effect),
-            ConditionExpression: 'attribute_exists(pk) AND dueAt = :seen',
-            UpdateExpression: 'SET dueAt = :lease, gsi2sk = :gsi2sk',
-            ExpressionAttributeValues: {
-              ':seen': entry.dueAt,
-              ':lease': leaseUntil,
-              ':gsi2sk': keys.outboxIndex(leaseUntil, entry.caseId).gsi2sk,
-            },
+            Key: keys.case(id),
+            ConditionExpression: 'revision = :revision',
+            UpdateExpression: 'SET reviewRound = :round, reviewAttempt = :attempt, revision = :next, updatedAt = :at',
+            ExpressionAttributeValues: { ':revision': expectedRevision, ':next': expectedRevision + 1, ':round': round, ':attempt': attempt, ':at': at },
           }),
         );
         return true;
@@ -260,28 +230,53 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
       }
     },
 
-    async completeEffect(caseId, effect) {
-      await doc.send(new DeleteCommand({ TableName: tableName, Key: keys.outbox(caseId, effect) }));
-    },
-
-    async deferEffect(caseId, effect, dueAt, error) {
-      await doc.send(
-        new UpdateCommand({
-          TableName: tableName,
-          Key: keys.outbox(caseId, effect),
-          ConditionExpression: 'attribute_exists(pk)',
-          UpdateExpression: 'SET dueAt = :due, gsi2sk = :gsi2sk, lastError = :error ADD attempts :one',
-          ExpressionAttributeValues: {
-            ':due': dueAt,
-            ':gsi2sk': keys.outboxIndex(dueAt, caseId).gsi2sk,
-            ':error': error.slice(0, 500),
-            ':one': 1,
-          },
-        }),
-      ).catch((failure) => {
-        // Completed meanwhile by someone else: nothing left to defer.
-        if (!isConditionFailure(failure)) throw failure;
+    async amend({ id, expectedRevision, data, version, round, at }) {
+      await put({ ...keys.version(id, version), type: 'version', version, at, data });
+      const names: Record<string, string> = { '#status': 'status' };
+      const values: Record<string, unknown> = {
+        ':revision': expectedRevision,
+        ':next': expectedRevision + 1,
+        ':version': version,
+        ':at': at,
+        ':waiting': 'changes_requested',
+        ':round': round,
+      };
+      const sets = ['revision = :next', 'dataVersion = :version', 'updatedAt = :at'];
+      const removes: string[] = [];
+      DATA_FIELDS.forEach((field, index) => {
+        names[`#f${index}`] = field;
+        if (data[field] === undefined) removes.push(`#f${index}`);
+        else {
+          values[`:f${index}`] = data[field];
+          sets.push(`#f${index} = :f${index}`);
+        }
       });
+      for (const [name, value] of Object.entries(outboxAttributes(id, 'deliver-amendment', at, { round }))) {
+        names[`#o_${name}`] = name;
+        values[`:o_${name}`] = value;
+        sets.push(`#o_${name} = :o_${name}`);
+      }
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.case(id),
+            ConditionExpression: '#status = :waiting AND revision = :revision AND reviewRound = :round',
+            UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+      await put({
+        ...keys.event(id, at, expectedRevision),
+        type: 'event',
+        event: { at, type: 'amended', actor: { type: 'submitter' }, note: `v${version}` } satisfies CaseEvent,
+      });
+      return true;
     },
   };
   return store;

@@ -7,6 +7,11 @@
  * | version           | CASE#<id>                  | VERSION#<0001>        |                              |                     |
  * | event             | CASE#<id>                  | EVENT#<at>#<seq>      |                              |                     |
  * | outbox entry      | CASE#<id>                  | OUTBOX#<effect>       |                              | OUTBOX / <due>#<id> |
+ * | task token        | CASE#<id>                  | TASK#<kind>#<round>   |                              |                     |
+ * | review request    | CASE#<id>                  | REQUEST#<r>#<a>#<i>   |                              | while mail pending  |
+ * | decision          | CASE#<id>                  | DECISION#<round>      |                              | until delivered     |
+ * | amendment         | CASE#<id>                  | AMEND#<round>         |                              | while mail pending  |
+ * | review link       | REVIEW#<sha256(id)>        | REVIEW                |                              |                     |
  * | reference claim   | REFERENCE#<reference>      | REFERENCE             |                              |                     |
  * | idempotency       | IDEMPOTENCY#<partner>#<h>  | IDEMPOTENCY           |                              |                     |
  */
@@ -19,11 +24,20 @@ export const keys = {
   versionPrefix: 'VERSION#',
   event: (id: string, at: string, seq: number) => ({ pk: `CASE#${id}`, sk: `EVENT#${at}#${String(seq).padStart(4, '0')}` }),
   eventPrefix: 'EVENT#',
-  outbox: (id: string, effect: string) => ({ pk: `CASE#${id}`, sk: `OUTBOX#${effect}` }),
+  outbox: (id: string, effect: string, suffix = '') => ({ pk: `CASE#${id}`, sk: `OUTBOX#${effect}${suffix}` }),
   outboxIndex: (dueAt: string, id: string) => ({ gsi2pk: 'OUTBOX', gsi2sk: `${dueAt}#${id}` }),
   outboxPartition: 'OUTBOX',
   byStatus: (status: string, at: string, id: string) => ({ gsi1pk: `STATUS#${status}`, gsi1sk: `${at}#${id}` }),
   statusPartition: (status: string) => `STATUS#${status}`,
+  task: (id: string, kind: 'review' | 'amend', round: number) => ({ pk: `CASE#${id}`, sk: `TASK#${kind}#${round}` }),
+  reviewRequest: (id: string, round: number, attempt: number, index: number) => ({
+    pk: `CASE#${id}`,
+    sk: `REQUEST#${String(round).padStart(3, '0')}#${String(attempt).padStart(2, '0')}#${String(index).padStart(3, '0')}`,
+  }),
+  decision: (id: string, round: number) => ({ pk: `CASE#${id}`, sk: `DECISION#${String(round).padStart(3, '0')}` }),
+  decisionPrefix: 'DECISION#',
+  amendment: (id: string, round: number) => ({ pk: `CASE#${id}`, sk: `AMEND#${String(round).padStart(3, '0')}` }),
+  reviewLink: (reviewIdHash: string) => ({ pk: `REVIEW#${reviewIdHash}`, sk: 'REVIEW' }),
   reference: (reference: string) => ({ pk: `REFERENCE#${reference}`, sk: 'REFERENCE' }),
   idempotency: (partner: string, keyHash: string) => ({ pk: `IDEMPOTENCY#${partner}#${keyHash}`, sk: 'IDEMPOTENCY' }),
 } as const;

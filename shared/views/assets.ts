@@ -37,7 +37,9 @@ export const FORM_JS = String.raw`// The embedded form's behaviour: show Tele-X 
 
   function reportHeight() {
     if (window.parent === window) return;
-    var height = Math.ceil(document.documentElement.scrollHeight);
+    // The root element's own box, not scrollHeight: that is never less than the iframe itself,
+    // so a frame once tall (the form) would never shrink to a shorter page (the thank-you page).
+    var height = Math.ceil(document.documentElement.getBoundingClientRect().height);
     window.parent.postMessage({ type: 'hub-intake:height', height: height }, '*');
   }
 
@@ -115,7 +117,7 @@ fieldset { border: 0; padding: 0; margin: 0; min-width: 0; }
 fieldset.section { border-top: 1px solid var(--line); padding-top: 0.75rem; margin-top: 1rem; }
 fieldset.section > legend { font-size: 1.15rem; font-weight: 700; padding: 0; margin-bottom: 0.5rem; }
 .field { margin: 0 0 1rem; }
-.field > label, .choices > legend { display: block; font-weight: 600; margin-bottom: 0.25rem; }
+.field > label, .choices > legend { display: block; font-weight: 600; margin-bottom: 0.25rem; padding: 0; }
 input[type=text], input[type=email], input[type=number], input[type=date], select, textarea {
   width: 100%; font: inherit; padding: 0.6rem 0.7rem; border: 1px solid #8a939d; border-radius: 6px; background: #fff; color: inherit; }
 textarea { resize: vertical; }
@@ -128,6 +130,7 @@ label.option input { width: 1.2rem; height: 1.2rem; margin-top: 0.15rem; flex: n
 .field-error { color: var(--error); font-weight: 600; margin: 0.25rem 0; }
 .error-summary { border: 3px solid var(--error); padding: 0.75rem 1rem; margin: 1rem 0; border-radius: 6px; }
 .error-summary h2 { margin-top: 0; color: var(--error); }
+.error-summary:focus { outline: 3px solid #ffbf47; outline-offset: 2px; }
 .notice { border-radius: 6px; padding: 0.75rem 1rem; margin: 1rem 0; }
 .notice.success { border: 3px solid var(--ok); }
 .notice.success h1 { margin-top: 0; }

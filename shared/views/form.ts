@@ -29,6 +29,10 @@ export interface FormOptions {
   /** Where the form posts; `/cases?lang=` for a new case. */
   action?: string;
   heading?: string;
+  /** A message above the form, such as the changes the reviewers ask for. */
+  notice?: { title: string; text: string };
+  /** A page of its own (the edit link) rather than the partner's embedded form. */
+  standalone?: boolean;
 }
 
 const HINTS: Record<string, Record<Language, string>> = {
@@ -38,12 +42,12 @@ const HINTS: Record<string, Record<Language, string>> = {
     en: 'Goals, the service offered, results: 20 to 5000 characters.',
   },
   'facility.code': {
-    it: 'Facoltativo. Se indicato, identifica la struttura nel conteggio dello Hub.',
-    en: 'Optional. When given, it identifies the facility in the Hub’s figures.',
+    it: 'Se indicato, identifica la struttura nel conteggio dello Hub.',
+    en: 'When given, it identifies the facility in the Hub’s figures.',
   },
   telexServices: { it: 'Solo per i casi di Tele-X: almeno uno.', en: 'Tele-X cases only: at least one.' },
   clinicalAreas: { it: 'Almeno una.', en: 'At least one.' },
-  patientsImpacted: { it: 'Facoltativo. Numero intero, per esempio 1200.', en: 'Optional. A whole number, for example 1200.' },
+  patientsImpacted: { it: 'Numero intero, per esempio 1200.', en: 'A whole number, for example 1200.' },
   'contact.email': {
     it: 'Riceverete qui la ricevuta e l’esito della revisione.',
     en: 'You will get the receipt and the review outcome here.',
@@ -85,6 +89,18 @@ const TEXT = {
   },
 } satisfies Record<Language, Record<string, string>>;
 
+/**
+ * Where the error of a whole group goes: a form left blank posts no `facility.*` (empty values
+ * count as absent), and the server reports `facility` missing, a path with no control of its own.
+ */
+const GROUP_FIELDS: Record<string, readonly string[]> = {
+  facility: ['facility.name'],
+  contact: ['contact.name', 'contact.email'],
+};
+
+/** The controls an error path belongs to. */
+const errorTargets = (path: string): readonly string[] => GROUP_FIELDS[path] ?? [path];
+
 /** `facility.name` → `field-facility-name`: a valid, stable id for a field's control. */
 const controlId = (path: string) => `field-${path.replace(/\./g, '-')}`;
 
@@ -112,9 +128,11 @@ class FormRenderer {
     errors: readonly FieldError[],
   ) {
     for (const error of errors) {
-      const list = this.errorsByPath.get(error.path) ?? [];
-      list.push(error.message);
-      this.errorsByPath.set(error.path, list);
+      for (const path of errorTargets(error.path)) {
+        const list = this.errorsByPath.get(path) ?? [];
+        list.push(error.message);
+        this.errorsByPath.set(path, list);
+      }
     }
   }
 
@@ -195,7 +213,7 @@ ${options.map(
     if (errors.length === 0) return html``;
     return html`<div class="error-summary" role="alert" tabindex="-1" id="error-summary">
 <h2>${TEXT[this.lang].errorsHeading}</h2>
-<ul>${errors.map((error) => html`<li><a href="#${controlId(error.path)}">${error.message}</a></li>`)}</ul>
+<ul>${errors.map((error) => html`<li><a href="#${controlId(errorTargets(error.path)[0] ?? error.path)}">${error.message}</a></li>`)}</ul>
 </div>`;
   }
 }
@@ -208,9 +226,9 @@ export function renderFormPage(options: FormOptions): SafeHtml {
   const other: Language = lang === 'it' ? 'en' : 'it';
   const heading = options.heading ?? t.title;
   const body = html`
-<p class="lang-switch"><a href="/form?partner=${encodeURIComponent(partner.id)}&amp;lang=${other}" lang="${other}" hreflang="${other}">${t.otherLanguage}</a></p>
+${options.standalone ? '' : html`<p class="lang-switch"><a href="/form?partner=${encodeURIComponent(partner.id)}&amp;lang=${other}" lang="${other}" hreflang="${other}">${t.otherLanguage}</a></p>`}
 <h1>${heading}</h1>
-<p class="lead">${t.intro}</p>
+${options.notice ? html`<div class="notice" role="note"><h2>${options.notice.title}</h2><blockquote>${options.notice.text}</blockquote></div>` : html`<p class="lead">${t.intro}</p>`}
 <p class="partner">${lang === 'it' ? 'Partner' : 'Partner'}: <strong>${partner.name}</strong></p>
 ${f.errorSummary(errors)}
 <form method="post" action="${action}" class="case-form" accept-charset="utf-8" data-lang="${lang}">
@@ -219,7 +237,7 @@ ${f.errorSummary(errors)}
 ${f.choices('kind', CASE_KINDS, { multiple: false, required: true })}
 ${f.input('title', { required: true, attrs: html` minlength="3" maxlength="160"` })}
 ${f.textarea('summary', html` minlength="20" maxlength="5000"`)}
-${f.choices('telexServices', TELEX_SERVICES, { multiple: true, required: false, attrs: html` data-requires-kind="telex"` })}
+${f.choices('telexServices', TELEX_SERVICES, { multiple: true, required: true, attrs: html` data-requires-kind="telex"` })}
 ${f.choices('clinicalAreas', CLINICAL_AREAS, { multiple: true, required: true, attrs: html` data-min="1"` })}
 </fieldset>
 <fieldset class="section"><legend>${t.where}</legend>
@@ -250,5 +268,6 @@ ${f.hintAndError('consent')}
 </div>
 <p><button type="submit">${t.submit}</button></p>
 </form>`;
-  return layout({ lang, title: heading, body, embedded: true, scripts: ['/assets/form.js'] });
+  // `same-origin`: the post carries the Hub's own Origin (allowed), and no address leaves the Hub.
+  return layout({ lang, title: heading, body, embedded: !options.standalone, scripts: ['/assets/form.js'], referrerPolicy: 'same-origin' });
 }

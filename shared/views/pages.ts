@@ -13,16 +13,23 @@ export interface LayoutOptions {
   /** `embedded` pages drop the Hub header: they live inside a partner's iframe. */
   embedded?: boolean;
   scripts?: string[];
+  /**
+   * The page's own referrer policy, over the `no-referrer` header of every response. A page whose
+   * form posts to the Hub needs one that keeps the Origin header: under `no-referrer` a browser
+   * posts with `Origin: null`, which the Hub refuses (403) as a site not allowed for the partner.
+   */
+  referrerPolicy?: 'same-origin';
 }
 
 /** The shell of every HTML page: responsive, accessible, no inline script or style. */
-export function layout({ lang, title, body, embedded = false, scripts = [] }: LayoutOptions): SafeHtml {
+export function layout({ lang, title, body, embedded = false, scripts = [], referrerPolicy }: LayoutOptions): SafeHtml {
   return html`<!doctype html>
 <html lang="${lang}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="robots" content="noindex">
+${referrerPolicy ? html`<meta name="referrer" content="${referrerPolicy}">` : ''}
 <link rel="icon" href="data:,">
 <title>${title}</title>
 <link rel="stylesheet" href="/assets/hub.css?v=${ASSET_VERSION}">

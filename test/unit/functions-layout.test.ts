@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { FUNCTION_MODULES } from '../../infra/local/functions';
-import { FUNCTIONS, ROUTES, routeKey, SCHEDULES } from '../../infra/routes';
+import { FUNCTIONS, ROUTES, routeKey, SCHEDULES, type FunctionName, type FunctionSpec } from '../../infra/routes';
 
 const folders = readdirSync('functions', { withFileTypes: true }).filter((d) => d.isDirectory()).map((d) => d.name);
 
@@ -19,9 +19,11 @@ describe('the function folders', () => {
   });
 
   it.each(folders)('the sample event of %s is one the function is wired to receive', (name) => {
-    const event = JSON.parse(readFileSync(`events/${name}.json`, 'utf8')) as { routeKey?: string; source?: string };
+    const event = JSON.parse(readFileSync(`events/${name}.json`, 'utf8')) as { routeKey?: string; source?: string; caseId?: string };
     const routes = ROUTES.filter((route) => route.fn === name).map(routeKey);
+    const spec: FunctionSpec = FUNCTIONS[name as FunctionName];
     if (routes.length > 0) expect(routes).toContain(event.routeKey);
+    else if (spec.workflowTask) expect(event.caseId).toMatch(/^[0-9A-Z]{26}$/);
     else expect(SCHEDULES.map((s) => s.fn)).toContain(name);
   });
 });

@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { MessageRejected, SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
-import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sweepOutbox } from '../../shared/domain/effects';
@@ -10,6 +10,8 @@ import { createSesMailer } from '../../shared/mail/mailer';
 import { createCaseStore } from '../../shared/store/case-store';
 import { createDocumentClient } from '../../shared/store/clients';
 import { createIdempotencyStore } from '../../shared/store/idempotency-store';
+import { createOutboxStore } from '../../shared/store/outbox-store';
+import { createReviewStore } from '../../shared/store/review-store';
 import { HUB_PARTNERS } from '../../infra/config/partners';
 import { validCase } from '../support/runtime';
 
@@ -26,6 +28,9 @@ function makeDeps(now = new Date('2026-03-02T10:00:00Z')): SubmitDeps {
   return {
     cases: createCaseStore(doc, 'table'),
     idempotency: createIdempotencyStore(doc, 'table'),
+    outbox: createOutboxStore(doc, 'table'),
+    reviews: createReviewStore(doc, 'table'),
+    startsWorkflow: false,
     mailer: createSesMailer({ from: 'hub@example.org', endpoint: 'http://127.0.0.1:1' }),
     partners: new Map(HUB_PARTNERS.map((p) => [p.id, p])),
     ownOrigin: 'https://intake.example.org',
@@ -40,6 +45,9 @@ function makeDeps(now = new Date('2026-03-02T10:00:00Z')): SubmitDeps {
 
 const puts = () => ddb.commandCalls(PutCommand).map((call) => call.args[0].input);
 const caseWrites = () => puts().filter((input) => input.Item?.sk === 'CASE');
+/** Updates that take an entry out of the outbox. */
+const completions = () =>
+  ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input).filter((input) => input.UpdateExpression?.startsWith('REMOVE gsi2pk'));
 
 beforeEach(() => {
   ddb.reset();
@@ -47,7 +55,6 @@ beforeEach(() => {
   logged.length = 0;
   ddb.on(PutCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
-  ddb.on(DeleteCommand).resolves({});
   ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
 });
 
@@ -63,7 +70,7 @@ describe('submitting a case', () => {
     const order = puts().map((input) => String(input.Item?.sk).split('#')[0]);
     expect(order).toEqual(['REFERENCE', 'OUTBOX', 'VERSION', 'EVENT', 'CASE']);
     expect(caseWrites()[0]?.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(ddb.commandCalls(DeleteCommand)[0]?.args[0].input.Key).toEqual({ pk: `CASE#${result.id}`, sk: 'OUTBOX#receipt' });
+    expect(completions().map((input) => input.Key)).toEqual([{ pk: `CASE#${result.id}`, sk: 'OUTBOX#receipt' }]);
   });
 
   it('keeps the case and answers created when the receipt mail is rejected, leaving the receipt in the outbox', async () => {
@@ -71,7 +78,7 @@ describe('submitting a case', () => {
     const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en' });
     expect(result.outcome).toBe('created');
     expect(caseWrites()).toHaveLength(1);
-    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(0);
+    expect(completions()).toHaveLength(0);
     const deferred = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
     expect(deferred?.Key).toEqual({ pk: `CASE#${result.id}`, sk: 'OUTBOX#receipt' });
     expect(deferred?.ExpressionAttributeValues?.[':due']).toBe('2026-03-02T10:00:30.000Z');
@@ -168,7 +175,7 @@ describe('submitting a case', () => {
 });
 
 describe('the outbox sweep', () => {
-  const due = { caseId: '01J0000000000000000000000A', effect: 'receipt', attempts: 2, dueAt: '2026-03-02T09:59:00.000Z', payload: { statusToken: 't' } };
+  const due = { pk: 'CASE#01J0000000000000000000000A', sk: 'OUTBOX#receipt', caseId: '01J0000000000000000000000A', effect: 'receipt', attempts: 2, dueAt: '2026-03-02T09:59:00.000Z', payload: { statusToken: 't' } };
   const caseItem = { pk: `CASE#${due.caseId}`, sk: 'CASE', id: due.caseId, reference: 'HUB-2026-AAAAAA', status: 'submitted', revision: 1, dataVersion: 1, ...validCase(), createdAt: 'x', updatedAt: 'x', statusTokenHash: 'h' };
 
   it('sends a pending receipt and removes it from the outbox', async () => {
@@ -176,7 +183,7 @@ describe('the outbox sweep', () => {
     ddb.on(GetCommand).resolves({ Item: caseItem });
     expect(await sweepOutbox(makeDeps())).toEqual({ done: 1, failed: 0 });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
-    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(1);
+    expect(completions().map((input) => input.Key)).toEqual([{ pk: due.pk, sk: due.sk }]);
   });
 
   it('skips an entry another sweep leased first, so no mail goes out twice', async () => {
@@ -200,6 +207,6 @@ describe('the outbox sweep', () => {
     ddb.on(GetCommand).resolves({});
     expect(await sweepOutbox(makeDeps())).toEqual({ done: 1, failed: 0 });
     expect(ses.calls()).toHaveLength(0);
-    expect(ddb.commandCalls(DeleteCommand)).toHaveLength(1);
+    expect(completions()).toHaveLength(1);
   });
 });

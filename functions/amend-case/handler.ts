@@ -1,0 +1,58 @@
+import { amendCase, openAmendment, type AmendView } from '../../shared/domain/review-flow';
+import type { Language } from '../../shared/domain/case';
+import type { FieldError } from '../../shared/domain/validation';
+import { parseBody } from '../../shared/http/body';
+import { httpHandler } from '../../shared/http/handler';
+import { page, type HttpResult } from '../../shared/http/response';
+import { deps } from '../../shared/runtime';
+import { renderFormPage } from '../../shared/views/form';
+import { amendClosedPage, amendedPage } from '../../shared/views/review';
+
+function show(view: AmendView, lang: Language, action: string, values?: Record<string, unknown>, errors: readonly FieldError[] = [], status = 200): HttpResult {
+  if (view.state !== 'open') return page(view.state === 'done' ? 409 : 410, amendClosedPage(lang, view.record, view.state));
+  const { partners } = deps();
+  const partner = partners.get(view.record.data.partner) ?? { id: view.record.data.partner, name: view.record.data.partner, origins: [] };
+  const it = lang === 'it';
+  return page(
+    status,
+    renderFormPage({
+      partner,
+      lang,
+      values: values ?? view.record.data,
+      errors,
+      action,
+      heading: it ? `Modifica del caso ${view.record.reference}` : `Amend case ${view.record.reference}`,
+      notice: view.decision?.comment
+        ? { title: it ? 'Le modifiche richieste dai revisori' : 'The changes the reviewers ask for', text: view.decision.comment }
+        : undefined,
+      standalone: true,
+    }),
+    { headers: { 'X-Robots-Tag': 'noindex, nofollow' } },
+  );
+}
+
+/** The submitter's edit link for a case sent back with `changes`. */
+export const handler = httpHandler(
+  {
+    'GET /cases/{id}/edit': async ({ event, query, lang }) => {
+      const id = event.pathParameters?.id ?? '';
+      const view = await openAmendment(deps(), id, query.token);
+      return show(view, query.lang ? lang : view.record.data.language, `${event.rawPath}?${event.rawQueryString}`);
+    },
+    'POST /cases/{id}/edit': async ({ event, headers, query, lang }) => {
+      const id = event.pathParameters?.id ?? '';
+      const { payload } = parseBody(event, headers);
+      const result = await amendCase(deps(), id, query.token, payload, lang);
+      const action = `${event.rawPath}?${event.rawQueryString}`;
+      switch (result.state) {
+        case 'amended':
+          return page(200, amendedPage(lang, result.record));
+        case 'invalid':
+          return show(result.view, lang, action, payload, result.errors, 422);
+        default:
+          return show(result, lang, action);
+      }
+    },
+  },
+  { pages: true },
+);

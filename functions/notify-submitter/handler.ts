@@ -1,0 +1,5 @@
+import { notifySubmitter } from '../../shared/domain/review-flow';
+import { workflowTask } from '../../shared/workflow-task';
+
+/** case-review task `notify-submitter`: see {@link notifySubmitter}. */
+export const handler = workflowTask('notify-submitter', notifySubmitter);

@@ -1,0 +1,5 @@
+import { requestChanges } from '../../shared/domain/review-flow';
+import { workflowTask } from '../../shared/workflow-task';
+
+/** case-review task `request-changes`: see {@link requestChanges}. */
+export const handler = workflowTask('request-changes', requestChanges);

@@ -1,0 +1,5 @@
+import { requestReview } from '../../shared/domain/review-flow';
+import { workflowTask } from '../../shared/workflow-task';
+
+/** case-review task `request-review`: see {@link requestReview}. */
+export const handler = workflowTask('request-review', requestReview);

@@ -1,0 +1,166 @@
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import {
+  Choice,
+  Condition,
+  DefinitionBody,
+  Errors,
+  Fail,
+  IntegrationPattern,
+  JsonPath,
+  LogLevel,
+  Pass,
+  StateMachine,
+  StateMachineType,
+  Succeed,
+  TaskInput,
+  Timeout,
+} from 'aws-cdk-lib/aws-stepfunctions';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
+import { Construct } from 'constructs';
+
+/** Names of the states, shared with tests that assert on the states an execution visited. */
+export const STATES = {
+  init: 'Init',
+  requestReview: 'RequestReview',
+  checkReminders: 'RemindersLeft?',
+  remind: 'Remind',
+  decision: 'Decision?',
+  recordApproval: 'RecordApproval',
+  recordRejection: 'RecordRejection',
+  notifyApproval: 'NotifyApproval',
+  notifyRejection: 'NotifyRejection',
+  approved: 'Approved',
+  rejected: 'Rejected',
+  requestChanges: 'RequestChanges',
+  nextRound: 'NextRound',
+  expire: 'Expire',
+  notifyExpiry: 'NotifyExpiry',
+  expired: 'Expired',
+  markFailed: 'MarkFailed',
+  failed: 'Failed',
+} as const;
+
+export interface ReviewWorkflowProps {
+  requestReview: IFunction;
+  requestChanges: IFunction;
+  recordOutcome: IFunction;
+  notifySubmitter: IFunction;
+  /** How long reviewers have to decide, before each reminder and before expiry. */
+  reviewWindow: Duration;
+  /** How many reminders before the case expires. */
+  reminders: number;
+  /** How long the submitter has to amend a case sent back. */
+  amendWindow: Duration;
+}
+
+/**
+ * The `case-review` state machine. Its input and state carry ids and counters only, never
+ * personal data: every function reads what it needs from the table by case id.
+ *
+ * ```
+ * Init → RequestReview ⇢(task token) Decision? ─ approve → RecordApproval → NotifyApproval → Approved
+ *          │ timeout → RemindersLeft? → Remind → RequestReview        ├ reject → RecordRejection → NotifyRejection → Rejected
+ *          │                        └ none left → Expire → NotifyExpiry → Expired
+ *          └ error → MarkFailed → Failed                              └ changes → RequestChanges ⇢(task token) NextRound → RequestReview
+ * ```
+ */
+export class ReviewWorkflow extends Construct {
+  public readonly stateMachine: StateMachine;
+
+  constructor(scope: Construct, id: string, props: ReviewWorkflowProps) {
+    super(scope, id);
+
+    const markFailed = new LambdaInvoke(this, STATES.markFailed, {
+      lambdaFunction: props.recordOutcome,
+      payload: TaskInput.fromObject({
+        caseId: JsonPath.stringAt('$.caseId'),
+        round: JsonPath.numberAt('$.round'),
+        outcome: 'failed',
+        error: JsonPath.stringAt('$.error.Error'),
+      }),
+      payloadResponseOnly: true,
+      resultPath: JsonPath.DISCARD,
+    }).next(new Fail(this, STATES.failed, { error: 'CaseReviewFailed', cause: 'The case-review workflow failed; the case is marked failed.' }));
+
+    const outcome = (stateName: string, fn: IFunction, value: string) =>
+      new LambdaInvoke(this, stateName, {
+        lambdaFunction: fn,
+        payload: TaskInput.fromObject({ caseId: JsonPath.stringAt('$.caseId'), round: JsonPath.numberAt('$.round'), outcome: value }),
+        payloadResponseOnly: true,
+        resultPath: JsonPath.DISCARD,
+      }).addCatch(markFailed, { errors: [Errors.ALL], resultPath: '$.error' });
+
+    const approved = outcome(STATES.recordApproval, props.recordOutcome, 'approved')
+      .next(outcome(STATES.notifyApproval, props.notifySubmitter, 'approved'))
+      .next(new Succeed(this, STATES.approved));
+    const rejected = outcome(STATES.recordRejection, props.recordOutcome, 'rejected')
+      .next(outcome(STATES.notifyRejection, props.notifySubmitter, 'rejected'))
+      .next(new Succeed(this, STATES.rejected));
+    const expire = outcome(STATES.expire, props.recordOutcome, 'expired')
+      .next(outcome(STATES.notifyExpiry, props.notifySubmitter, 'expired'))
+      .next(new Succeed(this, STATES.expired));
+
+    const waitFor = (stateName: string, fn: IFunction, timeout: Duration, resultPath: string) =>
+      new LambdaInvoke(this, stateName, {
+        lambdaFunction: fn,
+        integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
+        payload: TaskInput.fromObject({
+          caseId: JsonPath.stringAt('$.caseId'),
+          round: JsonPath.numberAt('$.round'),
+          attempt: JsonPath.numberAt('$.attempt'),
+          taskToken: JsonPath.taskToken,
+        }),
+        taskTimeout: Timeout.duration(timeout),
+        resultPath,
+      });
+
+    const requestReview = waitFor(STATES.requestReview, props.requestReview, props.reviewWindow, '$.review');
+    const remind = new Pass(this, STATES.remind, {
+      parameters: {
+        caseId: JsonPath.stringAt('$.caseId'),
+        round: JsonPath.numberAt('$.round'),
+        attempt: JsonPath.mathAdd(JsonPath.numberAt('$.attempt'), 1),
+      },
+    }).next(requestReview);
+    requestReview.addCatch(
+      new Choice(this, STATES.checkReminders).when(Condition.numberLessThan('$.attempt', props.reminders), remind).otherwise(expire),
+      { errors: [Errors.TIMEOUT], resultPath: '$.timeout' },
+    );
+    requestReview.addCatch(markFailed, { errors: [Errors.ALL], resultPath: '$.error' });
+
+    const requestChanges = waitFor(STATES.requestChanges, props.requestChanges, props.amendWindow, '$.amendment');
+    requestChanges.addCatch(expire, { errors: [Errors.TIMEOUT], resultPath: '$.timeout' });
+    requestChanges.addCatch(markFailed, { errors: [Errors.ALL], resultPath: '$.error' });
+    requestChanges.next(
+      new Pass(this, STATES.nextRound, {
+        parameters: { caseId: JsonPath.stringAt('$.caseId'), round: JsonPath.mathAdd(JsonPath.numberAt('$.round'), 1), attempt: 0 },
+      }).next(requestReview),
+    );
+
+    requestReview.next(
+      new Choice(this, STATES.decision)
+        .when(Condition.stringEquals('$.review.decision', 'approve'), approved)
+        .when(Condition.stringEquals('$.review.decision', 'reject'), rejected)
+        .when(Condition.stringEquals('$.review.decision', 'changes'), requestChanges)
+        .otherwise(markFailed),
+    );
+
+    const definition = new Pass(this, STATES.init, {
+      parameters: { caseId: JsonPath.stringAt('$.caseId'), round: 1, attempt: 0 },
+    }).next(requestReview);
+
+    this.stateMachine = new StateMachine(this, 'StateMachine', {
+      comment: 'case-review: reviewers decide each submitted case from their email',
+      stateMachineType: StateMachineType.STANDARD,
+      definitionBody: DefinitionBody.fromChainable(definition),
+      tracingEnabled: true,
+      logs: {
+        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY }),
+        level: LogLevel.ALL,
+        includeExecutionData: false,
+      },
+    });
+  }
+}

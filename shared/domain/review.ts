@@ -1,0 +1,33 @@
+/** What a reviewer can decide about a case. */
+export const DECISIONS = ['approve', 'reject', 'changes'] as const;
+export type Decision = (typeof DECISIONS)[number];
+
+/** One reviewer's link for one round and reminder attempt. Only the hash of its id is stored. */
+export interface ReviewRequest {
+  caseId: string;
+  round: number;
+  attempt: number;
+  reviewer: string;
+  reviewIdHash: string;
+  expiresAt: string;
+  createdAt: string;
+}
+
+/** The one decision of a review round. */
+export interface DecisionRecord {
+  caseId: string;
+  round: number;
+  decision: Decision;
+  comment?: string;
+  reviewer: string;
+  at: string;
+}
+
+/** A case sent back for changes: the edit link (hash only) and its window. */
+export interface AmendmentRecord {
+  caseId: string;
+  round: number;
+  editTokenHash: string;
+  expiresAt: string;
+  amendedAt?: string;
+}
