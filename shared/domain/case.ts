@@ -113,14 +113,21 @@ const CaseFields = z.strictObject({
 });
 
 /** The submission as partners send it to `POST /cases`. */
-export const CaseInput = CaseFields.superRefine((value, ctx) => {
-  if (value.kind === 'telex' && (!value.telexServices || value.telexServices.length === 0)) {
-    ctx.addIssue({ code: 'custom', path: ['telexServices'], params: { rule: 'telexServicesRequired' } });
-  }
-  if (value.kind !== 'telex' && value.telexServices && value.telexServices.length > 0) {
-    ctx.addIssue({ code: 'custom', path: ['telexServices'], params: { rule: 'telexServicesOnlyForTelex' } });
-  }
-});
+export const CaseInput = CaseFields.superRefine(
+  (value, ctx) => {
+    // Also runs when other fields are invalid (see `when`), so the value may not have its final shape.
+    const services: unknown = value.telexServices;
+    const chosen = Array.isArray(services) ? services.length : services === undefined ? 0 : 1;
+    if (value.kind === 'telex' && chosen === 0) {
+      ctx.addIssue({ code: 'custom', path: ['telexServices'], params: { rule: 'telexServicesRequired' } });
+    }
+    if (value.kind !== 'telex' && chosen > 0) {
+      ctx.addIssue({ code: 'custom', path: ['telexServices'], params: { rule: 'telexServicesOnlyForTelex' } });
+    }
+  },
+  // Report the Tele-X rule together with every other problem, not only once the rest is valid.
+  { when: (payload) => typeof payload.value === 'object' && payload.value !== null && !Array.isArray(payload.value) },
+);
 export type CaseInput = z.infer<typeof CaseInput>;
 
 /** The fields of the object schema, for code that walks them (form rendering, form decoding). */

@@ -123,6 +123,7 @@ export async function requestChanges(deps: ReviewDeps, task: TaskPayload): Promi
     editToken,
     editTokenHash: hashSecret(editToken),
     expiresAt,
+    baseVersion: record.dataVersion,
     mailDueAt: plus(now, INLINE_GRACE_MS),
   });
   if (created) {
@@ -252,7 +253,7 @@ export async function openAmendment(deps: EffectDeps, caseId: string, token: str
   const round = record?.reviewRound;
   const amendment = record && round !== undefined ? await deps.reviews.amendment(caseId, round) : undefined;
   if (!record || !amendment || !secretMatches(token, amendment.editTokenHash)) throw new NotFound();
-  if (record.status !== 'changes_requested') return { state: 'done', record };
+  if (record.status !== 'changes_requested' || record.dataVersion > amendment.baseVersion) return { state: 'done', record };
   if (deps.now().toISOString() > amendment.expiresAt) return { state: 'expired', record };
   return { state: 'open', record, amendment, decision: await deps.reviews.decision(caseId, amendment.round) };
 }
@@ -280,7 +281,7 @@ export async function amendCase(
     id: caseId,
     expectedRevision: view.record.revision,
     data: validation.value,
-    version: view.record.dataVersion + 1,
+    version: view.amendment.baseVersion + 1,
     round: view.amendment.round,
     at,
   });

@@ -29,5 +29,6 @@ export interface AmendmentRecord {
   round: number;
   editTokenHash: string;
   expiresAt: string;
-  amendedAt?: string;
+  /** The data version the reviewers saw; an amendment stores the next one, once. */
+  baseVersion: number;
 }

@@ -240,6 +240,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
         ':at': at,
         ':waiting': 'changes_requested',
         ':round': round,
+        ':base': version - 1,
       };
       const sets = ['revision = :next', 'dataVersion = :version', 'updatedAt = :at'];
       const removes: string[] = [];
@@ -261,7 +262,8 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
           new UpdateCommand({
             TableName: tableName,
             Key: keys.case(id),
-            ConditionExpression: '#status = :waiting AND revision = :revision AND reviewRound = :round',
+            // dataVersion makes the edit link single-use: once the next version is stored, it cannot be stored again.
+            ConditionExpression: '#status = :waiting AND revision = :revision AND reviewRound = :round AND dataVersion = :base',
             UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,

@@ -143,13 +143,14 @@ export function createReviewStore(doc: DynamoDBDocumentClient, tableName: string
       return (result.Items ?? []).map(decisionFromItem);
     },
 
-    async createAmendment({ caseId, round, editToken, editTokenHash, expiresAt, mailDueAt }) {
+    async createAmendment({ caseId, round, editToken, editTokenHash, expiresAt, baseVersion, mailDueAt }) {
       return putOnce({
         ...keys.amendment(caseId, round),
         type: 'amendment',
         round,
         editTokenHash,
         expiresAt,
+        baseVersion,
         ...outboxAttributes(caseId, 'changes-mail', mailDueAt, { editToken, round, expiresAt }),
       });
     },
@@ -162,7 +163,7 @@ export function createReviewStore(doc: DynamoDBDocumentClient, tableName: string
         round: Number(item.round),
         editTokenHash: String(item.editTokenHash),
         expiresAt: String(item.expiresAt),
-        ...(typeof item.amendedAt === 'string' ? { amendedAt: item.amendedAt } : {}),
+        baseVersion: Number(item.baseVersion),
       };
     },
   };

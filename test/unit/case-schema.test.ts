@@ -139,3 +139,10 @@ describe('language negotiation', () => {
     expect(pickLanguage('xx', undefined)).toBe('it');
   });
 });
+
+describe('the Tele-X rule alongside other problems', () => {
+  it('is reported in the same answer as the other errors', () => {
+    const { telexServices: _none, ...rest } = validCase({ title: 'x' });
+    expect(errorsOf(rest).map((e) => e.path).sort()).toEqual(['telexServices', 'title']);
+  });
+});
