@@ -1,5 +1,5 @@
 import type { App } from 'aws-cdk-lib';
-import { stageConfig } from './config';
+import { stageConfig, type StageOverrides } from './config';
 import { StatefulStack } from './stacks/stateful-stack';
 import { StatelessStack } from './stacks/stateless-stack';
 
@@ -11,10 +11,11 @@ export interface HubIntakeStacks {
 
 /**
  * Adds the stacks of `stage` to `app`. Kept apart from `app.ts` so that tests build exactly
- * what `cdk synth` builds, without synthesizing at import.
+ * what `cdk synth` builds, without synthesizing at import. `overrides` (embedded runtime only)
+ * replace parts of the stage's configuration, such as the review timings.
  */
-export function buildApp(app: App, stage: string): HubIntakeStacks {
-  const config = stageConfig(stage);
+export function buildApp(app: App, stage: string, overrides: StageOverrides = {}): HubIntakeStacks {
+  const config = stageConfig(stage, overrides);
   const env = {
     account: config.env.account ?? process.env.CDK_DEFAULT_ACCOUNT,
     region: config.env.region ?? process.env.CDK_DEFAULT_REGION,

@@ -44,6 +44,8 @@ const STAGES: Record<string, StageConfig> = {
     mailFrom: 'hub-intake@localhost.localdomain',
     opsEmail: 'ops@localhost.localdomain',
     reviewers: ['revisore1@hub.example.org', 'revisore2@hub.example.org'],
+    // Timers of the embedded runtime cannot wait longer than 24.8 days.
+    review: { ...common.review, amendWindowSeconds: 20 * DAY },
   },
   dev: {
     ...common,
@@ -65,10 +67,22 @@ const STAGES: Record<string, StageConfig> = {
   },
 };
 
+/**
+ * Values that replace part of a stage's configuration. Only the embedded runtime uses them, to run
+ * the very same state machine with short review timings (REVIEW_WINDOW_SECONDS and friends);
+ * `cdk synth` passes none.
+ */
+export interface StageOverrides {
+  review?: Partial<StageConfig['review']>;
+}
+
 /** The configuration of a stage, validated; an unknown stage or a bad value stops with a clear message. */
-export function stageConfig(stage: string): StageConfig {
-  const raw = STAGES[stage];
-  if (!raw) throw new Error(`Unknown stage "${stage}". Known stages: ${Object.keys(STAGES).join(', ')}`);
+export function stageConfig(stage: string, overrides: StageOverrides = {}): StageConfig {
+  const base = STAGES[stage];
+  if (!base) throw new Error(`Unknown stage "${stage}". Known stages: ${Object.keys(STAGES).join(', ')}`);
+  // Undefined entries keep the stage's value; the merged result is validated like the stage itself.
+  const review = Object.fromEntries(Object.entries(overrides.review ?? {}).filter(([, value]) => value !== undefined));
+  const raw = { ...base, review: { ...base.review, ...review } };
   const parsed = StageConfig.safeParse(raw);
   if (!parsed.success) throw new Error(`Invalid configuration for stage ${stage}: ${z.prettifyError(parsed.error)}`);
   return parsed.data;

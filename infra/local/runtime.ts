@@ -7,6 +7,12 @@ import { FUNCTIONS, ROUTES, type FunctionName } from '../routes';
 import { startDynamo, startSes, type LocalMail } from './emulators';
 import { FUNCTION_MODULES } from './functions';
 import { compileRoute, localContext, readBody, toApiGatewayEvent, writeResult, type LambdaHttpHandler } from './http-adapter';
+import { executionName } from '../../shared/runtime';
+import { createCaseStore } from '../../shared/store/case-store';
+import { createDocumentClient } from '../../shared/store/clients';
+import { STATES } from '../constructs/review-workflow';
+import { loadWorkflowDefinition } from './workflow/definition';
+import { startLocalStepFunctions, type LocalStepFunctions } from './workflow/engine';
 
 /** The table's name in the embedded runtime. */
 export const LOCAL_TABLE = 'hub-intake';
@@ -78,11 +84,28 @@ function listen(server: Server, port: number, host: string): Promise<number> {
  * `process.env`, as on Lambda.
  */
 export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> {
+  const num = (value?: string) => (value === undefined ? undefined : Number(value));
+  // Read first: a bad timing value stops the start before anything listens.
+  const workflow = await loadWorkflowDefinition({
+    windowSeconds: num(settings.reviewWindowSeconds),
+    reminders: num(settings.reminders),
+    amendWindowSeconds: num(settings.amendWindowSeconds),
+  });
   const dynamo = await startDynamo(settings.dataDir, LOCAL_TABLE);
   const ses = await startSes().catch(async (error: unknown) => {
     await dynamo.close();
     throw error;
   });
+  let sfn: LocalStepFunctions;
+  try {
+    sfn = await startLocalStepFunctions({
+      ...workflow,
+      invoke: async (fn, payload) => (await FUNCTION_MODULES[fn]()).handler(payload as never, localContext(fn) as never),
+    });
+  } catch (error) {
+    await Promise.all([dynamo.close(), ses.close()]);
+    throw error;
+  }
 
   const routes = ROUTES.map(compileRoute);
   const handlers = new Map<FunctionName, Promise<LambdaHttpHandler>>();
@@ -163,7 +186,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   try {
     port = await listen(primary, settings.port, settings.host);
   } catch (error) {
-    await Promise.all([dynamo.close(), ses.close()]);
+    await Promise.all([sfn.close(), dynamo.close(), ses.close()]);
     throw error;
   }
   // `localhost` may resolve to ::1 first; answer there too when listening on the IPv4 loopback.
@@ -175,6 +198,8 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   Object.assign(process.env, functionEnvironment(stage, { tableName: LOCAL_TABLE, publicBaseUrl }), {
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     SES_ENDPOINT: ses.endpoint,
+    SFN_ENDPOINT: sfn.endpoint,
+    STATE_MACHINE_ARN: sfn.stateMachineArn,
     AWS_REGION: process.env.AWS_REGION ?? 'eu-south-1',
     ...(settings.reviewers ? { REVIEWERS: settings.reviewers } : {}),
     ...(settings.reviewWindowSeconds ? { REVIEW_WINDOW_SECONDS: settings.reviewWindowSeconds } : {}),
@@ -183,6 +208,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   });
   resetConfig();
   resetDeps();
+  await resumeWorkflows(sfn, dynamo.endpoint);
 
   const runScheduled = async (fn: FunctionName) => {
     const module = await FUNCTION_MODULES[fn]();
@@ -211,11 +237,37 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
             server.closeIdleConnections();
           }));
         await Promise.all(stopped);
+        // The workflow's tasks use the table and the mail endpoint: stop them first.
+        await sfn.close();
         await Promise.all([dynamo.close(), ses.close()]);
       })();
       return closing;
     },
   };
+}
+
+/**
+ * Gives cases that were waiting for a review or an amendment their workflow back after a restart:
+ * the embedded Step Functions keeps executions in memory only. The task runs again for the same
+ * round and attempt, which sends no new mail and gets a fresh token and window.
+ */
+async function resumeWorkflows(sfn: LocalStepFunctions, endpoint: string): Promise<number> {
+  const doc = createDocumentClient(endpoint);
+  const cases = createCaseStore(doc, LOCAL_TABLE);
+  let resumed = 0;
+  for (const [status, startAt] of [
+    ['in_review', STATES.requestReview],
+    ['changes_requested', STATES.requestChanges],
+  ] as const) {
+    for (const id of await cases.idsByStatus(status)) {
+      const record = await cases.get(id);
+      if (!record) continue;
+      sfn.resume(executionName(id), startAt, { caseId: id, round: record.reviewRound ?? 1, attempt: record.reviewAttempt ?? 0 });
+      resumed += 1;
+    }
+  }
+  doc.destroy();
+  return resumed;
 }
 
 /** Function names that the runtime can run, for `npm run invoke`. */

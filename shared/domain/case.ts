@@ -121,7 +121,8 @@ export const CaseInput = CaseFields.superRefine(
     if (value.kind === 'telex' && chosen === 0) {
       ctx.addIssue({ code: 'custom', path: ['telexServices'], params: { rule: 'telexServicesRequired' } });
     }
-    if (value.kind !== 'telex' && chosen > 0) {
+    const knownKind = (CASE_KINDS as readonly unknown[]).includes(value.kind);
+    if (knownKind && value.kind !== 'telex' && chosen > 0) {
       ctx.addIssue({ code: 'custom', path: ['telexServices'], params: { rule: 'telexServicesOnlyForTelex' } });
     }
   },

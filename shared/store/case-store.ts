@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { CASE_SHAPE, type CaseInput } from '../domain/case';
 import type { Actor, CaseEvent, CaseRecord, CaseStatus, CaseVersion, Effect } from '../domain/case-record';
-import { keys } from './keys';
+import { INDEX, keys } from './keys';
 import { outboxAttributes } from './outbox-store';
 
 /** A new case, ready to be stored with its first version and its pending effects. */
@@ -42,6 +42,8 @@ export interface CaseStore {
   create(draft: NewCase): Promise<{ created: boolean; record: CaseRecord }>;
   get(id: string): Promise<CaseRecord | undefined>;
   history(id: string): Promise<CaseEvent[]>;
+  /** Ids of the cases in a status, oldest change first (a query on the byStatus index). */
+  idsByStatus(status: CaseStatus): Promise<string[]>;
   versions(id: string): Promise<CaseVersion[]>;
   /** Changes status if the case is still at the expected revision and status; false otherwise. */
   transition(change: Transition & { round?: number; attempt?: number }): Promise<boolean>;
@@ -164,6 +166,26 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
     async history(id) {
       const items = await queryAll(keys.casePartition(id), keys.eventPrefix);
       return items.map((item) => item.event as CaseEvent);
+    },
+
+    async idsByStatus(status) {
+      const ids: string[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: INDEX.byStatus,
+            KeyConditionExpression: 'gsi1pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.statusPartition(status) },
+            ProjectionExpression: 'id',
+            ExclusiveStartKey,
+          }),
+        );
+        ids.push(...(page.Items ?? []).map((item) => String(item.id)));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return ids;
     },
 
     async versions(id) {

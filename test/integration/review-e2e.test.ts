@@ -1,0 +1,135 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LocalMail } from '../../infra/local/emulators';
+import type { Runtime } from '../../infra/local/runtime';
+import { startTestRuntime, validCase } from '../support/runtime';
+
+const REVIEWERS = ['anna.bianchi@hub.example.org', 'luca.verdi@hub.example.org'];
+let runtime: Runtime;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime({ REVIEWERS: REVIEWERS.join(','), REVIEW_WINDOW_SECONDS: '600', AMEND_WINDOW_SECONDS: '600', REMINDERS: '1' });
+});
+afterAll(async () => {
+  await runtime?.close();
+});
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const mailsTo = (address: string) => runtime.mails().filter((mail) => mail.to.includes(address));
+const mailTo = (address: string, subject: RegExp) =>
+  waitFor(`a mail to ${address} matching ${subject}`, () => mailsTo(address).find((mail) => subject.test(mail.subject)));
+const reviewLinkIn = (mail: LocalMail) => mail.text.match(/(http:\/\/\S+\/review\/[A-Za-z0-9_-]+)/)?.[1] ?? '';
+
+async function submit(overrides: Record<string, unknown> = {}) {
+  const input = validCase({ language: 'en', ...overrides });
+  const response = await fetch(`${runtime.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  expect(response.status).toBe(201);
+  const body = (await response.json()) as { id: string; reference: string; statusUrl: string };
+  return { ...body, email: (input.contact as { email: string }).email };
+}
+
+const statusOf = async (statusUrl: string) =>
+  ((await (await fetch(statusUrl, { headers: { accept: 'application/json' } })).json()) as { status: string; history: { to?: string; type: string }[] });
+
+/** The reviewer mails of one case, one per reviewer. */
+async function reviewerMails(reference: string) {
+  return Promise.all(REVIEWERS.map((reviewer) => mailTo(reviewer, new RegExp(`${reference} da revisionare`))));
+}
+
+const decide = (link: string, decision: string, comment = '') =>
+  fetch(`${link}?lang=en`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+    body: new URLSearchParams({ decision, comment }).toString(),
+  });
+
+describe('a case reviewed from the reviewers’ email', () => {
+  it('is approved from the link, however often mail scanners open it first, and the submitter is told', async () => {
+    const submitted = await submit();
+    const [mail] = await reviewerMails(submitted.reference);
+    const link = reviewLinkIn(mail!);
+    await waitFor('the case in review', async () => (await statusOf(submitted.statusUrl)).status === 'in_review');
+
+    for (let i = 0; i < 3; i++) {
+      const head = await fetch(link, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      const get = await fetch(link);
+      expect(get.status).toBe(200);
+      expect(get.headers.get('referrer-policy')).toBe('no-referrer');
+      const page = await get.text();
+      expect(page).toContain('<form method="post"');
+      expect(page).toContain('name="decision" value="approve"');
+    }
+    expect((await statusOf(submitted.statusUrl)).status).toBe('in_review');
+
+    const answer = await decide(link, 'approve', 'A model for the region.');
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toContain('Thank you, decision recorded');
+    const outcome = await mailTo(submitted.email, /has been approved/);
+    expect(outcome.text).toContain('A model for the region.');
+    await waitFor('the case approved', async () => (await statusOf(submitted.statusUrl)).status === 'approved');
+    const { history } = await statusOf(submitted.statusUrl);
+    expect(history.map((event) => event.to ?? event.type)).toEqual(['submitted', 'in_review', 'approved']);
+  });
+
+  it('answers a second decision with 409 saying who decided what and when', async () => {
+    const submitted = await submit();
+    const [first, second] = await reviewerMails(submitted.reference);
+    expect((await decide(reviewLinkIn(first!), 'reject', 'Out of scope for the Hub.')).status).toBe(200);
+    const late = await decide(reviewLinkIn(second!), 'approve');
+    expect(late.status).toBe(409);
+    const page = await late.text();
+    expect(page).toContain('rejected by anna.bianchi@hub.example.org');
+    const outcome = await mailTo(submitted.email, /was not accepted/);
+    expect(outcome.text).toContain('Out of scope for the Hub.');
+  });
+
+  it('gives the form back when a rejection has no comment, and 404 for a forged link', async () => {
+    const submitted = await submit();
+    const [mail] = await reviewerMails(submitted.reference);
+    const answer = await decide(reviewLinkIn(mail!), 'reject');
+    expect(answer.status).toBe(422);
+    expect(await answer.text()).toContain('needs a comment');
+    expect((await fetch(`${runtime.url}/review/${'x'.repeat(43)}`)).status).toBe(404);
+    expect((await statusOf(submitted.statusUrl)).status).toBe('in_review');
+  });
+
+  it('goes back to the submitter with changes, then to review with the amended case, then is approved', async () => {
+    const submitted = await submit();
+    const [mail] = await reviewerMails(submitted.reference);
+    expect((await decide(reviewLinkIn(mail!), 'changes', 'Please add the ministerial code.')).status).toBe(200);
+    const changes = await mailTo(submitted.email, /Changes requested/);
+    expect(changes.text).toContain('Please add the ministerial code.');
+    const editLink = changes.text.match(/(http:\/\/\S+\/edit\?token=\S+)/)?.[1] ?? '';
+    await waitFor('the case sent back', async () => (await statusOf(submitted.statusUrl)).status === 'changes_requested');
+
+    const form = await fetch(editLink);
+    expect(form.status).toBe(200);
+    expect(await form.text()).toContain('Please add the ministerial code.');
+    const body = new URLSearchParams({
+      partner: 'humanitas', kind: 'telex', title: 'Televisita per lo scompenso cardiaco (v2)',
+      summary: 'Servizio di televisita e telemonitoraggio per pazienti con scompenso cardiaco cronico.',
+      'facility.name': 'Humanitas Research Hospital', 'facility.code': '030906',
+      'contact.name': 'Maria Rossi', 'contact.email': submitted.email,
+      telexServices: 'televisita', clinicalAreas: 'cardiology', language: 'en', consent: 'true',
+    });
+    const amended = await fetch(editLink, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: body.toString() });
+    expect(amended.status).toBe(200);
+
+    const round2 = await waitFor('round 2 review mail', () =>
+      mailsTo(REVIEWERS[0]!).find((m) => m.subject.includes(submitted.reference) && m.text.includes('Please add the ministerial code.')),
+    );
+    expect((await decide(reviewLinkIn(round2), 'approve')).status).toBe(200);
+    await waitFor('the case approved', async () => (await statusOf(submitted.statusUrl)).status === 'approved');
+    const { history } = await statusOf(submitted.statusUrl);
+    expect(history.map((event) => event.to ?? event.type)).toEqual(['submitted', 'in_review', 'changes_requested', 'amended', 'in_review', 'approved']);
+  });
+});
