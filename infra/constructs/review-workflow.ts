@@ -11,6 +11,7 @@ import {
   JsonPath,
   LogLevel,
   Pass,
+  Result,
   StateMachine,
   StateMachineType,
   Succeed,
@@ -27,6 +28,7 @@ export const STATES = {
   checkReminders: 'RemindersLeft?',
   remind: 'Remind',
   decision: 'Decision?',
+  unknownDecision: 'UnknownDecision',
   recordApproval: 'RecordApproval',
   recordRejection: 'RecordRejection',
   notifyApproval: 'NotifyApproval',
@@ -144,7 +146,14 @@ export class ReviewWorkflow extends Construct {
         .when(Condition.stringEquals('$.review.decision', 'approve'), approved)
         .when(Condition.stringEquals('$.review.decision', 'reject'), rejected)
         .when(Condition.stringEquals('$.review.decision', 'changes'), requestChanges)
-        .otherwise(markFailed),
+        // MarkFailed reads $.error.Error, which only a Catch sets: without it the state fails with
+        // States.Runtime before record-outcome runs, and the case would stay in_review.
+        .otherwise(
+          new Pass(this, STATES.unknownDecision, {
+            result: Result.fromObject({ Error: 'UnknownDecision', Cause: 'The review answered with no known decision.' }),
+            resultPath: '$.error',
+          }).next(markFailed),
+        ),
     );
 
     const definition = new Pass(this, STATES.init, {

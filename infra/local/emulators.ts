@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createRequire } from 'node:module';
@@ -34,7 +34,11 @@ const listen = (server: Server) =>
  * Takes the data folder for this process. dynalite cannot share a folder between processes, so a
  * second runtime on the same folder is stopped with a clear message instead of a crash.
  */
+const openDataDirs = new Set<string>();
+
 function lockDataDir(dir: string): () => void {
+  const folder = resolve(dir);
+  if (openDataDirs.has(folder)) throw new Error(`The data folder ${dir} is in use by another hub-intake in this process. Use another DATA_DIR (or DATA_DIR=memory).`);
   mkdirSync(dir, { recursive: true });
   const lock = join(dir, 'hub-intake.pid');
   try {
@@ -51,7 +55,11 @@ function lockDataDir(dir: string): () => void {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
   }
   writeFileSync(lock, String(process.pid));
-  return () => rmSync(lock, { force: true });
+  openDataDirs.add(folder);
+  return () => {
+    openDataDirs.delete(folder);
+    rmSync(lock, { force: true });
+  };
 }
 
 /** dynalite on a free loopback port, in memory or persisted under `dataDir`, with the table created. */

@@ -188,7 +188,8 @@ export async function openReview(deps: EffectDeps, reviewId: string): Promise<Re
   if (!request || !record) throw new NotFound();
   const decision = await deps.reviews.decision(record.id, request.round);
   if (decision) return { state: 'decided', request, record, decision };
-  const current = record.status === 'in_review' && record.reviewRound === request.round;
+  // A reminder sends new links: the previous attempt's links are over, even a moment before their expiry.
+  const current = record.status === 'in_review' && record.reviewRound === request.round && (record.reviewAttempt ?? 0) === request.attempt;
   if (!current || deps.now().toISOString() > request.expiresAt) return { state: 'expired', request, record };
   return { state: 'open', request, record, history: await deps.reviews.decisions(record.id) };
 }

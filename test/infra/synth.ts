@@ -51,7 +51,11 @@ export function functionProps(template: Template, name: FunctionName): FunctionP
 
 /** Every statement of every policy attached to the function's role, inline or separate. */
 export function roleStatements(template: Template, name: FunctionName): Statement[] {
-  const roleId = functionProps(template, name).Role['Fn::GetAtt'][0];
+  return statementsOfRole(template, functionProps(template, name).Role['Fn::GetAtt'][0]);
+}
+
+/** Every statement of every policy attached to the role with this logical id, inline or separate. */
+export function statementsOfRole(template: Template, roleId: string): Statement[] {
   const role = template.toJSON().Resources[roleId];
   const inline: Statement[] = (role.Properties.Policies ?? []).flatMap((p: { PolicyDocument: { Statement: Statement[] } }) => p.PolicyDocument.Statement);
   const attached = Object.values(template.findResources('AWS::IAM::Policy'))

@@ -132,4 +132,27 @@ describe('a case reviewed from the reviewers’ email', () => {
     const { history } = await statusOf(submitted.statusUrl);
     expect(history.map((event) => event.to ?? event.type)).toEqual(['submitted', 'in_review', 'changes_requested', 'amended', 'in_review', 'approved']);
   });
+
+  it('records one decision among 50 concurrent posts from both reviewers and tells the submitter once', async () => {
+    const submitted = await submit();
+    const links = (await reviewerMails(submitted.reference)).map((mail) => reviewLinkIn(mail));
+    await waitFor('the case in review', async () => (await statusOf(submitted.statusUrl)).status === 'in_review');
+    const answers = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => decide(links[i % 2]!, i % 3 === 0 ? 'approve' : 'reject', `comment ${i}`)),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(1);
+    expect(statuses.filter((status) => status === 409)).toHaveLength(49);
+    const final = await waitFor('the case decided', async () => {
+      const { status } = await statusOf(submitted.statusUrl);
+      return status === 'approved' || status === 'rejected' ? status : undefined;
+    });
+    await mailTo(submitted.email, final === 'approved' ? /has been approved/ : /was not accepted/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const outcomes = mailsTo(submitted.email).filter((mail) => /approved|not accepted/.test(mail.subject));
+    expect(outcomes).toHaveLength(1);
+    const { history } = await statusOf(submitted.statusUrl);
+    expect(history.filter((event) => event.to === final)).toHaveLength(1);
+  });
 });
+

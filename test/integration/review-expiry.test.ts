@@ -1,0 +1,56 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../infra/local/runtime';
+import { startTestRuntime, validCase } from '../support/runtime';
+
+const REVIEWER = 'anna.bianchi@hub.example.org';
+let runtime: Runtime;
+
+beforeAll(async () => {
+  runtime = await startTestRuntime({ REVIEWERS: REVIEWER, REVIEW_WINDOW_SECONDS: '1', REMINDERS: '1', AMEND_WINDOW_SECONDS: '1' });
+});
+afterAll(async () => {
+  await runtime?.close();
+});
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('a case nobody reviews', () => {
+  it('reminds the reviewers with new links after the window, then expires and tells the submitter', async () => {
+    const input = validCase({ language: 'en' });
+    const email = (input.contact as { email: string }).email;
+    const created = (await (
+      await fetch(`${runtime.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })
+    ).json()) as { reference: string; statusUrl: string };
+    const forCase = () => runtime.mails().filter((mail) => mail.to.includes(REVIEWER) && mail.subject.includes(created.reference));
+
+    const first = await waitFor('the review mail', () => forCase().find((mail) => !mail.subject.startsWith('Promemoria')));
+    const reminder = await waitFor('the reminder', () => forCase().find((mail) => mail.subject.startsWith('Promemoria')));
+    const linkOf = (text: string) => text.match(/(http:\/\/\S+\/review\/[A-Za-z0-9_-]+)/)?.[1] ?? '';
+    expect(linkOf(reminder.text)).not.toBe(linkOf(first.text));
+    expect((await fetch(linkOf(first.text))).status).toBe(410);
+
+    const expired = await waitFor('the expiry mail', () => runtime.mails().find((mail) => mail.to.includes(email) && /has expired/.test(mail.subject)));
+    expect(expired.text).toContain(created.reference);
+    const status = (await (await fetch(created.statusUrl, { headers: { accept: 'application/json' } })).json()) as {
+      status: string;
+      history: { to?: string }[];
+    };
+    expect(status.status).toBe('expired');
+    expect(status.history.map((event) => event.to)).toEqual(['submitted', 'in_review', 'expired']);
+    expect(forCase()).toHaveLength(2);
+    const late = await fetch(linkOf(reminder.text), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'decision=approve',
+    });
+    expect(late.status).toBe(410);
+  });
+});
