@@ -4,6 +4,7 @@ import type { CaseStore } from '../store/case-store';
 import type { OutboxStore } from '../store/outbox-store';
 import type { ReviewStore } from '../store/review-store';
 import type { CaseRecord, Effect, OutboxEntry } from './case-record';
+import type { Partner } from './partners';
 import type { Decision } from './review';
 
 /** The case-review workflow as the domain sees it. */
@@ -26,6 +27,8 @@ export interface EffectDeps {
   mailer: Mailer;
   workflow?: WorkflowPort;
   publicBaseUrl: string;
+  /** The Hub's partners, to name them in mails. */
+  partners: ReadonlyMap<string, Partner>;
   now: () => Date;
   log: Log;
 }
@@ -88,6 +91,7 @@ async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps)
     case 'review-mail':
       await deps.mailer.send(
         reviewMail(record, {
+          partnerName: deps.partners.get(record.data.partner)?.name ?? record.data.partner,
           to: text(payload, 'reviewer'),
           url: reviewUrl(base, text(payload, 'reviewId')),
           reminder: Number(payload?.attempt ?? 0) > 0,

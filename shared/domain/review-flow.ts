@@ -251,12 +251,18 @@ export type AmendView =
 
 export async function openAmendment(deps: EffectDeps, caseId: string, token: string | undefined): Promise<AmendView> {
   const record = await deps.cases.get(caseId);
-  const round = record?.reviewRound;
-  const amendment = record && round !== undefined ? await deps.reviews.amendment(caseId, round) : undefined;
-  if (!record || !amendment || !secretMatches(token, amendment.editTokenHash)) throw new NotFound();
-  if (record.status !== 'changes_requested' || record.dataVersion > amendment.baseVersion) return { state: 'done', record };
-  if (deps.now().toISOString() > amendment.expiresAt) return { state: 'expired', record };
-  return { state: 'open', record, amendment, decision: await deps.reviews.decision(caseId, amendment.round) };
+  if (!record || !token) throw new NotFound();
+  // The link belongs to one round; once the case has moved on, an earlier round's link says so rather than 404.
+  for (let round = record.reviewRound ?? 0; round >= 1; round--) {
+    const amendment = await deps.reviews.amendment(caseId, round);
+    if (!amendment || !secretMatches(token, amendment.editTokenHash)) continue;
+    if (round !== record.reviewRound || record.status !== 'changes_requested' || record.dataVersion > amendment.baseVersion) {
+      return { state: 'done', record };
+    }
+    if (deps.now().toISOString() > amendment.expiresAt) return { state: 'expired', record };
+    return { state: 'open', record, amendment, decision: await deps.reviews.decision(caseId, round) };
+  }
+  throw new NotFound();
 }
 
 export type AmendResult = { state: 'amended'; record: CaseRecord } | { state: 'invalid'; errors: FieldError[]; view: AmendView } | Exclude<AmendView, { state: 'open' }>;

@@ -6,12 +6,11 @@ import { keys } from '../store/keys';
 import { effectsFor, runInline, statusUrl, type EffectDeps } from './effects';
 import { Forbidden, IdempotencyKeyReused, InvalidIdempotencyKey, ValidationFailed } from './errors';
 import { fingerprint, hashSecret, newCaseId, newReference, newSecret } from './ids';
-import { originAllowed, type Partner } from './partners';
+import { originAllowed } from './partners';
 import { validateCase } from './validation';
 
 export interface SubmitDeps extends EffectDeps {
   idempotency: IdempotencyStore;
-  partners: ReadonlyMap<string, Partner>;
   ownOrigin: string;
   /** Whether stored cases start the case-review workflow (a state machine is configured). */
   startsWorkflow: boolean;

@@ -80,7 +80,7 @@ const REVIEW_FOOTER =
 /** The request to a reviewer, in Italian and English in one message: reviewers read either. */
 export function reviewMail(
   record: CaseRecord,
-  options: { to: string; url: string; reminder: boolean; expiresAt: string; previous: { decision: string; comment?: string; round: number }[] },
+  options: { partnerName: string; to: string; url: string; reminder: boolean; expiresAt: string; previous: { decision: string; comment?: string; round: number }[] },
 ): MailMessage {
   const data = record.data;
   const deadlineIt = formatDateTime(options.expiresAt, 'it');
@@ -91,9 +91,9 @@ export function reviewMail(
     subject: `${options.reminder ? 'Promemoria: ' : ''}${record.reference} da revisionare / ${options.reminder ? 'Reminder: ' : ''}to review: ${data.title}`,
     heading: options.reminder ? 'Promemoria: un caso attende la vostra revisione' : 'Un nuovo caso da revisionare',
     paragraphs: [
-      `«${data.title}» (${valueLabel(data.kind, 'it')}), inviato da ${data.partner}. Aprite il collegamento per leggerlo e decidere: approvare, respingere o chiedere modifiche. Il collegamento scade il ${deadlineIt}.`,
+      `«${data.title}» (${valueLabel(data.kind, 'it')}), inviato da ${options.partnerName}. Aprite il collegamento per leggerlo e decidere: approvare, respingere o chiedere modifiche. Il collegamento scade il ${deadlineIt}.`,
       ...(lastChange ? [`Il caso è stato modificato dopo la richiesta: «${lastChange.comment ?? ''}».`] : []),
-      `${options.reminder ? 'Reminder: a' : 'A'} case awaits your review: "${data.title}" (${valueLabel(data.kind, 'en')}) from ${data.partner}. Open the link to read it and approve, reject or request changes. The link expires on ${deadlineEn}.`,
+      `${options.reminder ? 'Reminder: a' : 'A'} case awaits your review: "${data.title}" (${valueLabel(data.kind, 'en')}) from ${options.partnerName}. Open the link to read it and approve, reject or request changes. The link expires on ${deadlineEn}.`,
     ],
     action: { label: 'Revisiona il caso / Review the case', url: options.url },
     facts: [

@@ -61,6 +61,7 @@ describe('a case reviewed from the reviewers’ email', () => {
     for (let i = 0; i < 3; i++) {
       const head = await fetch(link, { method: 'HEAD' });
       expect(head.status).toBe(200);
+      expect(await head.text()).toBe('');
       const get = await fetch(link);
       expect(get.status).toBe(200);
       expect(get.headers.get('referrer-policy')).toBe('no-referrer');
@@ -123,6 +124,9 @@ describe('a case reviewed from the reviewers’ email', () => {
     });
     const amended = await fetch(editLink, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: body.toString() });
     expect(amended.status).toBe(200);
+    // The edit link is single-use; a wrong token opens nothing.
+    expect((await fetch(editLink)).status).toBe(409);
+    expect((await fetch(editLink.replace(/token=[^&]+/, 'token=wrong'))).status).toBe(404);
 
     const round2 = await waitFor('round 2 review mail', () =>
       mailsTo(REVIEWERS[0]!).find((m) => m.subject.includes(submitted.reference) && m.text.includes('Please add the ministerial code.')),
