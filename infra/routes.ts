@@ -2,7 +2,8 @@
  * The functions of hub-intake and the HTTP routes each serves. The CDK stack and the embedded
  * runtime both read this list, so a route exists in both places or in neither.
  */
-export type TableAccess = 'none' | 'read' | 'readwrite';
+/** `read-snapshots`: reads everything, writes only the metrics snapshots. */
+export type TableAccess = 'none' | 'read' | 'readwrite' | 'read-snapshots';
 
 export interface FunctionSpec {
   /** What the function does, for people reading the console. */
@@ -92,6 +93,27 @@ export const FUNCTIONS = {
     answersWorkflow: false,
     workflowTask: true,
   },
+  'aggregate-metrics': {
+    description: 'Scheduled: computes the Hub metrics from approved cases and stores a snapshot',
+    table: 'read-snapshots',
+    sendsMail: false,
+    startsWorkflow: false,
+    answersWorkflow: false,
+  },
+  'get-metrics': {
+    description: 'GET /metrics, /metrics/history, /dashboard, /embed/figures: the published figures',
+    table: 'read',
+    sendsMail: false,
+    startsWorkflow: false,
+    answersWorkflow: false,
+  },
+  'get-catalog': {
+    description: 'GET /catalog, /catalog.csv: approved cases, public fields only',
+    table: 'read',
+    sendsMail: false,
+    startsWorkflow: false,
+    answersWorkflow: false,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -117,10 +139,19 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'POST', path: '/review/{reviewId}', fn: 'review-case' },
   { method: 'GET', path: '/cases/{id}/edit', fn: 'amend-case' },
   { method: 'POST', path: '/cases/{id}/edit', fn: 'amend-case' },
+  { method: 'GET', path: '/metrics', fn: 'get-metrics' },
+  { method: 'GET', path: '/metrics/history', fn: 'get-metrics' },
+  { method: 'GET', path: '/dashboard', fn: 'get-metrics' },
+  { method: 'GET', path: '/embed/figures', fn: 'get-metrics' },
+  { method: 'GET', path: '/catalog', fn: 'get-catalog' },
+  { method: 'GET', path: '/catalog.csv', fn: 'get-catalog' },
 ];
 
 /** The API Gateway route key of a route: `POST /cases`. */
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>) => `${route.method} ${route.path}`;
 
-/** Scheduled functions and how often they run, in minutes. */
-export const SCHEDULES: readonly { fn: FunctionName; everyMinutes: number }[] = [{ fn: 'sweep-outbox', everyMinutes: 1 }];
+/** Scheduled functions and how often they run, in minutes; `fromConfig` takes the stage's value instead. */
+export const SCHEDULES: readonly { fn: FunctionName; everyMinutes: number | 'aggregateEveryMinutes' }[] = [
+  { fn: 'sweep-outbox', everyMinutes: 1 },
+  { fn: 'aggregate-metrics', everyMinutes: 'aggregateEveryMinutes' },
+];

@@ -16,6 +16,7 @@ import { createCaseStore } from './store/case-store';
 import { createDocumentClient, localCredentials } from './store/clients';
 import { createIdempotencyStore } from './store/idempotency-store';
 import { createOutboxStore } from './store/outbox-store';
+import { createMetricsStore, type MetricsStore } from './store/metrics-store';
 import { createReviewStore } from './store/review-store';
 
 /** The execution name of a case's review: deterministic, so a retried start can never start a second one. */
@@ -54,7 +55,7 @@ export function createWorkflowPort(stateMachineArn: string | undefined, endpoint
   };
 }
 
-export type Deps = SubmitDeps & { config: Config };
+export type Deps = SubmitDeps & { config: Config; metrics: MetricsStore };
 
 /** Everything the handlers need, built once per process from the configuration. */
 export function createDeps(cfg: Config = config()): Deps {
@@ -64,6 +65,7 @@ export function createDeps(cfg: Config = config()): Deps {
     cases: createCaseStore(doc, cfg.TABLE_NAME),
     outbox: createOutboxStore(doc, cfg.TABLE_NAME),
     reviews: createReviewStore(doc, cfg.TABLE_NAME),
+    metrics: createMetricsStore(doc, cfg.TABLE_NAME),
     idempotency: createIdempotencyStore(doc, cfg.TABLE_NAME),
     mailer: createSesMailer({ from: cfg.MAIL_FROM, endpoint: cfg.SES_ENDPOINT, configurationSet: cfg.SES_CONFIGURATION_SET }),
     workflow: createWorkflowPort(cfg.STATE_MACHINE_ARN, cfg.SFN_ENDPOINT),

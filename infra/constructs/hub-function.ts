@@ -7,6 +7,7 @@ import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { Construct } from 'constructs';
+import { keys } from '../../shared/store/keys';
 import { functionEntry, REPO_ROOT } from '../paths';
 import { FUNCTIONS, type FunctionName } from '../routes';
 
@@ -20,8 +21,8 @@ export interface HubFunctionProps {
   timeout?: Duration;
 }
 
-/** What a function may do with a table. */
-export type TableAccessLevel = 'read' | 'readwrite';
+/** What a function may do with a table; `read-snapshots` also writes, but only the metrics snapshot items. */
+export type TableAccessLevel = 'read' | 'readwrite' | 'read-snapshots';
 
 /**
  * A Lambda function of hub-intake: runtime, architecture, tracing, log group and bundling are
@@ -69,8 +70,22 @@ export class HubFunction extends NodejsFunction {
 
   /** Grants the least the function needs on the table; the table name comes with the function environment. */
   bindTable(table: ITable, access: TableAccessLevel): void {
-    if (access === 'read') table.grantReadData(this);
-    else table.grantReadWriteData(this);
+    if (access === 'readwrite') {
+      table.grantReadWriteData(this);
+      return;
+    }
+    table.grantReadData(this);
+    if (access === 'read-snapshots') {
+      // Writes limited by partition key: the aggregation can store snapshots and touch nothing else.
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:PutItem'],
+          resources: [table.tableArn],
+          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...keys.snapshotPartitions] } },
+        }),
+      );
+      table.encryptionKey?.grantEncrypt(this);
+    }
   }
 
   /**

@@ -12,4 +12,7 @@ export const FUNCTION_MODULES: Record<FunctionName, () => Promise<{ handler: (ev
   'request-changes': () => import('../../functions/request-changes/handler'),
   'record-outcome': () => import('../../functions/record-outcome/handler'),
   'notify-submitter': () => import('../../functions/notify-submitter/handler'),
+  'aggregate-metrics': () => import('../../functions/aggregate-metrics/handler'),
+  'get-metrics': () => import('../../functions/get-metrics/handler'),
+  'get-catalog': () => import('../../functions/get-catalog/handler'),
 };

@@ -24,7 +24,7 @@ try {
   process.exit(2);
 }
 
-const settings = { ...settingsFromEnv({ ...process.env, PORT: '0' }), accessLog: false, sweepEverySeconds: 3600 };
+const settings = { ...settingsFromEnv({ ...process.env, PORT: '0' }), accessLog: false, sweepEverySeconds: 3600, aggregateEverySeconds: 3600 };
 let runtime: Runtime;
 try {
   runtime = await startRuntime(settings);

@@ -28,8 +28,16 @@ export interface RuntimeSettings {
   reminders?: string;
   amendWindowSeconds?: string;
   sweepEverySeconds: number;
+  /** How often the aggregation runs (it also runs on POST /_local/aggregate). */
+  aggregateEverySeconds: number;
   /** Print one line per request. */
   accessLog: boolean;
+}
+
+function positive(name: string, value: string): number {
+  const number = Number(value);
+  if (!Number.isFinite(number) || number <= 0) throw new Error(`${name} must be a positive number of seconds, got "${value}"`);
+  return number;
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): RuntimeSettings {
@@ -44,7 +52,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RuntimeSettings {
     reviewWindowSeconds: env.REVIEW_WINDOW_SECONDS || undefined,
     reminders: env.REMINDERS || undefined,
     amendWindowSeconds: env.AMEND_WINDOW_SECONDS || undefined,
-    sweepEverySeconds: Number(env.SWEEP_EVERY_SECONDS ?? 15),
+    sweepEverySeconds: positive('SWEEP_EVERY_SECONDS', env.SWEEP_EVERY_SECONDS ?? '15'),
+    aggregateEverySeconds: positive('AGGREGATE_EVERY_SECONDS', env.AGGREGATE_EVERY_SECONDS ?? '60'),
     accessLog: env.ACCESS_LOG !== 'off',
   };
 }
@@ -118,11 +127,22 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
     return loaded;
   };
 
+  const runScheduled = async (fn: FunctionName) => {
+    const module = await FUNCTION_MODULES[fn]();
+    return module.handler({ source: 'local.schedule', 'detail-type': 'Scheduled Event' } as never, localContext(fn) as never);
+  };
+
   let url = '';
   const local: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>> = {
     'GET /_local/mail': async (_request, response) => {
       const body = JSON.stringify(ses.mails());
       response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
+      response.end(body);
+    },
+    'POST /_local/aggregate': async (_request, response) => {
+      const { snapshot, etag } = (await runScheduled('aggregate-metrics')) as { snapshot: unknown; etag: string };
+      const body = JSON.stringify(snapshot);
+      response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', etag });
       response.end(body);
     },
   };
@@ -210,15 +230,11 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   resetDeps();
   await resumeWorkflows(sfn, dynamo.endpoint);
 
-  const runScheduled = async (fn: FunctionName) => {
-    const module = await FUNCTION_MODULES[fn]();
-    return module.handler({ source: 'local.schedule', 'detail-type': 'Scheduled Event' } as never, localContext(fn) as never);
-  };
-  const timers = [
+  const every = (fn: FunctionName, seconds: number) =>
     setInterval(() => {
-      runScheduled('sweep-outbox').catch((error: unknown) => console.error('outbox sweep:', error instanceof Error ? error.message : error));
-    }, settings.sweepEverySeconds * 1000),
-  ];
+      runScheduled(fn).catch((error: unknown) => console.error(`${fn}:`, error instanceof Error ? error.message : error));
+    }, seconds * 1000);
+  const timers = [every('sweep-outbox', settings.sweepEverySeconds), every('aggregate-metrics', settings.aggregateEverySeconds)];
   timers.forEach((timer) => timer.unref());
 
   let closing: Promise<void> | undefined;

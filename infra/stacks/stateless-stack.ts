@@ -123,7 +123,8 @@ export class StatelessStack extends Stack {
       this.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
     }
 
-    for (const { fn, everyMinutes } of SCHEDULES) {
+    for (const { fn, everyMinutes: every } of SCHEDULES) {
+      const everyMinutes = every === 'aggregateEveryMinutes' ? cfg.aggregateEveryMinutes : every;
       new Schedule(this, `${pascal(fn)}Schedule`, {
         description: `Runs ${fn} every ${everyMinutes} min`,
         schedule: ScheduleExpression.rate(Duration.minutes(everyMinutes)),

@@ -193,3 +193,10 @@ export class Conflict extends DomainError {
   readonly type = 'conflict';
   readonly title = detail('Già fatto', 'Already done');
 }
+
+/** A query parameter out of its range; the detail names it and what it accepts. */
+export class InvalidParameter extends DomainError {
+  readonly status = 400;
+  readonly type = 'invalid-parameter';
+  readonly title = detail('Parametro non valido', 'Invalid parameter');
+}

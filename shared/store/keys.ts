@@ -13,6 +13,9 @@
  * | amendment         | CASE#<id>                  | AMEND#<round>         |                              | while mail pending  |
  * | review link       | REVIEW#<sha256(id)>        | REVIEW                |                              |                     |
  * | reference claim   | REFERENCE#<reference>      | REFERENCE             |                              |                     |
+ * | status counters   | STATS                      | STATUS                |                              |                     |
+ * | latest snapshot   | METRICS                    | LATEST                |                              |                     |
+ * | snapshot history  | METRICS#HISTORY            | <generatedAt>         |                              |                     |
  * | idempotency       | IDEMPOTENCY#<partner>#<h>  | IDEMPOTENCY           |                              |                     |
  */
 export const INDEX = { byStatus: 'byStatus', outbox: 'outbox' } as const;
@@ -38,6 +41,12 @@ export const keys = {
   decisionPrefix: 'DECISION#',
   amendment: (id: string, round: number) => ({ pk: `CASE#${id}`, sk: `AMEND#${String(round).padStart(3, '0')}` }),
   reviewLink: (reviewIdHash: string) => ({ pk: `REVIEW#${reviewIdHash}`, sk: 'REVIEW' }),
+  statusCounters: { pk: 'STATS', sk: 'STATUS' },
+  latestSnapshot: { pk: 'METRICS', sk: 'LATEST' },
+  snapshotHistory: (generatedAt: string) => ({ pk: 'METRICS#HISTORY', sk: generatedAt }),
+  snapshotHistoryPartition: 'METRICS#HISTORY',
+  /** Partition keys the aggregation may write, and nothing else. */
+  snapshotPartitions: ['METRICS', 'METRICS#HISTORY'],
   reference: (reference: string) => ({ pk: `REFERENCE#${reference}`, sk: 'REFERENCE' }),
   idempotency: (partner: string, keyHash: string) => ({ pk: `IDEMPOTENCY#${partner}#${keyHash}`, sk: 'IDEMPOTENCY' }),
 } as const;

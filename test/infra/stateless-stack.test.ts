@@ -163,12 +163,17 @@ describe('the HTTP API', () => {
   });
 });
 
+/** How CDK writes a rate: in whole hours when it can. */
+const rate = (minutes: number) =>
+  minutes % 60 === 0 ? `rate(${minutes / 60} hour${minutes === 60 ? '' : 's'})` : `rate(${minutes} minute${minutes === 1 ? '' : 's'})`;
+
 describe('schedules and alarms', () => {
   it('runs every entry of SCHEDULES on its rate, sweep-outbox every minute', () => {
     expect(SCHEDULES).toContainEqual({ fn: 'sweep-outbox', everyMinutes: 1 });
-    for (const { fn, everyMinutes } of SCHEDULES) {
+    for (const { fn, everyMinutes: every } of SCHEDULES) {
+      const everyMinutes = every === 'aggregateEveryMinutes' ? stageConfig('dev').aggregateEveryMinutes : every;
       stateless.hasResourceProperties('AWS::Scheduler::Schedule', {
-        ScheduleExpression: everyMinutes === 1 ? 'rate(1 minute)' : `rate(${everyMinutes} minutes)`,
+        ScheduleExpression: rate(everyMinutes),
         State: 'ENABLED',
         Target: { Arn: { 'Fn::GetAtt': [functionId(stateless, fn), 'Arn'] } },
       });

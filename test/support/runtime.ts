@@ -9,6 +9,7 @@ export async function startTestRuntime(env: Record<string, string> = {}): Promis
     ...settingsFromEnv({ PORT: '0', DATA_DIR: 'memory', ...env }),
     accessLog: false,
     sweepEverySeconds: 3600,
+    aggregateEverySeconds: 3600,
   });
 }
 

@@ -1,0 +1,99 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDynamo, type Emulator } from '../../infra/local/emulators';
+import { aggregateMetrics } from '../../shared/domain/aggregate';
+import type { CaseInput } from '../../shared/domain/case';
+import type { CaseStatus } from '../../shared/domain/case-record';
+import { newCaseId } from '../../shared/domain/ids';
+import { createCaseStore, type CaseStore } from '../../shared/store/case-store';
+import { createDocumentClient } from '../../shared/store/clients';
+import { createMetricsStore, type MetricsStore } from '../../shared/store/metrics-store';
+import { validCase } from '../support/runtime';
+
+let dynamo: Emulator;
+let cases: CaseStore;
+let metrics: MetricsStore;
+let clock = new Date('2026-03-02T10:00:00Z');
+const now = () => clock;
+const scans: unknown[] = [];
+
+beforeAll(async () => {
+  dynamo = await startDynamo('memory', 'aggregation');
+  const doc = createDocumentClient(dynamo.endpoint);
+  doc.middlewareStack.add((next, context) => async (args) => {
+    if (context.commandName === 'ScanCommand') scans.push(args);
+    return next(args);
+  }, { step: 'initialize', name: 'recordScans' });
+  cases = createCaseStore(doc, 'aggregation');
+  metrics = createMetricsStore(doc, 'aggregation');
+});
+afterAll(async () => {
+  await dynamo?.close();
+});
+
+/** Stores a case and walks it to `status` through real transitions. */
+async function storeCase(status: CaseStatus, overrides: Record<string, unknown> = {}) {
+  const id = newCaseId();
+  const data = validCase(overrides) as unknown as CaseInput;
+  await cases.create({ id, reference: `HUB-2026-${id.slice(-6)}`, data, statusTokenHash: 'h', at: clock.toISOString(), effects: [], effectsDueAt: clock.toISOString() });
+  const path: Record<CaseStatus, CaseStatus[]> = {
+    submitted: [],
+    in_review: ['in_review'],
+    changes_requested: ['in_review', 'changes_requested'],
+    approved: ['in_review', 'approved'],
+    rejected: ['in_review', 'rejected'],
+    expired: ['in_review', 'expired'],
+    failed: ['failed'],
+  };
+  let from: CaseStatus = 'submitted';
+  for (const [step, to] of path[status].entries()) {
+    const at = new Date(clock.getTime() + (step + 1) * 3_600_000).toISOString();
+    expect(await cases.transition({ id, expectedRevision: step + 1, from, to, actor: { type: 'system', name: 'test' }, at })).toBe(true);
+    from = to;
+  }
+  return id;
+}
+
+describe('the aggregation', () => {
+  it('counts approved cases only, whatever else is stored', async () => {
+    await storeCase('approved', { facility: { name: 'Ospedale Maggiore' }, patientsImpacted: 100 });
+    await storeCase('approved', { facility: { name: 'ospedale  MAGGIORE' }, patientsImpacted: 50 });
+    await storeCase('approved', { kind: 'hospital-app', telexServices: undefined, facility: { name: 'IEO', code: '030913' } });
+    await storeCase('approved', { kind: 'need', telexServices: undefined });
+    await storeCase('approved', { kind: 'proposal', telexServices: undefined });
+    for (const status of ['submitted', 'in_review', 'changes_requested', 'rejected', 'expired', 'failed'] as const) {
+      await storeCase(status, { facility: { name: `Not counted ${status}` }, patientsImpacted: 1_000_000 });
+    }
+    const { snapshot, readCapacity } = await aggregateMetrics({ metrics, now });
+    expect(snapshot.headline).toEqual({ hospitalStructures: 2, telexProjects: 2, patientsImpacted: 150, hospitalApps: 1 });
+    expect(snapshot.submissions).toEqual({ need: 1, proposal: 1 });
+    expect(snapshot.casesConsidered).toBe(5);
+    expect(snapshot.pipeline.byStatus).toEqual({ submitted: 1, in_review: 1, changes_requested: 1, approved: 5, rejected: 1, expired: 1, failed: 1 });
+    expect(snapshot.pipeline.medianHoursToDecision).toBe(2);
+    expect(snapshot.asOf <= snapshot.generatedAt).toBe(true);
+    expect(readCapacity).toBeGreaterThan(0);
+    expect(scans).toHaveLength(0);
+  });
+
+  it('keeps a history, newest first, and the latest snapshot with an entity tag', async () => {
+    clock = new Date('2026-03-03T10:00:00Z');
+    const first = await aggregateMetrics({ metrics, now });
+    await storeCase('approved', { facility: { name: 'Ospedale Nuovo' }, patientsImpacted: 7 });
+    clock = new Date('2026-03-03T11:00:00Z');
+    const second = await aggregateMetrics({ metrics, now });
+    expect(second.snapshot.headline.telexProjects).toBe(first.snapshot.headline.telexProjects + 1);
+    expect(second.etag).not.toBe(first.etag);
+    expect(await metrics.latest()).toEqual({ snapshot: second.snapshot, etag: second.etag });
+    const page = await metrics.history(1);
+    expect(page.items[0]?.generatedAt).toBe('2026-03-03T11:00:00.000Z');
+    const next = await metrics.history(1, page.cursor);
+    expect(next.items[0]?.generatedAt).toBe('2026-03-03T10:00:00.000Z');
+  });
+
+  it('leaves the last good snapshot in place when a run fails', async () => {
+    const before = await metrics.latest();
+    const failing: MetricsStore = { ...metrics, approvedCases: async () => { throw new Error('throttled'); } };
+    await expect(aggregateMetrics({ metrics: failing, now })).rejects.toThrow('throttled');
+    expect(await metrics.latest()).toEqual(before);
+  });
+});
