@@ -104,3 +104,9 @@ export function functionEnvironment(cfg: StageConfig, values: { tableName: strin
     AMEND_WINDOW_SECONDS: String(cfg.review.amendWindowSeconds),
   };
 }
+
+/**
+ * The HTTP API's default route throttling: requests per second and burst, the same on API Gateway
+ * and in the embedded runtime (which answers 429 beyond it, as API Gateway does).
+ */
+export const API_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;

@@ -2,7 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { resetConfig } from '../../shared/config';
 import { resetDeps } from '../../shared/runtime';
-import { functionEnvironment, stageConfig } from '../config';
+import { API_THROTTLE, functionEnvironment, stageConfig } from '../config';
+import { tokenBucket } from './throttle';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../routes';
 import { startDynamo, startSes, type LocalMail } from './emulators';
 import { FUNCTION_MODULES } from './functions';
@@ -32,6 +33,8 @@ export interface RuntimeSettings {
   aggregateEverySeconds: number;
   /** Print one line per request. */
   accessLog: boolean;
+  /** Requests per second and burst before 429, as on API Gateway. */
+  throttle: { rateLimit: number; burstLimit: number };
 }
 
 function positive(name: string, value: string): number {
@@ -55,6 +58,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RuntimeSettings {
     sweepEverySeconds: positive('SWEEP_EVERY_SECONDS', env.SWEEP_EVERY_SECONDS ?? '15'),
     aggregateEverySeconds: positive('AGGREGATE_EVERY_SECONDS', env.AGGREGATE_EVERY_SECONDS ?? '60'),
     accessLog: env.ACCESS_LOG !== 'off',
+    throttle: {
+      rateLimit: positive('THROTTLE_RATE', env.THROTTLE_RATE ?? String(API_THROTTLE.rateLimit)),
+      burstLimit: positive('THROTTLE_BURST', env.THROTTLE_BURST ?? String(API_THROTTLE.burstLimit)),
+    },
   };
 }
 
@@ -117,6 +124,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   }
 
   const routes = ROUTES.map(compileRoute);
+  const bucket = tokenBucket(settings.throttle.rateLimit, settings.throttle.burstLimit);
   const handlers = new Map<FunctionName, Promise<LambdaHttpHandler>>();
   const load = (fn: FunctionName) => {
     let loaded = handlers.get(fn);
@@ -160,6 +168,11 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
     const localRoute = local[`${method} ${target.pathname}`];
     if (localRoute) {
       await localRoute(request, response);
+      return;
+    }
+    if (!bucket.take()) {
+      request.resume();
+      sendProblem(response, 429, 'Too Many Requests', 'The request rate is over the limit; please retry shortly.', { 'retry-after': '1' });
       return;
     }
     const head = method === 'HEAD';
