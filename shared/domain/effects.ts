@@ -168,10 +168,16 @@ export async function sweepOutbox(deps: EffectDeps, limit = 50): Promise<{ done:
   let failed = 0;
   for (const entry of due) {
     const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
-    if (!(await deps.outbox.lease(entry, leaseUntil))) continue;
-    const ok = await runEffect({ ...entry, dueAt: leaseUntil }, await deps.cases.get(entry.caseId), deps);
-    if (ok) done += 1;
-    else failed += 1;
+    try {
+      if (!(await deps.outbox.lease(entry, leaseUntil))) continue;
+      const ok = await runEffect({ ...entry, dueAt: leaseUntil }, await deps.cases.get(entry.caseId), deps);
+      if (ok) done += 1;
+      else failed += 1;
+    } catch (error) {
+      // One entry's storage error must not hold up the others; a leased entry comes back when its lease ends.
+      failed += 1;
+      deps.log.error('outbox entry not processed', { caseId: entry.caseId, effect: entry.effect, error: String(error) });
+    }
   }
   return { done, failed };
 }
