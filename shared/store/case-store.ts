@@ -152,7 +152,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
       for (const { effect, payload } of draft.effects) {
         await put({ ...keys.outbox(draft.id, effect), type: 'outbox', ...outboxAttributes(draft.id, effect, draft.effectsDueAt, payload) });
       }
-      await put({ ...keys.version(draft.id, 1), type: 'version', version: 1, at: draft.at, data: draft.data });
+      await put({ ...keys.version(draft.id, 1), ...keys.person(draft.data.contact.email), type: 'version', version: 1, at: draft.at, data: draft.data });
       await put({
         ...keys.event(draft.id, draft.at, 0),
         type: 'event',
@@ -161,6 +161,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
       const item: Item = {
         ...keys.case(draft.id),
         ...keys.byStatus('submitted', draft.at, draft.id),
+        ...keys.person(draft.data.contact.email),
         type: 'case',
         id: draft.id,
         reference: draft.reference,
@@ -248,6 +249,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
       await countStatus(change.from, change.to);
       await put({
         ...keys.event(change.id, change.at, change.expectedRevision),
+        ...(change.actor.type === 'reviewer' ? keys.person(change.actor.email) : {}),
         type: 'event',
         event: {
           at: change.at,
@@ -280,7 +282,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
     },
 
     async amend({ id, expectedRevision, data, version, round, at }) {
-      await put({ ...keys.version(id, version), type: 'version', version, at, data });
+      await put({ ...keys.version(id, version), ...keys.person(data.contact.email), type: 'version', version, at, data });
       const names: Record<string, string> = { '#status': 'status' };
       const values: Record<string, unknown> = {
         ':revision': expectedRevision,
@@ -291,7 +293,8 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
         ':round': round,
         ':base': version - 1,
       };
-      const sets = ['revision = :next', 'dataVersion = :version', 'updatedAt = :at'];
+      const sets = ['revision = :next', 'dataVersion = :version', 'updatedAt = :at', 'gsi3pk = :person'];
+      values[':person'] = keys.person(data.contact.email).gsi3pk;
       const removes: string[] = [];
       DATA_FIELDS.forEach((field, index) => {
         names[`#f${index}`] = field;

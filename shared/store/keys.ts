@@ -1,5 +1,10 @@
+import { createHash } from 'node:crypto';
+
 /**
  * Every key of the single table, built here and nowhere else.
+ *
+ * Items that hold someone's email also carry `gsi3pk = PERSON#<sha256(email)>` (index byPerson,
+ * keys only), so one person's data can be found, exported and erased without a scan.
  *
  * | item              | pk                         | sk                    | gsi1 (byStatus)              | gsi2 (outbox)       |
  * |-------------------|----------------------------|-----------------------|------------------------------|---------------------|
@@ -18,7 +23,9 @@
  * | snapshot history  | METRICS#HISTORY            | <generatedAt>         |                              |                     |
  * | idempotency       | IDEMPOTENCY#<partner>#<h>  | IDEMPOTENCY           |                              |                     |
  */
-export const INDEX = { byStatus: 'byStatus', outbox: 'outbox' } as const;
+export const INDEX = { byStatus: 'byStatus', outbox: 'outbox', byPerson: 'byPerson' } as const;
+
+const personPartition = (email: string) => `PERSON#${createHash('sha256').update(email.trim().toLowerCase()).digest('base64url')}`;
 
 export const keys = {
   case: (id: string) => ({ pk: `CASE#${id}`, sk: 'CASE' }),
@@ -41,7 +48,11 @@ export const keys = {
   decisionPrefix: 'DECISION#',
   amendment: (id: string, round: number) => ({ pk: `CASE#${id}`, sk: `AMEND#${String(round).padStart(3, '0')}` }),
   reviewLink: (reviewIdHash: string) => ({ pk: `REVIEW#${reviewIdHash}`, sk: 'REVIEW' }),
+  /** Marks an item as holding this person's data. */
+  person: (email: string) => ({ gsi3pk: personPartition(email) }),
+  personPartition: (email: string) => personPartition(email),
   statusCounters: { pk: 'STATS', sk: 'STATUS' },
+  purgeWatermark: { pk: 'STATS', sk: 'PURGE' },
   latestSnapshot: { pk: 'METRICS', sk: 'LATEST' },
   snapshotHistory: (generatedAt: string) => ({ pk: 'METRICS#HISTORY', sk: generatedAt }),
   snapshotHistoryPartition: 'METRICS#HISTORY',

@@ -83,6 +83,7 @@ export function createReviewStore(doc: DynamoDBDocumentClient, tableName: string
       );
       return putOnce({
         ...requestKey,
+        ...keys.person(reviewer),
         type: 'review-request',
         round,
         attempt,
@@ -116,6 +117,7 @@ export function createReviewStore(doc: DynamoDBDocumentClient, tableName: string
       // The decision item is also the outbox entry that delivers it to the workflow: one write, both or neither.
       const recorded = await putOnce({
         ...keys.decision(decision.caseId, decision.round),
+        ...keys.person(decision.reviewer),
         type: 'decision',
         ...decision,
         ...outboxAttributes(decision.caseId, 'deliver-decision', decision.at, { round: decision.round, decision: decision.decision }),

@@ -1,0 +1,141 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { INDEX, keys } from './keys';
+
+/** What stands in for erased personal data. */
+export const ERASED = '[erased]';
+
+export type StoredItem = Record<string, unknown> & { pk: string; sk: string; type?: string };
+
+/** The items that hold one person's data, and the means to erase them in place. */
+export interface PersonStore {
+  /** Every item that holds this email (through the byPerson index), read in full. */
+  itemsOf(email: string): Promise<StoredItem[]>;
+  /**
+   * Replaces the personal data of one item by placeholders and takes it out of the byPerson
+   * index. Each item type keeps its shape, so history and audit still read.
+   */
+  erase(item: StoredItem, at: string): Promise<void>;
+  /** Items of a case partition (case item, versions), for retention erasure of a submitter. */
+  caseItems(caseId: string): Promise<StoredItem[]>;
+  /** Ids of decided cases with `status`, decided between `from` (exclusive) and `to` (inclusive). */
+  decidedBetween(status: string, from: string, to: string): Promise<string[]>;
+  watermark(): Promise<string | undefined>;
+  setWatermark(at: string): Promise<void>;
+}
+
+const erasedContact = { name: ERASED, email: ERASED };
+
+export function createPersonStore(doc: DynamoDBDocumentClient, tableName: string): PersonStore {
+  const update = (key: { pk: string; sk: string }, expression: string, values: Record<string, unknown>, names?: Record<string, string>) =>
+    doc
+      .send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: key,
+          ConditionExpression: 'attribute_exists(pk)',
+          UpdateExpression: expression,
+          ExpressionAttributeValues: values,
+          ExpressionAttributeNames: names,
+        }),
+      )
+      .then(
+        () => undefined,
+        (error: unknown) => {
+          // Gone meanwhile: nothing left to erase.
+          if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        },
+      );
+
+  return {
+    async itemsOf(email) {
+      const keyList: { pk: string; sk: string }[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: INDEX.byPerson,
+            KeyConditionExpression: 'gsi3pk = :pk',
+            ExpressionAttributeValues: { ':pk': keys.personPartition(email) },
+            ExclusiveStartKey,
+          }),
+        );
+        keyList.push(...(page.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) })));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      const items: StoredItem[] = [];
+      for (let i = 0; i < keyList.length; i += 100) {
+        let pending: Record<string, unknown>[] = keyList.slice(i, i + 100);
+        for (let attempt = 0; pending.length > 0 && attempt < 8; attempt++) {
+          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
+          const result = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
+          items.push(...((result.Responses?.[tableName] ?? []) as StoredItem[]));
+          pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
+        }
+        if (pending.length > 0) throw new Error('BatchGet kept leaving keys unprocessed');
+      }
+      return items.sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
+    },
+
+    async erase(item, at) {
+      const key = { pk: item.pk, sk: item.sk };
+      switch (item.type) {
+        case 'case':
+          return update(key, 'SET contact = :erased, personalDataErasedAt = :at REMOVE gsi3pk', { ':erased': erasedContact, ':at': at });
+        case 'version':
+          return update(key, 'SET #data.contact = :erased REMOVE gsi3pk', { ':erased': erasedContact }, { '#data': 'data' });
+        case 'decision':
+        case 'review-request':
+          // A pending mail to this reviewer is dropped with its payload: it would go to an erased address.
+          return update(key, 'SET reviewer = :erased REMOVE gsi3pk, payload, gsi2pk, gsi2sk', { ':erased': ERASED });
+        case 'event':
+          return update(key, 'SET #event.actor.email = :erased REMOVE gsi3pk', { ':erased': ERASED }, { '#event': 'event' });
+        default:
+          throw new Error(`no erasure rule for items of type ${String(item.type)}`);
+      }
+    },
+
+    async caseItems(caseId) {
+      const result = await doc.send(
+        new QueryCommand({
+          TableName: tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.casePartition(caseId) },
+          ConsistentRead: true,
+        }),
+      );
+      return (result.Items ?? []) as StoredItem[];
+    },
+
+    async decidedBetween(status, from, to) {
+      const ids: string[] = [];
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: INDEX.byStatus,
+            // The index sorts by `<decidedAt>#<id>`: '#' < '~' keeps every id of the last instant in range.
+            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+            ExpressionAttributeValues: { ':pk': keys.statusPartition(status), ':from': `${from}~`, ':to': `${to}~` },
+            ProjectionExpression: 'id',
+            ExclusiveStartKey,
+          }),
+        );
+        ids.push(...(page.Items ?? []).map((item) => String(item.id)));
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return ids;
+    },
+
+    async watermark() {
+      const item = (await doc.send(new GetCommand({ TableName: tableName, Key: keys.purgeWatermark, ConsistentRead: true }))).Item;
+      return typeof item?.until === 'string' ? item.until : undefined;
+    },
+
+    async setWatermark(at) {
+      await doc.send(new PutCommand({ TableName: tableName, Item: { ...keys.purgeWatermark, type: 'watermark', until: at } }));
+    },
+  };
+}
