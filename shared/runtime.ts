@@ -16,6 +16,7 @@ import { createCaseStore } from './store/case-store';
 import { createDocumentClient, localCredentials } from './store/clients';
 import { createIdempotencyStore } from './store/idempotency-store';
 import { createOutboxStore } from './store/outbox-store';
+import { createCatalogStore, type CatalogStore } from './store/catalog-store';
 import { createMetricsStore, type MetricsStore } from './store/metrics-store';
 import { createReviewStore } from './store/review-store';
 
@@ -55,7 +56,7 @@ export function createWorkflowPort(stateMachineArn: string | undefined, endpoint
   };
 }
 
-export type Deps = SubmitDeps & { config: Config; metrics: MetricsStore };
+export type Deps = SubmitDeps & { config: Config; metrics: MetricsStore; catalog: CatalogStore };
 
 /** Everything the handlers need, built once per process from the configuration. */
 export function createDeps(cfg: Config = config()): Deps {
@@ -66,6 +67,7 @@ export function createDeps(cfg: Config = config()): Deps {
     outbox: createOutboxStore(doc, cfg.TABLE_NAME),
     reviews: createReviewStore(doc, cfg.TABLE_NAME),
     metrics: createMetricsStore(doc, cfg.TABLE_NAME),
+    catalog: createCatalogStore(doc, cfg.TABLE_NAME),
     idempotency: createIdempotencyStore(doc, cfg.TABLE_NAME),
     mailer: createSesMailer({ from: cfg.MAIL_FROM, endpoint: cfg.SES_ENDPOINT, configurationSet: cfg.SES_CONFIGURATION_SET }),
     workflow: createWorkflowPort(cfg.STATE_MACHINE_ARN, cfg.SFN_ENDPOINT),

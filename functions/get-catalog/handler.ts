@@ -1,12 +1,45 @@
-import { NotFound } from '../../shared/domain/errors';
+import { config, type Config } from '../../shared/config';
+import { allCatalogCases, catalogCsv, catalogSearch, encodeCursor, parseCatalogQuery, toCatalogItem, type CatalogCase } from '../../shared/domain/catalog';
 import { httpHandler } from '../../shared/http/handler';
+import { asset, json, page, type HttpResult } from '../../shared/http/response';
+import { deps } from '../../shared/runtime';
+import { catalogPage } from '../../shared/views/catalog';
 
-/** The public catalogue of approved cases (being written). */
+/** Approved cases change only when a reviewer decides: caches may keep a page for a minute. */
+const PUBLIC = { 'Cache-Control': 'public, max-age=60', Vary: 'Accept, Accept-Language' };
+
+const publicItems = (cfg: Config, cases: readonly CatalogCase[]) =>
+  cases.map((item) => toCatalogItem(item, cfg.partnersById.get(item.partner)?.name));
+
+/** `GET /catalog` (JSON, or HTML for browsers) and `GET /catalog.csv`: approved cases, public fields only. */
 export const handler = httpHandler({
-  'GET /catalog': async () => {
-    throw new NotFound();
+  'GET /catalog': async (request): Promise<HttpResult> => {
+    // Public data: any site may read it, errors included.
+    request.responseHeaders['Access-Control-Allow-Origin'] = '*';
+    const cfg = config();
+    const query = parseCatalogQuery(request.query, cfg.partnersById, { paginated: true });
+    const result = await deps().catalog.page(query);
+    const items = publicItems(cfg, result.items);
+    const cursor = result.next ? encodeCursor(result.next) : undefined;
+    if (request.wantsHtml) {
+      const nextSearch = cursor ? catalogSearch(query.filters, { limit: request.query.limit, cursor, lang: request.query.lang }) : undefined;
+      const partners = [...cfg.partnersById.values()];
+      return page(200, catalogPage({ lang: request.lang, items, filters: query.filters, partners, ...(nextSearch ? { nextSearch } : {}) }), {
+        headers: { ...PUBLIC, 'Content-Language': request.lang },
+      });
+    }
+    const next = cursor ? `${cfg.PUBLIC_BASE_URL}/catalog${catalogSearch(query.filters, { limit: query.limit, cursor })}` : undefined;
+    return json(200, { items, ...(next ? { next } : {}) }, PUBLIC);
   },
-  'GET /catalog.csv': async () => {
-    throw new NotFound();
+
+  'GET /catalog.csv': async (request): Promise<HttpResult> => {
+    request.responseHeaders['Access-Control-Allow-Origin'] = '*';
+    const cfg = config();
+    const { filters } = parseCatalogQuery(request.query, cfg.partnersById, { paginated: false });
+    const items = publicItems(cfg, await allCatalogCases(deps().catalog, filters));
+    return asset(catalogCsv(items), 'text/csv; charset=utf-8', 60, {
+      Vary: PUBLIC.Vary,
+      'Content-Disposition': 'attachment; filename="hub-intake-catalog.csv"',
+    });
   },
 });

@@ -1,7 +1,14 @@
+import { createHash } from 'node:crypto';
+import type { Language } from '../../shared/domain/case';
 import { InvalidParameter, NotFound } from '../../shared/domain/errors';
+import type { MetricsSnapshot } from '../../shared/domain/metrics';
+import { frameAncestors } from '../../shared/domain/partners';
 import { httpHandler, type HttpRequest } from '../../shared/http/handler';
-import { json, type HttpResult } from '../../shared/http/response';
+import { json, page, type HttpResult } from '../../shared/http/response';
 import { deps } from '../../shared/runtime';
+import { DASHBOARD_VERSION, renderDashboard, renderFiguresEmbed } from '../../shared/views/dashboard';
+import type { SafeHtml } from '../../shared/views/html';
+import { ASSET_VERSION } from '../../shared/views/pages';
 
 /** Public figures change at most once per aggregation: let caches keep them a minute, then revalidate. */
 const CACHE = 'public, max-age=60, must-revalidate';
@@ -17,7 +24,49 @@ export function notModified(request: HttpRequest, etag: string): HttpResult | un
 
 const HISTORY_MAX = 100;
 
-/** The public metrics: the latest snapshot and its history. */
+/**
+ * What the pages depend on besides the snapshot: their markup's version and the partners' names
+ * and origins. Part of the pages' entity tags, so that a release never revalidates an old page.
+ */
+function pagesVersion(): string {
+  return createHash('sha256')
+    .update(JSON.stringify([DASHBOARD_VERSION, ASSET_VERSION, [...deps().config.partnersById.values()]]))
+    .digest('base64url')
+    .slice(0, 8);
+}
+
+/** The entity tag of a page: the snapshot's, the page, its language and the pages' version. */
+const pageTag = (snapshotEtag: string, name: string, lang: Language) => `"${snapshotEtag.replace(/^W\//, '').replace(/"/g, '')}.${name}.${lang}.${pagesVersion()}"`;
+
+/**
+ * A public page of the figures: cached like the JSON, revalidated by an entity tag made from the
+ * snapshot's, answered 304 before anything else is read. Errors are pages too.
+ */
+async function figuresPage(
+  request: HttpRequest,
+  name: string,
+  render: (snapshot: MetricsSnapshot | undefined, lang: Language) => Promise<SafeHtml>,
+  options: { frameAncestors?: string } = {},
+): Promise<HttpResult> {
+  request.wantsHtml = true;
+  const { lang } = request;
+  const headers: Record<string, string> = { 'Cache-Control': CACHE, 'Content-Language': lang, Vary: 'Accept-Language' };
+  const latest = await deps().metrics.latest();
+  if (!latest) return page(200, await render(undefined, lang), { ...options, headers });
+  const etag = pageTag(latest.etag, name, lang);
+  const unchanged = notModified(request, etag);
+  if (unchanged) return { ...unchanged, headers: { ...unchanged.headers, Vary: 'Accept-Language' } };
+  return page(200, await render(latest.snapshot, lang), { ...options, headers: { ...headers, ETag: etag } });
+}
+
+/** Every partner's origins may frame the figures: one policy for all of them. */
+function allPartnersFrameAncestors(): string {
+  const { partnersById, ownOrigin } = deps().config;
+  const origins = [...new Set([...partnersById.values()].flatMap((partner) => partner.origins))];
+  return frameAncestors({ id: 'all-partners', name: 'All partners', origins }, ownOrigin);
+}
+
+/** The public metrics: the latest snapshot and its history, as JSON, as the dashboard and as a frameable figures page. */
 export const handler = httpHandler({
   'GET /metrics': async (request) => {
     const latest = await deps().metrics.latest();
@@ -37,4 +86,19 @@ export const handler = httpHandler({
       'Access-Control-Allow-Origin': '*',
     });
   },
+
+  'GET /dashboard': (request) =>
+    figuresPage(request, 'dashboard', async (snapshot, lang) => {
+      const partners = deps().config.partnersById;
+      const history = snapshot ? (await deps().metrics.history(HISTORY_MAX)).items : [];
+      return renderDashboard({ lang, snapshot, history, partnerName: (id) => partners.get(id)?.name ?? id });
+    }),
+
+  'GET /embed/figures': (request) =>
+    figuresPage(
+      request,
+      'embed',
+      async (snapshot, lang) => renderFiguresEmbed({ lang, snapshot, dashboardUrl: `${deps().config.PUBLIC_BASE_URL}/dashboard?lang=${lang}` }),
+      { frameAncestors: allPartnersFrameAncestors() },
+    ),
 });

@@ -147,4 +147,68 @@ ol.history { padding-left: 1.25rem; }
 ol.history li { margin-bottom: 0.5rem; }
 blockquote { margin: 0.25rem 0 0; padding-left: 0.75rem; border-left: 3px solid var(--line); white-space: pre-wrap; }
 @media (max-width: 480px) { main { padding: 12px; } dl.facts { grid-template-columns: 1fr; } h1 { font-size: 1.3rem; } }
+.visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+/* The dashboard: wider than the forms, cards on the page's grey. */
+body.standalone main:has(> .dashboard) { max-width: 1240px; background: transparent; border-radius: 0; padding: 8px 20px 32px; }
+.dashboard .card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 16px 18px; }
+.dash-head { display: flex; justify-content: space-between; align-items: flex-start; gap: 1rem; }
+.dash-head h1 { font-size: 1.9rem; margin-bottom: 0.25rem; }
+.dash-head .lead { margin: 0; max-width: 62ch; }
+.dash-head .lang-switch { white-space: nowrap; padding-top: 0.75rem; }
+.provenance { color: var(--muted); font-size: 0.9rem; margin: 0.5rem 0 1rem; }
+.figures { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 16px; }
+.figure { display: flex; flex-direction: column; gap: 0.35rem; background: #fff; border: 1px solid var(--line); border-top: 5px solid var(--brand); border-radius: 10px; padding: 18px 20px 20px; }
+.figure-value { font-size: clamp(2.1rem, 4.2vw, 3.4rem); font-weight: 800; line-height: 1.05; color: var(--brand); font-variant-numeric: tabular-nums; letter-spacing: -0.01em; }
+.figure-label { font-weight: 600; color: var(--ink); line-height: 1.3; }
+.dash-section { margin-top: 2rem; }
+.dash-section > h2 { font-size: 1.35rem; margin: 0 0 0.35rem; }
+.section-lead { color: var(--muted); margin: 0 0 1rem; max-width: 80ch; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 16px; align-items: start; }
+.chart-card { margin: 0; }
+.chart-card h3, .trend-card h3 { font-size: 1.05rem; margin: 0 0 0.75rem; }
+svg.chart { display: block; width: 100%; height: auto; overflow: visible; font-family: inherit; }
+svg.chart text { font-family: inherit; }
+.chart-note { color: var(--muted); font-size: 0.85rem; margin: 0.6rem 0 0; }
+details.chart-data { margin-top: 0.6rem; font-size: 0.9rem; }
+details.chart-data summary { cursor: pointer; color: var(--brand); font-weight: 600; }
+table.data { border-collapse: collapse; width: 100%; margin-top: 0.5rem; }
+table.data caption { text-align: left; font-weight: 600; padding-bottom: 0.25rem; }
+table.data th, table.data td { text-align: left; padding: 0.3rem 0.5rem; border-bottom: 1px solid var(--line); font-weight: normal; }
+table.data thead th { font-weight: 700; color: var(--muted); }
+table.data .num { text-align: right; font-variant-numeric: tabular-nums; }
+.stats { list-style: none; margin: 0; padding: 0; display: grid; gap: 16px; }
+.stat { display: flex; flex-direction: column; background: #fff; border: 1px solid var(--line); border-left: 5px solid var(--brand); border-radius: 10px; padding: 14px 18px; }
+.stat-value { font-size: 1.9rem; font-weight: 800; color: var(--brand); line-height: 1.1; font-variant-numeric: tabular-nums; }
+.stat-label { font-weight: 600; }
+.trends { display: grid; grid-template-columns: repeat(auto-fill, minmax(250px, 1fr)); gap: 16px; }
+.trend-card { margin: 0; display: flex; flex-direction: column; justify-content: space-between; }
+.trend-once { margin: 0; }
+.about { margin-top: 2rem; }
+.about h2 { margin-top: 0; }
+.definitions { padding-left: 1.25rem; color: var(--muted); }
+.links { margin-bottom: 0; }
+.dashboard .notice.card { border-left: 5px solid var(--brand); }
+.dashboard .notice h2 { margin-top: 0; }
+svg.chart-bar { max-width: 520px; }
+@media (max-width: 900px) { .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+@media (max-width: 480px) {
+  body.standalone main:has(> .dashboard) { padding: 4px 12px 24px; }
+  .dash-head { flex-direction: column-reverse; gap: 0; }
+  .dash-head h1 { font-size: 1.5rem; }
+  .dash-head .lang-switch { padding-top: 0; align-self: flex-end; }
+  .figures { gap: 10px; }
+  .figure { padding: 12px 14px 14px; }
+  .figure-value { font-size: 1.9rem; }
+  .figure-label { font-size: 0.9rem; }
+  .charts { grid-template-columns: minmax(0, 1fr); }
+  .dashboard .card { padding: 14px; }
+}
+/* The figures framed in a partner's page: no chrome, as short as it can be. */
+body.embedded main:has(> .embed-figures) { max-width: none; padding: 8px; }
+.embed-figures .figures { gap: 10px; }
+.embed-figures .figure { padding: 12px 14px; border-top-width: 4px; }
+.embed-figures .figure-value { font-size: clamp(1.6rem, 5vw, 2.4rem); }
+.embed-figures .figure-label { font-size: 0.9rem; }
+.embed-foot { margin: 0.6rem 0 0; font-size: 0.9rem; }
+@media (max-width: 560px) { .embed-figures .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
 `;

@@ -79,7 +79,10 @@ describe('submitting a case', () => {
     expect(result.outcome).toBe('created');
     expect(caseWrites()).toHaveLength(1);
     expect(completions()).toHaveLength(0);
-    const deferred = ddb.commandCalls(UpdateCommand)[0]?.args[0].input;
+    const deferred = ddb
+      .commandCalls(UpdateCommand)
+      .map((call) => call.args[0].input)
+      .find((input) => input.UpdateExpression?.includes('ADD attempts'));
     expect(deferred?.Key).toEqual({ pk: `CASE#${result.id}`, sk: 'OUTBOX#receipt' });
     expect(deferred?.ExpressionAttributeValues?.[':due']).toBe('2026-03-02T10:00:30.000Z');
     expect(String(deferred?.ExpressionAttributeValues?.[':error'])).toContain('MessageRejected');

@@ -1,0 +1,259 @@
+// `npm run demo`: fills a hub-intake with the member organisations' cases through the real HTTP API,
+// reviews them from the reviewers' mail links, and checks that the Hub's published table comes out.
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DEMO_CASES, PUBLISHED_FIGURES, type DemoCase } from './demo-cases';
+
+export type Log = (line: string) => void;
+
+type Headline = { [K in keyof typeof PUBLISHED_FIGURES]: number };
+
+export interface DemoResult {
+  headline: Headline;
+  dashboardUrl: string;
+  /** Cases submitted by this run, and cases an earlier run had submitted already (same Idempotency-Key). */
+  submitted: { created: number; replayed: number };
+}
+
+/** Why the demo could not reproduce the figures; the message says what to do. */
+export class DemoError extends Error {}
+
+interface Submitted {
+  demo: DemoCase;
+  id: string;
+  reference: string;
+  /** The case's status link, on the runtime's own URL. */
+  statusUrl: string;
+}
+
+const FINAL = { approve: 'approved', reject: 'rejected' } as const;
+const DECIDED = new Set(['approved', 'rejected', 'expired', 'failed']);
+const POLL_MS = 150;
+const CONCURRENCY = 6;
+
+const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+/** Runs `task` over `items`, `limit` at a time, keeping the order of the results. */
+async function pooled<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++;
+      results[index] = await task(items[index]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
+
+/** Calls the runtime; a refused connection becomes a DemoError that names the URL. */
+async function call(url: string, init?: RequestInit): Promise<Response> {
+  try {
+    return await fetch(url, init);
+  } catch (error) {
+    throw new DemoError(`hub-intake at ${new URL(url).origin} did not answer ${init?.method ?? 'GET'} ${new URL(url).pathname}: ${error instanceof Error ? (error.cause as Error | undefined)?.message ?? error.message : String(error)}`);
+  }
+}
+
+async function problemText(response: Response): Promise<string> {
+  const text = await response.text();
+  try {
+    const body = JSON.parse(text) as { title?: string; detail?: string; errors?: { path: string; message: string }[] };
+    return [body.title, body.detail, ...(body.errors ?? []).map((e) => `${e.path}: ${e.message}`)].filter(Boolean).join(' ');
+  } catch {
+    return text.slice(0, 200);
+  }
+}
+
+interface MailEntry {
+  to: string[];
+  subject: string;
+  text: string;
+}
+
+/**
+ * Fills the hub-intake at `baseUrl` with the demo cases, reviews each from the link in a reviewer's
+ * mail, runs the aggregation and checks the Hub's published figures. Safe to run twice against the
+ * same runtime: submissions carry an Idempotency-Key and decided cases are left alone.
+ */
+export async function runDemo(baseUrl: string, log: Log = console.log, options: { timeoutMs?: number } = {}): Promise<DemoResult> {
+  const base = baseUrl.replace(/\/+$/, '');
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  const onBase = (link: string) => {
+    const url = new URL(link, base);
+    return `${base}${url.pathname}${url.search}`;
+  };
+  const approvals = DEMO_CASES.filter((demo) => demo.decision === 'approve').length;
+  const partners = new Set(DEMO_CASES.map((demo) => demo.input.partner)).size;
+  log(`Submitting ${DEMO_CASES.length} cases of ${partners} member organisations to ${base} ...`);
+
+  // 1. Submit through the public API, as a partner's integration would.
+  let replayed = 0;
+  const submitted = await pooled(DEMO_CASES, CONCURRENCY, async (demo): Promise<Submitted> => {
+    const response = await call(`${base}/cases`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': `hub-demo-${demo.key}` },
+      body: JSON.stringify(demo.input),
+    });
+    if (response.status !== 201) {
+      throw new DemoError(`POST /cases for "${demo.key}" answered ${response.status}: ${await problemText(response)}`);
+    }
+    if (response.headers.get('idempotent-replayed') === 'true') replayed += 1;
+    const body = (await response.json()) as { id: string; reference: string; statusUrl: string };
+    return { demo, id: body.id, reference: body.reference, statusUrl: onBase(body.statusUrl) };
+  });
+  log(`  ${submitted.length - replayed} submitted${replayed ? `, ${replayed} already there from an earlier run` : ''}`);
+
+  const statusOf = async (item: Submitted): Promise<string> => {
+    const response = await call(item.statusUrl, { headers: { accept: 'application/json' } });
+    if (!response.ok) throw new DemoError(`GET ${new URL(item.statusUrl).pathname} for ${item.reference} answered ${response.status}: ${await problemText(response)}`);
+    return ((await response.json()) as { status: string }).status;
+  };
+
+  // 2. Review each case that is not decided yet, from the link in the reviewer mail of its reference.
+  const initial = await pooled(submitted, CONCURRENCY, statusOf);
+  let pending = submitted.filter((_, index) => !DECIDED.has(initial[index]!));
+  const toReject = pending.filter((item) => item.demo.decision === 'reject').length;
+  log(`Reviewing ${pending.length} cases (${pending.length - toReject} to approve, ${toReject} to reject) from the reviewer links in ${base}/_local/mail ...`);
+  let decidedByUs = 0;
+  while (pending.length > 0) {
+    if (Date.now() > deadline) {
+      throw new DemoError(`No reviewer mail arrived for ${pending.map((item) => item.reference).join(', ')}. Are reviewers configured (REVIEWERS) and the workflow running?`);
+    }
+    const response = await call(`${base}/_local/mail`, { headers: { accept: 'application/json' } });
+    if (!response.ok) {
+      throw new DemoError(`GET /_local/mail answered ${response.status}: the demo needs the embedded runtime (npm start), whose mailbox holds the reviewers' links.`);
+    }
+    const mails = (await response.json()) as MailEntry[];
+    const waiting: Submitted[] = [];
+    await pooled(pending, CONCURRENCY, async (item) => {
+      // Newest first: with several reviewers, any one of them decides; a reminder supersedes the first mail.
+      const mail = mails.find((m) => m.subject.includes(`${item.reference} da revisionare`));
+      const link = mail?.text.match(/\/review\/[A-Za-z0-9_-]+/)?.[0];
+      if (!link) {
+        waiting.push(item);
+        return;
+      }
+      const form = new URLSearchParams({ decision: item.demo.decision, ...(item.demo.comment ? { comment: item.demo.comment } : {}) });
+      const answer = await call(`${base}${link}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+        body: form.toString(),
+      });
+      // 409: decided already (another reviewer, or an earlier run); the status check below says how.
+      if (answer.status !== 200 && answer.status !== 409) {
+        throw new DemoError(`The review of ${item.reference} (${item.demo.key}) answered ${answer.status} to "${item.demo.decision}".`);
+      }
+      await answer.arrayBuffer();
+      if (answer.status === 200) decidedByUs += 1;
+    });
+    pending = waiting;
+    if (pending.length > 0) await sleep(POLL_MS);
+  }
+
+  // 3. Wait until every case has its outcome, and check it is the intended one.
+  let undecided = [...submitted];
+  while (undecided.length > 0) {
+    const statuses = await pooled(undecided, CONCURRENCY, statusOf);
+    const wrong = undecided
+      .map((item, index) => ({ item, status: statuses[index]! }))
+      .filter(({ item, status }) => DECIDED.has(status) && status !== FINAL[item.demo.decision]);
+    if (wrong.length > 0) {
+      throw new DemoError(`Cases ended differently than intended: ${wrong.map(({ item, status }) => `${item.reference} (${item.demo.key}) is ${status}, not ${FINAL[item.demo.decision]}`).join('; ')}.`);
+    }
+    undecided = undecided.filter((_, index) => !DECIDED.has(statuses[index]!));
+    if (undecided.length === 0) break;
+    if (Date.now() > deadline) throw new DemoError(`Still undecided after the reviews: ${undecided.map((item) => `${item.reference} (${item.demo.key})`).join(', ')}.`);
+    await sleep(POLL_MS);
+  }
+  log(`  ${submitted.length} decided (${decidedByUs} now, ${submitted.length - decidedByUs} before): ${approvals} approved, ${submitted.length - approvals} rejected`);
+
+  // 4. Aggregate now rather than waiting for the schedule, and compare with the published table.
+  log('Aggregating ...');
+  const aggregated = await call(`${base}/_local/aggregate`, { method: 'POST', headers: { accept: 'application/json' } });
+  if (!aggregated.ok) throw new DemoError(`POST /_local/aggregate answered ${aggregated.status}: ${await problemText(aggregated)}`);
+  const snapshot = (await aggregated.json()) as { headline: Headline; casesConsidered: number };
+  const rows: [keyof Headline, string][] = [
+    ['hospitalStructures', 'Strutture ospedaliere / hospital structures'],
+    ['telexProjects', 'Progetti di Tele-X mappati / Tele-X projects'],
+    ['patientsImpacted', 'Pazienti impattati / patients reached'],
+    ['hospitalApps', 'Applicazioni digitali per ospedale / hospital apps'],
+  ];
+  const format = (value: number) => value.toLocaleString('it-IT');
+  const mismatches = rows.filter(([field]) => snapshot.headline[field] !== PUBLISHED_FIGURES[field]);
+  log('The Hub figures:');
+  for (const [field, label] of rows) {
+    const ok = snapshot.headline[field] === PUBLISHED_FIGURES[field];
+    log(`  ${label.padEnd(52)} ${format(snapshot.headline[field]).padStart(7)}  ${ok ? 'ok' : `expected ${format(PUBLISHED_FIGURES[field])}`}`);
+  }
+  const dashboardUrl = `${base}/dashboard`;
+  if (mismatches.length > 0) {
+    const others = snapshot.casesConsidered - approvals;
+    throw new DemoError(
+      `The figures differ from the Hub's published table (${mismatches.map(([field]) => `${field} ${snapshot.headline[field]} instead of ${PUBLISHED_FIGURES[field]}`).join(', ')}).` +
+        (others > 0 ? ` The runtime holds ${others} approved cases besides the demo's: run the demo on a fresh runtime (DATA_DIR=memory npm start, or no npm start at all).` : ''),
+    );
+  }
+  log(`Dashboard: ${dashboardUrl}`);
+  log(`Catalogue: ${base}/catalog (CSV: ${base}/catalog.csv)`);
+  return { headline: snapshot.headline, dashboardUrl, submitted: { created: submitted.length - replayed, replayed } };
+}
+
+/** What answers at `url`: a local hub-intake (its mailbox answers), something else, or nothing. */
+async function probe(url: string): Promise<'hub-intake' | 'other' | 'nothing'> {
+  try {
+    const response = await fetch(`${url}/_local/mail`, { headers: { accept: 'application/json' }, signal: AbortSignal.timeout(3000) });
+    const body: unknown = response.ok ? await response.json().catch(() => undefined) : await response.arrayBuffer();
+    return Array.isArray(body) ? 'hub-intake' : 'other';
+  } catch {
+    return 'nothing';
+  }
+}
+
+async function main(): Promise<void> {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  process.env.LOG_LEVEL ??= 'WARN';
+  const target = (process.env.DEMO_URL ?? 'http://localhost:3000').replace(/\/+$/, '');
+  const found = await probe(target);
+  if (found === 'hub-intake') {
+    await runDemo(target);
+    return;
+  }
+  if (found === 'other' && process.env.DEMO_URL) {
+    throw new DemoError(`${target} answers, but not as a hub-intake started with npm start (GET /_local/mail). Point DEMO_URL at one, or unset it to let the demo start its own.`);
+  }
+
+  console.log(`No hub-intake answers at ${target}: starting one in this process (DATA_DIR=${process.env.DATA_DIR ?? 'memory'}) ...`);
+  const { settingsFromEnv, startRuntime } = await import('./runtime');
+  const settings = settingsFromEnv({ ...process.env, PORT: process.env.PORT ?? '0', DATA_DIR: process.env.DATA_DIR ?? 'memory' });
+  const runtime = await startRuntime({ ...settings, accessLog: process.env.ACCESS_LOG === 'on' });
+  let stopping = false;
+  const stop = (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    runtime.close().then(
+      () => process.exit(code),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop(0));
+  process.on('SIGTERM', () => stop(0));
+  try {
+    await runDemo(runtime.url);
+  } catch (error) {
+    stopping = true;
+    await runtime.close().catch(() => undefined);
+    throw error;
+  }
+  console.log(`\nhub-intake keeps running on ${runtime.url} so you can look around (mail viewer: ${runtime.mailViewerUrl}). Ctrl+C stops it.`);
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href;
+if (invokedDirectly) {
+  main().catch((error: unknown) => {
+    console.error(`\ndemo failed: ${error instanceof Error ? error.message : String(error)}`);
+    if (!(error instanceof DemoError) && error instanceof Error && error.stack) console.error(error.stack);
+    process.exit(1);
+  });
+}

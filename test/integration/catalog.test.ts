@@ -1,0 +1,377 @@
+import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mockClient } from 'aws-sdk-client-mock';
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../infra/local/runtime';
+import { CSV_COLUMNS, type CatalogItem } from '../../shared/domain/catalog';
+import { createCatalogStore } from '../../shared/store/catalog-store';
+import { startTestRuntime, validCase } from '../support/runtime';
+
+const REVIEWER = 'catalogo@hub.example.org';
+let runtime: Runtime;
+
+/** Letters only, so that a contact detail cannot turn up anywhere by chance. */
+const unique = () => randomBytes(6).toString('hex').replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!);
+
+interface Seeded {
+  reference: string;
+  statusUrl: string;
+  contact: { name: string; email: string; role: string };
+  input: Record<string, unknown>;
+  outcome: 'approve' | 'reject' | 'pending';
+}
+
+/** The cases of this file: seven approved, one rejected, one left waiting for its review. */
+const PLAN: { outcome: Seeded['outcome']; overrides: Record<string, unknown> }[] = [
+  { outcome: 'approve', overrides: { title: 'Televisita per lo scompenso cardiaco' } },
+  {
+    outcome: 'approve',
+    overrides: {
+      partner: 'maugeri', title: 'Telemonitoraggio della BPCO a domicilio', facility: { name: 'ICS Maugeri Montescano' },
+      telexServices: ['telemonitoraggio'], clinicalAreas: ['pulmonology', 'rehabilitation'], patientsImpacted: 800,
+    },
+  },
+  {
+    outcome: 'approve',
+    overrides: {
+      partner: 'ieo', kind: 'hospital-app', title: '=HYPERLINK("http://evil.example/x","Clicca qui")',
+      summary: '+SUM(1;2) applicazione per il percorso del paziente oncologico in ospedale: qualità, perché, città.',
+      facility: { name: '@Istituto Europeo di Oncologia', code: '030915' }, telexServices: undefined, clinicalAreas: ['oncology'],
+      patientsImpacted: undefined,
+    },
+  },
+  {
+    outcome: 'approve',
+    overrides: {
+      partner: 'don-gnocchi', kind: 'need', title: '-Bisogno di teleriabilitazione nelle RSA', telexServices: undefined,
+      clinicalAreas: ['rehabilitation', 'geriatrics'], facility: { name: 'RSA Santa Maria Nascente' },
+    },
+  },
+  { outcome: 'approve', overrides: { partner: 'humanitas', title: 'Teleconsulto cardiologico con i medici di famiglia', telexServices: ['teleconsulto'] } },
+  {
+    outcome: 'approve',
+    overrides: {
+      partner: 'gruppo-san-donato', title: 'Telecontrollo dei dispositivi impiantabili', telexServices: ['telecontrollo', 'telemonitoraggio'],
+      facility: { name: 'IRCCS Policlinico San Donato', code: '030070' },
+    },
+  },
+  {
+    outcome: 'approve',
+    overrides: { partner: 'healthware', kind: 'proposal', title: 'Proposta PNRR per la telemedicina territoriale', telexServices: undefined, funding: ['pnrr'] },
+  },
+  { outcome: 'reject', overrides: { partner: 'vivisol', title: 'Caso respinto dai revisori', clinicalAreas: ['pulmonology'] } },
+  { outcome: 'pending', overrides: { partner: 'ibm', kind: 'hospital-app', title: 'Caso ancora in revisione', telexServices: undefined } },
+];
+
+const seeded: Seeded[] = [];
+const approved = () => seeded.filter((c) => c.outcome === 'approve');
+
+async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const statusOf = async (statusUrl: string) => ((await (await fetch(statusUrl, { headers: { accept: 'application/json' } })).json()) as { status: string }).status;
+
+async function seed(plan: (typeof PLAN)[number]): Promise<Seeded> {
+  const contact = { name: `Referente ${unique()}`, email: `${unique()}@partner.example.org`, role: `Ruolo ${unique()}` };
+  const input = Object.fromEntries(Object.entries(validCase({ ...plan.overrides, contact })).filter(([, value]) => value !== undefined));
+  const response = await fetch(`${runtime.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  expect(response.status).toBe(201);
+  const { reference, statusUrl } = (await response.json()) as { reference: string; statusUrl: string };
+  const mail = await waitFor(`the review mail of ${reference}`, () => runtime.mails().find((m) => m.to.includes(REVIEWER) && m.subject.includes(`${reference} da revisionare`)));
+  const link = /\/review\/[A-Za-z0-9_-]+/.exec(mail.text)?.[0];
+  if (plan.outcome !== 'pending') {
+    const decision: Record<string, string> = plan.outcome === 'approve' ? { decision: 'approve' } : { decision: 'reject', comment: 'Fuori ambito per lo Hub.' };
+    const answer = await fetch(`${runtime.url}${link}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(decision).toString(),
+    });
+    expect(answer.status).toBe(200);
+    const final = plan.outcome === 'approve' ? 'approved' : 'rejected';
+    await waitFor(`${reference} ${final}`, async () => ((await statusOf(statusUrl)) === final ? true : undefined));
+  }
+  return { reference, statusUrl, contact, input, outcome: plan.outcome };
+}
+
+beforeAll(async () => {
+  runtime = await startTestRuntime({ REVIEWERS: REVIEWER, REVIEW_WINDOW_SECONDS: '600' });
+  // One after another, so that decision times (the catalogue's order) follow the plan.
+  for (const plan of PLAN) seeded.push(await seed(plan));
+}, 60_000);
+
+afterAll(async () => {
+  await runtime?.close();
+});
+
+const getJson = async (path: string, headers: Record<string, string> = {}) => {
+  const response = await fetch(path.startsWith('http') ? path : `${runtime.url}${path}`, { headers: { accept: 'application/json', ...headers } });
+  return { response, text: await response.clone().text(), body: (await response.json()) as { items: CatalogItem[]; next?: string } & Record<string, unknown> };
+};
+
+/** Every page of a listing, following `next`. */
+async function allPages(path: string) {
+  const pages: CatalogItem[][] = [];
+  let next: string | undefined = `${runtime.url}${path}`;
+  while (next) {
+    const { response, body }: { response: Response; body: { items: CatalogItem[]; next?: string } } = await getJson(next);
+    expect(response.status).toBe(200);
+    pages.push(body.items);
+    next = body.next;
+    expect(pages.length).toBeLessThan(50);
+  }
+  return pages;
+}
+
+/** A small RFC 4180 reader: quoted cells, doubled quotes, CRLF records. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i]!;
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') row.push(cell), (cell = '');
+    else if (char === '\r' && text[i + 1] === '\n') {
+      row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
+    } else cell += char;
+  }
+  if (cell !== '' || row.length) row.push(cell), rows.push(row);
+  return rows;
+}
+
+const PUBLIC_FIELDS = [
+  'id', 'reference', 'title', 'summary', 'kind', 'partner', 'partnerName', 'facility', 'telexServices', 'clinicalAreas', 'careSettings',
+  'technologies', 'stage', 'patientsImpacted', 'funding', 'reimbursement', 'interoperability', 'startDate', 'decidedAt',
+];
+
+describe('GET /catalog', () => {
+  it('lists the approved cases only, newest decision first, with their public fields', async () => {
+    const { response, body } = await getJson('/catalog?limit=100');
+    expect(response.status).toBe(200);
+    expect(body.next).toBeUndefined();
+    expect(body.items.map((item) => item.reference)).toEqual(approved().map((c) => c.reference).reverse());
+    const decided = body.items.map((item) => item.decidedAt);
+    expect([...decided].sort().reverse()).toEqual(decided);
+    for (const item of body.items) {
+      for (const key of Object.keys(item)) expect(PUBLIC_FIELDS).toContain(key);
+      expect(item.summary.length).toBeGreaterThanOrEqual(20);
+    }
+    const maugeri = body.items.find((item) => item.partner === 'maugeri')!;
+    expect(maugeri).toMatchObject({
+      partnerName: 'Istituti Clinici Scientifici Maugeri',
+      facility: { name: 'ICS Maugeri Montescano' },
+      telexServices: ['telemonitoraggio'],
+      clinicalAreas: ['pulmonology', 'rehabilitation'],
+      patientsImpacted: 800,
+      kind: 'telex',
+    });
+    expect(maugeri.facility).not.toHaveProperty('code');
+  });
+
+  it('is public: cacheable for a minute and readable from any site', async () => {
+    const { response } = await getJson('/catalog');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+  });
+
+  it('never shows a contact name, email or role, in JSON, HTML or CSV', async () => {
+    const bodies = await Promise.all([
+      getJson('/catalog?limit=100').then(({ text }) => text),
+      getJson('/catalog?limit=2').then(({ text }) => text),
+      fetch(`${runtime.url}/catalog?limit=100`, { headers: { accept: 'text/html' } }).then((r) => r.text()),
+      fetch(`${runtime.url}/catalog.csv`).then((r) => r.text()),
+    ]);
+    expect(seeded).toHaveLength(PLAN.length);
+    for (const [index, text] of bodies.entries()) {
+      expect(text).toContain(approved().at(-1)!.reference);
+      for (const { contact } of seeded) {
+        expect(text).not.toContain(contact.email);
+        expect(text).not.toContain(contact.email.split('@')[0]);
+        expect(text).not.toContain(contact.name);
+        expect(text).not.toContain(contact.role);
+      }
+      // No contact field, status token or its hash in the data (the HTML page's own wording aside).
+      if (index !== 2) expect(text).not.toMatch(/contact|token/i);
+    }
+  });
+
+  it('filters by kind, clinical area, Tele-X service and partner, alone or together', async () => {
+    const references = async (search: string) => (await getJson(`/catalog?limit=100&${search}`)).body.items.map((item) => item.reference);
+    const of = (predicate: (input: Record<string, unknown>) => boolean) =>
+      approved().filter((c) => predicate(c.input)).map((c) => c.reference).reverse();
+    const has = (field: string, value: string) => (input: Record<string, unknown>) => ((input[field] as string[] | undefined) ?? []).includes(value);
+
+    expect(await references('kind=hospital-app')).toEqual(of((i) => i.kind === 'hospital-app'));
+    expect(await references('kind=telex')).toEqual(of((i) => i.kind === 'telex'));
+    expect(await references('clinicalArea=pulmonology')).toEqual(of(has('clinicalAreas', 'pulmonology')));
+    expect(await references('telexService=telemonitoraggio')).toEqual(of(has('telexServices', 'telemonitoraggio')));
+    expect(await references('partner=humanitas')).toEqual(of((i) => i.partner === 'humanitas'));
+    expect(await references('kind=telex&clinicalArea=cardiology&partner=humanitas')).toEqual(
+      of((i) => i.kind === 'telex' && i.partner === 'humanitas' && has('clinicalAreas', 'cardiology')(i)),
+    );
+    expect(await references('partner=kos')).toEqual([]);
+    // The rejected case is Vivisol's only one; the pending one is IBM's.
+    expect(await references('partner=vivisol')).toEqual([]);
+    expect(await references('partner=ibm')).toEqual([]);
+  });
+
+  it('pages with an opaque cursor that covers every case exactly once', async () => {
+    const pages = await allPages('/catalog?limit=2');
+    expect(pages.map((p) => p.length)).toEqual([2, 2, 2, 1]);
+    const seen = pages.flat().map((item) => item.reference);
+    expect(seen).toEqual(approved().map((c) => c.reference).reverse());
+
+    const filtered = await allPages('/catalog?limit=1&kind=telex');
+    const telex = approved().filter((c) => c.input.kind === 'telex').map((c) => c.reference).reverse();
+    expect(filtered.flat().map((item) => item.reference)).toEqual(telex);
+    expect(filtered.every((p) => p.length === 1)).toBe(true);
+  });
+
+  it('gives next as the URL of the next page, keeping the filters', async () => {
+    const { body } = await getJson('/catalog?limit=1&kind=telex');
+    const next = new URL(body.next!);
+    expect(next.origin).toBe(runtime.url);
+    expect(next.pathname).toBe('/catalog');
+    expect(next.searchParams.get('kind')).toBe('telex');
+    expect(next.searchParams.get('limit')).toBe('1');
+    expect(next.searchParams.get('cursor')).toMatch(/^[A-Za-z0-9_-]+$/);
+  });
+
+  it('answers 400 problem+json in the caller’s language for an unknown filter value, limit or cursor', async () => {
+    for (const search of ['kind=telemedicine', 'clinicalArea=dermatology', 'telexService=telepathy', 'partner=acme', 'limit=0', 'limit=101', 'limit=ten', 'cursor=not-a-cursor', `cursor=${Buffer.from('x#y').toString('base64url')}`]) {
+      const answer = await fetch(`${runtime.url}/catalog?${search}`);
+      expect(answer.status, search).toBe(400);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(answer.headers.get('access-control-allow-origin')).toBe('*');
+      const problem = (await answer.json()) as { type: string; title: string; status: number; detail: string };
+      expect(problem).toMatchObject({ type: 'urn:hub-intake:problem:invalid-parameter', title: 'Parametro non valido', status: 400 });
+    }
+    const en = await fetch(`${runtime.url}/catalog?kind=telemedicine`, { headers: { 'accept-language': 'en-GB,en;q=0.9' } });
+    const problem = (await en.json()) as { title: string; detail: string };
+    expect(problem.title).toBe('Invalid parameter');
+    expect(problem.detail).toContain('hospital-app');
+    const csv = await fetch(`${runtime.url}/catalog.csv?partner=acme&lang=en`);
+    expect(csv.status).toBe(400);
+    expect(((await csv.json()) as { detail: string }).detail).toContain('humanitas');
+  });
+
+  it('shows browsers an HTML page with the cases and the filters', async () => {
+    const response = await fetch(`${runtime.url}/catalog?kind=telex&lang=en`, { headers: { accept: 'text/html' } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/^text\/html/);
+    const page = await response.text();
+    expect(page).toContain('Catalogue of approved projects');
+    expect(page).toContain('Telemonitoraggio della BPCO a domicilio');
+    expect(page).not.toContain('HYPERLINK');
+    expect(page).toContain('href="/catalog.csv?kind=telex"');
+  });
+});
+
+describe('GET /catalog.csv', () => {
+  it('downloads every approved case as UTF-8 CSV with a byte order mark, a header row and lists joined by ;', async () => {
+    const response = await fetch(`${runtime.url}/catalog.csv`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="hub-intake-catalog.csv"');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    const bytes = new Uint8Array(await response.arrayBuffer());
+    expect([...bytes.slice(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes).slice(1);
+    const [header, ...rows] = parseCsv(text);
+    expect(header).toEqual([...CSV_COLUMNS]);
+    expect(rows.map((row) => row[1])).toEqual(approved().map((c) => c.reference).reverse());
+    const column = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+    const gsd = rows.find((row) => row[column('partner')] === 'gruppo-san-donato')!;
+    expect(gsd[column('telexServices')]).toBe('telecontrollo;telemonitoraggio');
+    expect(gsd[column('facilityCode')]).toBe('030070');
+    expect(gsd[column('partnerName')]).toBe('Gruppo San Donato');
+    expect(text).toContain('qualità, perché, città');
+  });
+
+  it('neutralises cells a spreadsheet would run as formulas', async () => {
+    const text = (await (await fetch(`${runtime.url}/catalog.csv`)).text()).replace(/^\uFEFF/, '');
+    const rows = parseCsv(text);
+    const column = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+    const ieo = rows.find((row) => row[column('partner')] === 'ieo')!;
+    expect(ieo[column('title')]).toBe(`'=HYPERLINK("http://evil.example/x","Clicca qui")`);
+    expect(ieo[column('summary')]).toMatch(/^'\+SUM/);
+    expect(ieo[column('facilityName')]).toBe("'@Istituto Europeo di Oncologia");
+    const need = rows.find((row) => row[column('kind')] === 'need')!;
+    expect(need[column('title')]).toBe("'-Bisogno di teleriabilitazione nelle RSA");
+    for (const row of rows) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+    // The JSON keeps the text as it was submitted.
+    const { body } = await getJson('/catalog?kind=hospital-app');
+    expect(body.items[0]!.title).toBe('=HYPERLINK("http://evil.example/x","Clicca qui")');
+  });
+
+  it('applies the same filters', async () => {
+    const rows = parseCsv((await (await fetch(`${runtime.url}/catalog.csv?clinicalArea=pulmonology`)).text()).replace(/^\uFEFF/, ''));
+    expect(rows.slice(1).map((row) => row[1])).toEqual(
+      approved().filter((c) => (c.input.clinicalAreas as string[]).includes('pulmonology')).map((c) => c.reference).reverse(),
+    );
+  });
+});
+
+describe('the catalogue store', () => {
+  const index = (id: string, at: string) => ({
+    id, reference: `HUB-2026-${id.slice(-6)}`, partner: 'humanitas', kind: 'telex', title: 'Titolo', facility: { name: 'Ospedale' },
+    clinicalAreas: ['cardiology'], telexServices: ['televisita'], decidedAt: at, gsi1sk: `${at}#${id}`,
+  });
+
+  it('asks again for the summaries DynamoDB left unprocessed', async () => {
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-south-1' }));
+    const mock = mockClient(doc);
+    const ids = ['01JAAAAAAAAAAAAAAAAAAAAAA1', '01JAAAAAAAAAAAAAAAAAAAAAA2'];
+    mock.on(QueryCommand).resolves({ Items: [index(ids[0]!, '2026-03-02T10:00:00.000Z'), index(ids[1]!, '2026-03-01T10:00:00.000Z')] });
+    mock
+      .on(BatchGetCommand)
+      .resolvesOnce({
+        Responses: { t: [{ id: ids[0], summary: 'Sintesi del primo caso, abbastanza lunga.' }] },
+        UnprocessedKeys: { t: { Keys: [{ pk: `CASE#${ids[1]}`, sk: 'CASE' }] } },
+      })
+      .resolvesOnce({ Responses: { t: [{ id: ids[1], summary: 'Sintesi del secondo caso, abbastanza lunga.' }] } });
+    const page = await createCatalogStore(doc, 't').page({ filters: {}, limit: 20 });
+    expect(page.items.map((item) => item.summary)).toEqual(['Sintesi del primo caso, abbastanza lunga.', 'Sintesi del secondo caso, abbastanza lunga.']);
+    expect(page.items[0]).not.toHaveProperty('gsi1sk');
+    expect(page.next).toBeUndefined();
+    const batches = mock.commandCalls(BatchGetCommand).map((call) => call.args[0].input.RequestItems!.t!);
+    expect(batches).toHaveLength(2);
+    expect(batches[1]!.Keys).toEqual([{ pk: `CASE#${ids[1]}`, sk: 'CASE' }]);
+    expect(batches[0]!.ProjectionExpression).toBe('#id, #summary');
+    const query = mock.commandCalls(QueryCommand)[0]!.args[0].input;
+    expect(query).toMatchObject({ IndexName: 'byStatus', ScanIndexForward: false, ExpressionAttributeValues: { ':pk': 'STATUS#approved' } });
+  });
+
+  it('keeps querying through filtered-out index pages until the page is full', async () => {
+    const doc = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-south-1' }));
+    const mock = mockClient(doc);
+    const id = (n: number) => `01JAAAAAAAAAAAAAAAAAAAAAA${n}`;
+    mock
+      .on(QueryCommand)
+      .resolvesOnce({ Items: [], LastEvaluatedKey: { pk: 'x' } })
+      .resolvesOnce({ Items: [index(id(1), '2026-03-03T10:00:00.000Z')], LastEvaluatedKey: { pk: 'y' } })
+      .resolvesOnce({ Items: [index(id(2), '2026-03-02T10:00:00.000Z'), index(id(3), '2026-03-01T10:00:00.000Z')], LastEvaluatedKey: { pk: 'z' } });
+    mock.on(BatchGetCommand).resolves({ Responses: { t: [] } });
+    const page = await createCatalogStore(doc, 't').page({ filters: { kind: 'telex', clinicalArea: 'cardiology' }, limit: 2 });
+    expect(page.items.map((item) => item.id)).toEqual([id(1), id(2)]);
+    expect(page.next).toEqual({ at: '2026-03-02T10:00:00.000Z', id: id(2) });
+    const calls = mock.commandCalls(QueryCommand).map((call) => call.args[0].input);
+    expect(calls).toHaveLength(3);
+    expect(calls[0]!.FilterExpression).toBe('#fkind = :fkind AND contains(#farea, :farea)');
+  });
+});
