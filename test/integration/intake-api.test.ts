@@ -134,14 +134,23 @@ describe('Idempotency-Key', () => {
     expect(mailsTo((input.contact as { email: string }).email)).toHaveLength(1);
   });
 
-  it('gives one case for 20 concurrent requests with one key', async () => {
+  it('gives one case, one receipt and one review workflow for 50 concurrent identical requests with one key', async () => {
     const input = validCase();
     const key = `idem-${crypto.randomUUID()}`;
-    const responses = await Promise.all(Array.from({ length: 20 }, () => postJson(input, { 'idempotency-key': key })));
-    expect(responses.map((r) => r.status)).toEqual(Array(20).fill(201));
-    const ids = new Set(await Promise.all(responses.map(async (r) => ((await r.json()) as { id: string }).id)));
-    expect(ids.size).toBe(1);
+    const responses = await Promise.all(Array.from({ length: 50 }, () => postJson(input, { 'idempotency-key': key })));
+    expect(responses.map((r) => r.status)).toEqual(Array(50).fill(201));
+    const bodies = await Promise.all(responses.map(async (r) => (await r.json()) as { id: string; reference: string }));
+    expect(new Set(bodies.map((b) => b.id)).size).toBe(1);
     expect(mailsTo((input.contact as { email: string }).email)).toHaveLength(1);
+    // One execution means one review request: each reviewer gets exactly one mail for this case.
+    const reference = bodies[0]!.reference;
+    const deadline = Date.now() + 5000;
+    while (runtime.mails().filter((m) => m.subject.includes(reference) && m.subject.includes('revisionare')).length < 2 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const reviewMails = runtime.mails().filter((m) => m.subject.includes(reference) && m.subject.includes('revisionare'));
+    expect(reviewMails.map((m) => m.to[0]).sort()).toEqual(['revisore1@hub.example.org', 'revisore2@hub.example.org']);
   });
 
   it('answers 422 when the key comes back with another body', async () => {
