@@ -201,7 +201,8 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
     writeResult(response, result, head);
     if (settings.accessLog) {
       const status = typeof result === 'string' ? 200 : (result.statusCode ?? 200);
-      console.log(`${method} ${target.pathname} ${status} ${Date.now() - started}ms`);
+      // The route's path, not the request's: review ids and case ids stay out of the log.
+      console.log(`${method} ${found.route.spec.path} ${status} ${Date.now() - started}ms`);
     }
   }
 

@@ -1,0 +1,70 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Runtime } from '../../infra/local/runtime';
+
+/**
+ * Everything the functions and the runtime log while a case goes through its whole life, captured,
+ * must hold no contact data, no link secret and no review id.
+ */
+const captured: string[] = [];
+const write = process.stdout.write.bind(process.stdout);
+const writeErr = process.stderr.write.bind(process.stderr);
+let runtime: Runtime;
+
+beforeAll(async () => {
+  process.env.LOG_LEVEL = 'DEBUG';
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    captured.push(String(chunk));
+    return write(chunk, ...(rest as []));
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    captured.push(String(chunk));
+    return writeErr(chunk, ...(rest as []));
+  }) as typeof process.stderr.write;
+  const { startTestRuntime } = await import('../support/runtime');
+  runtime = await startTestRuntime({ REVIEWERS: 'riservato.revisore@hub.example.org', ACCESS_LOG: 'on' });
+});
+afterAll(async () => {
+  await runtime?.close();
+  process.stdout.write = write;
+  process.stderr.write = writeErr;
+});
+
+async function waitFor<T>(probe: () => T | undefined): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = probe();
+    if (value !== undefined) return value;
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  throw new Error('timed out');
+}
+
+describe('the logs of a whole case life', () => {
+  it('hold no email address, name, status token, review id or edit token', async () => {
+    const { validCase } = await import('../support/runtime');
+    const email = 'molto.riservata@example.org';
+    const name = 'Ludovica Riservatissima';
+    const input = validCase({ contact: { name, email }, language: 'en' });
+    const created = (await (await fetch(`${runtime.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })).json()) as {
+      statusUrl: string;
+      reference: string;
+    };
+    const token = new URL(created.statusUrl).searchParams.get('token') ?? '';
+    await fetch(created.statusUrl);
+    await fetch(`${runtime.url}/cases/${created.statusUrl.split('/cases/')[1]?.split('?')[0]}?token=wrong`);
+    const mail = await waitFor(() => runtime.mails().find((m) => m.subject.includes(created.reference) && m.to.includes('riservato.revisore@hub.example.org')));
+    const reviewId = mail.text.match(/\/review\/([\w-]+)/)?.[1] ?? '';
+    await fetch(`${runtime.url}/review/${reviewId}`);
+    await fetch(`${runtime.url}/review/${reviewId}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=changes&comment=Serve+il+codice' });
+    const changes = await waitFor(() => runtime.mails().find((m) => m.to.includes(email) && /Changes requested/.test(m.subject)));
+    const edit = changes.text.match(/\/edit\?token=([^\s&]+)/)?.[1] ?? '';
+    await fetch(`${runtime.url}/cases/${created.statusUrl.split('/cases/')[1]?.split('?')[0]}/edit?token=${edit}`);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const output = captured.join('');
+    expect(output).toContain('request-review done');
+    for (const secret of [email, name, 'riservato.revisore@hub.example.org', token, reviewId, decodeURIComponent(edit)]) {
+      expect(secret.length).toBeGreaterThan(5);
+      expect(output).not.toContain(secret);
+    }
+  });
+});
