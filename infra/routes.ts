@@ -114,6 +114,13 @@ export const FUNCTIONS = {
     startsWorkflow: false,
     answersWorkflow: false,
   },
+  'purge-personal-data': {
+    description: 'Scheduled daily: erases contact data of cases decided longer ago than the retention period',
+    table: 'readwrite',
+    sendsMail: false,
+    startsWorkflow: false,
+    answersWorkflow: false,
+  },
 } as const satisfies Record<string, FunctionSpec>;
 
 export type FunctionName = keyof typeof FUNCTIONS;
@@ -154,4 +161,5 @@ export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>) => `${route.
 export const SCHEDULES: readonly { fn: FunctionName; everyMinutes: number | 'aggregateEveryMinutes' }[] = [
   { fn: 'sweep-outbox', everyMinutes: 1 },
   { fn: 'aggregate-metrics', everyMinutes: 'aggregateEveryMinutes' },
+  { fn: 'purge-personal-data', everyMinutes: 24 * 60 },
 ];

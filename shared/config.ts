@@ -34,6 +34,8 @@ const EnvSchema = z.object({
   REVIEW_WINDOW_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
   REMINDERS: z.coerce.number().int().min(0).default(2),
   AMEND_WINDOW_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
+  /** Days after a decision when the submitter's contact data is erased. */
+  RETENTION_DAYS: z.coerce.number().int().positive().default(730),
 });
 
 export type Config = z.infer<typeof EnvSchema> & {

@@ -18,6 +18,7 @@ import { createIdempotencyStore } from './store/idempotency-store';
 import { createOutboxStore } from './store/outbox-store';
 import { createCatalogStore, type CatalogStore } from './store/catalog-store';
 import { createMetricsStore, type MetricsStore } from './store/metrics-store';
+import { createPersonStore, type PersonStore } from './store/person-store';
 import { createReviewStore } from './store/review-store';
 
 /** The execution name of a case's review: deterministic, so a retried start can never start a second one. */
@@ -56,7 +57,7 @@ export function createWorkflowPort(stateMachineArn: string | undefined, endpoint
   };
 }
 
-export type Deps = SubmitDeps & { config: Config; metrics: MetricsStore; catalog: CatalogStore };
+export type Deps = SubmitDeps & { config: Config; metrics: MetricsStore; catalog: CatalogStore; people: PersonStore };
 
 /** Everything the handlers need, built once per process from the configuration. */
 export function createDeps(cfg: Config = config()): Deps {
@@ -68,6 +69,7 @@ export function createDeps(cfg: Config = config()): Deps {
     reviews: createReviewStore(doc, cfg.TABLE_NAME),
     metrics: createMetricsStore(doc, cfg.TABLE_NAME),
     catalog: createCatalogStore(doc, cfg.TABLE_NAME),
+    people: createPersonStore(doc, cfg.TABLE_NAME),
     idempotency: createIdempotencyStore(doc, cfg.TABLE_NAME),
     mailer: createSesMailer({ from: cfg.MAIL_FROM, endpoint: cfg.SES_ENDPOINT, configurationSet: cfg.SES_CONFIGURATION_SET }),
     workflow: createWorkflowPort(cfg.STATE_MACHINE_ARN, cfg.SFN_ENDPOINT),

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { Partner } from '../../shared/domain/partners';
+import { FUNCTIONS, type FunctionName } from '../routes';
 import { HUB_PARTNERS, LOCAL_PARTNERS } from './partners';
+
+const FUNCTION_NAMES = Object.keys(FUNCTIONS) as [FunctionName, ...FunctionName[]];
 
 /** Everything that differs between stages, checked when the app starts. */
 export const StageConfig = z.strictObject({
@@ -23,6 +26,12 @@ export const StageConfig = z.strictObject({
   aggregateEveryMinutes: z.int().positive(),
   /** Days after a decision when contact data is erased. */
   retentionDays: z.int().positive(),
+  /**
+   * Reserved concurrency of every function (a cap, and a guarantee), or `false` to reserve none.
+   * Lambda keeps at least 100 of an account's concurrency unreserved (10 in accounts whose quota
+   * is still the initial 10), so a stage may only reserve where the account's quota allows.
+   */
+  reservedConcurrency: z.union([z.literal(false), z.record(z.enum(FUNCTION_NAMES), z.int().min(1).max(100))]),
 });
 export type StageConfig = z.infer<typeof StageConfig>;
 
@@ -34,6 +43,8 @@ const common = {
   review: { windowSeconds: 7 * DAY, reminders: 2, amendWindowSeconds: 30 * DAY },
   aggregateEveryMinutes: 60,
   retentionDays: 730,
+  // New accounts start with a concurrency quota of 10, none of which may be reserved.
+  reservedConcurrency: false as const,
 };
 
 const STAGES: Record<string, StageConfig> = {
@@ -64,6 +75,26 @@ const STAGES: Record<string, StageConfig> = {
     mailFrom: 'hub-intake@digitalhealthhub.example.org',
     opsEmail: 'ops@digitalhealthhub.example.org',
     reviewers: ['revisore1@digitalhealthhub.example.org', 'revisore2@digitalhealthhub.example.org'],
+    // 139 in all, far below what an account with the standard quota (1,000) can reserve. The
+    // public functions get what the API's throttling (50 requests/s, bursts of 100) needs at
+    // their latency; the workflow tasks enough for a burst of submissions; the schedules 2, so
+    // that a retry can overlap a run.
+    reservedConcurrency: {
+      'submit-case': 20,
+      'get-case-status': 10,
+      'serve-form': 20,
+      'sweep-outbox': 2,
+      'review-case': 10,
+      'amend-case': 10,
+      'request-review': 10,
+      'request-changes': 5,
+      'record-outcome': 10,
+      'notify-submitter': 10,
+      'aggregate-metrics': 2,
+      'get-metrics': 20,
+      'get-catalog': 10,
+      'purge-personal-data': 1,
+    },
   },
 };
 
@@ -102,6 +133,7 @@ export function functionEnvironment(cfg: StageConfig, values: { tableName: strin
     REVIEW_WINDOW_SECONDS: String(cfg.review.windowSeconds),
     REMINDERS: String(cfg.review.reminders),
     AMEND_WINDOW_SECONDS: String(cfg.review.amendWindowSeconds),
+    RETENTION_DAYS: String(cfg.retentionDays),
   };
 }
 

@@ -1,15 +1,26 @@
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { keys } from '../../shared/store/keys';
+import { INDEX, keys } from '../../shared/store/keys';
 import { functionEntry, REPO_ROOT } from '../paths';
 import { FUNCTIONS, type FunctionName } from '../routes';
+import { acknowledge } from './compliance';
+import { ManagedPolicyRole } from './managed-policy-role';
+
+/** Where the events of failed invocations go. */
+export type FailedInvocations =
+  /** Invoked asynchronously (a schedule): events that fail every retry go to this queue. */
+  | { deadLetterQueue: IQueue }
+  /** Only ever invoked synchronously, by this caller, which gets every error itself. */
+  | { synchronousCaller: string };
 
 /** Properties of a {@link HubFunction}. */
 export interface HubFunctionProps {
@@ -19,32 +30,62 @@ export interface HubFunctionProps {
   environment: Record<string, string>;
   /** @default 10 seconds */
   timeout?: Duration;
+  /** The key that encrypts the function's log group. */
+  logEncryptionKey: IKey;
+  failedInvocations: FailedInvocations;
+  /** @default - none: the function draws on the account's unreserved concurrency */
+  reservedConcurrency?: number;
 }
 
 /** What a function may do with a table; `read-snapshots` also writes, but only the metrics snapshot items. */
 export type TableAccessLevel = 'read' | 'readwrite' | 'read-snapshots';
 
+/** The data actions on the table (and, for reads, its indexes); no Streams action, since the table has no stream. */
+const TABLE_ACTIONS = {
+  read: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
+  write: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
+} as const;
+
 /**
- * A Lambda function of hub-intake: runtime, architecture, tracing, log group and bundling are
- * fixed here once, so every function is built and observed the same way.
+ * What DynamoDB does with the table's customer-managed key on the caller's behalf: decrypt to
+ * read; generate and re-encrypt data keys to write (CDK's `GenerateDataKey*` and `ReEncrypt*`,
+ * without the key-pair variants that DynamoDB never uses).
+ */
+const KEY_ACTIONS = {
+  read: ['kms:Decrypt', 'kms:DescribeKey'],
+  write: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
+} as const;
+
+/**
+ * A Lambda function of hub-intake: runtime, architecture, tracing, log group, role and bundling
+ * are fixed here once, so every function is built, observed and reviewed the same way.
  */
 export class HubFunction extends NodejsFunction {
   constructor(scope: Construct, id: string, props: HubFunctionProps) {
+    // Its own role rather than CDK's default, which attaches the AWS-managed
+    // AWSLambdaBasicExecutionRole (logs:* on every log group): this one may write its own log group only.
+    const role = new ManagedPolicyRole(scope, `${id}Role`, { assumedBy: new ServicePrincipal('lambda.amazonaws.com') });
+    // Operational logs only (personal data lives in the table), so they go with the stack.
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.THREE_MONTHS,
+      removalPolicy: RemovalPolicy.DESTROY,
+      encryptionKey: props.logEncryptionKey,
+    });
+    const failed = props.failedInvocations;
     super(scope, id, {
       entry: functionEntry(props.name),
       handler: 'handler',
       description: FUNCTIONS[props.name].description,
-      // Pinned rather than "latest" so a CDK upgrade never changes the runtime silently.
-      runtime: Runtime.NODEJS_22_X,
+      // The latest Node.js runtime, pinned rather than "latest" so a CDK upgrade never changes it silently.
+      runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: 512,
       timeout: props.timeout ?? Duration.seconds(10),
       tracing: Tracing.ACTIVE,
-      // Operational logs only (personal data lives in the table), so they go with the stack.
-      logGroup: new LogGroup(scope, `${id}Logs`, {
-        retention: RetentionDays.THREE_MONTHS,
-        removalPolicy: RemovalPolicy.DESTROY,
-      }),
+      role,
+      logGroup,
+      reservedConcurrentExecutions: props.reservedConcurrency,
+      deadLetterQueue: 'deadLetterQueue' in failed ? failed.deadLetterQueue : undefined,
       projectRoot: REPO_ROOT,
       depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
       environment: {
@@ -57,7 +98,7 @@ export class HubFunction extends NodejsFunction {
         sourceMap: true,
         // Stack traces need the mappings, not a copy of the sources.
         sourcesContent: false,
-        target: 'node22',
+        target: 'node24',
         format: OutputFormat.ESM,
         // Some CommonJS dependencies (middy, Powertools) call require(), which an ESM bundle lacks.
         banner: "import { createRequire } from 'module';const require = createRequire(import.meta.url);",
@@ -66,15 +107,46 @@ export class HubFunction extends NodejsFunction {
         mainFields: ['module', 'main'],
       },
     });
+    logGroup.grantWrite(role);
+
+    acknowledge(
+      this,
+      'HIPAA.Security-LambdaInsideVPC',
+      'hub-intake has nothing in a VPC to reach: its functions call only DynamoDB, SES, Step Functions and X-Ray, ' +
+        'public AWS APIs that authorise every call with IAM and are reached over TLS. Compensating controls: a ' +
+        'least-privilege role per function (its table access, its sender and configuration set, its state machine), ' +
+        'the table encrypted with its own KMS key, and no inbound network path to any function but the API.',
+    );
+    acknowledge(
+      role,
+      'AwsSolutions-IAM5[Resource::*]',
+      'The only statement on every resource is the one active tracing adds, xray:PutTraceSegments and ' +
+        'xray:PutTelemetryRecords, which support no resource-level permissions; they write traces and read nothing. ' +
+        'The compliance test fails if any other action is ever allowed on every resource.',
+    );
+    if ('synchronousCaller' in failed) {
+      const reason =
+        `${props.name} is only ever invoked synchronously, by ${failed.synchronousCaller}, which receives every error ` +
+        'itself; Lambda sends events to a dead-letter queue for asynchronous invocations only, so one would stay empty. ' +
+        'Compensating control: its Errors and Throttles alarms notify the ops topic. The scheduled functions, which are ' +
+        'invoked asynchronously, do have a dead-letter queue.';
+      acknowledge(this, 'Serverless-LambdaDLQ', reason);
+      acknowledge(this, 'HIPAA.Security-LambdaDLQ', reason);
+    }
   }
 
-  /** Grants the least the function needs on the table; the table name comes with the function environment. */
+  /**
+   * Grants the least the function needs on the table; the table name comes with the function
+   * environment. Written out rather than CDK's `table.grant*`, which allow `<table>/index/*` and
+   * `kms:GenerateDataKey*`-style wildcards: here every index and every KMS action is named.
+   */
   bindTable(table: ITable, access: TableAccessLevel): void {
+    const indexes = Object.values(INDEX).map((name) => `${table.tableArn}/index/${name}`);
+    this.addToRolePolicy(new PolicyStatement({ actions: [...TABLE_ACTIONS.read], resources: [table.tableArn, ...indexes] }));
+    table.encryptionKey?.grant(this, ...KEY_ACTIONS.read);
     if (access === 'readwrite') {
-      table.grantReadWriteData(this);
-      return;
+      this.addToRolePolicy(new PolicyStatement({ actions: [...TABLE_ACTIONS.write], resources: [table.tableArn] }));
     }
-    table.grantReadData(this);
     if (access === 'read-snapshots') {
       // Writes limited by partition key: the aggregation can store snapshots and touch nothing else.
       this.addToRolePolicy(
@@ -84,8 +156,8 @@ export class HubFunction extends NodejsFunction {
           conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...keys.snapshotPartitions] } },
         }),
       );
-      table.encryptionKey?.grantEncrypt(this);
     }
+    if (access !== 'read') table.encryptionKey?.grant(this, ...KEY_ACTIONS.write);
   }
 
   /**
@@ -110,4 +182,3 @@ export class HubFunction extends NodejsFunction {
     );
   }
 }
-

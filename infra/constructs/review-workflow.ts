@@ -1,4 +1,6 @@
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { IRole } from 'aws-cdk-lib/aws-iam';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import {
@@ -55,6 +57,10 @@ export interface ReviewWorkflowProps {
   reminders: number;
   /** How long the submitter has to amend a case sent back. */
   amendWindow: Duration;
+  /** Encrypts the execution log group. @default - CloudWatch Logs' own encryption */
+  logEncryptionKey?: IKey;
+  /** The state machine's role; the grants the tasks need are added to it. @default - a new role */
+  role?: IRole;
 }
 
 /**
@@ -74,7 +80,13 @@ export class ReviewWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: ReviewWorkflowProps) {
     super(scope, id);
 
-    const markFailed = new LambdaInvoke(this, STATES.markFailed, {
+    // CDK retries Lambda service errors; a throttled invocation (reserved concurrency reached) is retried too, rather than failing the case.
+    const retryThrottled = (task: LambdaInvoke): LambdaInvoke => {
+      task.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2 });
+      return task;
+    };
+
+    const markFailed = retryThrottled(new LambdaInvoke(this, STATES.markFailed, {
       lambdaFunction: props.recordOutcome,
       payload: TaskInput.fromObject({
         caseId: JsonPath.stringAt('$.caseId'),
@@ -84,15 +96,15 @@ export class ReviewWorkflow extends Construct {
       }),
       payloadResponseOnly: true,
       resultPath: JsonPath.DISCARD,
-    }).next(new Fail(this, STATES.failed, { error: 'CaseReviewFailed', cause: 'The case-review workflow failed; the case is marked failed.' }));
+    })).next(new Fail(this, STATES.failed, { error: 'CaseReviewFailed', cause: 'The case-review workflow failed; the case is marked failed.' }));
 
     const outcome = (stateName: string, fn: IFunction, value: string) =>
-      new LambdaInvoke(this, stateName, {
+      retryThrottled(new LambdaInvoke(this, stateName, {
         lambdaFunction: fn,
         payload: TaskInput.fromObject({ caseId: JsonPath.stringAt('$.caseId'), round: JsonPath.numberAt('$.round'), outcome: value }),
         payloadResponseOnly: true,
         resultPath: JsonPath.DISCARD,
-      }).addCatch(markFailed, { errors: [Errors.ALL], resultPath: '$.error' });
+      })).addCatch(markFailed, { errors: [Errors.ALL], resultPath: '$.error' });
 
     const approved = outcome(STATES.recordApproval, props.recordOutcome, 'approved')
       .next(outcome(STATES.notifyApproval, props.notifySubmitter, 'approved'))
@@ -105,7 +117,7 @@ export class ReviewWorkflow extends Construct {
       .next(new Succeed(this, STATES.expired));
 
     const waitFor = (stateName: string, fn: IFunction, timeout: Duration, resultPath: string) =>
-      new LambdaInvoke(this, stateName, {
+      retryThrottled(new LambdaInvoke(this, stateName, {
         lambdaFunction: fn,
         integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         payload: TaskInput.fromObject({
@@ -116,7 +128,7 @@ export class ReviewWorkflow extends Construct {
         }),
         taskTimeout: Timeout.duration(timeout),
         resultPath,
-      });
+      }));
 
     const requestReview = waitFor(STATES.requestReview, props.requestReview, props.reviewWindow, '$.review');
     const remind = new Pass(this, STATES.remind, {
@@ -165,8 +177,13 @@ export class ReviewWorkflow extends Construct {
       stateMachineType: StateMachineType.STANDARD,
       definitionBody: DefinitionBody.fromChainable(definition),
       tracingEnabled: true,
+      role: props.role,
       logs: {
-        destination: new LogGroup(this, 'Logs', { retention: RetentionDays.THREE_MONTHS, removalPolicy: RemovalPolicy.DESTROY }),
+        destination: new LogGroup(this, 'Logs', {
+          retention: RetentionDays.THREE_MONTHS,
+          removalPolicy: RemovalPolicy.DESTROY,
+          encryptionKey: props.logEncryptionKey,
+        }),
         level: LogLevel.ALL,
         includeExecutionData: false,
       },

@@ -15,4 +15,5 @@ export const FUNCTION_MODULES: Record<FunctionName, () => Promise<{ handler: (ev
   'aggregate-metrics': () => import('../../functions/aggregate-metrics/handler'),
   'get-metrics': () => import('../../functions/get-metrics/handler'),
   'get-catalog': () => import('../../functions/get-catalog/handler'),
+  'purge-personal-data': () => import('../../functions/purge-personal-data/handler'),
 };

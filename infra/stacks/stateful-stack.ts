@@ -1,12 +1,15 @@
-import { RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { INDEX, STATUS_INDEX_ATTRIBUTES } from '../../shared/store/keys';
+import { acknowledge } from '../constructs/compliance';
 
 /**
- * What must outlive any deployment: the single table and its key. Kept apart from the
- * functions so that replacing or deleting the stateless stack can never touch the data.
+ * What must outlive any deployment: the single table, its key and its backups. Kept apart from
+ * the functions so that replacing or deleting the stateless stack can never touch the data.
  */
 export class StatefulStack extends Stack {
   /** The single table of hub-intake (keys in `shared/store/keys.ts`). */
@@ -49,5 +52,34 @@ export class StatefulStack extends Stack {
       sortKey: { name: 'gsi2sk', type: AttributeType.STRING },
       projectionType: ProjectionType.ALL,
     });
+
+    // Every item that holds an email, by a hash of the address: what erasure and export of one
+    // person's data look up (shared/store/person-store.ts). Keys only: the items are read by key.
+    this.table.addGlobalSecondaryIndex({
+      indexName: INDEX.byPerson,
+      partitionKey: { name: 'gsi3pk', type: AttributeType.STRING },
+      projectionType: ProjectionType.KEYS_ONLY,
+    });
+
+    // PITR restores any second of the last 35 days, but only while the table exists; AWS Backup
+    // keeps daily copies apart from it, in a vault that outlives the stack. Also 35 days: contact
+    // data erased from the table (retentionDays, or on request) is gone from every copy a month later.
+    const vault = new BackupVault(this, 'BackupVault', { removalPolicy: RemovalPolicy.RETAIN });
+    const plan = new BackupPlan(this, 'BackupPlan', {
+      // Named after the stack: CDK would otherwise call every stage's plan "BackupPlan".
+      backupPlanName: `${this.stackName}-daily`,
+      backupVault: vault,
+      backupPlanRules: [
+        new BackupPlanRule({ ruleName: 'Daily', scheduleExpression: Schedule.cron({ hour: '3', minute: '0' }), deleteAfter: Duration.days(35) }),
+      ],
+    });
+    const selection = plan.addSelection('Table', { resources: [BackupResource.fromDynamoDbTable(this.table)] });
+    acknowledge(
+      selection,
+      'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup]',
+      "The backup selection's role uses AWS Backup's own service-role policy, which AWS keeps in step with what Backup " +
+        'needs for DynamoDB (backups, KMS grants, advanced backup features). Compensating controls: only backup.amazonaws.com ' +
+        'can assume the role, the selection names this one table, and restores are not allowed to it.',
+    );
   }
 }

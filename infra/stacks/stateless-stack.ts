@@ -2,7 +2,7 @@ import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps }
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import { ComparisonOperator, TreatMissingData, type Metric } from 'aws-cdk-lib/aws-cloudwatch';
+import { ComparisonOperator, Metric, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
@@ -10,15 +10,18 @@ import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import { ConfigurationSet, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
+import { CloudWatchDimensionSource, ConfigurationSet, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
-import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { functionEnvironment, type StageConfig } from '../config';
-import { HubFunction } from '../constructs/hub-function';
-import { FUNCTIONS, ROUTES, SCHEDULES, type FunctionName, type FunctionSpec } from '../routes';
+import { API_THROTTLE, functionEnvironment, type StageConfig } from '../config';
+import { acknowledge, arnInFinding } from '../constructs/compliance';
+import { HubFunction, type FailedInvocations } from '../constructs/hub-function';
+import { ManagedPolicyRole } from '../constructs/managed-policy-role';
 import { ReviewWorkflow } from '../constructs/review-workflow';
+import { FUNCTIONS, ROUTES, SCHEDULES, routeKey, type FunctionName, type FunctionSpec } from '../routes';
 
 /** Properties of the {@link StatelessStack}. */
 export interface StatelessStackProps extends StackProps {
@@ -30,6 +33,49 @@ export interface StatelessStackProps extends StackProps {
 /** `submit-case` → `SubmitCase`: construct ids that stay stable as long as the function names do. */
 const pascal = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
 
+/** The throttling every route shares, in words, for the reasons below. */
+const THROTTLING = `the stage throttles every route to ${API_THROTTLE.rateLimit} requests/s with bursts of ${API_THROTTLE.burstLimit} and answers 429 beyond`;
+
+/**
+ * Why each function's routes have no API Gateway authorizer, and what protects them instead.
+ * Every function that serves a route needs an entry, or the stack refuses to build.
+ */
+const PUBLIC_ROUTE_CONTROLS: Partial<Record<FunctionName, string>> = {
+  'submit-case':
+    'Partners submit from the form embedded in their own sites and from scripts, without accounts, so the route is public by design. ' +
+    'Compensating controls: the partner must be a configured one and a browser Origin must be on its allow-list (403 otherwise); ' +
+    'bodies over 64 KB get 413 and other content types 415; strict validation rejects unknown fields; a honeypot field drops bot posts; ' +
+    `an Idempotency-Key makes retries safe; ${THROTTLING}; nothing is published before a reviewer approves it.`,
+  'get-case-status':
+    'The submitter opens the status link from the receipt, without an account. Compensating controls: the link carries a 256-bit ' +
+    'random token of which only the SHA-256 is stored; a wrong token gets the same 404 as an unknown case; the route only reads; ' +
+    `query strings are kept out of the access logs; ${THROTTLING}.`,
+  'serve-form':
+    'Static, public content (the embeddable form, embed.js, the JSON Schema, assets) that partner pages load without credentials. ' +
+    `Compensating controls: it reads no data and changes nothing, the form only posts to POST /cases with its own checks; ${THROTTLING}.`,
+  'review-case':
+    'Reviewers decide from the link in their email, without an account. Compensating controls: each link holds 256 random bits, ' +
+    'is bound to one reviewer, stored only as a SHA-256 hash and expires with the review window; GET and HEAD only show a ' +
+    'confirmation page and never change anything (mail scanners probe links); the POST decision is a single conditional write, ' +
+    `so a second one gets 409; ${THROTTLING}.`,
+  'amend-case':
+    'The submitter amends a case from the edit link in the changes email, without an account. Compensating controls: the link ' +
+    'holds a 256-bit token stored only as a hash, valid for the amend window and one round; the amendment passes the same ' +
+    `validation as a submission and goes back to review; ${THROTTLING}.`,
+  'get-metrics':
+    "The Hub's published figures (metrics, history, dashboard, embeddable figures) are public by purpose. Compensating controls: " +
+    `read-only; only aggregate snapshots of approved cases, which hold no personal data; ${THROTTLING}.`,
+  'get-catalog':
+    'The public catalogue of approved projects is public by purpose. Compensating controls: read-only; only approved cases and ' +
+    `only their public fields, never contact data; ${THROTTLING}.`,
+};
+
+/**
+ * SES reviews an account whose bounce rate reaches 5 % or whose complaint rate reaches 0.1 %
+ * (and may pause sending at 10 % and 0.5 %): ops hear of it at those rates.
+ */
+const SES_REPUTATION_ALARMS = { bounceRate: 0.05, complaintRate: 0.001 } as const;
+
 /** Everything that can be replaced freely: functions, the HTTP API, mail, schedules and alarms. */
 export class StatelessStack extends Stack {
   /** The functions, by name. */
@@ -37,10 +83,15 @@ export class StatelessStack extends Stack {
   public readonly httpApi: HttpApi;
   /** The case-review state machine. */
   public readonly stateMachine: StateMachine;
+  /** Where failed asynchronous invocations (the schedules) and undeliverable ops mail end up. */
+  public readonly deadLetters: Queue;
+  /** Where every alarm goes. */
+  public readonly opsTopic: Topic;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { config: cfg, table } = props;
+    const logsKey = this.logsKey();
 
     // The functions read the API's URL and the routes need the functions: that is no cycle in
     // CloudFormation, because the HttpApi resource itself depends on neither.
@@ -50,11 +101,12 @@ export class StatelessStack extends Stack {
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
+      encryptionKey: logsKey,
     });
     this.httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
-      throttle: { burstLimit: 100, rateLimit: 50 },
+      throttle: { burstLimit: API_THROTTLE.burstLimit, rateLimit: API_THROTTLE.rateLimit },
       accessLogSettings: {
         destination: new LogGroupLogDestination(accessLogs),
         // No query string: status links carry their access token there.
@@ -79,6 +131,37 @@ export class StatelessStack extends Stack {
       reputationMetrics: true,
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
     });
+    // Per-set counts of sends, deliveries, bounces, complaints and rejects in CloudWatch (AWS/SES).
+    // No open or click tracking: the mails carry review and status links, not marketing.
+    mail.addEventDestination('ToCloudWatch', {
+      destination: EventDestination.cloudWatchDimensions([
+        { name: 'ses:configuration-set', source: CloudWatchDimensionSource.MESSAGE_TAG, defaultValue: mail.configurationSetName },
+      ]),
+      events: [
+        EmailSendingEvent.SEND,
+        EmailSendingEvent.DELIVERY,
+        EmailSendingEvent.DELIVERY_DELAY,
+        EmailSendingEvent.BOUNCE,
+        EmailSendingEvent.COMPLAINT,
+        EmailSendingEvent.REJECT,
+        EmailSendingEvent.RENDERING_FAILURE,
+      ],
+    });
+
+    this.deadLetters = new Queue(this, 'DeadLetters', {
+      // SQS-managed keys: the messages are schedule payloads and alarm notifications, never case data,
+      // and the senders (Scheduler, Lambda, SNS) need no KMS grant.
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    acknowledge(
+      this.deadLetters,
+      'Serverless-SQSRedrivePolicy',
+      'This queue is itself the dead-letter queue of the schedules, of the scheduled functions and of the ops mail ' +
+        'subscription: nothing consumes it, so a redrive policy would only move messages further. Compensating control: ' +
+        'an alarm notifies ops as soon as one message is in it, and messages are kept 14 days.',
+    );
 
     const environment = functionEnvironment(cfg, {
       tableName: table.tableName,
@@ -86,13 +169,30 @@ export class StatelessStack extends Stack {
     });
 
     const functions = {} as Record<FunctionName, HubFunction>;
-    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, (typeof FUNCTIONS)[FunctionName]][]) {
-      const fn = new HubFunction(this, pascal(name), { name, environment });
+    for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
+      const reservedConcurrency = cfg.reservedConcurrency === false ? undefined : cfg.reservedConcurrency[name];
+      const fn = new HubFunction(this, pascal(name), {
+        name,
+        environment,
+        logEncryptionKey: logsKey,
+        failedInvocations: this.failedInvocations(name, spec, this.deadLetters),
+        reservedConcurrency,
+      });
+      if (reservedConcurrency === undefined) {
+        acknowledge(
+          fn,
+          'HIPAA.Security-LambdaConcurrency',
+          `Stage ${cfg.stage} reserves no concurrency (reservedConcurrency: false in infra/config): accounts on the initial ` +
+            'Lambda quota of 10 must keep all 10 unreserved, so any reservation fails to deploy. Compensating controls: ' +
+            `${THROTTLING}, every function's Throttles alarm notifies ops, and prod reserves concurrency for every function.`,
+        );
+      }
       if (spec.table !== 'none') fn.bindTable(table, spec.table);
       if (spec.sendsMail) fn.bindMail(cfg.mailFrom, mail);
       functions[name] = fn;
     }
 
+    const workflowRole = new ManagedPolicyRole(this, 'CaseReviewRole', { assumedBy: new ServicePrincipal('states.amazonaws.com') });
     const workflow = new ReviewWorkflow(this, 'CaseReview', {
       requestReview: functions['request-review'],
       requestChanges: functions['request-changes'],
@@ -101,7 +201,17 @@ export class StatelessStack extends Stack {
       reviewWindow: Duration.seconds(cfg.review.windowSeconds),
       reminders: cfg.review.reminders,
       amendWindow: Duration.seconds(cfg.review.amendWindowSeconds),
+      logEncryptionKey: logsKey,
+      role: workflowRole,
     });
+    acknowledge(
+      workflowRole,
+      'AwsSolutions-IAM5[Resource::*]',
+      'The statements on every resource are those Step Functions needs for X-Ray (PutTraceSegments, PutTelemetryRecords, ' +
+        'GetSamplingRules, GetSamplingTargets) and for delivering execution logs (logs:CreateLogDelivery and the related ' +
+        'delivery and resource-policy actions), none of which supports resource-level permissions. The compliance test ' +
+        'fails if any other action is allowed on every resource.',
+    );
     this.stateMachine = workflow.stateMachine;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       // Only the functions that start executions learn the ARN: the tasks the machine invokes must not, or the two would depend on each other.
@@ -110,6 +220,7 @@ export class StatelessStack extends Stack {
         functions[name].addEnvironment('STATE_MACHINE_ARN', workflow.stateMachine.stateMachineArn);
       }
       if (spec.answersWorkflow) workflow.stateMachine.grantTaskResponse(functions[name]);
+      if (spec.workflowTask) acknowledgeInvokeQualifiers(workflowRole, name, functions[name], 'the case-review state machine');
     }
     this.functions = functions;
 
@@ -120,55 +231,141 @@ export class StatelessStack extends Stack {
         integration = new HttpLambdaIntegration(`${pascal(route.fn)}Integration`, functions[route.fn]);
         integrations.set(route.fn, integration);
       }
-      this.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration });
+      const controls = PUBLIC_ROUTE_CONTROLS[route.fn];
+      if (!controls) throw new Error(`${routeKey(route)} is served by ${route.fn}, which has no entry in PUBLIC_ROUTE_CONTROLS`);
+      for (const httpRoute of this.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration })) {
+        acknowledge(httpRoute, 'AwsSolutions-APIG4', `${routeKey(route)} has no authorizer. ${controls}`);
+      }
     }
 
     for (const { fn, everyMinutes: every } of SCHEDULES) {
       const everyMinutes = every === 'aggregateEveryMinutes' ? cfg.aggregateEveryMinutes : every;
+      const role = new ManagedPolicyRole(this, `${pascal(fn)}ScheduleRole`, {
+        // Only this account's schedules in the default group may use it (what CDK's own role would allow).
+        assumedBy: new ServicePrincipal('scheduler.amazonaws.com', {
+          conditions: {
+            StringEquals: {
+              'aws:SourceAccount': this.account,
+              'aws:SourceArn': this.formatArn({ service: 'scheduler', resource: 'schedule-group', resourceName: 'default' }),
+            },
+          },
+        }),
+      });
       new Schedule(this, `${pascal(fn)}Schedule`, {
         description: `Runs ${fn} every ${everyMinutes} min`,
         schedule: ScheduleExpression.rate(Duration.minutes(everyMinutes)),
         // A run older than the period is superseded by the next one anyway; no backlog of retries.
-        target: new LambdaInvoke(functions[fn], { maxEventAge: Duration.minutes(Math.min(everyMinutes, 24 * 60)), retryAttempts: 2 }),
+        // An invocation that still cannot be delivered goes to the dead-letter queue.
+        target: new LambdaInvoke(functions[fn], {
+          role,
+          deadLetterQueue: this.deadLetters,
+          maxEventAge: Duration.minutes(Math.min(everyMinutes, 24 * 60)),
+          retryAttempts: 2,
+        }),
+      });
+      acknowledgeInvokeQualifiers(role, fn, functions[fn], `the ${fn} schedule`);
+    }
+
+    this.opsTopic = this.createOpsTopic(cfg.opsEmail, this.deadLetters);
+    const alarmAction = new SnsAction(this.opsTopic);
+    for (const [name, fn] of Object.entries(functions)) {
+      this.alarm(`${pascal(name)}ErrorsAlarm`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), alarmAction, {
+        description: `${name}: at least one error in 5 minutes`,
+        threshold: 1,
+      });
+      this.alarm(`${pascal(name)}ThrottlesAlarm`, fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }), alarmAction, {
+        description: `${name}: at least one throttled invocation in 5 minutes`,
+        threshold: 1,
       });
     }
 
-    const opsTopic = this.opsTopic(cfg.opsEmail);
-    const alarmAction = new SnsAction(opsTopic);
-    for (const [name, fn] of Object.entries(functions)) {
-      const alarm = (id: string, metric: Metric, what: string) =>
-        metric
-          .createAlarm(this, `${pascal(name)}${id}Alarm`, {
-            alarmDescription: `${name}: ${what} in 5 minutes`,
-            threshold: 1,
-            evaluationPeriods: 1,
-            comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-            treatMissingData: TreatMissingData.NOT_BREACHING,
-          })
-          .addAlarmAction(alarmAction);
-      alarm('Errors', fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), 'at least one error');
-      alarm('Throttles', fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }), 'at least one throttled invocation');
-    }
-
-    workflow.stateMachine
-      .metricFailed({ period: Duration.minutes(5), statistic: 'Sum' })
-      .createAlarm(this, 'CaseReviewFailedAlarm', {
-        alarmDescription: 'case-review: at least one execution failed in 5 minutes (the case is marked failed)',
-        threshold: 1,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      })
-      .addAlarmAction(alarmAction);
+    this.alarm('CaseReviewFailedAlarm', workflow.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }), alarmAction, {
+      description: 'case-review: at least one execution failed in 5 minutes (the case is marked failed)',
+      threshold: 1,
+    });
+    this.alarm(
+      'DeadLettersAlarm',
+      this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+      alarmAction,
+      { description: 'A scheduled run or an ops notification failed for good: see the DeadLetters queue', threshold: 1 },
+    );
+    const reputation = (metricName: string) =>
+      new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
+    this.alarm('MailBounceRateAlarm', reputation('Reputation.BounceRate'), alarmAction, {
+      description: `SES bounce rate of the account at ${SES_REPUTATION_ALARMS.bounceRate * 100} % or more: SES reviews the account at 5 %`,
+      threshold: SES_REPUTATION_ALARMS.bounceRate,
+    });
+    this.alarm('MailComplaintRateAlarm', reputation('Reputation.ComplaintRate'), alarmAction, {
+      description: `SES complaint rate of the account at ${SES_REPUTATION_ALARMS.complaintRate * 100} % or more: SES reviews the account at 0.1 %`,
+      threshold: SES_REPUTATION_ALARMS.complaintRate,
+    });
 
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
-    new CfnOutput(this, 'OpsTopicArn', { value: opsTopic.topicArn });
+    new CfnOutput(this, 'OpsTopicArn', { value: this.opsTopic.topicArn });
+    new CfnOutput(this, 'DeadLettersUrl', { value: this.deadLetters.queueUrl });
+  }
+
+  /** An alarm at `threshold` or above, with missing data (no traffic) as fine, that notifies `action`. */
+  private alarm(id: string, metric: Metric, action: IAlarmAction, options: { description: string; threshold: number }): void {
+    metric
+      .createAlarm(this, id, {
+        alarmDescription: options.description,
+        threshold: options.threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      })
+      .addAlarmAction(action);
+  }
+
+  /**
+   * How a function is invoked decides where its failed events go: the scheduled ones are invoked
+   * asynchronously and get the dead-letter queue, the others answer their caller.
+   */
+  private failedInvocations(name: FunctionName, spec: FunctionSpec, deadLetters: IQueue): FailedInvocations {
+    if (SCHEDULES.some((s) => s.fn === name)) return { deadLetterQueue: deadLetters };
+    if (spec.workflowTask) {
+      return { synchronousCaller: 'the case-review state machine (a RequestResponse task whose errors its Catch turns into MarkFailed and a failed-execution alarm)' };
+    }
+    if (ROUTES.some((r) => r.fn === name)) return { synchronousCaller: 'the HTTP API (its errors are the caller’s 5xx)' };
+    throw new Error(`${name} is neither scheduled, a workflow task nor routed: how is it invoked?`);
+  }
+
+  /**
+   * The key of every log group of the stack. CloudWatch Logs encrypts with it on the groups' behalf,
+   * so the key policy lets the regional Logs service use it for this account's log groups only.
+   */
+  private logsKey(): Key {
+    const key = new Key(this, 'LogsKey', {
+      description: 'hub-intake log groups (functions, API access logs, case-review executions)',
+      enableKeyRotation: true,
+      // The log groups go with the stack, and their key with them.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    key.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: {
+          ArnLike: {
+            'kms:EncryptionContext:aws:logs:arn': this.formatArn({
+              service: 'logs',
+              resource: 'log-group',
+              resourceName: '*',
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    return key;
   }
 
   /** The topic alarms go to, encrypted with a key CloudWatch may use (it cannot use alias/aws/sns). */
-  private opsTopic(email: string): Topic {
+  private createOpsTopic(email: string, deadLetters: IQueue): Topic {
     const key = new Key(this, 'OpsTopicKey', {
       description: 'hub-intake ops alarm topic',
       enableKeyRotation: true,
@@ -189,7 +386,22 @@ export class StatelessStack extends Stack {
     topic.addToResourcePolicy(
       new PolicyStatement({ principals: [cloudWatch], actions: ['sns:Publish'], resources: [topic.topicArn], conditions }),
     );
-    topic.addSubscription(new EmailSubscription(email));
+    // A notification SNS cannot deliver is kept rather than dropped.
+    topic.addSubscription(new EmailSubscription(email, { deadLetterQueue: deadLetters }));
     return topic;
   }
+}
+
+/**
+ * Invoking a function through Step Functions or Scheduler grants `lambda:InvokeFunction` on the
+ * function and on `<function ARN>:*`, its versions and aliases: acknowledged for that one function.
+ */
+function acknowledgeInvokeQualifiers(role: ManagedPolicyRole, name: FunctionName, fn: HubFunction, caller: string): void {
+  acknowledge(
+    role,
+    `AwsSolutions-IAM5[Resource::${arnInFinding(fn)}:*]`,
+    `The grant that lets ${caller} invoke ${name} covers that function's versions and aliases (<function ARN>:*); ` +
+      'the wildcard reaches no other function. Compensating control: the action is lambda:InvokeFunction alone, and only ' +
+      'that service can assume the role.',
+  );
 }

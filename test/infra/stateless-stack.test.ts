@@ -4,7 +4,7 @@ import { HUB_PARTNERS } from '../../infra/config/partners';
 import { stageConfig } from '../../infra/config';
 import { FUNCTIONS, ROUTES, SCHEDULES, routeKey, type FunctionName } from '../../infra/routes';
 import { parseConfig } from '../../shared/config';
-import { allowedActions, asList, functionId, functionProps, roleStatements, synthStage } from './synth';
+import { allowedActions, asList, functionId, functionProps, policyResources, roleStatements, synthStage } from './synth';
 
 const { stateless } = synthStage('dev');
 const names = Object.keys(FUNCTIONS) as FunctionName[];
@@ -22,11 +22,11 @@ const resolved = (variables: Record<string, unknown>, publicBaseUrl = 'https://a
   );
 
 describe('the functions', () => {
-  it('are one Lambda per entry of FUNCTIONS, on Node.js 22, arm64, with active tracing', () => {
+  it('are one Lambda per entry of FUNCTIONS, on Node.js 24, arm64, with active tracing', () => {
     stateless.resourceCountIs('AWS::Lambda::Function', names.length);
     for (const name of names) {
       expect(functionProps(stateless, name), name).toMatchObject({
-        Runtime: 'nodejs22.x',
+        Runtime: 'nodejs24.x',
         Architectures: ['arm64'],
         TracingConfig: { Mode: 'Active' },
         Handler: 'index.handler',
@@ -93,7 +93,7 @@ describe('least privilege', () => {
   });
 
   it('allows no wildcard action, and no DynamoDB or SES action on every resource', () => {
-    const statements = Object.values(stateless.findResources('AWS::IAM::Policy')).flatMap((p) => p.Properties.PolicyDocument.Statement);
+    const statements = policyResources(stateless).flatMap((p) => p.Properties.PolicyDocument.Statement);
     expect(statements.length).toBeGreaterThan(0);
     for (const statement of statements) {
       const actions = asList<string>(statement.Action);
@@ -163,9 +163,13 @@ describe('the HTTP API', () => {
   });
 });
 
-/** How CDK writes a rate: in whole hours when it can. */
+/** How CDK writes a rate: in whole days or hours when it can. */
 const rate = (minutes: number) =>
-  minutes % 60 === 0 ? `rate(${minutes / 60} hour${minutes === 60 ? '' : 's'})` : `rate(${minutes} minute${minutes === 1 ? '' : 's'})`;
+  minutes % 1440 === 0
+    ? `rate(${minutes / 1440} day${minutes === 1440 ? '' : 's'})`
+    : minutes % 60 === 0
+      ? `rate(${minutes / 60} hour${minutes === 60 ? '' : 's'})`
+      : `rate(${minutes} minute${minutes === 1 ? '' : 's'})`;
 
 describe('schedules and alarms', () => {
   it('runs every entry of SCHEDULES on its rate, sweep-outbox every minute', () => {
