@@ -1,0 +1,117 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createInterface } from 'node:readline';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { HUB_PARTNERS } from '../config/partners';
+import { startDynamo, type Emulator } from '../local/emulators';
+import type { WorkflowPort } from '../../shared/domain/effects';
+import type { ReviewDeps } from '../../shared/domain/review-flow';
+import type { SubmitDeps } from '../../shared/domain/submit-case';
+import type { MailMessage } from '../../shared/mail/mailer';
+import { createCaseStore } from '../../shared/store/case-store';
+import { createDocumentClient } from '../../shared/store/clients';
+import { createIdempotencyStore } from '../../shared/store/idempotency-store';
+import { createMetricsStore, type MetricsStore } from '../../shared/store/metrics-store';
+import { createOutboxStore } from '../../shared/store/outbox-store';
+import { createReviewStore } from '../../shared/store/review-store';
+
+/** An embedded table (dynalite, in memory) and the document client the stores use, as in the runtime. */
+export interface BenchTable {
+  tableName: string;
+  doc: DynamoDBDocumentClient;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts dynalite in memory with the hub-intake table named `tableName`: in this process, as the
+ * embedded runtime runs it, or with `ownProcess` in a child process, so that the emulator's own
+ * work and memory are not counted with the client's (as on AWS, where the table is elsewhere).
+ */
+export async function openTable(tableName: string, options: { ownProcess?: boolean } = {}): Promise<BenchTable> {
+  const dynamo: Emulator = options.ownProcess ? await startDynamoChild(tableName) : await startDynamo('memory', tableName);
+  const doc = createDocumentClient(dynamo.endpoint);
+  return {
+    tableName,
+    doc,
+    async close() {
+      doc.destroy();
+      await dynamo.close();
+    },
+  };
+}
+
+/** dynalite in a child process (dynalite-child.ts), stopped by closing its stdin. */
+async function startDynamoChild(tableName: string): Promise<Emulator> {
+  // tsx's loader, resolved from here: the child runs TypeScript whatever the working directory.
+  const tsx = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+  const child = spawn(process.execPath, ['--import', tsx, fileURLToPath(new URL('./dynalite-child.ts', import.meta.url)), tableName], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+    env: process.env,
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
+  if (!/^http:\/\//.test(line)) throw new Error(`dynalite child printed ${line}`);
+  return {
+    endpoint: line,
+    async close() {
+      child.stdin!.end();
+      await exited;
+    },
+  };
+}
+
+/**
+ * A table that answers every call at once with an empty result: with it, the stores cost only
+ * their own code, which tells our code's share of a latency from the storage's.
+ */
+export function nullTable(tableName = 'bench-null'): BenchTable {
+  const doc = { send: async () => ({}), destroy: () => undefined } as unknown as DynamoDBDocumentClient;
+  return { tableName, doc, close: async () => undefined };
+}
+
+/** Every domain dependency, with the real stores; mail and workflow are stand-ins that only record. */
+export type BenchDeps = ReviewDeps & SubmitDeps & { metrics: MetricsStore; mails: MailMessage[]; taskSuccesses: { token: string; output: Record<string, unknown> }[] };
+
+/**
+ * The dependencies `createDeps` would build, on `table`, with a mailer and a workflow that do
+ * nothing but record: the figures measure our code and the storage, not SES or Step Functions.
+ */
+export function benchDeps(table: BenchTable): BenchDeps {
+  const { doc, tableName } = table;
+  const mails: MailMessage[] = [];
+  const taskSuccesses: BenchDeps['taskSuccesses'] = [];
+  const workflow: WorkflowPort = {
+    start: async () => undefined,
+    async succeed(token, output) {
+      taskSuccesses.push({ token, output });
+      return 'done';
+    },
+  };
+  return {
+    cases: createCaseStore(doc, tableName),
+    outbox: createOutboxStore(doc, tableName),
+    reviews: createReviewStore(doc, tableName),
+    idempotency: createIdempotencyStore(doc, tableName),
+    metrics: createMetricsStore(doc, tableName),
+    mailer: {
+      async send(message) {
+        mails.push(message);
+        return { messageId: String(mails.length) };
+      },
+    },
+    mails,
+    taskSuccesses,
+    workflow,
+    startsWorkflow: true,
+    partners: new Map(HUB_PARTNERS.map((partner) => [partner.id, partner])),
+    ownOrigin: 'https://intake.digitalhealthhub.example.org',
+    publicBaseUrl: 'https://intake.digitalhealthhub.example.org',
+    now: () => new Date(),
+    log: { info: () => undefined, error: () => undefined },
+    reviewers: ['revisore1@digitalhealthhub.example.org', 'revisore2@digitalhealthhub.example.org'],
+    reviewWindowSeconds: 7 * 24 * 3600,
+    amendWindowSeconds: 30 * 24 * 3600,
+  };
+}
