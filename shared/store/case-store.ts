@@ -1,5 +1,6 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
+  BatchWriteCommand,
   GetCommand,
   PutCommand,
   QueryCommand,
@@ -88,6 +89,17 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
   const put = (Item: Item, ConditionExpression?: string, ExpressionAttributeValues?: Item) =>
     doc.send(new PutCommand({ TableName: tableName, Item, ConditionExpression, ExpressionAttributeValues }));
 
+  /** Unconditional puts in one BatchWriteItem, retrying what DynamoDB leaves unprocessed. */
+  async function putAll(items: Item[]): Promise<void> {
+    let pending = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= 8) throw new Error('BatchWriteItem kept leaving items unprocessed');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      const result = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+    }
+  }
+
   async function queryAll(pk: string, prefix: string): Promise<Item[]> {
     const items: Item[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -149,15 +161,20 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
     async create(draft) {
       // The case item is written last: it is the commit point. Everything before it is keyed by
       // the case id and safe to write again, so a retry after a crash converges on one case.
-      for (const { effect, payload } of draft.effects) {
-        await put({ ...keys.outbox(draft.id, effect), type: 'outbox', ...outboxAttributes(draft.id, effect, draft.effectsDueAt, payload) });
-      }
-      await put({ ...keys.version(draft.id, 1), ...keys.person(draft.data.contact.email), type: 'version', version: 1, at: draft.at, data: draft.data });
-      await put({
-        ...keys.event(draft.id, draft.at, 0),
-        type: 'event',
-        event: { at: draft.at, type: 'submitted', actor: { type: 'submitter' }, to: 'submitted' } satisfies CaseEvent,
-      });
+      // They are unconditional, so they go in one batch: one round trip instead of one per item.
+      await putAll([
+        ...draft.effects.map(({ effect, payload }) => ({
+          ...keys.outbox(draft.id, effect),
+          type: 'outbox',
+          ...outboxAttributes(draft.id, effect, draft.effectsDueAt, payload),
+        })),
+        { ...keys.version(draft.id, 1), ...keys.person(draft.data.contact.email), type: 'version', version: 1, at: draft.at, data: draft.data },
+        {
+          ...keys.event(draft.id, draft.at, 0),
+          type: 'event',
+          event: { at: draft.at, type: 'submitted', actor: { type: 'submitter' }, to: 'submitted' } satisfies CaseEvent,
+        },
+      ]);
       const item: Item = {
         ...keys.case(draft.id),
         ...keys.byStatus('submitted', draft.at, draft.id),

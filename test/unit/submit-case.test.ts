@@ -1,6 +1,6 @@
 import { ConditionalCheckFailedException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import { MessageRejected, SESv2Client, SendEmailCommand, TooManyRequestsException } from '@aws-sdk/client-sesv2';
-import { DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sweepOutbox } from '../../shared/domain/effects';
@@ -54,6 +54,7 @@ beforeEach(() => {
   ses.reset();
   logged.length = 0;
   ddb.on(PutCommand).resolves({});
+  ddb.on(BatchWriteCommand).resolves({});
   ddb.on(UpdateCommand).resolves({});
   ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
 });
@@ -67,8 +68,14 @@ describe('submitting a case', () => {
   it('stores the outbox entry, the first version and event before the case item, which commits it', async () => {
     const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en' });
     expect(result.outcome).toBe('created');
-    const order = puts().map((input) => String(input.Item?.sk).split('#')[0]);
-    expect(order).toEqual(['REFERENCE', 'OUTBOX', 'VERSION', 'EVENT', 'CASE']);
+    // In call order: each put, and the batch as the list of what it puts.
+    const order = ddb.calls().flatMap((call) => {
+      const input = call.args[0].input as { Item?: { sk: string }; RequestItems?: Record<string, { PutRequest: { Item: { sk: string } } }[]> };
+      if (input.Item) return [input.Item.sk.split('#')[0]];
+      if (input.RequestItems) return [Object.values(input.RequestItems)[0]!.map((r) => r.PutRequest.Item.sk.split('#')[0]).join('+')];
+      return [];
+    });
+    expect(order.slice(0, 3)).toEqual(['REFERENCE', 'OUTBOX+VERSION+EVENT', 'CASE']);
     expect(caseWrites()[0]?.ConditionExpression).toBe('attribute_not_exists(pk)');
     expect(completions().map((input) => input.Key)).toEqual([{ pk: `CASE#${result.id}`, sk: 'OUTBOX#receipt' }]);
   });
