@@ -3,7 +3,6 @@ import {
   BatchWriteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -11,6 +10,7 @@ import { CASE_SHAPE, type CaseInput } from '../domain/case';
 import type { Actor, CaseEvent, CaseRecord, CaseStatus, CaseVersion, Effect } from '../domain/case-record';
 import { INDEX, keys } from './keys';
 import { outboxAttributes } from './outbox-store';
+import { queryAll } from './query';
 
 /** A new case, ready to be stored with its first version and its pending effects. */
 export interface NewCase {
@@ -100,23 +100,14 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
     }
   }
 
-  async function queryAll(pk: string, prefix: string): Promise<Item[]> {
-    const items: Item[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...((page.Items ?? []) as Item[]));
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return items;
-  }
+  const partitionItems = async (pk: string, prefix: string) =>
+    (
+      await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      })
+    ).items;
 
   /**
    * Keeps the per-status counts the pipeline metric reads, so it never has to count every case.
@@ -208,32 +199,23 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
     },
 
     async history(id) {
-      const items = await queryAll(keys.casePartition(id), keys.eventPrefix);
+      const items = await partitionItems(keys.casePartition(id), keys.eventPrefix);
       return items.map((item) => item.event as CaseEvent);
     },
 
     async idsByStatus(status) {
-      const ids: string[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: INDEX.byStatus,
-            KeyConditionExpression: 'gsi1pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.statusPartition(status) },
-            ProjectionExpression: 'id',
-            ExclusiveStartKey,
-          }),
-        );
-        ids.push(...(page.Items ?? []).map((item) => String(item.id)));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return ids;
+      const { items } = await queryAll(doc, {
+        TableName: tableName,
+        IndexName: INDEX.byStatus,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.statusPartition(status) },
+        ProjectionExpression: 'id',
+      });
+      return items.map((item) => String(item.id));
     },
 
     async versions(id) {
-      const items = await queryAll(keys.casePartition(id), keys.versionPrefix);
+      const items = await partitionItems(keys.casePartition(id), keys.versionPrefix);
       return items.map((item) => ({ version: Number(item.version), at: String(item.at), data: item.data as CaseInput }));
     },
 

@@ -1,7 +1,8 @@
-import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CatalogCase, CatalogFilters, CatalogPosition, CatalogQuery, CatalogReader } from '../domain/catalog';
 import { ServiceUnavailable } from '../domain/errors';
 import { INDEX, keys } from './keys';
+import { queryAll } from './query';
 
 /**
  * Attributes of an approved case the catalogue reads from the byStatus index: the public ones, and
@@ -92,28 +93,22 @@ export function createCatalogStore(doc: DynamoDBDocumentClient, tableName: strin
       const filter = filterExpression(filters);
       const projection = Object.fromEntries(CATALOG_INDEX_ATTRIBUTES.map((name, i) => [`#p${i}`, name]));
       const want = limit + 1; // one more than the page: tells whether a next page exists
-      const matches: Item[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined = after
-        ? { ...keys.byStatus('approved', after.at, after.id), ...keys.case(after.id) }
-        : undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: INDEX.byStatus,
-            KeyConditionExpression: 'gsi1pk = :pk',
-            FilterExpression: filter.expression,
-            ProjectionExpression: Object.keys(projection).join(', '),
-            ExpressionAttributeNames: { ...projection, ...filter.names },
-            ExpressionAttributeValues: { ':pk': keys.statusPartition('approved'), ...filter.values },
-            ScanIndexForward: false,
-            Limit: Math.min(READ_LIMIT_MAX, filter.expression ? want * FILTERED_READ_FACTOR : want),
-            ExclusiveStartKey,
-          }),
-        );
-        matches.push(...((page.Items ?? []) as Item[]));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (matches.length < want && ExclusiveStartKey);
+      const { items: matches } = await queryAll(
+        doc,
+        {
+          TableName: tableName,
+          IndexName: INDEX.byStatus,
+          KeyConditionExpression: 'gsi1pk = :pk',
+          FilterExpression: filter.expression,
+          ProjectionExpression: Object.keys(projection).join(', '),
+          ExpressionAttributeNames: { ...projection, ...filter.names },
+          ExpressionAttributeValues: { ':pk': keys.statusPartition('approved'), ...filter.values },
+          ScanIndexForward: false,
+          Limit: Math.min(READ_LIMIT_MAX, filter.expression ? want * FILTERED_READ_FACTOR : want),
+          ExclusiveStartKey: after ? { ...keys.byStatus('approved', after.at, after.id), ...keys.case(after.id) } : undefined,
+        },
+        (items) => items.length >= want,
+      );
 
       const chosen = matches.slice(0, limit);
       const texts = await summaries(chosen.map((item) => String(item.id)));

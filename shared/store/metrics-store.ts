@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { CASE_STATUSES, type CaseStatus } from '../domain/case-record';
 import type { MetricCase, MetricsSnapshot } from '../domain/metrics';
 import { INDEX, keys } from './keys';
+import { queryAll } from './query';
 
 /** Attributes of an approved case that the metrics use: all the aggregation reads. */
 export const METRIC_ATTRIBUTES = [
@@ -37,29 +38,16 @@ export function etagOf(snapshot: MetricsSnapshot): string {
 const names = (attributes: readonly string[]) => Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name]));
 
 export function createMetricsStore(doc: DynamoDBDocumentClient, tableName: string): MetricsStore {
-  async function queryStatus(status: CaseStatus, attributes: readonly string[]) {
-    const items: Record<string, unknown>[] = [];
-    let readCapacity = 0;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          IndexName: INDEX.byStatus,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.statusPartition(status) },
-          ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
-          ExpressionAttributeNames: names(attributes),
-          ReturnConsumedCapacity: 'TOTAL',
-          ExclusiveStartKey,
-        }),
-      );
-      items.push(...((page.Items ?? []) as Record<string, unknown>[]));
-      readCapacity += page.ConsumedCapacity?.CapacityUnits ?? 0;
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return { items, readCapacity };
-  }
+  const queryStatus = (status: CaseStatus, attributes: readonly string[]) =>
+    queryAll(doc, {
+      TableName: tableName,
+      IndexName: INDEX.byStatus,
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.statusPartition(status) },
+      ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
+      ExpressionAttributeNames: names(attributes),
+      ReturnConsumedCapacity: 'TOTAL',
+    });
 
   return {
     async approvedCases() {

@@ -1,6 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { INDEX, keys } from './keys';
+import { queryAll } from './query';
 
 /** What stands in for erased personal data. */
 export const ERASED = '[erased]';
@@ -49,21 +50,13 @@ export function createPersonStore(doc: DynamoDBDocumentClient, tableName: string
 
   return {
     async itemsOf(email) {
-      const keyList: { pk: string; sk: string }[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: INDEX.byPerson,
-            KeyConditionExpression: 'gsi3pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.personPartition(email) },
-            ExclusiveStartKey,
-          }),
-        );
-        keyList.push(...(page.Items ?? []).map((item) => ({ pk: String(item.pk), sk: String(item.sk) })));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
+      const found = await queryAll(doc, {
+        TableName: tableName,
+        IndexName: INDEX.byPerson,
+        KeyConditionExpression: 'gsi3pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.personPartition(email) },
+      });
+      const keyList = found.items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
       const items: StoredItem[] = [];
       for (let i = 0; i < keyList.length; i += 100) {
         let pending: Record<string, unknown>[] = keyList.slice(i, i + 100);
@@ -109,24 +102,15 @@ export function createPersonStore(doc: DynamoDBDocumentClient, tableName: string
     },
 
     async decidedBetween(status, from, to) {
-      const ids: string[] = [];
-      let ExclusiveStartKey: Record<string, unknown> | undefined;
-      do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            IndexName: INDEX.byStatus,
-            // The index sorts by `<decidedAt>#<id>`: '#' < '~' keeps every id of the last instant in range.
-            KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
-            ExpressionAttributeValues: { ':pk': keys.statusPartition(status), ':from': `${from}~`, ':to': `${to}~` },
-            ProjectionExpression: 'id',
-            ExclusiveStartKey,
-          }),
-        );
-        ids.push(...(page.Items ?? []).map((item) => String(item.id)));
-        ExclusiveStartKey = page.LastEvaluatedKey;
-      } while (ExclusiveStartKey);
-      return ids;
+      const { items } = await queryAll(doc, {
+        TableName: tableName,
+        IndexName: INDEX.byStatus,
+        // The index sorts by `<decidedAt>#<id>`: '#' < '~' keeps every id of the last instant in range.
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :from AND :to',
+        ExpressionAttributeValues: { ':pk': keys.statusPartition(status), ':from': `${from}~`, ':to': `${to}~` },
+        ProjectionExpression: 'id',
+      });
+      return items.map((item) => String(item.id));
     },
 
     async watermark() {
