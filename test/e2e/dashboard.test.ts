@@ -9,6 +9,7 @@ import type { Runtime } from '../../infra/local/runtime';
 import { BREAKDOWNS, type MetricsSnapshot } from '../../shared/domain/metrics';
 import { browserTestsEnabled, launchBrowser } from '../support/browser';
 import { startTestRuntime, validCase } from '../support/runtime';
+import { waitFor } from '../support/wait';
 
 const REVIEWER = 'revisore.cruscotto@hub.example.org';
 const HEADLINE = ['hospitalStructures', 'telexProjects', 'patientsImpacted', 'hospitalApps'] as const;
@@ -57,16 +58,6 @@ const LABELS = {
   it: ['Strutture ospedaliere', 'Progetti di Tele-X mappati', 'Pazienti impattati', 'Applicazioni digitali per ospedale'],
   en: ['Hospital structures', 'Tele-X projects mapped', 'Patients reached', 'Digital hospital applications'],
 };
-
-async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 /** A partner's page at another origin (127.0.0.1; the Hub is at localhost): a real server, as a browser only lets local pages frame local ones. */
 async function startPartnerSite(body: string): Promise<{ url: string; close(): Promise<void> }> {

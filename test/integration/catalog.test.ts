@@ -7,6 +7,7 @@ import type { Runtime } from '../../infra/local/runtime';
 import { CSV_COLUMNS, type CatalogItem } from '../../shared/domain/catalog';
 import { createCatalogStore } from '../../shared/store/catalog-store';
 import { startTestRuntime, validCase } from '../support/runtime';
+import { waitFor } from '../support/wait';
 
 const REVIEWER = 'catalogo@hub.example.org';
 let runtime: Runtime;
@@ -66,16 +67,6 @@ const PLAN: { outcome: Seeded['outcome']; overrides: Record<string, unknown> }[]
 
 const seeded: Seeded[] = [];
 const approved = () => seeded.filter((c) => c.outcome === 'approve');
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const statusOf = async (statusUrl: string) => ((await (await fetch(statusUrl, { headers: { accept: 'application/json' } })).json()) as { status: string }).status;
 

@@ -1,16 +1,12 @@
 import { ProvisionedThroughputExceededException, InternalServerError } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HUB_PARTNERS } from '../../infra/config/partners';
 import { startDynamo, type Emulator } from '../../infra/local/emulators';
 import { sweepOutbox, type WorkflowPort } from '../../shared/domain/effects';
 import { decide, notifySubmitter, recordOutcome, requestReview, type ReviewDeps } from '../../shared/domain/review-flow';
 import { submitCase, type SubmitDeps } from '../../shared/domain/submit-case';
 import type { MailMessage } from '../../shared/mail/mailer';
-import { createCaseStore } from '../../shared/store/case-store';
 import { createDocumentClient } from '../../shared/store/clients';
-import { createIdempotencyStore } from '../../shared/store/idempotency-store';
-import { createOutboxStore } from '../../shared/store/outbox-store';
-import { createReviewStore } from '../../shared/store/review-store';
+import { domainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 /**
@@ -69,11 +65,9 @@ beforeAll(async () => {
       return 'done';
     },
   };
-  deps = {
-    cases: createCaseStore(doc, 'faults'),
-    outbox: createOutboxStore(doc, 'faults'),
-    reviews: createReviewStore(doc, 'faults'),
-    idempotency: createIdempotencyStore(doc, 'faults'),
+  deps = domainDeps({
+    doc,
+    table: 'faults',
     mailer: {
       async send(message) {
         maybeFail(['ses'], 'SendEmail');
@@ -82,16 +76,10 @@ beforeAll(async () => {
       },
     },
     workflow,
-    partners: new Map(HUB_PARTNERS.map((p) => [p.id, p])),
-    ownOrigin: 'https://intake.example.org',
-    publicBaseUrl: 'https://intake.example.org',
-    startsWorkflow: true,
     now: () => clock,
-    log: { info: () => undefined, error: () => undefined },
     reviewers: ['anna.bianchi@hub.example.org', 'luca.verdi@hub.example.org'],
-    reviewWindowSeconds: 86_400,
-    amendWindowSeconds: 86_400,
-  };
+  });
+
 });
 afterAll(async () => {
   await dynamo?.close();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
+import { waitFor } from '../support/wait';
 
 /**
  * Everything the functions and the runtime log while a case goes through its whole life, captured,
@@ -29,14 +30,6 @@ afterAll(async () => {
   process.stderr.write = writeErr;
 });
 
-async function waitFor<T>(probe: () => T | undefined): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = probe();
-    if (value !== undefined) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error('timed out');
-}
 
 describe('the logs of a whole case life', () => {
   it('hold no email address, name, status token, review id or edit token', async () => {
@@ -51,11 +44,11 @@ describe('the logs of a whole case life', () => {
     const token = new URL(created.statusUrl).searchParams.get('token') ?? '';
     await fetch(created.statusUrl);
     await fetch(`${runtime.url}/cases/${created.statusUrl.split('/cases/')[1]?.split('?')[0]}?token=wrong`);
-    const mail = await waitFor(() => runtime.mails().find((m) => m.subject.includes(created.reference) && m.to.includes('riservato.revisore@hub.example.org')));
+    const mail = await waitFor('the review mail', () => runtime.mails().find((m) => m.subject.includes(created.reference) && m.to.includes('riservato.revisore@hub.example.org')));
     const reviewId = mail.text.match(/\/review\/([\w-]+)/)?.[1] ?? '';
     await fetch(`${runtime.url}/review/${reviewId}`);
     await fetch(`${runtime.url}/review/${reviewId}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=changes&comment=Serve+il+codice' });
-    const changes = await waitFor(() => runtime.mails().find((m) => m.to.includes(email) && /Changes requested/.test(m.subject)));
+    const changes = await waitFor('the changes mail', () => runtime.mails().find((m) => m.to.includes(email) && /Changes requested/.test(m.subject)));
     const edit = changes.text.match(/\/edit\?token=([^\s&]+)/)?.[1] ?? '';
     await fetch(`${runtime.url}/cases/${created.statusUrl.split('/cases/')[1]?.split('?')[0]}/edit?token=${edit}`);
     await new Promise((resolve) => setTimeout(resolve, 300));

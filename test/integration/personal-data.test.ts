@@ -1,17 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HUB_PARTNERS } from '../../infra/config/partners';
 import { startDynamo, type Emulator } from '../../infra/local/emulators';
 import type { WorkflowPort } from '../../shared/domain/effects';
 import { erasePerson, exportPerson, purgeExpiredPersonalData } from '../../shared/domain/personal-data';
 import { decide, recordOutcome, requestReview, type ReviewDeps } from '../../shared/domain/review-flow';
 import { submitCase, type SubmitDeps } from '../../shared/domain/submit-case';
 import type { MailMessage } from '../../shared/mail/mailer';
-import { createCaseStore } from '../../shared/store/case-store';
 import { createDocumentClient } from '../../shared/store/clients';
-import { createIdempotencyStore } from '../../shared/store/idempotency-store';
-import { createOutboxStore } from '../../shared/store/outbox-store';
 import { createPersonStore, ERASED, type PersonStore } from '../../shared/store/person-store';
-import { createReviewStore } from '../../shared/store/review-store';
+import { domainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 let dynamo: Emulator;
@@ -25,23 +21,15 @@ beforeAll(async () => {
   dynamo = await startDynamo('memory', 'people');
   const doc = createDocumentClient(dynamo.endpoint);
   const workflow: WorkflowPort = { start: async () => undefined, succeed: async () => 'done' };
-  deps = {
-    cases: createCaseStore(doc, 'people'),
-    outbox: createOutboxStore(doc, 'people'),
-    reviews: createReviewStore(doc, 'people'),
-    idempotency: createIdempotencyStore(doc, 'people'),
+  deps = domainDeps({
+    doc,
+    table: 'people',
     mailer: { send: async (m) => { mails.push(m); return { messageId: String(mails.length) }; } },
     workflow,
-    partners: new Map(HUB_PARTNERS.map((p) => [p.id, p])),
-    ownOrigin: 'https://intake.example.org',
-    publicBaseUrl: 'https://intake.example.org',
-    startsWorkflow: true,
     now: () => clock,
-    log: { info: () => undefined, error: () => undefined },
     reviewers: [REVIEWER],
-    reviewWindowSeconds: 86_400,
-    amendWindowSeconds: 86_400,
-  };
+  });
+
   people = createPersonStore(doc, 'people');
 });
 afterAll(async () => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMail } from '../../infra/local/emulators';
 import type { Runtime } from '../../infra/local/runtime';
 import { startTestRuntime, validCase } from '../support/runtime';
+import { waitFor } from '../support/wait';
 
 const REVIEWERS = ['anna.bianchi@hub.example.org', 'luca.verdi@hub.example.org'];
 let runtime: Runtime;
@@ -12,16 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime?.close();
 });
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const mailsTo = (address: string) => runtime.mails().filter((mail) => mail.to.includes(address));
 const mailTo = (address: string, subject: RegExp) =>

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
 import { startTestRuntime, validCase } from '../support/runtime';
+import { waitFor } from '../support/wait';
 
 const REVIEWER = 'anna.bianchi@hub.example.org';
 let runtime: Runtime;
@@ -11,16 +12,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime?.close();
 });
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('a case nobody reviews', () => {
   it('reminds the reviewers with new links after the window, then expires and tells the submitter', async () => {

@@ -15,12 +15,8 @@ import {
 } from '../../shared/domain/review-flow';
 import { submitCase } from '../../shared/domain/submit-case';
 import type { MailMessage } from '../../shared/mail/mailer';
-import { createCaseStore } from '../../shared/store/case-store';
 import { createDocumentClient } from '../../shared/store/clients';
-import { createIdempotencyStore } from '../../shared/store/idempotency-store';
-import { createOutboxStore } from '../../shared/store/outbox-store';
-import { createReviewStore } from '../../shared/store/review-store';
-import { HUB_PARTNERS } from '../../infra/config/partners';
+import { domainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 let dynamo: Emulator;
@@ -43,23 +39,17 @@ let deps: ReviewDeps & Parameters<typeof submitCase>[0];
 beforeAll(async () => {
   dynamo = await startDynamo('memory', 'review-flow');
   const doc = createDocumentClient(dynamo.endpoint);
-  deps = {
-    cases: createCaseStore(doc, 'review-flow'),
-    outbox: createOutboxStore(doc, 'review-flow'),
-    reviews: createReviewStore(doc, 'review-flow'),
-    idempotency: createIdempotencyStore(doc, 'review-flow'),
+  deps = domainDeps({
+    doc,
+    table: 'review-flow',
     mailer: { send: async (message) => { mails.push(message); return { messageId: String(mails.length) }; } },
     workflow,
-    partners: new Map(HUB_PARTNERS.map((p) => [p.id, p])),
-    ownOrigin: 'https://intake.example.org',
-    publicBaseUrl: 'https://intake.example.org',
-    startsWorkflow: true,
     now: () => clock,
-    log: { info: () => undefined, error: () => undefined },
     reviewers: ['anna.bianchi@hub.example.org', 'luca.verdi@hub.example.org'],
     reviewWindowSeconds: 3600,
     amendWindowSeconds: 7200,
-  };
+  });
+
 });
 afterAll(async () => {
   await dynamo?.close();

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
 import { startTestRuntime, validCase } from '../support/runtime';
+import { waitFor } from '../support/wait';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hub-intake-restart-'));
 const REVIEWER = 'luca.verdi@hub.example.org';
@@ -13,16 +14,6 @@ afterAll(async () => {
   await runtime?.close();
   rmSync(dataDir, { recursive: true, force: true });
 });
-
-async function waitFor<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('the embedded runtime across a restart', () => {
   it('keeps the cases on disk and gives a case waiting for review its workflow back', async () => {

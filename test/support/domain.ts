@@ -1,0 +1,44 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { HUB_PARTNERS } from '../../infra/config/partners';
+import type { WorkflowPort } from '../../shared/domain/effects';
+import type { ReviewDeps } from '../../shared/domain/review-flow';
+import type { SubmitDeps } from '../../shared/domain/submit-case';
+import type { Mailer } from '../../shared/mail/mailer';
+import { createCaseStore } from '../../shared/store/case-store';
+import { createIdempotencyStore } from '../../shared/store/idempotency-store';
+import { createOutboxStore } from '../../shared/store/outbox-store';
+import { createReviewStore } from '../../shared/store/review-store';
+
+/**
+ * The domain's dependencies over real stores on an emulated table, with the mailer, the workflow
+ * and the clock of the test: what the functions get from shared/runtime, minus SES and Step Functions.
+ */
+export function domainDeps(options: {
+  doc: DynamoDBDocumentClient;
+  table: string;
+  mailer: Mailer;
+  workflow: WorkflowPort;
+  now: () => Date;
+  reviewers: string[];
+  reviewWindowSeconds?: number;
+  amendWindowSeconds?: number;
+}): ReviewDeps & SubmitDeps {
+  const { doc, table } = options;
+  return {
+    cases: createCaseStore(doc, table),
+    outbox: createOutboxStore(doc, table),
+    reviews: createReviewStore(doc, table),
+    idempotency: createIdempotencyStore(doc, table),
+    mailer: options.mailer,
+    workflow: options.workflow,
+    partners: new Map(HUB_PARTNERS.map((p) => [p.id, p])),
+    ownOrigin: 'https://intake.example.org',
+    publicBaseUrl: 'https://intake.example.org',
+    startsWorkflow: true,
+    now: options.now,
+    log: { info: () => undefined, error: () => undefined },
+    reviewers: options.reviewers,
+    reviewWindowSeconds: options.reviewWindowSeconds ?? 86_400,
+    amendWindowSeconds: options.amendWindowSeconds ?? 86_400,
+  };
+}
