@@ -131,11 +131,15 @@ export function statusLabel(status: string, lang: Language): string {
   return STATUS_LABELS[status]?.[lang] ?? status;
 }
 
+/** One formatter per language, built on first use: building one costs far more than using it, and pages format many dates. */
+const dateTimeFormats = new Map<Language, Intl.DateTimeFormat>();
+
 /** Formats a date-time for people in the Hub's time zone. */
 export function formatDateTime(iso: string, lang: Language): string {
-  return new Intl.DateTimeFormat(lang === 'it' ? 'it-IT' : 'en-GB', {
-    dateStyle: 'long',
-    timeStyle: 'short',
-    timeZone: 'Europe/Rome',
-  }).format(new Date(iso));
+  let format = dateTimeFormats.get(lang);
+  if (!format) {
+    format = new Intl.DateTimeFormat(lang === 'it' ? 'it-IT' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Rome' });
+    dateTimeFormats.set(lang, format);
+  }
+  return format.format(new Date(iso));
 }
