@@ -59,6 +59,8 @@ export const FORM_JS = String.raw`// The embedded form's behaviour: show Tele-X 
   if (window.ResizeObserver) new ResizeObserver(reportHeight).observe(document.documentElement);
   window.addEventListener('load', reportHeight);
   reportHeight();
+  // Each page in the frame says so: after a submission the embedding page brings it into view.
+  if (window.parent !== window) window.parent.postMessage({ type: 'hub-intake:page' }, '*');
 })();
 `;
 
@@ -86,11 +88,17 @@ export const EMBED_JS = String.raw`// One script tag on a partner page:
   var host = target ? document.querySelector(target) : null;
   if (host) host.appendChild(frame);
   else script.parentNode.insertBefore(frame, script.nextSibling);
+  var pages = 0;
   window.addEventListener('message', function (event) {
     if (event.origin !== hub || event.source !== frame.contentWindow) return;
     var data = event.data;
     if (data && data.type === 'hub-intake:height' && typeof data.height === 'number' && data.height > 0 && data.height < 20000) {
       frame.style.height = data.height + 'px';
+    }
+    // A page after the first (the thank-you page, or the form back with its errors) is read from
+    // its top: a person who submitted from the bottom of a long form would otherwise see nothing.
+    if (data && data.type === 'hub-intake:page' && ++pages > 1 && frame.getBoundingClientRect().top < 0) {
+      frame.scrollIntoView({ block: 'start' });
     }
   });
 })();

@@ -14,7 +14,7 @@ async function startPartnerSite(hubUrl: string): Promise<{ port: number; close()
 <body>
 <h1>Tell the Hub about your project</h1>
 <script src="${hubUrl}/embed.js" data-partner="humanitas" data-lang="en"></script>
-<footer>Humanitas</footer>
+<footer><p>Humanitas</p><p>Contatti, sedi, lavora con noi, privacy: the rest of a real partner page, below the form.</p><div style="height: 2400px"></div></footer>
 </body>
 </html>`;
   const server: Server = createServer((request, response) => {
@@ -143,6 +143,13 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
 
     // Assess: the frame fits the (shorter) thank-you page.
     await expect.poll(async () => Math.abs((await iframeHeight()) - (await contentHeight(frame)))).toBeLessThanOrEqual(FRAME_TOLERANCE_PX);
+
+    // Assess: the partner's page shows the thank-you page from its top, though the button was at the bottom of a long form.
+    // (scrollIntoView may land a fraction of a pixel above the top.)
+    const frameTop = async () => (await page.locator('iframe').boundingBox())?.y ?? -100;
+    await expect.poll(frameTop).toBeGreaterThan(-1);
+    const top = await frameTop();
+    expect(top).toBeLessThan(page.viewportSize()?.height ?? 0);
   });
 
   it('lets the form be framed only by the Hub and the partner’s own sites', async () => {
