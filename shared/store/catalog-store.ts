@@ -1,8 +1,7 @@
-import { BatchGetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { CatalogCase, CatalogFilters, CatalogPosition, CatalogQuery, CatalogReader } from '../domain/catalog';
-import { ServiceUnavailable } from '../domain/errors';
 import { INDEX, keys } from './keys';
-import { queryAll } from './query';
+import { batchGetAll, queryAll } from './query';
 
 /**
  * Attributes of an approved case the catalogue reads from the byStatus index: the public ones, and
@@ -19,15 +18,9 @@ export type CatalogStore = CatalogReader;
 
 type Item = Record<string, unknown>;
 
-/** BatchGetItem takes at most 100 keys. */
-const BATCH_GET_MAX = 100;
-/** Rounds of retrying keys DynamoDB left unprocessed (throttling) before giving up with a 503. */
-const UNPROCESSED_ATTEMPTS = 6;
 /** With filters, read a few index items per wanted match per request; the cap bounds one request's cost. */
 const FILTERED_READ_FACTOR = 4;
 const READ_LIMIT_MAX = 1000;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function filterExpression(filters: CatalogFilters) {
   const names: Record<string, string> = {};
@@ -64,28 +57,10 @@ function positionOf(item: Item): CatalogPosition {
 }
 
 export function createCatalogStore(doc: DynamoDBDocumentClient, tableName: string): CatalogStore {
-  /** The summaries of cases by id, from the case items (BatchGet, unprocessed keys retried with backoff). */
+  /** The summaries of cases by id, from the case items. */
   async function summaries(ids: readonly string[]): Promise<Map<string, string>> {
-    const found = new Map<string, string>();
-    for (let start = 0; start < ids.length; start += BATCH_GET_MAX) {
-      let pending: Record<string, unknown>[] = ids.slice(start, start + BATCH_GET_MAX).map((id) => keys.case(id));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 0) {
-          if (attempt >= UNPROCESSED_ATTEMPTS) throw new ServiceUnavailable();
-          await sleep(Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2));
-        }
-        const result = await doc.send(
-          new BatchGetCommand({
-            RequestItems: {
-              [tableName]: { Keys: pending, ProjectionExpression: '#id, #summary', ExpressionAttributeNames: { '#id': 'id', '#summary': 'summary' } },
-            },
-          }),
-        );
-        for (const item of result.Responses?.[tableName] ?? []) found.set(String(item.id), String(item.summary ?? ''));
-        pending = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Record<string, unknown>[];
-      }
-    }
-    return found;
+    const items = await batchGetAll(doc, tableName, ids.map((id) => keys.case(id)), { projection: ['id', 'summary'] });
+    return new Map(items.map((item) => [String(item.id), String(item.summary ?? '')]));
   }
 
   return {

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { INDEX, keys } from './keys';
-import { queryAll } from './query';
+import { batchGetAll, queryAll } from './query';
 
 /** What stands in for erased personal data. */
 export const ERASED = '[erased]';
@@ -57,17 +57,7 @@ export function createPersonStore(doc: DynamoDBDocumentClient, tableName: string
         ExpressionAttributeValues: { ':pk': keys.personPartition(email) },
       });
       const keyList = found.items.map((item) => ({ pk: String(item.pk), sk: String(item.sk) }));
-      const items: StoredItem[] = [];
-      for (let i = 0; i < keyList.length; i += 100) {
-        let pending: Record<string, unknown>[] = keyList.slice(i, i + 100);
-        for (let attempt = 0; pending.length > 0 && attempt < 8; attempt++) {
-          if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt));
-          const result = await doc.send(new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: true } } }));
-          items.push(...((result.Responses?.[tableName] ?? []) as StoredItem[]));
-          pending = result.UnprocessedKeys?.[tableName]?.Keys ?? [];
-        }
-        if (pending.length > 0) throw new Error('BatchGet kept leaving keys unprocessed');
-      }
+      const items = (await batchGetAll(doc, tableName, keyList, { consistent: true })) as StoredItem[];
       return items.sort((a, b) => `${a.pk}${a.sk}`.localeCompare(`${b.pk}${b.sk}`));
     },
 

@@ -1,4 +1,5 @@
-import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ServiceUnavailable } from '../domain/errors';
 
 export type Item = Record<string, unknown>;
 
@@ -22,4 +23,44 @@ export async function queryAll(
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey && !enough(items));
   return { items, readCapacity };
+}
+
+/** BatchGetItem takes at most 100 keys. */
+const BATCH_GET_MAX = 100;
+/** Rounds of retrying keys DynamoDB left unprocessed (throttling) before giving up with a 503. */
+const UNPROCESSED_ATTEMPTS = 6;
+
+/**
+ * Reads items by key in batches of 100, retrying the keys DynamoDB leaves unprocessed with jittered
+ * back-off; gives up with ServiceUnavailable (a 503 for HTTP callers) when they keep coming back.
+ */
+export async function batchGetAll(
+  doc: DynamoDBDocumentClient,
+  tableName: string,
+  keyList: readonly Item[],
+  options: { projection?: readonly string[]; consistent?: boolean } = {},
+): Promise<Item[]> {
+  const projection = options.projection
+    ? {
+        // Placeholders named after the attributes (plain identifiers), which may be reserved words.
+        ProjectionExpression: options.projection.map((name) => `#${name}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(options.projection.map((name) => [`#${name}`, name])),
+      }
+    : {};
+  const items: Item[] = [];
+  for (let start = 0; start < keyList.length; start += BATCH_GET_MAX) {
+    let pending: Item[] = keyList.slice(start, start + BATCH_GET_MAX);
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt > 0) {
+        if (attempt >= UNPROCESSED_ATTEMPTS) throw new ServiceUnavailable();
+        await new Promise((resolve) => setTimeout(resolve, Math.min(1000, 25 * 2 ** attempt) * (0.5 + Math.random() / 2)));
+      }
+      const result = await doc.send(
+        new BatchGetCommand({ RequestItems: { [tableName]: { Keys: pending, ConsistentRead: options.consistent, ...projection } } }),
+      );
+      items.push(...((result.Responses?.[tableName] ?? []) as Item[]));
+      pending = (result.UnprocessedKeys?.[tableName]?.Keys ?? []) as Item[];
+    }
+  }
+  return items;
 }
