@@ -52,7 +52,7 @@ export type Actor = { type: 'submitter' } | { type: 'reviewer'; email: string } 
 /** One entry of a case's history; every status change is one. */
 export interface CaseEvent {
   at: string;
-  type: 'submitted' | 'status-changed' | 'amended' | 'effect-failed';
+  type: 'submitted' | 'status-changed' | 'amended';
   actor: Actor;
   from?: CaseStatus;
   to?: CaseStatus;

@@ -112,17 +112,6 @@ export class NotFound extends DomainError {
   }
 }
 
-export class MethodNotAllowed extends DomainError {
-  readonly status = 405;
-  readonly type = 'method-not-allowed';
-  readonly title = detail('Metodo non consentito', 'Method not allowed');
-  override readonly headers: Record<string, string>;
-  constructor(allowed: string[]) {
-    super(detail(`Metodi consentiti: ${allowed.join(', ')}.`, `Allowed methods: ${allowed.join(', ')}.`));
-    this.headers = { Allow: allowed.join(', ') };
-  }
-}
-
 export class IdempotencyKeyReused extends DomainError {
   readonly status = 422;
   readonly type = 'idempotency-key-reused';
@@ -180,18 +169,6 @@ export class InternalError extends DomainError {
       ),
     );
   }
-}
-
-export class Gone extends DomainError {
-  readonly status = 410;
-  readonly type = 'gone';
-  readonly title = detail('Collegamento scaduto', 'Link expired');
-}
-
-export class Conflict extends DomainError {
-  readonly status = 409;
-  readonly type = 'conflict';
-  readonly title = detail('Già fatto', 'Already done');
 }
 
 /** A query parameter out of its range; the detail names it and what it accepts. */

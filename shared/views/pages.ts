@@ -67,8 +67,6 @@ function eventLabel(event: CaseEvent, lang: Language): string {
       return it ? 'Caso inviato' : 'Case submitted';
     case 'amended':
       return it ? 'Caso modificato' : 'Case amended';
-    case 'effect-failed':
-      return it ? 'Operazione da ripetere' : 'Operation to retry';
     case 'status-changed':
       return `${statusLabel(event.from ?? '', lang)} → ${statusLabel(event.to ?? '', lang)}`;
   }
