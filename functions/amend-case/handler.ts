@@ -11,7 +11,7 @@ import { amendClosedPage, amendedPage } from '../../shared/views/review';
 function show(view: AmendView, lang: Language, action: string, values?: Record<string, unknown>, errors: readonly FieldError[] = [], status = 200): HttpResult {
   if (view.state !== 'open') return page(view.state === 'done' ? 409 : 410, amendClosedPage(lang, view.record, view.state));
   const { partners } = deps();
-  const partner = partners.get(view.record.data.partner) ?? { id: view.record.data.partner, name: view.record.data.partner, origins: [] };
+  const partner = partners.get(view.record.data.partner) ?? { id: view.record.data.partner, name: view.record.data.partner, origins: [], contactDomains: ['invalid.example'] };
   const it = lang === 'it';
   return page(
     status,

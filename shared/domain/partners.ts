@@ -6,6 +6,11 @@ export const Partner = z.strictObject({
   name: z.string().min(2),
   /** Exact origins (`https://www.example.it`), or a local origin with any port (`http://localhost:*`). */
   origins: z.array(z.string().regex(/^https?:\/\/[a-z0-9.-]+(:(\d{1,5}|\*))?$/)),
+  /**
+   * The email domains of the partner's people. A contact must be at one of them (or a subdomain),
+   * so that nobody can make the Hub mail an address of their choosing.
+   */
+  contactDomains: z.array(z.string().regex(/^(?=.{3,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/)).min(1),
 });
 export type Partner = z.infer<typeof Partner>;
 
@@ -29,6 +34,19 @@ export function originAllowed(partner: Partner, origin: string | undefined, ownO
 }
 
 /** The value of `Content-Security-Policy: frame-ancestors` for a partner's embedded form. */
-export function frameAncestors(partner: Partner, ownOrigin: string): string {
+export function frameAncestors(partner: Pick<Partner, 'origins'>, ownOrigin: string): string {
   return ["'self'", ...partner.origins.filter((o) => o !== ownOrigin)].join(' ');
+}
+
+/** The domain of an address, lower-cased; undefined when it has none. */
+export function emailDomain(email: string): string | undefined {
+  const at = email.lastIndexOf('@');
+  return at > 0 ? email.slice(at + 1).trim().toLowerCase() : undefined;
+}
+
+/** Whether `email` is at one of the partner's contact domains, or a subdomain of one. */
+export function contactDomainAllowed(partner: Partner, email: string): boolean {
+  const domain = emailDomain(email);
+  if (!domain) return false;
+  return partner.contactDomains.some((allowed) => domain === allowed || domain.endsWith(`.${allowed}`));
 }

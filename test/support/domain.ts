@@ -1,5 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { HUB_PARTNERS } from '../../infra/config/partners';
+import { LOCAL_PARTNERS } from '../../infra/config/partners';
 import type { WorkflowPort } from '../../shared/domain/effects';
 import type { ReviewDeps } from '../../shared/domain/review-flow';
 import type { SubmitDeps } from '../../shared/domain/submit-case';
@@ -31,7 +31,7 @@ export function domainDeps(options: {
     idempotency: createIdempotencyStore(doc, table),
     mailer: options.mailer,
     workflow: options.workflow,
-    partners: new Map(HUB_PARTNERS.map((p) => [p.id, p])),
+    partners: new Map(LOCAL_PARTNERS.map((p) => [p.id, p])),
     ownOrigin: 'https://intake.example.org',
     publicBaseUrl: 'https://intake.example.org',
     startsWorkflow: true,

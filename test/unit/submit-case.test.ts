@@ -12,7 +12,7 @@ import { createDocumentClient } from '../../shared/store/clients';
 import { createIdempotencyStore } from '../../shared/store/idempotency-store';
 import { createOutboxStore } from '../../shared/store/outbox-store';
 import { createReviewStore } from '../../shared/store/review-store';
-import { HUB_PARTNERS } from '../../infra/config/partners';
+import { LOCAL_PARTNERS } from '../../infra/config/partners';
 import { validCase } from '../support/runtime';
 
 const ddb = mockClient(DynamoDBDocumentClient);
@@ -32,7 +32,7 @@ function makeDeps(now = new Date('2026-03-02T10:00:00Z')): SubmitDeps {
     reviews: createReviewStore(doc, 'table'),
     startsWorkflow: false,
     mailer: createSesMailer({ from: 'hub@example.org', endpoint: 'http://127.0.0.1:1' }),
-    partners: new Map(HUB_PARTNERS.map((p) => [p.id, p])),
+    partners: new Map(LOCAL_PARTNERS.map((p) => [p.id, p])),
     ownOrigin: 'https://intake.example.org',
     publicBaseUrl: 'https://intake.example.org',
     now: () => now,
