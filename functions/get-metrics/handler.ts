@@ -63,7 +63,7 @@ async function figuresPage(
 function allPartnersFrameAncestors(): string {
   const { partnersById, ownOrigin } = deps().config;
   const origins = [...new Set([...partnersById.values()].flatMap((partner) => partner.origins))];
-  return frameAncestors({ id: 'all-partners', name: 'All partners', origins }, ownOrigin);
+  return frameAncestors({ origins }, ownOrigin);
 }
 
 /** The public metrics: the latest snapshot and its history, as JSON, as the dashboard and as a frameable figures page. */
