@@ -17,8 +17,8 @@ import { STATES } from '../constructs/review-workflow';
 import { loadWorkflowDefinition } from './workflow/definition';
 import { startLocalStepFunctions, type LocalStepFunctions } from './workflow/engine';
 
-/** The table's name in the embedded runtime. */
-export const LOCAL_TABLE = 'hub-intake';
+export { LOCAL_TABLE } from './table';
+import { LOCAL_TABLE } from './table';
 
 /** What the embedded runtime reads from its environment (see the README). */
 export interface RuntimeSettings {

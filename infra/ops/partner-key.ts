@@ -3,7 +3,7 @@
 // on that DynamoDB table; otherwise on the embedded runtime's data in DATA_DIR (default .data),
 // which must not be in use by a running `npm start`.
 import { parseArgs } from 'node:util';
-import { LOCAL_TABLE } from '../local/runtime';
+import { LOCAL_TABLE } from '../local/table';
 import { startDynamo } from '../local/emulators';
 import { stageConfig, STAGE_NAMES } from '../config';
 import { createPartnerKey, MAX_LIVE_KEYS, TooManyLiveKeys } from '../../shared/domain/partner-keys';
@@ -25,8 +25,12 @@ try {
   console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
   process.exit(2);
 }
-const remote = process.env.TABLE_NAME;
-const stage = process.env.STAGE ?? (remote ? 'prod' : 'local');
+const remote = process.env.TABLE_NAME || undefined;
+const stage = process.env.STAGE || (remote ? '' : 'local');
+if (remote && !stage) {
+  console.error(`TABLE_NAME is set: also set STAGE (${STAGE_NAMES.join(', ')}), whose partners the keys are for.`);
+  process.exit(2);
+}
 if (!STAGE_NAMES.includes(stage)) {
   console.error(`Unknown STAGE "${stage}". Known stages: ${STAGE_NAMES.join(', ')}`);
   process.exit(2);
