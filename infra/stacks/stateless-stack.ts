@@ -16,7 +16,7 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { API_THROTTLE, functionEnvironment, type StageConfig } from '../config';
+import { API_THROTTLE, deployedFunctionEnvironment, partnersJson, type StageConfig } from '../config';
 import { acknowledge, arnInFinding } from '../constructs/compliance';
 import { HubFunction, type FailedInvocations } from '../constructs/hub-function';
 import { ManagedPolicyRole } from '../constructs/managed-policy-role';
@@ -163,17 +163,16 @@ export class StatelessStack extends Stack {
         'an alarm notifies ops as soon as one message is in it, and messages are kept 14 days.',
     );
 
-    const environment = functionEnvironment(cfg, {
-      tableName: table.tableName,
-      publicBaseUrl: cfg.publicBaseUrl ?? this.httpApi.apiEndpoint,
-    });
+    const values = { tableName: table.tableName, publicBaseUrl: cfg.publicBaseUrl ?? this.httpApi.apiEndpoint };
+    const partners = partnersJson(cfg);
 
     const functions = {} as Record<FunctionName, HubFunction>;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       const reservedConcurrency = cfg.reservedConcurrency === false ? undefined : cfg.reservedConcurrency[name];
       const fn = new HubFunction(this, pascal(name), {
         name,
-        environment,
+        environment: deployedFunctionEnvironment(cfg, values, spec),
+        partners,
         logEncryptionKey: logsKey,
         failedInvocations: this.failedInvocations(name, spec, this.deadLetters),
         reservedConcurrency,
@@ -187,7 +186,7 @@ export class StatelessStack extends Stack {
             `${THROTTLING}, every function's Throttles alarm notifies ops, and prod reserves concurrency for every function.`,
         );
       }
-      if (spec.table !== 'none') fn.bindTable(table, spec.table);
+      if (spec.table) fn.bindTable(table, spec.table);
       if (spec.sendsMail) fn.bindMail(cfg.mailFrom, mail);
       functions[name] = fn;
     }
