@@ -50,7 +50,12 @@ const CASES = `${keys.casePartition('')}*`;
 export const FUNCTIONS = {
   'submit-case': {
     description: 'POST /cases: validates and stores a case submission, sends the receipt',
-    table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+    // The case and its items, its reference, the key and challenge it spends, the contact's
+    // confirmation and mail counters, the status counters.
+    table: {
+      actions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
+      leadingKeys: [CASES, 'REFERENCE#*', 'IDEMPOTENCY#*', `${keys.partnerPartition('')}*`, 'CHALLENGE#*', 'MAILCAP#*', keys.statusCounters.pk],
+    },
     sendsMail: true,
     startsWorkflow: true,
     answersWorkflow: false,
@@ -77,7 +82,8 @@ export const FUNCTIONS = {
   },
   'confirm-contact': {
     description: 'GET/HEAD/POST /cases/{id}/confirm: the contact confirms the address of a case sent through the form',
-    table: 'readwrite',
+    // The case and its event and outbox entry; the confirmed contact in the partner's partition.
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: [CASES, `${keys.partnerPartition('')}*`] },
     sendsMail: false,
     startsWorkflow: true,
     answersWorkflow: false,
@@ -154,7 +160,7 @@ export const FUNCTIONS = {
     answersWorkflow: false,
   },
   'purge-personal-data': {
-    description: 'Scheduled daily: erases contact data of cases decided longer ago than the retention period',
+    description: 'Scheduled daily: closes unconfirmed form cases, erases contact data of cases decided longer ago than the retention period',
     table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['byStatus'], leadingKeys: [keys.purgeWatermark.pk, CASES] },
     sendsMail: false,
     startsWorkflow: false,

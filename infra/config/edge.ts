@@ -14,6 +14,7 @@ export const EDGE_RATE_LIMIT = {
     { method: 'POST', path: '/cases' },
     { method: '*', path: '/review/{reviewId}' },
     { method: '*', path: '/cases/{id}/edit' },
+    { method: '*', path: '/cases/{id}/confirm' },
   ],
 } as const satisfies {
   requests: number;

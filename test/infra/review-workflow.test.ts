@@ -341,9 +341,9 @@ describe('case-review permissions', () => {
     for (const action of onEverything.flatMap((s) => asList(s.Action))) expect(action).toMatch(/^(logs|xray):/);
   });
 
-  it('let submit-case and sweep-outbox, and no other function, start executions of this machine', () => {
-    expect(names.filter((n) => statesActions(n).includes('states:StartExecution')).sort()).toEqual(['submit-case', 'sweep-outbox']);
-    for (const name of ['submit-case', 'sweep-outbox'] as const) {
+  it('let submit-case, confirm-contact and sweep-outbox, and no other function, start executions of this machine', () => {
+    expect(names.filter((n) => statesActions(n).includes('states:StartExecution')).sort()).toEqual(['confirm-contact', 'submit-case', 'sweep-outbox']);
+    for (const name of ['submit-case', 'confirm-contact', 'sweep-outbox'] as const) {
       const start = roleStatements(stateless, name).filter((s) => asList(s.Action).includes('states:StartExecution'));
       expect(start.map((s) => s.Resource), name).toEqual([{ Ref: machineId }]);
     }
@@ -364,7 +364,7 @@ describe('case-review permissions', () => {
   });
 
   it('give STATE_MACHINE_ARN to exactly the functions that start executions', () => {
-    expect(names.filter((n) => FUNCTIONS[n].startsWorkflow).sort()).toEqual(['submit-case', 'sweep-outbox']);
+    expect(names.filter((n) => FUNCTIONS[n].startsWorkflow).sort()).toEqual(['confirm-contact', 'submit-case', 'sweep-outbox']);
     for (const name of names) {
       const variable = functionProps(stateless, name).Environment.Variables.STATE_MACHINE_ARN;
       expect(variable, name).toEqual(FUNCTIONS[name].startsWorkflow ? { Ref: machineId } : undefined);
