@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
-import { startTestRuntime, validCase } from '../support/runtime';
+import { partnerKey, startTestRuntime, validCase } from '../support/runtime';
 
 /**
  * Generated requests against the very handlers of POST /cases and of the review and status links.
@@ -20,6 +20,8 @@ type Handler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIG
 let submit: Handler;
 let status: Handler;
 let review: Handler;
+/** humanitas's key, which most generated requests carry (the rest carry none, or a forged one). */
+let key: string;
 
 beforeAll(async () => {
   vi.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (this: DynamoDBDocumentClient, ...args: Parameters<DynamoDBDocumentClient['send']>) {
@@ -31,6 +33,7 @@ beforeAll(async () => {
   submit = (await import('../../functions/submit-case/handler')).handler as unknown as Handler;
   status = (await import('../../functions/get-case-status/handler')).handler as unknown as Handler;
   review = (await import('../../functions/review-case/handler')).handler as unknown as Handler;
+  key = await partnerKey(runtime);
 });
 afterAll(async () => {
   await runtime?.close();
@@ -123,6 +126,12 @@ const request = fc.record({
   idempotencyKey: fc.option(fc.oneof(fc.string({ maxLength: 140 }), fc.uuid())),
   origin: fc.option(fc.constantFrom('https://www.humanitas.it', 'https://evil.example', 'null', 'http://localhost:1234')),
   oversize: fc.integer({ min: 0, max: 40 }),
+  authorization: fc.oneof(
+    { weight: 6, arbitrary: fc.constant('the key') },
+    { weight: 1, arbitrary: fc.constant(null) },
+    { weight: 1, arbitrary: fc.string({ maxLength: 80 }) },
+    { weight: 1, arbitrary: fc.constantFrom(`Bearer hub_ieo_AAAAAAAAAAAA_${'A'.repeat(43)}`, 'Bearer ', 'Basic Zm9vOmJhcg==', `Bearer hub_humanitas_${'B'.repeat(12)}_${'C'.repeat(43)}`) },
+  ),
 });
 
 describe('POST /cases under generated input', () => {
@@ -136,6 +145,7 @@ describe('POST /cases under generated input', () => {
         if (r.accept !== null) headers.accept = r.accept;
         if (r.idempotencyKey !== null) headers['idempotency-key'] = r.idempotencyKey;
         if (r.origin !== null) headers.origin = r.origin;
+        if (r.authorization !== null) headers.authorization = r.authorization === 'the key' ? `Bearer ${key}` : r.authorization;
         const answer = await call(
           submit,
           event('POST /cases', { headers, body: r.base64 ? Buffer.from(body).toString('base64') : body, isBase64Encoded: r.base64 }),
@@ -151,6 +161,7 @@ describe('POST /cases under generated input', () => {
     expect([...tally.keys()].every((code) => code < 500)).toBe(true);
     expect(tally.get(201)).toBeGreaterThan(0);
     expect(tally.get(422)).toBeGreaterThan(0);
+    expect(tally.get(401)).toBeGreaterThan(0);
   }, 300_000);
 });
 
