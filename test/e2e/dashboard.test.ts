@@ -8,7 +8,7 @@ import { LOCAL_PARTNERS } from '../../infra/config/partners';
 import type { Runtime } from '../../infra/local/runtime';
 import { BREAKDOWNS, type MetricsSnapshot } from '../../shared/domain/metrics';
 import { browserTestsEnabled, launchBrowser } from '../support/browser';
-import { startTestRuntime, validCase } from '../support/runtime';
+import { postCase, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
 
 const REVIEWER = 'revisore.cruscotto@hub.example.org';
@@ -83,11 +83,7 @@ describe.skipIf(!browserTestsEnabled)('the public dashboard and the embeddable f
 
   /** Submits a case and approves it through the reviewer's link, as a reviewer would. */
   async function approvedCase(overrides: Record<string, unknown>): Promise<void> {
-    const response = await fetch(`${runtime.url}/cases`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(validCase(overrides)),
-    });
+    const response = await postCase(runtime, validCase(overrides));
     expect(response.status).toBe(201);
     const { reference, statusUrl } = (await response.json()) as { reference: string; statusUrl: string };
     const mail = await waitFor(`the review mail of ${reference}`, () =>

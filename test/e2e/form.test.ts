@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { Runtime } from '../../infra/local/runtime';
 import { deps } from '../../shared/runtime';
 import { browserTestsEnabled, launchBrowser, validationMessage } from '../support/browser';
-import { startTestRuntime } from '../support/runtime';
+import { solvedChallenge, startTestRuntime } from '../support/runtime';
 
 const REFERENCE = /HUB-\d{4}-[0-9A-Z]{6}/;
 
@@ -215,6 +215,7 @@ describe.skipIf(!browserTestsEnabled)('the case form, used in a browser', () => 
       ['language', 'it'],
       ['consent', 'true'],
       ['website', ''],
+      ['altcha', await solvedChallenge('humanitas')],
     ]);
 
     // Act
