@@ -39,6 +39,7 @@ export const handler = httpHandler({
         createdAt: record.createdAt,
         updatedAt: record.updatedAt,
         ...(record.decidedAt ? { decidedAt: record.decidedAt } : {}),
+        ...(record.awaitingConfirmation ? { awaitingConfirmation: true } : {}),
         history: history.map(({ at, type, from, to, actor, note }) => ({
           at,
           type,

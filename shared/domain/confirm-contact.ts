@@ -47,9 +47,6 @@ export async function confirmContact(deps: ConfirmDeps, caseId: string, token: s
   throw new Error(`case ${caseId} kept changing during its confirmation`);
 }
 
-/** How long a case sent through the form waits for its contact's confirmation. */
-export const DEFAULT_CONFIRM_WINDOW_SECONDS = 7 * 24 * 3600;
-
 /**
  * Closes the cases whose contact never confirmed the address within the window: each becomes
  * `expired` (an audit event says why) and its personal data is erased at once, since nobody

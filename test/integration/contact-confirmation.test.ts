@@ -24,7 +24,7 @@ const reviewerMails = (reference: string) => runtime.mails().filter((mail) => ma
 
 async function statusOf(statusUrl: string) {
   const response = await fetch(statusUrl, { headers: { accept: 'application/json' } });
-  return (await response.json()) as { status: string; reference: string; history: { type: string; to?: string }[] };
+  return (await response.json()) as { status: string; reference: string; awaitingConfirmation?: true; history: { type: string; to?: string }[] };
 }
 
 /** Submits through the form and follows the 303 to the thank-you page; returns the case's links. */
@@ -47,7 +47,7 @@ function confirmLink(email: string): string {
 describe('a case sent through the Hub’s form', () => {
   it('waits for the contact to confirm the address: one mail to the contact, none to reviewers', async () => {
     const { statusUrl, reference, person, thanks } = await submitThroughForm();
-    expect((await statusOf(statusUrl)).status).toBe('submitted');
+    expect(await statusOf(statusUrl)).toMatchObject({ status: 'submitted', awaitingConfirmation: true });
     const mails = mailsTo(person.email);
     expect(mails).toHaveLength(1);
     expect(mails[0]?.subject).toBe(`Confermate il vostro indirizzo per il caso ${reference}`);
