@@ -53,6 +53,16 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
   return Buffer.concat(chunks);
 }
 
+/**
+ * The address of the client, from the socket: the embedded runtime has no proxy in front, so a
+ * client's own X-Forwarded-For is never trusted. IPv4 clients of a dual-stack socket are named
+ * by their IPv4 address, as API Gateway and AWS WAF name them.
+ */
+export function clientAddress(request: IncomingMessage): string {
+  const address = request.socket.remoteAddress ?? '127.0.0.1';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address;
+}
+
 const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|problem\+json|javascript|schema\+json))/i;
 
 /**
@@ -90,7 +100,7 @@ export function toApiGatewayEvent(request: IncomingMessage, url: URL, route: Com
         method: request.method ?? 'GET',
         path: url.pathname,
         protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        sourceIp: clientAddress(request),
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),
