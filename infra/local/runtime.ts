@@ -40,6 +40,8 @@ export interface RuntimeSettings {
   throttle: { rateLimit: number; burstLimit: number };
   /** Requests per client address over a sliding window before 429, as the edge's WAF rate rule. */
   edgeRateLimit: { requests: number; windowSeconds: number };
+  /** The clock of both limits, in milliseconds; a test injects its own to decide when time passes. */
+  limitClock?: () => number;
 }
 
 function positive(name: string, value: string): number {
@@ -179,8 +181,8 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   }
 
   const routes = ROUTES.map(compileRoute);
-  const bucket = tokenBucket(settings.throttle.rateLimit, settings.throttle.burstLimit);
-  const edgeLimiter = slidingWindowLimiter(settings.edgeRateLimit.requests, settings.edgeRateLimit.windowSeconds);
+  const bucket = tokenBucket(settings.throttle.rateLimit, settings.throttle.burstLimit, settings.limitClock);
+  const edgeLimiter = slidingWindowLimiter(settings.edgeRateLimit.requests, settings.edgeRateLimit.windowSeconds, settings.limitClock);
   const edgeCounts = rateLimitedPaths(EDGE_RATE_LIMIT.paths);
   const handlers = new Map<FunctionName, Promise<LambdaHttpHandler>>();
   const load = (fn: FunctionName) => {
