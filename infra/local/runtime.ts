@@ -1,9 +1,11 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resetConfig } from '../../shared/config';
 import { resetDeps } from '../../shared/runtime';
 import { API_THROTTLE, functionEnvironment, stageConfig } from '../config';
 import { EDGE_RATE_LIMIT } from '../config/edge';
+import type { ScheduledInvocation } from '../config/schedule-input';
 import { rateLimitedPaths, slidingWindowLimiter, tokenBucket } from './throttle';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../routes';
 import { startDynamo, startSes, type LocalMail } from './emulators';
@@ -196,7 +198,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
 
   const runScheduled = async (fn: FunctionName) => {
     const module = await FUNCTION_MODULES[fn]();
-    return module.handler({ source: 'local.schedule', 'detail-type': 'Scheduled Event' } as never, localContext(fn) as never);
+    return module.handler(scheduledInvocation(fn) as never, localContext(fn) as never);
   };
 
   let url = '';
@@ -366,6 +368,19 @@ async function resumeWorkflows(sfn: LocalStepFunctions, endpoint: string): Promi
   }
   doc.destroy();
   return resumed;
+}
+
+/**
+ * The event of a scheduled run, as EventBridge Scheduler delivers it with the schedules' input
+ * (`SCHEDULE_INPUT`): the schedule's ARN, the time to the second, an execution id, attempt 1.
+ */
+export function scheduledInvocation(fn: FunctionName, at: Date = new Date()): ScheduledInvocation {
+  return {
+    scheduleArn: `arn:aws:scheduler:${process.env.AWS_REGION ?? 'eu-south-1'}:000000000000:schedule/default/local-${fn}`,
+    scheduledTime: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    executionId: randomBytes(8).toString('hex'),
+    attemptNumber: '1',
+  };
 }
 
 /** Function names that the runtime can run, for `npm run invoke`. */
