@@ -47,6 +47,13 @@ export const FUNCTIONS = {
     startsWorkflow: true,
     answersWorkflow: true,
   },
+  'confirm-contact': {
+    description: 'GET/HEAD/POST /cases/{id}/confirm: the contact confirms the address of a case sent through the form',
+    table: 'readwrite',
+    sendsMail: false,
+    startsWorkflow: true,
+    answersWorkflow: false,
+  },
   'review-case': {
     description: 'GET/HEAD/POST /review/{reviewId}: the reviewer confirmation page and the decision',
     table: 'readwrite',
@@ -144,6 +151,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/review/{reviewId}', fn: 'review-case' },
   { method: 'HEAD', path: '/review/{reviewId}', fn: 'review-case' },
   { method: 'POST', path: '/review/{reviewId}', fn: 'review-case' },
+  { method: 'GET', path: '/cases/{id}/confirm', fn: 'confirm-contact' },
+  { method: 'HEAD', path: '/cases/{id}/confirm', fn: 'confirm-contact' },
+  { method: 'POST', path: '/cases/{id}/confirm', fn: 'confirm-contact' },
   { method: 'GET', path: '/cases/{id}/edit', fn: 'amend-case' },
   { method: 'POST', path: '/cases/{id}/edit', fn: 'amend-case' },
   { method: 'GET', path: '/metrics', fn: 'get-metrics' },

@@ -26,6 +26,8 @@ const EnvSchema = z.object({
     })
     .pipe(z.array(Partner).min(1)),
   REVIEWERS: csv.pipe(z.array(z.email())),
+  /** Signs the form's proof-of-work challenges; without it the form cannot submit. */
+  CHALLENGE_HMAC_KEY: z.string().min(16).optional(),
   STATE_MACHINE_ARN: z.string().optional(),
   SES_CONFIGURATION_SET: z.string().optional(),
   DYNAMODB_ENDPOINT: optionalUrl,

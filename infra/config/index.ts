@@ -84,6 +84,7 @@ const STAGES: Record<string, StageConfig> = {
       'get-case-status': 10,
       'serve-form': 20,
       'sweep-outbox': 2,
+      'confirm-contact': 5,
       'review-case': 10,
       'amend-case': 10,
       'request-review': 10,

@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resetConfig } from '../../shared/config';
@@ -9,6 +8,8 @@ import type { ScheduledInvocation } from '../config/schedule-input';
 import { rateLimitedPaths, slidingWindowLimiter, tokenBucket } from './throttle';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../routes';
 import { startDynamo, startSes, type LocalMail } from './emulators';
+import { partnerKeysRoute } from './partner-keys-route';
+import { randomBytes } from 'node:crypto';
 import { FUNCTION_MODULES } from './functions';
 import type { Language } from '../../shared/domain/case';
 import { pickLanguage } from '../../shared/domain/i18n';
@@ -208,6 +209,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
       response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
       response.end(body);
     },
+    'POST /_local/partner-keys': partnerKeysRoute(LOCAL_TABLE, () => dynamo.endpoint),
     'POST /_local/aggregate': async (_request, response) => {
       const { snapshot, etag } = (await runScheduled('aggregate-metrics')) as { snapshot: unknown; etag: string };
       const body = JSON.stringify(snapshot);
@@ -305,6 +307,8 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
     SFN_ENDPOINT: sfn.endpoint,
     STATE_MACHINE_ARN: sfn.stateMachineArn,
     AWS_REGION: process.env.AWS_REGION ?? 'eu-south-1',
+    // Challenges are handed out and checked by this process only: a fresh key per start will do.
+    CHALLENGE_HMAC_KEY: process.env.CHALLENGE_HMAC_KEY || randomBytes(32).toString('base64url'),
     ...(settings.reviewers ? { REVIEWERS: settings.reviewers } : {}),
     ...(settings.reviewWindowSeconds ? { REVIEW_WINDOW_SECONDS: settings.reviewWindowSeconds } : {}),
     ...(settings.reminders ? { REMINDERS: settings.reminders } : {}),

@@ -53,6 +53,11 @@ const PUBLIC_ROUTE_CONTROLS: Partial<Record<FunctionName, string>> = {
   'serve-form':
     'Static, public content (the embeddable form, embed.js, the JSON Schema, assets) that partner pages load without credentials. ' +
     `Compensating controls: it reads no data and changes nothing, the form only posts to POST /cases with its own checks; ${THROTTLING}.`,
+  'confirm-contact':
+    'The contact of a case sent through the form confirms the address from the link in the confirmation mail, without an account. ' +
+    'Compensating controls: the link holds 256 random bits of which only the SHA-256 is stored; a wrong token gets the same 404 as an ' +
+    'unknown case; GET and HEAD only show a button (mail scanners probe links); the POST is a single conditional write that can ' +
+    `only move an unconfirmed case to review once; ${THROTTLING}.`,
   'review-case':
     'Reviewers decide from the link in their email, without an account. Compensating controls: each link holds 256 random bits, ' +
     'is bound to one reviewer, stored only as a SHA-256 hash and expires with the review window; GET and HEAD only show a ' +

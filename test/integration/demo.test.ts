@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoError, runDemo } from '../../infra/local/demo';
 import { DEMO_CASES, PUBLISHED_FIGURES } from '../../infra/local/demo-cases';
 import type { Runtime } from '../../infra/local/runtime';
-import { startTestRuntime } from '../support/runtime';
+import { postCase, startTestRuntime } from '../support/runtime';
 import { waitFor } from '../support/wait';
 
 /** The demo's own deadline and each test's: a busy machine may take several times what an idle one needs. */
@@ -51,7 +51,7 @@ describe('npm run demo', () => {
 
   it('fails, naming the figures that differ, when the runtime holds other approved cases', async () => {
     const extra = { ...DEMO_CASES[0]!.input, title: 'Un progetto in più, fuori dalla demo', facility: { name: 'Ospedale Fuori Demo' } };
-    const response = await fetch(`${runtime.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(extra) });
+    const response = await postCase(runtime, extra);
     const { reference, statusUrl } = (await response.json()) as { reference: string; statusUrl: string };
     const link = await waitFor('the review link', () => runtime.mails().find((mail) => mail.subject.includes(`${reference} da revisionare`))?.text.match(/\/review\/[\w-]+/)?.[0]);
     const decided = await fetch(`${runtime.url}${link}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve' });

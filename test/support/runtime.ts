@@ -38,3 +38,31 @@ export function validCase(overrides: Record<string, unknown> = {}): Record<strin
     ...overrides,
   };
 }
+
+const keys = new WeakMap<Runtime, Map<string, Promise<string>>>();
+
+/** An API key of `partner` on this runtime, made once through `POST /_local/partner-keys`. */
+export function partnerKey(runtime: Runtime, partner = 'humanitas'): Promise<string> {
+  let perRuntime = keys.get(runtime);
+  if (!perRuntime) keys.set(runtime, (perRuntime = new Map()));
+  let key = perRuntime.get(partner);
+  if (!key) {
+    key = fetch(`${runtime.url}/_local/partner-keys`, { method: 'POST', body: JSON.stringify({ partner }) }).then(async (response) => {
+      if (response.status !== 201) throw new Error(`no key for ${partner}: ${response.status} ${await response.text()}`);
+      return ((await response.json()) as { key: string }).key;
+    });
+    perRuntime.set(partner, key);
+  }
+  return key;
+}
+
+/** `POST /cases` as a partner's own system: JSON with the partner's key (the body's `partner`). */
+export async function postCase(runtime: Runtime, body: Record<string, unknown>, init: { headers?: Record<string, string>; path?: string } = {}): Promise<Response> {
+  const partner = typeof body.partner === 'string' ? body.partner : 'humanitas';
+  return fetch(`${runtime.url}${init.path ?? '/cases'}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await partnerKey(runtime, partner)}`, ...init.headers },
+    body: JSON.stringify(body),
+    redirect: 'manual',
+  });
+}
