@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   REVIEW_WINDOW_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
   REMINDERS: z.coerce.number().int().min(0).default(2),
   AMEND_WINDOW_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
+  /** How long a case sent through the form waits for its contact to confirm the address. */
+  CONFIRM_WINDOW_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
   /** Days after a decision when the submitter's contact data is erased. */
   RETENTION_DAYS: z.coerce.number().int().positive().default(730),
 });

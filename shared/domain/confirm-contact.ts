@@ -1,4 +1,5 @@
 import type { ContactStore } from '../store/contact-store';
+import type { PersonStore } from '../store/person-store';
 import { keys } from '../store/keys';
 import type { CaseRecord } from './case-record';
 import { runInline, type EffectDeps } from './effects';
@@ -44,4 +45,39 @@ export async function confirmContact(deps: ConfirmDeps, caseId: string, token: s
     }
   }
   throw new Error(`case ${caseId} kept changing during its confirmation`);
+}
+
+/** How long a case sent through the form waits for its contact's confirmation. */
+export const DEFAULT_CONFIRM_WINDOW_SECONDS = 7 * 24 * 3600;
+
+/**
+ * Closes the cases whose contact never confirmed the address within the window: each becomes
+ * `expired` (an audit event says why) and its personal data is erased at once, since nobody
+ * ever vouched for it. Repeatable: a case closed by an earlier run is skipped.
+ */
+export async function expireUnconfirmed(
+  deps: EffectDeps & { people: PersonStore },
+  windowSeconds: number,
+  now: Date,
+): Promise<{ expired: number }> {
+  const cutoff = new Date(now.getTime() - windowSeconds * 1000).toISOString();
+  let expired = 0;
+  for (const id of await deps.cases.idsByStatus('submitted')) {
+    const record = await deps.cases.get(id);
+    if (!record?.awaitingConfirmation || record.createdAt > cutoff) continue;
+    const moved = await deps.cases.transition({
+      id,
+      expectedRevision: record.revision,
+      from: 'submitted',
+      to: 'expired',
+      actor: { type: 'system', name: 'confirmation' },
+      at: now.toISOString(),
+      note: 'unconfirmed',
+    });
+    if (!moved) continue;
+    const held = (await deps.people.caseItems(id)).filter((item) => (item.type === 'case' || item.type === 'version') && typeof item.gsi3pk === 'string');
+    for (const item of held) await deps.people.erase(item, now.toISOString());
+    expired += 1;
+  }
+  return { expired };
 }

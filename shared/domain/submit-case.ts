@@ -151,15 +151,55 @@ async function bindIdempotencyKey(
   if (record.fingerprint !== candidate.fingerprint) throw new IdempotencyKeyReused();
   const token = openSealed(record.sealedToken, sealKey);
   if (token === undefined) throw new IdempotencyKeyReused();
-  for (const wait of [0, ...REPLAY_WAIT_MS]) {
+  // The first request may still be writing: give it a moment, reading only.
+  for (const wait of record.releasedAt ? [0] : [0, ...REPLAY_WAIT_MS]) {
     if (wait) await sleep(wait);
     const existing = await deps.cases.get(record.caseId);
     if (existing) return { replay: existing, token };
   }
-  // No case after all that waiting: either the first request is still running, or it died.
-  if (deps.now().getTime() - Date.parse(record.reservedAt) < STALE_RESERVATION_MS) throw new SubmissionInProgress();
-  if (!(await deps.idempotency.takeOver(data.partner, request.idempotencyKey, record, deps.now()))) throw new SubmissionInProgress();
+  // No case: the first request gave up (it says so), or died (its reservation is old). Otherwise it is still running.
+  const abandoned = record.releasedAt !== undefined || deps.now().getTime() - Date.parse(record.reservedAt) >= STALE_RESERVATION_MS;
+  if (!abandoned || !(await deps.idempotency.takeOver(data.partner, request.idempotencyKey, record, deps.now()))) throw new SubmissionInProgress();
   return { resume: record, token };
+}
+
+/** Spends the challenge, claims the reference and stores the case with its first effects. */
+async function storeCase(
+  deps: SubmitDeps,
+  args: {
+    caller: Awaited<ReturnType<typeof authenticate>>;
+    partner: Partner;
+    data: CaseInput;
+    caseId: string;
+    token: string;
+    reference: string;
+    now: Date;
+    idempotencyKey?: string;
+  },
+) {
+  const { caller, partner, data, caseId, token, now } = args;
+  if (caller.channel === 'form' && !(await deps.humanCheck.spend(caller.challenge.id, caller.challenge.expiresAt))) {
+    throw Unauthorized.challengeFailed();
+  }
+  const reference = await claimFreshReference(deps.cases, caseId, now, args.reference);
+  if (reference !== args.reference && args.idempotencyKey !== undefined) {
+    await deps.idempotency.rebind(data.partner, args.idempotencyKey, caseId, reference);
+  }
+  const confirmed = caller.channel === 'api' || (await deps.confirmedContacts.isConfirmed(partner.id, data.contact.email));
+  const confirmToken = confirmed ? undefined : newSecret();
+  const effects = effectsFor({ startsWorkflow: deps.startsWorkflow, statusToken: token, confirmToken });
+  const { created, record } = await deps.cases.create({
+    id: caseId,
+    reference,
+    data,
+    channel: caller.channel,
+    statusTokenHash: hashSecret(token),
+    ...(confirmToken ? { confirmTokenHash: hashSecret(confirmToken) } : {}),
+    at: now.toISOString(),
+    effects,
+    effectsDueAt: new Date(now.getTime() + INLINE_GRACE_MS).toISOString(),
+  });
+  return { created, record, effects, confirmed };
 }
 
 /**
@@ -228,33 +268,19 @@ export async function submitCase(deps: SubmitDeps, request: SubmitRequest): Prom
     }
   }
 
-  if (caller.channel === 'form' && !(await deps.humanCheck.spend(caller.challenge.id, caller.challenge.expiresAt))) {
-    throw Unauthorized.challengeFailed();
+  let stored: Awaited<ReturnType<typeof storeCase>>;
+  try {
+    stored = await storeCase(deps, { caller, partner, data, caseId, token, reference, now, idempotencyKey: request.idempotencyKey });
+  } catch (error) {
+    // Nothing was committed: let a retry with the same key take over at once rather than wait.
+    if (request.idempotencyKey !== undefined) await deps.idempotency.release(data.partner, request.idempotencyKey, caseId, deps.now());
+    throw error;
   }
-  const claimed = await claimFreshReference(deps.cases, caseId, now, reference);
-  if (claimed !== reference) {
-    reference = claimed;
-    if (request.idempotencyKey !== undefined) await deps.idempotency.rebind(data.partner, request.idempotencyKey, caseId, reference);
-  }
-
-  const confirmed = caller.channel === 'api' || (await deps.confirmedContacts.isConfirmed(partner.id, data.contact.email));
-  const confirmToken = confirmed ? undefined : newSecret();
+  const { created, record, effects, confirmed } = stored;
   const at = now.toISOString();
-  const effects = effectsFor({ startsWorkflow: deps.startsWorkflow, statusToken: token, confirmToken });
-  const { created, record } = await deps.cases.create({
-    id: caseId,
-    reference,
-    data,
-    channel: caller.channel,
-    statusTokenHash: hashSecret(token),
-    ...(confirmToken ? { confirmTokenHash: hashSecret(confirmToken) } : {}),
-    at,
-    effects,
-    effectsDueAt: new Date(now.getTime() + INLINE_GRACE_MS).toISOString(),
-  });
 
   if (created) {
-    deps.log.info('case stored', { caseId, reference, partner: data.partner, kind: data.kind, channel: caller.channel, awaitingConfirmation: !confirmed });
+    deps.log.info('case stored', { caseId, reference: record.reference, partner: data.partner, kind: data.kind, channel: caller.channel, awaitingConfirmation: !confirmed });
     const entries = effects.map(({ effect, payload: effectPayload }) => ({
       key: keys.outbox(caseId, effect),
       caseId,

@@ -15,6 +15,8 @@ export interface IdempotencyRecord {
   sealedToken: string;
   /** When the first request bound the key (or a replay took over a request that died). */
   reservedAt: string;
+  /** Set when the request holding the key failed before storing its case: a retry may take over at once. */
+  releasedAt?: string;
   /** Epoch seconds; the table's TTL attribute. */
   expiresAt: number;
 }
@@ -27,6 +29,8 @@ export interface IdempotencyStore {
   reserve(partner: string, key: string, candidate: IdempotencyRecord, now: Date): Promise<{ fresh: boolean; record: IdempotencyRecord }>;
   /** Takes over a reservation whose request died; false when another replay took it first. */
   takeOver(partner: string, key: string, seen: IdempotencyRecord, now: Date): Promise<boolean>;
+  /** Says that the request holding the key gave up before storing its case. Best effort. */
+  release(partner: string, key: string, caseId: string, now: Date): Promise<void>;
   /** Points the key at the reference its case finally claimed (after a rare collision). */
   rebind(partner: string, key: string, caseId: string, reference: string): Promise<void>;
 }
@@ -64,6 +68,7 @@ export function createIdempotencyStore(doc: DynamoDBDocumentClient, tableName: s
           reference: String(item.reference),
           sealedToken: String(item.sealedToken ?? ''),
           reservedAt: String(item.reservedAt ?? '1970-01-01T00:00:00.000Z'),
+          ...(typeof item.releasedAt === 'string' ? { releasedAt: item.releasedAt } : {}),
           expiresAt: Number(item.expiresAt),
         },
       };
@@ -76,7 +81,7 @@ export function createIdempotencyStore(doc: DynamoDBDocumentClient, tableName: s
             TableName: tableName,
             Key: keyOf(partner, key),
             ConditionExpression: 'reservedAt = :seen AND caseId = :caseId',
-            UpdateExpression: 'SET reservedAt = :now',
+            UpdateExpression: 'SET reservedAt = :now REMOVE releasedAt',
             ExpressionAttributeValues: { ':seen': seen.reservedAt, ':caseId': seen.caseId, ':now': now.toISOString() },
           }),
         );
@@ -85,6 +90,20 @@ export function createIdempotencyStore(doc: DynamoDBDocumentClient, tableName: s
         if (isConditionFailure(error)) return false;
         throw error;
       }
+    },
+
+    async release(partner, key, caseId, now) {
+      await doc
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keyOf(partner, key),
+            ConditionExpression: 'caseId = :caseId',
+            UpdateExpression: 'SET releasedAt = :now',
+            ExpressionAttributeValues: { ':caseId': caseId, ':now': now.toISOString() },
+          }),
+        )
+        .catch(() => undefined);
     },
 
     async rebind(partner, key, caseId, reference) {

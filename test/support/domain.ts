@@ -4,6 +4,7 @@ import type { WorkflowPort } from '../../shared/domain/effects';
 import type { ReviewDeps } from '../../shared/domain/review-flow';
 import type { SubmitDeps } from '../../shared/domain/submit-case';
 import type { ConfirmDeps } from '../../shared/domain/confirm-contact';
+import { createPartnerKey, type PartnerKeys } from '../../shared/domain/partner-keys';
 import type { Mailer } from '../../shared/mail/mailer';
 import { createContactStore } from '../../shared/store/contact-store';
 import { createHumanCheck } from '../../shared/store/human-check';
@@ -55,4 +56,18 @@ export function domainDeps(options: {
     reviewWindowSeconds: options.reviewWindowSeconds ?? 86_400,
     amendWindowSeconds: options.amendWindowSeconds ?? 86_400,
   };
+}
+
+const bearers = new WeakMap<object, Map<string, Promise<string>>>();
+
+/** An `Authorization` header with a key of `partner`, stored once through the deps' own key store. */
+export function bearerFor(deps: { partnerKeys: PartnerKeys }, partner = 'humanitas'): Promise<string> {
+  let perDeps = bearers.get(deps.partnerKeys);
+  if (!perDeps) bearers.set(deps.partnerKeys, (perDeps = new Map()));
+  let bearer = perDeps.get(partner);
+  if (!bearer) {
+    bearer = createPartnerKey(deps.partnerKeys, partner, new Date(), { replaceOldest: true }).then(({ key }) => `Bearer ${key}`);
+    perDeps.set(partner, bearer);
+  }
+  return bearer;
 }
