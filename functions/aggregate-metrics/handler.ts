@@ -1,4 +1,4 @@
-import type { ScheduledEvent } from 'aws-lambda';
+import type { ScheduledInvocation } from '../../infra/config/schedule-input';
 import { aggregateMetrics } from '../../shared/domain/aggregate';
 import { log } from '../../shared/log';
 import { deps } from '../../shared/runtime';
@@ -8,7 +8,7 @@ import type { StoredSnapshot } from '../../shared/store/metrics-store';
  * Scheduled: turns approved cases into the Hub's published figures. An error propagates, so the
  * function's error alarm tells ops; the previous snapshot stays the latest.
  */
-export async function handler(_event: ScheduledEvent | Record<string, never>): Promise<StoredSnapshot> {
+export async function handler(_event: ScheduledInvocation | Record<string, never>): Promise<StoredSnapshot> {
   const { snapshot, etag, readCapacity } = await aggregateMetrics(deps());
   log.info('metrics aggregated', { casesConsidered: snapshot.casesConsidered, readCapacity, headline: snapshot.headline });
   return { snapshot, etag };

@@ -1,4 +1,4 @@
-import type { ScheduledEvent } from 'aws-lambda';
+import type { ScheduledInvocation } from '../../infra/config/schedule-input';
 import { expireUnconfirmed } from '../../shared/domain/confirm-contact';
 import { purgeExpiredPersonalData } from '../../shared/domain/personal-data';
 import { log } from '../../shared/log';
@@ -9,7 +9,7 @@ import { deps } from '../../shared/runtime';
  * the submitter's contact data from cases decided more than the stage's retention period ago. An error propagates to the function's error alarm; the watermark is only
  * moved after a complete run, so the next run covers what this one missed.
  */
-export async function handler(_event: ScheduledEvent | Record<string, never>): Promise<{ cases: number; items: number; until: string; unconfirmed: number }> {
+export async function handler(_event: ScheduledInvocation | Record<string, never>): Promise<{ cases: number; items: number; until: string; unconfirmed: number }> {
   const all = deps();
   const { people, config, now } = all;
   const unconfirmed = await expireUnconfirmed(all, config.CONFIRM_WINDOW_SECONDS, now());

@@ -1,4 +1,4 @@
-import type { ScheduledEvent } from 'aws-lambda';
+import type { ScheduledInvocation } from '../../infra/config/schedule-input';
 import { sweepOutbox } from '../../shared/domain/effects';
 import { log } from '../../shared/log';
 import { deps } from '../../shared/runtime';
@@ -7,7 +7,7 @@ import { deps } from '../../shared/runtime';
  * Scheduled every minute: runs the receipts and workflow starts that did not complete when the
  * case was submitted. Throws when some still fail, so the function's error alarm tells ops.
  */
-export async function handler(_event: ScheduledEvent): Promise<{ done: number; failed: number }> {
+export async function handler(_event: ScheduledInvocation): Promise<{ done: number; failed: number }> {
   const result = await sweepOutbox(deps());
   if (result.done > 0 || result.failed > 0) log.info('outbox swept', result);
   if (result.failed > 0) throw new Error(`${result.failed} pending effects failed again; they stay in the outbox`);

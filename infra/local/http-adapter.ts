@@ -53,12 +53,35 @@ export async function readBody(request: IncomingMessage, limit: number): Promise
   return Buffer.concat(chunks);
 }
 
-const TEXT_TYPES = /^(text\/|application\/(json|x-www-form-urlencoded|problem\+json|javascript|schema\+json))/i;
+/**
+ * The address of the client, from the socket: the embedded runtime has no proxy in front, so a
+ * client's own X-Forwarded-For is never trusted. IPv4 clients of a dual-stack socket are named
+ * by their IPv4 address, as API Gateway and AWS WAF name them.
+ */
+export function clientAddress(request: IncomingMessage): string {
+  const address = request.socket.remoteAddress ?? '127.0.0.1';
+  return address.startsWith('::ffff:') && address.includes('.') ? address.slice('::ffff:'.length) : address;
+}
+
+/**
+ * The media types whose bodies an HTTP API (payload 2.0) hands to Lambda as text. Everything
+ * else, including `application/x-www-form-urlencoded`, `+json` types and a request without a
+ * Content-Type, arrives base64-encoded with `isBase64Encoded: true`.
+ */
+const TEXT_MEDIA_TYPES = new Set(['application/json', 'application/xml', 'application/javascript']);
+
+/** Whether API Gateway would pass a body of this Content-Type as text rather than base64. */
+export function deliveredAsText(contentType: string | undefined): boolean {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase();
+  if (!type) return false;
+  return type.startsWith('text/') || TEXT_MEDIA_TYPES.has(type);
+}
 
 /**
  * Builds the API Gateway HTTP API (payload 2.0) event that the route's function would get on AWS:
  * lower-cased headers with repeated ones joined by commas, cookies apart, query parameters
- * joined the same way, text bodies as they are and anything else base64-encoded.
+ * joined the same way, text bodies (`text/*`, JSON, XML, JavaScript) as they are and anything
+ * else base64-encoded, urlencoded forms included, and the client's address as `sourceIp`.
  */
 export function toApiGatewayEvent(request: IncomingMessage, url: URL, route: CompiledRoute, pathParameters: Record<string, string>, body: Buffer): APIGatewayProxyEventV2 {
   const headers: Record<string, string> = {};
@@ -70,7 +93,7 @@ export function toApiGatewayEvent(request: IncomingMessage, url: URL, route: Com
   }
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = query[name] === undefined ? value : `${query[name]},${value}`;
-  const isText = body.length === 0 || TEXT_TYPES.test(headers['content-type'] ?? '');
+  const isText = body.length === 0 || deliveredAsText(headers['content-type']);
   const now = new Date();
   return {
     version: '2.0',
@@ -90,7 +113,7 @@ export function toApiGatewayEvent(request: IncomingMessage, url: URL, route: Com
         method: request.method ?? 'GET',
         path: url.pathname,
         protocol: `HTTP/${request.httpVersion}`,
-        sourceIp: request.socket.remoteAddress ?? '127.0.0.1',
+        sourceIp: clientAddress(request),
         userAgent: headers['user-agent'] ?? '',
       },
       requestId: randomUUID(),

@@ -3,13 +3,17 @@ import type { AddressInfo } from 'node:net';
 import { resetConfig } from '../../shared/config';
 import { resetDeps } from '../../shared/runtime';
 import { API_THROTTLE, functionEnvironment, stageConfig } from '../config';
-import { tokenBucket } from './throttle';
+import { EDGE_RATE_LIMIT } from '../config/edge';
+import type { ScheduledInvocation } from '../config/schedule-input';
+import { rateLimitedPaths, slidingWindowLimiter, tokenBucket } from './throttle';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../routes';
 import { startDynamo, startSes, type LocalMail } from './emulators';
 import { partnerKeysRoute } from './partner-keys-route';
 import { randomBytes } from 'node:crypto';
 import { FUNCTION_MODULES } from './functions';
-import { compileRoute, localContext, readBody, toApiGatewayEvent, writeResult, type LambdaHttpHandler } from './http-adapter';
+import type { Language } from '../../shared/domain/case';
+import { pickLanguage } from '../../shared/domain/i18n';
+import { clientAddress, compileRoute, localContext, readBody, toApiGatewayEvent, writeResult, type LambdaHttpHandler } from './http-adapter';
 import { executionName } from '../../shared/runtime';
 import { createCaseStore } from '../../shared/store/case-store';
 import { createDocumentClient } from '../../shared/store/clients';
@@ -37,12 +41,31 @@ export interface RuntimeSettings {
   accessLog: boolean;
   /** Requests per second and burst before 429, as on API Gateway. */
   throttle: { rateLimit: number; burstLimit: number };
+  /** Requests per client address over a sliding window before 429, as the edge's WAF rate rule. */
+  edgeRateLimit: { requests: number; windowSeconds: number };
+  /** The clock of both limits, in milliseconds; a test injects its own to decide when time passes. */
+  limitClock?: () => number;
 }
 
 function positive(name: string, value: string): number {
   const number = Number(value);
   if (!Number.isFinite(number) || number <= 0) throw new Error(`${name} must be a positive number of seconds, got "${value}"`);
   return number;
+}
+
+/** The bounds AWS WAF puts on a rate-based rule: a limit of 10 to 2,000,000,000 requests over 60, 120, 300 or 600 s. */
+const WAF_WINDOWS = [60, 120, 300, 600];
+
+function edgeRateLimit(env: NodeJS.ProcessEnv): RuntimeSettings['edgeRateLimit'] {
+  const requests = Number(env.EDGE_RATE_LIMIT ?? EDGE_RATE_LIMIT.requests);
+  if (!Number.isInteger(requests) || requests < 10 || requests > 2_000_000_000) {
+    throw new Error(`EDGE_RATE_LIMIT must be a whole number of requests from 10 to 2000000000, as AWS WAF allows, got "${env.EDGE_RATE_LIMIT}"`);
+  }
+  const windowSeconds = Number(env.EDGE_RATE_WINDOW_SECONDS ?? EDGE_RATE_LIMIT.windowSeconds);
+  if (!WAF_WINDOWS.includes(windowSeconds)) {
+    throw new Error(`EDGE_RATE_WINDOW_SECONDS must be one of ${WAF_WINDOWS.join(', ')}, as AWS WAF allows, got "${env.EDGE_RATE_WINDOW_SECONDS}"`);
+  }
+  return { requests, windowSeconds };
 }
 
 export function settingsFromEnv(env: NodeJS.ProcessEnv): RuntimeSettings {
@@ -64,6 +87,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RuntimeSettings {
       rateLimit: positive('THROTTLE_RATE', env.THROTTLE_RATE ?? String(API_THROTTLE.rateLimit)),
       burstLimit: positive('THROTTLE_BURST', env.THROTTLE_BURST ?? String(API_THROTTLE.burstLimit)),
     },
+    edgeRateLimit: edgeRateLimit(env),
   };
 }
 
@@ -83,6 +107,40 @@ function sendProblem(response: ServerResponse, status: number, title: string, de
   const body = JSON.stringify({ type: 'about:blank', title, status, detail });
   response.writeHead(status, { 'content-type': PROBLEM, 'content-length': String(Buffer.byteLength(body)), ...headers });
   response.end(body);
+}
+
+const RATE_LIMITED = {
+  title: { it: 'Troppe richieste', en: 'Too Many Requests' },
+  edge: {
+    it: (seconds: number) => `Troppe richieste da questo indirizzo: riprovare tra ${seconds} secondi.`,
+    en: (seconds: number) => `Too many requests from this address: please retry in ${seconds} seconds.`,
+  },
+  stage: {
+    it: (seconds: number) => `Il servizio riceve troppe richieste: riprovare tra ${seconds} secondi.`,
+    en: (seconds: number) => `The service is receiving too many requests: please retry in ${seconds} seconds.`,
+  },
+} as const;
+
+/** The 429 of the edge's rate rule (per client address) or of the API's throttling (for everyone). */
+function sendRateLimited(response: ServerResponse, lang: Language, limit: 'edge' | 'stage', retryAfterSeconds: number) {
+  const body = JSON.stringify({
+    type: `urn:hub-intake:problem:${limit === 'edge' ? 'rate-limited' : 'throttled'}`,
+    title: RATE_LIMITED.title[lang],
+    status: 429,
+    detail: RATE_LIMITED[limit][lang](retryAfterSeconds),
+  });
+  response.writeHead(429, {
+    'content-type': PROBLEM,
+    'content-language': lang,
+    'content-length': String(Buffer.byteLength(body)),
+    'cache-control': 'no-store',
+    'retry-after': String(retryAfterSeconds),
+  });
+  response.end(body);
+}
+
+function requestLanguage(request: IncomingMessage, target: URL): Language {
+  return pickLanguage(target.searchParams.get('lang'), request.headers['accept-language']);
 }
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -126,7 +184,9 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   }
 
   const routes = ROUTES.map(compileRoute);
-  const bucket = tokenBucket(settings.throttle.rateLimit, settings.throttle.burstLimit);
+  const bucket = tokenBucket(settings.throttle.rateLimit, settings.throttle.burstLimit, settings.limitClock);
+  const edgeLimiter = slidingWindowLimiter(settings.edgeRateLimit.requests, settings.edgeRateLimit.windowSeconds, settings.limitClock);
+  const edgeCounts = rateLimitedPaths(EDGE_RATE_LIMIT.paths);
   const handlers = new Map<FunctionName, Promise<LambdaHttpHandler>>();
   const load = (fn: FunctionName) => {
     let loaded = handlers.get(fn);
@@ -139,7 +199,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
 
   const runScheduled = async (fn: FunctionName) => {
     const module = await FUNCTION_MODULES[fn]();
-    return module.handler({ source: 'local.schedule', 'detail-type': 'Scheduled Event' } as never, localContext(fn) as never);
+    return module.handler(scheduledInvocation(fn) as never, localContext(fn) as never);
   };
 
   let url = '';
@@ -173,9 +233,18 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
       await localRoute(request, response);
       return;
     }
+    // The edge's rate rule comes first: a request it refuses never reaches the API's throttling.
+    if (edgeCounts(method, target.pathname)) {
+      const decision = edgeLimiter.take(clientAddress(request));
+      if (!decision.allowed) {
+        request.resume();
+        sendRateLimited(response, requestLanguage(request, target), 'edge', decision.retryAfterSeconds);
+        return;
+      }
+    }
     if (!bucket.take()) {
       request.resume();
-      sendProblem(response, 429, 'Too Many Requests', 'The request rate is over the limit; please retry shortly.', { 'retry-after': '1' });
+      sendRateLimited(response, requestLanguage(request, target), 'stage', 1);
       return;
     }
     const head = method === 'HEAD';
@@ -303,6 +372,19 @@ async function resumeWorkflows(sfn: LocalStepFunctions, endpoint: string): Promi
   }
   doc.destroy();
   return resumed;
+}
+
+/**
+ * The event of a scheduled run, as EventBridge Scheduler delivers it with the schedules' input
+ * (`SCHEDULE_INPUT`): the schedule's ARN, the time to the second, an execution id, attempt 1.
+ */
+export function scheduledInvocation(fn: FunctionName, at: Date = new Date()): ScheduledInvocation {
+  return {
+    scheduleArn: `arn:aws:scheduler:${process.env.AWS_REGION ?? 'eu-south-1'}:000000000000:schedule/default/local-${fn}`,
+    scheduledTime: at.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    executionId: randomBytes(8).toString('hex'),
+    attemptNumber: '1',
+  };
 }
 
 /** Function names that the runtime can run, for `npm run invoke`. */

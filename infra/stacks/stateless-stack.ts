@@ -13,7 +13,8 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AaaaRecord, ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
-import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { SCHEDULE_INPUT } from '../config/schedule-input';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { CloudWatchDimensionSource, ConfigurationSet, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import { Topic } from 'aws-cdk-lib/aws-sns';
@@ -281,6 +282,8 @@ export class StatelessStack extends Stack {
         // An invocation that still cannot be delivered goes to the dead-letter queue.
         target: new LambdaInvoke(functions[fn], {
           role,
+          // The shape the functions and their samples in events/ expect, rather than Scheduler's undocumented default.
+          input: ScheduleTargetInput.fromObject(SCHEDULE_INPUT),
           deadLetterQueue: this.deadLetters,
           maxEventAge: Duration.minutes(Math.min(everyMinutes, 24 * 60)),
           retryAttempts: 2,

@@ -141,7 +141,7 @@ describe.skipIf(!browserTestsEnabled)('the public dashboard and the embeddable f
 
   beforeEach(async () => {
     context = await browser.newContext({ locale: 'it-IT', viewport: { width: 1280, height: 800 } });
-    context.setDefaultTimeout(5_000);
+    context.setDefaultTimeout(15_000); // generous: a busy machine is slow rather than failing
     page = await context.newPage();
   });
 

@@ -6,6 +6,10 @@ import type { Runtime } from '../../infra/local/runtime';
 import { browserTestsEnabled, launchBrowser } from '../support/browser';
 import { startTestRuntime } from '../support/runtime';
 
+/** Waits for the browser: generous, so that a busy machine is slow rather than failing. */
+const ACTION_TIMEOUT_MS = 15_000;
+const POLL = { timeout: ACTION_TIMEOUT_MS };
+
 /** A partner's web page at another origin, with the one script tag the Hub asks partners to add. */
 async function startPartnerSite(hubUrl: string): Promise<{ port: number; close(): Promise<void> }> {
   const page = `<!doctype html>
@@ -58,7 +62,7 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
 
   beforeEach(async () => {
     context = await browser.newContext({ locale: 'en-GB' });
-    context.setDefaultTimeout(5_000);
+    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
     page = await context.newPage();
   });
 
@@ -70,7 +74,7 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
   const partnerPage = () => `http://127.0.0.1:${partnerSite.port}/`;
   /** The Hub's frame on the partner page, once it shows an address matching `url`. */
   const hubFrame = async (url: RegExp): Promise<Frame> => {
-    await expect.poll(() => page.frames().some((frame) => url.test(frame.url()))).toBe(true);
+    await expect.poll(() => page.frames().some((frame) => url.test(frame.url())), POLL).toBe(true);
     const frame = page.frames().find((candidate) => url.test(candidate.url()));
     if (!frame) throw new Error(`no frame at ${url}`);
     await frame.waitForLoadState();
@@ -99,8 +103,8 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
     const frame = await hubFrame(/\/form\?/);
 
     // Assess
-    await expect.poll(iframeHeight).toBeGreaterThan(1500);
-    await expect.poll(async () => Math.abs((await iframeHeight()) - (await contentHeight(frame)))).toBeLessThanOrEqual(FRAME_TOLERANCE_PX);
+    await expect.poll(iframeHeight, POLL).toBeGreaterThan(1500);
+    await expect.poll(async () => Math.abs((await iframeHeight()) - (await contentHeight(frame))), POLL).toBeLessThanOrEqual(FRAME_TOLERANCE_PX);
   });
 
   it('stores a case submitted through the embedded form and shows the thank-you page in the frame', async () => {
@@ -142,12 +146,12 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
     expect(runtime.mails().find((mail) => mail.to.includes(email))?.subject).toBe(`We have received your case ${reference}`);
 
     // Assess: the frame fits the (shorter) thank-you page.
-    await expect.poll(async () => Math.abs((await iframeHeight()) - (await contentHeight(frame)))).toBeLessThanOrEqual(FRAME_TOLERANCE_PX);
+    await expect.poll(async () => Math.abs((await iframeHeight()) - (await contentHeight(frame))), POLL).toBeLessThanOrEqual(FRAME_TOLERANCE_PX);
 
     // Assess: the partner's page shows the thank-you page from its top, though the button was at the bottom of a long form.
     // (scrollIntoView may land a fraction of a pixel above the top.)
     const frameTop = async () => (await page.locator('iframe').boundingBox())?.y ?? -100;
-    await expect.poll(frameTop).toBeGreaterThan(-1);
+    await expect.poll(frameTop, POLL).toBeGreaterThan(-1);
     const top = await frameTop();
     expect(top).toBeLessThan(page.viewportSize()?.height ?? 0);
   });
@@ -180,7 +184,7 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
 
     // Assess: the browser blocks the framing and the form never shows.
     expect((await refusal).text()).toMatch(/violates the following Content Security Policy directive: "frame-ancestors/);
-    await expect.poll(() => page.frames().map((frame) => frame.url())).toEqual([elsewhere, 'chrome-error://chromewebdata/']);
+    await expect.poll(() => page.frames().map((frame) => frame.url()), POLL).toEqual([elsewhere, 'chrome-error://chromewebdata/']);
     expect(await page.frameLocator('iframe').getByRole('button').count()).toBe(0);
   });
 });

@@ -41,7 +41,7 @@ describe.skipIf(!browserTestsEnabled)('the case form, used in a browser', () => 
 
   beforeEach(async () => {
     context = await browser.newContext({ locale: 'it-IT' });
-    context.setDefaultTimeout(5_000);
+    context.setDefaultTimeout(15_000); // generous: a busy machine is slow rather than failing
     page = await context.newPage();
   });
 

@@ -1,6 +1,7 @@
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { HUB_PARTNERS } from '../../infra/config/partners';
+import { SCHEDULE_INPUT } from '../../infra/config/schedule-input';
 import { partnersJson, stageConfig } from '../../infra/config';
 import type { Partner } from '../../shared/domain/partners';
 import { FUNCTIONS, ROUTES, SCHEDULES, routeKey, type FunctionName, type FunctionSpec, type TableGrant } from '../../infra/routes';
@@ -268,6 +269,14 @@ describe('schedules and alarms', () => {
         State: 'ENABLED',
         Target: { Arn: { 'Fn::GetAtt': [functionId(stateless, fn), 'Arn'] } },
       });
+    }
+  });
+
+  it('gives every schedule the input the scheduled functions and their samples expect', () => {
+    const schedules = Object.values(stateless.findResources('AWS::Scheduler::Schedule'));
+    expect(schedules).toHaveLength(SCHEDULES.length);
+    for (const schedule of schedules) {
+      expect(JSON.parse((schedule.Properties as { Target: { Input: string } }).Target.Input)).toEqual(SCHEDULE_INPUT);
     }
   });
 

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
 import { partnerKey, startTestRuntime, validCase } from '../support/runtime';
+import { waitFor } from '../support/wait';
 
 let runtime: Runtime;
 
@@ -151,11 +152,9 @@ describe('Idempotency-Key', () => {
     expect(mailsTo((input.contact as { email: string }).email)).toHaveLength(1);
     // One execution means one review request: each reviewer gets exactly one mail for this case.
     const reference = bodies[0]!.reference;
-    const deadline = Date.now() + 5000;
-    while (runtime.mails().filter((m) => m.subject.includes(reference) && m.subject.includes('revisionare')).length < 2 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await waitFor('both review mails', () => runtime.mails().filter((m) => m.subject.includes(reference) && m.subject.includes('revisionare')).length >= 2);
+    // Whatever was left to retry runs now: a second start would find the case's execution name taken.
+    await runtime.runScheduled('sweep-outbox');
     const reviewMails = runtime.mails().filter((m) => m.subject.includes(reference) && m.subject.includes('revisionare'));
     expect(reviewMails.map((m) => m.to[0]).sort()).toEqual(['revisore1@hub.example.org', 'revisore2@hub.example.org']);
   });

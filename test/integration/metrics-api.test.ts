@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
 import { startTestRuntime } from '../support/runtime';
+import { waitFor } from '../support/wait';
 
 let runtime: Runtime;
 
@@ -40,8 +41,9 @@ describe('GET /metrics', () => {
   });
 
   it('lists earlier snapshots newest first, a page at a time', async () => {
-    await aggregate();
-    await new Promise((resolve) => setTimeout(resolve, 5));
+    const earlier = await aggregate();
+    // Snapshots are named by their time in milliseconds: the next one must come in a later millisecond, however fast the machine.
+    await waitFor('a later millisecond', () => Date.now() > Date.parse(earlier.generatedAt));
     const last = await aggregate();
     const first = (await (await fetch(`${runtime.url}/metrics/history?limit=2`)).json()) as { items: { generatedAt: string }[]; next?: string };
     expect(first.items).toHaveLength(2);

@@ -20,7 +20,13 @@ import { FUNCTIONS, type FunctionName } from '../../infra/routes';
  * run by the embedded engine with fake task functions and answered through the real SDK client.
  */
 
-const REVIEW = { windowSeconds: 1, reminders: 2, amendWindowSeconds: 1 };
+/**
+ * Windows far longer than any test takes, so that an answer never races its task's timeout
+ * however slow the machine; the expiry paths run on a second engine with 1-second windows,
+ * where nothing is answered until the execution has ended.
+ */
+const REVIEW = { windowSeconds: 600, reminders: 2, amendWindowSeconds: 600 };
+const SHORT = { windowSeconds: 1, reminders: 2, amendWindowSeconds: 1 };
 
 /** The only keys a task may ever receive: ids and counters, never personal data. */
 const ALLOWED_PAYLOAD_KEYS = new Set(['caseId', 'round', 'attempt', 'taskToken', 'outcome', 'error']);
@@ -53,6 +59,8 @@ async function fakeInvoke(fn: FunctionName, payload: unknown): Promise<unknown> 
 let workflow: WorkflowDefinition;
 let sfn: LocalStepFunctions;
 let client: SFNClient;
+let short: LocalStepFunctions;
+let shortClient: SFNClient;
 let loadMs = 0;
 
 beforeAll(async () => {
@@ -61,16 +69,19 @@ beforeAll(async () => {
   loadMs = performance.now() - started;
   sfn = await startLocalStepFunctions({ ...workflow, invoke: fakeInvoke });
   client = new SFNClient({ endpoint: sfn.endpoint, region: 'eu-south-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  short = await startLocalStepFunctions({ ...(await loadWorkflowDefinition(SHORT)), invoke: fakeInvoke, stateMachineName: 'case-review-short' });
+  shortClient = new SFNClient({ endpoint: short.endpoint, region: 'eu-south-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
 });
 
 afterAll(async () => {
   client?.destroy();
-  await sfn?.close();
+  shortClient?.destroy();
+  await Promise.all([sfn?.close(), short?.close()]);
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 8000): Promise<T> {
+async function until<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -89,24 +100,24 @@ const tokenOf = (caseId: string, fn: 'request-review' | 'request-changes', nth =
     return typeof token === 'string' ? token : undefined;
   });
 
-async function start(caseId: string): Promise<string> {
-  const { executionArn } = await client.send(
-    new StartExecutionCommand({ stateMachineArn: sfn.stateMachineArn, name: `case-${caseId}`, input: JSON.stringify({ caseId }) }),
+async function start(caseId: string, on: { sfn: LocalStepFunctions; client: SFNClient } = { sfn, client }): Promise<string> {
+  const { executionArn } = await on.client.send(
+    new StartExecutionCommand({ stateMachineArn: on.sfn.stateMachineArn, name: `case-${caseId}`, input: JSON.stringify({ caseId }) }),
   );
   return executionArn!;
 }
 
-const answer = (taskToken: string, output: unknown) => client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+const answer = (taskToken: string, output: unknown, via = client) => via.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
 
-const finished = (executionArn: string) =>
+const finished = (executionArn: string, via = client) =>
   until<DescribeExecutionCommandOutput>(`the end of ${executionArn}`, async () => {
-    const described = await client.send(new DescribeExecutionCommand({ executionArn }));
+    const described = await via.send(new DescribeExecutionCommand({ executionArn }));
     return described.status === 'RUNNING' ? undefined : described;
   });
 
 /** The states the execution entered, in order, read through GetExecutionHistory. */
-async function visited(executionArn: string): Promise<string[]> {
-  const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
+async function visited(executionArn: string, via = client): Promise<string[]> {
+  const { events = [] } = await via.send(new GetExecutionHistoryCommand({ executionArn, maxResults: 1000 }));
   return events.flatMap((event) => (event.stateEnteredEventDetails?.name ? [event.stateEnteredEventDetails.name] : []));
 }
 
@@ -183,28 +194,28 @@ describe('the case-review state machine', () => {
   });
 
   it.concurrent('no decision: reminds after each window, then expires', async ({ expect }) => {
-    const arn = await start('silent');
+    const arn = await start('silent', { sfn: short, client: shortClient });
     const firstToken = await tokenOf('silent', 'request-review');
-    expect(await finished(arn)).toMatchObject({ status: 'SUCCEEDED' });
-    expect(await visited(arn)).toEqual([
+    expect(await finished(arn, shortClient)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await visited(arn, shortClient)).toEqual([
       init, requestReview, checkReminders, remind, requestReview, checkReminders, remind, requestReview, checkReminders,
       STATES.expire, STATES.notifyExpiry, STATES.expired,
     ]);
     expect(callsOf('silent', 'request-review').map((c) => c.payload.attempt)).toEqual([0, 1, 2]);
     expect(callsOf('silent', 'record-outcome').map((c) => c.payload.outcome)).toEqual(['expired']);
     // A decision after the window has closed finds no task, like a late click on an old link.
-    await expect(answer(firstToken, { decision: 'approve' })).rejects.toBeInstanceOf(TaskDoesNotExist);
-    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn: arn }));
-    expect(events.filter((e) => e.type === 'TaskTimedOut')).toHaveLength(REVIEW.reminders + 1);
+    await expect(answer(firstToken, { decision: 'approve' }, shortClient)).rejects.toBeInstanceOf(TaskDoesNotExist);
+    const { events = [] } = await shortClient.send(new GetExecutionHistoryCommand({ executionArn: arn }));
+    expect(events.filter((e) => e.type === 'TaskTimedOut')).toHaveLength(SHORT.reminders + 1);
   });
 
   it.concurrent('changes, then no amendment within the window: expires', async ({ expect }) => {
-    const arn = await start('no-amend');
-    await answer(await tokenOf('no-amend', 'request-review'), { decision: 'changes' });
+    // Waiting for the amendment from the start, as after a decision for changes: nothing races the 1-second window.
+    const { executionArn: arn } = short.resume('case-no-amend', STATES.requestChanges, { caseId: 'no-amend', round: 1, attempt: 0 });
     const amendToken = await tokenOf('no-amend', 'request-changes');
-    expect(await finished(arn)).toMatchObject({ status: 'SUCCEEDED' });
-    expect(await visited(arn)).toEqual([init, requestReview, decision, STATES.requestChanges, STATES.expire, STATES.notifyExpiry, STATES.expired]);
-    await expect(answer(amendToken, {})).rejects.toBeInstanceOf(TaskDoesNotExist);
+    expect(await finished(arn, shortClient)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await visited(arn, shortClient)).toEqual([STATES.requestChanges, STATES.expire, STATES.notifyExpiry, STATES.expired]);
+    await expect(answer(amendToken, {}, shortClient)).rejects.toBeInstanceOf(TaskDoesNotExist);
   });
 
   it.concurrent('a failing task: the case is marked failed and the execution fails', async ({ expect }) => {

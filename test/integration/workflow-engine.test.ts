@@ -14,6 +14,7 @@ import type { StateMachineDefinition } from 'aws-local-stepfunctions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/workflow/engine';
 import type { FunctionName } from '../../infra/routes';
+import { waitFor } from '../support/wait';
 
 /**
  * The embedded engine's protocol and integrations on a small hand-written definition: the three
@@ -72,22 +73,18 @@ afterAll(async () => {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** How long a wait for the engine may last before the test fails: far more than a busy machine needs. */
+const PATIENCE_MS = 15_000;
+
 async function tokenFor(name: string): Promise<string> {
-  for (let i = 0; i < 200; i++) {
-    const token = tokens.get(name);
-    if (token) return token;
-    await sleep(10);
-  }
-  throw new Error(`no token for ${name}`);
+  return waitFor(`the token of ${name}`, () => tokens.get(name), PATIENCE_MS);
 }
 
 async function settled(executionArn: string) {
-  for (let i = 0; i < 200; i++) {
+  return waitFor(`${executionArn} settled`, async () => {
     const described = await client.send(new DescribeExecutionCommand({ executionArn }));
-    if (described.status !== 'RUNNING') return described;
-    await sleep(10);
-  }
-  throw new Error(`${executionArn} still running`);
+    return described.status !== 'RUNNING' && described;
+  }, PATIENCE_MS);
 }
 
 const startNamed = (name: string, input: unknown) =>
@@ -182,7 +179,7 @@ describe('the embedded Step Functions engine', () => {
       const longClient = new SFNClient({ endpoint: engine.endpoint, region: 'eu-south-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
       await longClient.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }));
       longClient.destroy();
-      await expect.poll(() => engine.history(executionArn).at(-1)?.type).toBe('ExecutionSucceeded');
+      await expect.poll(() => engine.history(executionArn).at(-1)?.type, { timeout: PATIENCE_MS }).toBe('ExecutionSucceeded');
     } finally {
       await engine.close();
     }
@@ -206,7 +203,8 @@ describe('the embedded Step Functions engine', () => {
     await tokenFor('closing');
     const started = Date.now();
     await engine.close();
-    expect(Date.now() - started).toBeLessThan(1000);
+    // Promptly: well before the waiting task's own timeout (30 s), which a close that waited would reach.
+    expect(Date.now() - started).toBeLessThan(15_000);
     expect(engine.history(executionArn).at(-1)).toMatchObject({ type: 'ExecutionAborted' });
     await sleep(50);
     expect(calls).toEqual(['request-review']);

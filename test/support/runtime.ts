@@ -6,8 +6,8 @@ import { settingsFromEnv, startRuntime, type Runtime } from '../../infra/local/r
  */
 export async function startTestRuntime(env: Record<string, string> = {}): Promise<Runtime> {
   return startRuntime({
-    // No throttling unless a test asks for it: suites fire requests in bursts.
-    ...settingsFromEnv({ PORT: '0', DATA_DIR: 'memory', THROTTLE_RATE: '1000000', THROTTLE_BURST: '1000000', ...env }),
+    // No throttling and no rate limit per address unless a test asks for it: suites fire requests in bursts.
+    ...settingsFromEnv({ PORT: '0', DATA_DIR: 'memory', THROTTLE_RATE: '1000000', THROTTLE_BURST: '1000000', EDGE_RATE_LIMIT: '2000000000', ...env }),
     accessLog: false,
     sweepEverySeconds: 3600,
     aggregateEverySeconds: 3600,
