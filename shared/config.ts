@@ -36,6 +36,8 @@ const EnvSchema = z.object({
   AMEND_WINDOW_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
   /** Days after a decision when the submitter's contact data is erased. */
   RETENTION_DAYS: z.coerce.number().int().positive().default(730),
+  /** Signs the form's proof-of-work challenges (serve-form issues them, submit-case checks them). */
+  CHALLENGE_HMAC_KEY: z.string().min(32, 'CHALLENGE_HMAC_KEY must be at least 32 characters').optional(),
 });
 
 export type Config = z.infer<typeof EnvSchema> & {

@@ -235,6 +235,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
     SFN_ENDPOINT: sfn.endpoint,
     STATE_MACHINE_ARN: sfn.stateMachineArn,
     AWS_REGION: process.env.AWS_REGION ?? 'eu-south-1',
+    CHALLENGE_HMAC_KEY: process.env.CHALLENGE_HMAC_KEY || Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'),
     ...(settings.reviewers ? { REVIEWERS: settings.reviewers } : {}),
     ...(settings.reviewWindowSeconds ? { REVIEW_WINDOW_SECONDS: settings.reviewWindowSeconds } : {}),
     ...(settings.reminders ? { REMINDERS: settings.reminders } : {}),

@@ -22,6 +22,7 @@ import { createHash } from 'node:crypto';
  * | latest snapshot   | METRICS                    | LATEST                |                              |                     |
  * | snapshot history  | METRICS#HISTORY            | <generatedAt>         |                              |                     |
  * | idempotency       | IDEMPOTENCY#<partner>#<h>  | IDEMPOTENCY           |                              |                     |
+ * | spent challenge   | CHALLENGE#<id>             | CHALLENGE             |                              |                     |
  */
 export const INDEX = { byStatus: 'byStatus', outbox: 'outbox', byPerson: 'byPerson' } as const;
 
@@ -60,6 +61,7 @@ export const keys = {
   snapshotPartitions: ['METRICS', 'METRICS#HISTORY'],
   reference: (reference: string) => ({ pk: `REFERENCE#${reference}`, sk: 'REFERENCE' }),
   idempotency: (partner: string, keyHash: string) => ({ pk: `IDEMPOTENCY#${partner}#${keyHash}`, sk: 'IDEMPOTENCY' }),
+  challenge: (id: string) => ({ pk: `CHALLENGE#${id}`, sk: 'CHALLENGE' }),
 } as const;
 
 /** Attributes the byStatus index projects: what metrics, the catalogue and sweeps read. */
