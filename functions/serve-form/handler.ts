@@ -5,7 +5,7 @@ import { Forbidden, NotFound } from '../../shared/domain/errors';
 import { frameAncestors } from '../../shared/domain/partners';
 import { httpHandler } from '../../shared/http/handler';
 import { asset, json, page } from '../../shared/http/response';
-import { ALTCHA_CSS, ALTCHA_JS, ALTCHA_PBKDF2_WORKER_JS, CHALLENGE_JS, EMBED_JS, FORM_JS, HUB_CSS } from '../../shared/views/assets';
+import { ALTCHA_CSS, ALTCHA_JS, ALTCHA_PBKDF2_WORKER_JS, CHALLENGE_CSS, CHALLENGE_JS, EMBED_JS, FORM_JS, HUB_CSS } from '../../shared/views/assets';
 import { renderFormPage } from '../../shared/views/form';
 
 const ASSETS: Record<string, { body: string; type: string }> = {
@@ -14,7 +14,7 @@ const ASSETS: Record<string, { body: string; type: string }> = {
   // The widget and its setup in one file: the setup runs before the widget can ask for a challenge.
   'altcha.js': { body: `${ALTCHA_JS}\n${CHALLENGE_JS}`, type: 'text/javascript; charset=utf-8' },
   'altcha-pbkdf2.js': { body: ALTCHA_PBKDF2_WORKER_JS, type: 'text/javascript; charset=utf-8' },
-  'altcha.css': { body: ALTCHA_CSS, type: 'text/css; charset=utf-8' },
+  'altcha.css': { body: `${ALTCHA_CSS}\n${CHALLENGE_CSS}`, type: 'text/css; charset=utf-8' },
 };
 
 const DAY = 86_400;

@@ -295,4 +295,10 @@ export const CHALLENGE_JS = String.raw`(function () {
 })();
 `;
 
+/** The widget in the Hub's look, after its own stylesheet (served with it at /assets/altcha.css). */
+export const CHALLENGE_CSS = String.raw`:root { --altcha-max-width: 440px; --altcha-color-primary: #00558c; --altcha-color-success: #1e7a3c; --altcha-color-error: #b3261e; --altcha-checkbox-size: 24px; }
+.altcha .altcha-checkbox input:focus, .altcha .altcha-checkbox input:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
+.altcha .altcha-checkbox-wrap label { cursor: pointer; }
+`;
+
 export { ALTCHA_CSS, ALTCHA_JS, ALTCHA_PBKDF2_WORKER_JS, ALTCHA_VERSION };

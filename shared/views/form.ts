@@ -232,7 +232,7 @@ ${options.map(
 function challengeWidget(partner: Partner, lang: Language): SafeHtml {
   const t = TEXT[lang];
   return html`<link rel="stylesheet" href="/assets/altcha.css?v=${ASSET_VERSION}">
-<fieldset class="field challenge" aria-describedby="field-challenge-hint"><legend>${t.challenge}</legend>
+<fieldset class="field choices challenge" aria-describedby="field-challenge-hint"><legend>${t.challenge}</legend>
 <p class="hint" id="field-challenge-hint">${t.challengeHint}</p>
 <altcha-widget challenge="/challenge?partner=${encodeURIComponent(partner.id)}" name="${CHALLENGE_FIELD}" language="${lang}" auto="onload" type="checkbox" configuration="${JSON.stringify({ validationMessage: t.challengeRequired })}"></altcha-widget>
 <p class="visually-hidden" id="challenge-status" role="status" aria-live="polite"></p>
