@@ -2,11 +2,14 @@ import { createRequire } from 'node:module';
 import { Validations, type App } from 'aws-cdk-lib';
 import type * as CdkNag from 'cdk-nag';
 import { stageConfig, type StageOverrides } from './config';
+import { EdgeStack } from './stacks/edge-stack';
 import { StatefulStack } from './stacks/stateful-stack';
 import { StatelessStack } from './stacks/stateless-stack';
 
 /** The stacks of one stage of hub-intake. */
 export interface HubIntakeStacks {
+  /** us-east-1: the web ACL, the certificate and the access logs of the distribution. */
+  edge: EdgeStack;
   stateful: StatefulStack;
   stateless: StatelessStack;
 }
@@ -37,6 +40,16 @@ export function buildApp(app: App, stage: string, overrides: StageOverrides = {}
   // Stack tags are explicit (@aws-cdk/core:explicitStackTags); CloudFormation passes them on to every resource.
   const tags = { project: 'hub-intake', stage: config.stage };
   const prefix = `HubIntake-${config.stage}`;
+  // CloudFront reads web ACLs and certificates from us-east-1 only; the distribution, in the
+  // stateless stack, reads them through cross-region references (CDK writes them to SSM
+  // parameters in the consuming region), which need the regions of both stacks known at synth.
+  const edge = new EdgeStack(app, `${prefix}-Edge`, {
+    env: { account: env.account, region: 'us-east-1' },
+    tags,
+    description: `hub-intake ${config.stage}: the web ACL, certificate and access logs of the distribution (us-east-1)`,
+    config,
+    crossRegionReferences: true,
+  });
   const stateful = new StatefulStack(app, `${prefix}-Stateful`, {
     env,
     tags,
@@ -48,9 +61,11 @@ export function buildApp(app: App, stage: string, overrides: StageOverrides = {}
     description: `hub-intake ${config.stage}: functions, HTTP API, mail, schedules, alarms`,
     config,
     table: stateful.table,
+    edge,
+    crossRegionReferences: true,
   });
   if (options.compliance) Validations.of(app).addPlugins(...compliancePacks());
-  return { stateful, stateless };
+  return { edge, stateful, stateless };
 }
 
 /**

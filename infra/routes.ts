@@ -2,14 +2,40 @@
  * The functions of hub-intake and the HTTP routes each serves. The CDK stack and the embedded
  * runtime both read this list, so a route exists in both places or in neither.
  */
-/** `read-snapshots`: reads everything, writes only the metrics snapshots. */
-export type TableAccess = 'none' | 'read' | 'readwrite' | 'read-snapshots';
+import { INDEX, keys } from '../shared/store/keys';
+
+/** The DynamoDB data actions a function may be granted; no Scan, no DescribeTable: nothing calls them. */
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'BatchWriteItem' | 'DeleteItem' | 'ConditionCheckItem';
+
+export type IndexName = keyof typeof INDEX;
+
+/**
+ * What a function may do on the table: the DynamoDB commands its code sends (read through its
+ * handler and the `shared/` stores it calls), nothing else. A function that gains an access
+ * pattern changes its own line here, and only that.
+ */
+export interface TableGrant {
+  /** Actions on the table's items (`<table>`). */
+  actions: readonly TableAction[];
+  /** Indexes it queries: `dynamodb:Query` on `<table>/index/<name>`, and on no other index. */
+  indexes?: readonly IndexName[];
+  /**
+   * Only items whose partition key is one of these (`dynamodb:LeadingKeys`; `*` matches any
+   * characters, as in `CASE#*`). Applies to the table actions, not to the index queries.
+   */
+  leadingKeys?: readonly string[];
+  /** Only these attributes may be read (`dynamodb:Attributes`, with `dynamodb:Select` SPECIFIC_ATTRIBUTES). */
+  attributes?: readonly string[];
+}
 
 export interface FunctionSpec {
   /** What the function does, for people reading the console. */
   description: string;
-  table: TableAccess;
+  /** Its access to the table, one grant or several (each its own statement); none when absent. */
+  table?: TableGrant | readonly TableGrant[];
   sendsMail: boolean;
+  /** Mails the reviewers, so gets their addresses (`REVIEWERS`); no other function does. */
+  mailsReviewers?: boolean;
   /** Starts case-review executions (needs the state machine's ARN). */
   startsWorkflow: boolean;
   /** Completes case-review tasks with SendTaskSuccess / SendTaskFailure. */
@@ -18,60 +44,70 @@ export interface FunctionSpec {
   workflowTask?: boolean;
 }
 
+/** The partitions of one case (its item, versions, events, outbox entries, review items). */
+const CASES = `${keys.casePartition('')}*`;
+
 export const FUNCTIONS = {
   'submit-case': {
     description: 'POST /cases: validates and stores a case submission, sends the receipt',
-    table: 'readwrite',
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
     sendsMail: true,
     startsWorkflow: true,
     answersWorkflow: false,
   },
   'get-case-status': {
     description: 'GET /cases/{id}: the status and history of a case for the holder of its link',
-    table: 'read',
+    table: { actions: ['GetItem', 'Query'], leadingKeys: [CASES] },
     sendsMail: false,
     startsWorkflow: false,
     answersWorkflow: false,
   },
   'serve-form': {
     description: 'The embeddable form, embed.js, the JSON Schema and static assets',
-    table: 'none',
     sendsMail: false,
     startsWorkflow: false,
     answersWorkflow: false,
   },
   'sweep-outbox': {
     description: 'Scheduled: retries mails, workflow starts and decisions that did not complete inline',
-    table: 'readwrite',
+    table: { actions: ['GetItem', 'Query', 'UpdateItem'], indexes: ['outbox'] },
     sendsMail: true,
     startsWorkflow: true,
     answersWorkflow: true,
   },
+  'confirm-contact': {
+    description: 'GET/HEAD/POST /cases/{id}/confirm: the contact confirms the address of a case sent through the form',
+    table: 'readwrite',
+    sendsMail: false,
+    startsWorkflow: true,
+    answersWorkflow: false,
+  },
   'review-case': {
     description: 'GET/HEAD/POST /review/{reviewId}: the reviewer confirmation page and the decision',
-    table: 'readwrite',
+    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
     sendsMail: false,
     startsWorkflow: false,
     answersWorkflow: true,
   },
   'amend-case': {
     description: 'GET/POST /cases/{id}/edit: the submitter amends a case sent back for changes',
-    table: 'readwrite',
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
     sendsMail: false,
     startsWorkflow: false,
     answersWorkflow: true,
   },
   'request-review': {
     description: 'case-review task: opens a review round and emails every reviewer a link',
-    table: 'readwrite',
+    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
     sendsMail: true,
+    mailsReviewers: true,
     startsWorkflow: false,
     answersWorkflow: false,
     workflowTask: true,
   },
   'request-changes': {
     description: 'case-review task: sends the case back to the submitter with an edit link',
-    table: 'readwrite',
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
     sendsMail: true,
     startsWorkflow: false,
     answersWorkflow: false,
@@ -79,7 +115,7 @@ export const FUNCTIONS = {
   },
   'record-outcome': {
     description: 'case-review task: records approval, rejection, expiry or failure',
-    table: 'readwrite',
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
     sendsMail: false,
     startsWorkflow: false,
     answersWorkflow: false,
@@ -87,7 +123,7 @@ export const FUNCTIONS = {
   },
   'notify-submitter': {
     description: 'case-review task: emails the submitter the outcome',
-    table: 'readwrite',
+    table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
     sendsMail: true,
     startsWorkflow: false,
     answersWorkflow: false,
@@ -95,28 +131,31 @@ export const FUNCTIONS = {
   },
   'aggregate-metrics': {
     description: 'Scheduled: computes the Hub metrics from approved cases and stores a snapshot',
-    table: 'read-snapshots',
+    table: [
+      { actions: ['GetItem'], indexes: ['byStatus'], leadingKeys: [keys.statusCounters.pk] },
+      { actions: ['PutItem'], leadingKeys: keys.snapshotPartitions },
+    ],
     sendsMail: false,
     startsWorkflow: false,
     answersWorkflow: false,
   },
   'get-metrics': {
     description: 'GET /metrics, /metrics/history, /dashboard, /embed/figures: the published figures',
-    table: 'read',
+    table: { actions: ['GetItem', 'Query'], leadingKeys: [keys.latestSnapshot.pk, keys.snapshotHistoryPartition] },
     sendsMail: false,
     startsWorkflow: false,
     answersWorkflow: false,
   },
   'get-catalog': {
     description: 'GET /catalog, /catalog.csv: approved cases, public fields only',
-    table: 'read',
+    table: { actions: ['BatchGetItem'], indexes: ['byStatus'], leadingKeys: [CASES], attributes: ['pk', 'sk', 'id', 'summary'] },
     sendsMail: false,
     startsWorkflow: false,
     answersWorkflow: false,
   },
   'purge-personal-data': {
     description: 'Scheduled daily: erases contact data of cases decided longer ago than the retention period',
-    table: 'readwrite',
+    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['byStatus'], leadingKeys: [keys.purgeWatermark.pk, CASES] },
     sendsMail: false,
     startsWorkflow: false,
     answersWorkflow: false,
@@ -145,6 +184,9 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/review/{reviewId}', fn: 'review-case' },
   { method: 'HEAD', path: '/review/{reviewId}', fn: 'review-case' },
   { method: 'POST', path: '/review/{reviewId}', fn: 'review-case' },
+  { method: 'GET', path: '/cases/{id}/confirm', fn: 'confirm-contact' },
+  { method: 'HEAD', path: '/cases/{id}/confirm', fn: 'confirm-contact' },
+  { method: 'POST', path: '/cases/{id}/confirm', fn: 'confirm-contact' },
   { method: 'GET', path: '/cases/{id}/edit', fn: 'amend-case' },
   { method: 'POST', path: '/cases/{id}/edit', fn: 'amend-case' },
   { method: 'GET', path: '/metrics', fn: 'get-metrics' },

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Partner } from './domain/partners';
 
 const csv = z
@@ -26,6 +26,8 @@ const EnvSchema = z.object({
     })
     .pipe(z.array(Partner).min(1)),
   REVIEWERS: csv.pipe(z.array(z.email())),
+  /** Signs the form's proof-of-work challenges; without it the form cannot submit. */
+  CHALLENGE_HMAC_KEY: z.string().min(16).optional(),
   STATE_MACHINE_ARN: z.string().optional(),
   SES_CONFIGURATION_SET: z.string().optional(),
   DYNAMODB_ENDPOINT: optionalUrl,
@@ -34,11 +36,38 @@ const EnvSchema = z.object({
   REVIEW_WINDOW_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
   REMINDERS: z.coerce.number().int().min(0).default(2),
   AMEND_WINDOW_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
+  /** How long a case sent through the form waits for its contact to confirm the address. */
+  CONFIRM_WINDOW_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
   /** Days after a decision when the submitter's contact data is erased. */
   RETENTION_DAYS: z.coerce.number().int().positive().default(730),
-  /** Signs the form's proof-of-work challenges (serve-form issues them, submit-case checks them). */
-  CHALLENGE_HMAC_KEY: z.string().min(32, 'CHALLENGE_HMAC_KEY must be at least 32 characters').optional(),
+  /** The value CloudFront puts in {@link ORIGIN_VERIFY_HEADER}; unset in the embedded runtime. */
+  ORIGIN_VERIFY_SECRET: z.string().min(32).optional(),
 });
+
+/**
+ * The partners bundled into a deployed function: `infra/constructs/hub-function.ts` has esbuild
+ * inject a module that gives this identifier the stage's partners as a JSON string, so a function reads them
+ * without a call at start and without the 4 KB of its environment. Not bundled (the embedded
+ * runtime, tests), it does not exist and the partners come from `PARTNERS` in the environment.
+ */
+declare const HUB_INTAKE_PARTNERS: string | undefined;
+
+/** The bundled partners' JSON, or undefined where nothing was bundled. */
+export function bundledPartners(): string | undefined {
+  return typeof HUB_INTAKE_PARTNERS === 'string' ? HUB_INTAKE_PARTNERS : undefined;
+}
+
+/** The identifier the deployed bundles get the partners' JSON under (esbuild `inject`). */
+export const BUNDLED_PARTNERS_IDENTIFIER = 'HUB_INTAKE_PARTNERS';
+
+/**
+ * The header CloudFront adds to every request it forwards to the HTTP API, with the stage's
+ * origin secret: the API refuses requests without it, so nobody reaches it around the edge.
+ */
+export const ORIGIN_VERIFY_HEADER = 'x-origin-verify';
+
+/** The origin secret the function was deployed with (read on each call: it is one lookup). */
+export const originVerifySecret = (): string | undefined => process.env.ORIGIN_VERIFY_SECRET || undefined;
 
 export type Config = z.infer<typeof EnvSchema> & {
   /** The origin of PUBLIC_BASE_URL, the Hub's own pages. */
@@ -48,9 +77,13 @@ export type Config = z.infer<typeof EnvSchema> & {
 
 export class ConfigError extends Error {}
 
-/** Parses the environment; fails with every problem named, so a misconfigured function never starts half-working. */
-export function parseConfig(env: Record<string, string | undefined>): Config {
-  const result = EnvSchema.safeParse(env);
+/**
+ * Parses the environment, with the partners from the bundle when the function has them there
+ * (`partners`, the same JSON `PARTNERS` holds otherwise); fails with every problem named, so a
+ * misconfigured function never starts half-working.
+ */
+export function parseConfig(env: Record<string, string | undefined>, partners: string | undefined = bundledPartners()): Config {
+  const result = EnvSchema.safeParse(partners === undefined ? env : { ...env, PARTNERS: partners });
   if (!result.success) {
     const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'env'}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration: ${problems.join('; ')}`);

@@ -20,6 +20,10 @@ import { createCatalogStore, type CatalogStore } from './store/catalog-store';
 import { createMetricsStore, type MetricsStore } from './store/metrics-store';
 import { createPersonStore, type PersonStore } from './store/person-store';
 import { createReviewStore } from './store/review-store';
+import { createContactStore, type ContactStore } from './store/contact-store';
+import { createMailCapStore } from './store/mail-cap-store';
+import { createPartnerKeyStore } from './store/partner-key-store';
+import { createHumanCheck } from './store/human-check';
 
 /** The execution name of a case's review: deterministic, so a retried start can never start a second one. */
 export const executionName = (caseId: string) => `case-${caseId}`;
@@ -57,11 +61,12 @@ export function createWorkflowPort(stateMachineArn: string | undefined, endpoint
   };
 }
 
-export type Deps = SubmitDeps & { config: Config; metrics: MetricsStore; catalog: CatalogStore; people: PersonStore };
+export type Deps = SubmitDeps & { config: Config; metrics: MetricsStore; catalog: CatalogStore; people: PersonStore; contacts: ContactStore };
 
 /** Everything the handlers need, built once per process from the configuration. */
 export function createDeps(cfg: Config = config()): Deps {
   const doc = createDocumentClient(cfg.DYNAMODB_ENDPOINT);
+  const contacts = createContactStore(doc, cfg.TABLE_NAME);
   return {
     config: cfg,
     cases: createCaseStore(doc, cfg.TABLE_NAME),
@@ -71,6 +76,11 @@ export function createDeps(cfg: Config = config()): Deps {
     catalog: createCatalogStore(doc, cfg.TABLE_NAME),
     people: createPersonStore(doc, cfg.TABLE_NAME),
     idempotency: createIdempotencyStore(doc, cfg.TABLE_NAME),
+    partnerKeys: createPartnerKeyStore(doc, cfg.TABLE_NAME),
+    humanCheck: createHumanCheck(doc, cfg.TABLE_NAME, cfg.CHALLENGE_HMAC_KEY),
+    contacts,
+    confirmedContacts: contacts,
+    mailCaps: createMailCapStore(doc, cfg.TABLE_NAME),
     mailer: createSesMailer({ from: cfg.MAIL_FROM, endpoint: cfg.SES_ENDPOINT, configurationSet: cfg.SES_CONFIGURATION_SET }),
     workflow: createWorkflowPort(cfg.STATE_MACHINE_ARN, cfg.SFN_ENDPOINT),
     startsWorkflow: Boolean(cfg.STATE_MACHINE_ARN),

@@ -1,7 +1,7 @@
 import { config } from '../../shared/config';
 import { pickLanguage } from '../../shared/domain/i18n';
-import { ValidationFailed } from '../../shared/domain/errors';
-import { submitCase } from '../../shared/domain/submit-case';
+import { Unauthorized, ValidationFailed } from '../../shared/domain/errors';
+import { CHALLENGE_FIELD, submitCase } from '../../shared/domain/submit-case';
 import { parseBody } from '../../shared/http/body';
 import { corsHeaders, preflightHeaders } from '../../shared/http/cors';
 import { httpHandler } from '../../shared/http/handler';
@@ -31,6 +31,7 @@ export const handler = httpHandler({
         lang,
         origin: headers.origin,
         idempotencyKey: headers['idempotency-key'],
+        authorization: headers.authorization,
       });
       const replayed: Record<string, string> = result.outcome === 'replayed' ? { 'Idempotent-Replayed': 'true' } : {};
       if (format === 'form') {
@@ -41,10 +42,20 @@ export const handler = httpHandler({
     } catch (error) {
       // A browser form gets its form back with the errors next to the fields, as the browser's own checks would show them.
       const partner = typeof payload.partner === 'string' ? cfg.partnersById.get(payload.partner) : undefined;
-      if (error instanceof ValidationFailed && format === 'form' && wantsHtml && partner) {
-        return page(422, renderFormPage({ partner, lang, values: payload, errors: error.errors ?? [] }), {
-          frameAncestors: frameAncestors(partner, cfg.ownOrigin),
-        });
+      if (format === 'form' && wantsHtml && partner) {
+        // A person whose check failed (expired while they typed, say) keeps what they wrote.
+        const errors =
+          error instanceof ValidationFailed
+            ? (error.errors ?? [])
+            : error instanceof Unauthorized
+              ? [{ path: CHALLENGE_FIELD, message: error.detailText[lang] }]
+              : undefined;
+        if (errors) {
+          const { [CHALLENGE_FIELD]: _spent, ...values } = payload;
+          return page(error instanceof ValidationFailed ? 422 : 401, renderFormPage({ partner, lang, values, errors }), {
+            frameAncestors: frameAncestors(partner, cfg.ownOrigin),
+          });
+        }
       }
       throw error;
     }

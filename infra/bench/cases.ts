@@ -123,7 +123,7 @@ export async function storedCaseItem(draft: { id: string; reference: string; dat
       return {};
     },
   } as unknown as DynamoDBDocumentClient;
-  await createCaseStore(recorder, 'recorder').create({ ...draft, effects: [], effectsDueAt: draft.at });
+  await createCaseStore(recorder, 'recorder').create({ ...draft, channel: 'api', effects: [], effectsDueAt: draft.at });
   if (!caseItem) throw new Error('CaseStore.create wrote no case item');
   return caseItem;
 }

@@ -5,6 +5,11 @@ import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { HUB_PARTNERS } from '../config/partners';
+import { createContactStore } from '../../shared/store/contact-store';
+import { createHumanCheck } from '../../shared/store/human-check';
+import { createMailCapStore } from '../../shared/store/mail-cap-store';
+import { createPartnerKeyStore } from '../../shared/store/partner-key-store';
+
 import { startDynamo, type Emulator } from '../local/emulators';
 import type { WorkflowPort } from '../../shared/domain/effects';
 import type { ReviewDeps } from '../../shared/domain/review-flow';
@@ -94,6 +99,10 @@ export function benchDeps(table: BenchTable): BenchDeps {
     outbox: createOutboxStore(doc, tableName),
     reviews: createReviewStore(doc, tableName),
     idempotency: createIdempotencyStore(doc, tableName),
+    partnerKeys: createPartnerKeyStore(doc, tableName),
+    humanCheck: createHumanCheck(doc, tableName, 'bench-challenge-key'),
+    confirmedContacts: createContactStore(doc, tableName),
+    mailCaps: createMailCapStore(doc, tableName),
     metrics: createMetricsStore(doc, tableName),
     mailer: {
       async send(message) {

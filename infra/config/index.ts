@@ -1,7 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { Partner } from '../../shared/domain/partners';
 import { FUNCTIONS, type FunctionName } from '../routes';
 import { HUB_PARTNERS, LOCAL_PARTNERS } from './partners';
+
+export { EDGE_RATE_LIMIT } from './edge';
 
 const FUNCTION_NAMES = Object.keys(FUNCTIONS) as [FunctionName, ...FunctionName[]];
 
@@ -10,8 +12,19 @@ export const StageConfig = z.strictObject({
   stage: z.string().regex(/^[a-z][a-z0-9-]{1,20}$/),
   /** AWS account and region to deploy to; unset means the CLI's current ones. */
   env: z.strictObject({ account: z.string().optional(), region: z.string().optional() }),
-  /** Base of every link in emails. Unset: the HTTP API's own URL. */
-  publicBaseUrl: z.url().optional(),
+  /**
+   * The stage's own domain, served by its CloudFront distribution with an ACM certificate (in
+   * us-east-1, validated through DNS). With `hostedZone`, the certificate is validated and the
+   * alias records (A and AAAA) are created in that Route 53 zone; without, the validation record
+   * and the alias are added by hand where the domain's DNS is kept (README, deploy). Unset: the
+   * distribution's own `*.cloudfront.net` name.
+   */
+  domain: z
+    .strictObject({
+      name: z.string().regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/),
+      hostedZone: z.strictObject({ id: z.string().regex(/^Z[A-Z0-9]{1,31}$/), name: z.string().min(3) }).optional(),
+    })
+    .optional(),
   /** The verified SES sender. */
   mailFrom: z.email(),
   /** Where alarms go. */
@@ -33,12 +46,19 @@ export const StageConfig = z.strictObject({
    */
   reservedConcurrency: z.union([z.literal(false), z.record(z.enum(FUNCTION_NAMES), z.int().min(1).max(100))]),
 });
-export type StageConfig = z.infer<typeof StageConfig>;
+export type StageConfig = z.infer<typeof StageConfig> & {
+  /**
+   * Base of every link in emails, derived from `domain`: `https://<domain>`. Unset without a
+   * domain: the stack then uses the distribution's own https URL (never the bare API URL).
+   */
+  publicBaseUrl?: string;
+};
 
 const DAY = 24 * 3600;
 
 const common = {
-  env: {},
+  // Milan: the Hub's data stays in Italy. An opt-in region: enable it once per account (README, deploy).
+  env: { region: 'eu-south-1' },
   partners: [...HUB_PARTNERS],
   review: { windowSeconds: 7 * DAY, reminders: 2, amendWindowSeconds: 30 * DAY },
   aggregateEveryMinutes: 60,
@@ -61,7 +81,6 @@ const STAGES: Record<string, StageConfig> = {
   dev: {
     ...common,
     stage: 'dev',
-    partners: [...LOCAL_PARTNERS],
     mailFrom: 'hub-intake-dev@digitalhealthhub.example.org',
     opsEmail: 'ops@digitalhealthhub.example.org',
     reviewers: ['revisore1@digitalhealthhub.example.org'],
@@ -70,8 +89,10 @@ const STAGES: Record<string, StageConfig> = {
   prod: {
     ...common,
     stage: 'prod',
-    env: { region: 'eu-south-1' },
-    publicBaseUrl: 'https://intake.digitalhealthhub.example.org',
+    domain: {
+      name: 'intake.digitalhealthhub.example.org',
+      hostedZone: { id: 'Z0123456789EXAMPLE0AB', name: 'digitalhealthhub.example.org' },
+    },
     mailFrom: 'hub-intake@digitalhealthhub.example.org',
     opsEmail: 'ops@digitalhealthhub.example.org',
     reviewers: ['revisore1@digitalhealthhub.example.org', 'revisore2@digitalhealthhub.example.org'],
@@ -84,6 +105,7 @@ const STAGES: Record<string, StageConfig> = {
       'get-case-status': 10,
       'serve-form': 20,
       'sweep-outbox': 2,
+      'confirm-contact': 5,
       'review-case': 10,
       'amend-case': 10,
       'request-review': 10,
@@ -116,26 +138,50 @@ export function stageConfig(stage: string, overrides: StageOverrides = {}): Stag
   const raw = { ...base, review: { ...base.review, ...review } };
   const parsed = StageConfig.safeParse(raw);
   if (!parsed.success) throw new Error(`Invalid configuration for stage ${stage}: ${z.prettifyError(parsed.error)}`);
-  return parsed.data;
+  const { domain } = parsed.data;
+  return { ...parsed.data, ...(domain ? { publicBaseUrl: `https://${domain.name}` } : {}) };
 }
 
 export const STAGE_NAMES = Object.keys(STAGES);
 
-/** The environment every function gets, the same on AWS and in the embedded runtime. */
-export function functionEnvironment(cfg: StageConfig, values: { tableName: string; publicBaseUrl: string }): Record<string, string> {
+/** The settings every deployed function gets in its environment. */
+function commonEnvironment(cfg: StageConfig, values: { tableName: string; publicBaseUrl: string }): Record<string, string> {
   return {
     STAGE: cfg.stage,
     TABLE_NAME: values.tableName,
     PUBLIC_BASE_URL: values.publicBaseUrl,
     MAIL_FROM: cfg.mailFrom,
-    PARTNERS: JSON.stringify(cfg.partners),
-    REVIEWERS: cfg.reviewers.join(','),
     REVIEW_WINDOW_SECONDS: String(cfg.review.windowSeconds),
     REMINDERS: String(cfg.review.reminders),
     AMEND_WINDOW_SECONDS: String(cfg.review.amendWindowSeconds),
     RETENTION_DAYS: String(cfg.retentionDays),
   };
 }
+
+/**
+ * The environment of the embedded runtime, which runs every function in one process: the
+ * deployed functions' settings plus the partners (`PARTNERS`, which a deployed function has
+ * bundled instead, see {@link partnersJson}) and the reviewers.
+ */
+export function functionEnvironment(cfg: StageConfig, values: { tableName: string; publicBaseUrl: string }): Record<string, string> {
+  return { ...commonEnvironment(cfg, values), PARTNERS: partnersJson(cfg), REVIEWERS: cfg.reviewers.join(',') };
+}
+
+/**
+ * The environment of one deployed function: the common settings, and the reviewers' addresses
+ * only for a function that mails them. The partners are not in it (Lambda allows 4 KB of
+ * environment, and they alone would take most of it): they are bundled into the code.
+ */
+export function deployedFunctionEnvironment(
+  cfg: StageConfig,
+  values: { tableName: string; publicBaseUrl: string },
+  fn: { mailsReviewers?: boolean },
+): Record<string, string> {
+  return { ...commonEnvironment(cfg, values), ...(fn.mailsReviewers ? { REVIEWERS: cfg.reviewers.join(',') } : {}) };
+}
+
+/** The stage's partners as the JSON that `shared/config.ts` reads, from the bundle or from `PARTNERS`. */
+export const partnersJson = (cfg: StageConfig): string => JSON.stringify(cfg.partners);
 
 /**
  * The HTTP API's default route throttling: requests per second and burst, the same on API Gateway

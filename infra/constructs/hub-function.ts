@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
@@ -9,9 +11,10 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { INDEX, keys } from '../../shared/store/keys';
+import { BUNDLED_PARTNERS_IDENTIFIER } from '../../shared/config';
+import { INDEX } from '../../shared/store/keys';
 import { functionEntry, REPO_ROOT } from '../paths';
-import { FUNCTIONS, type FunctionName } from '../routes';
+import { FUNCTIONS, type FunctionName, type TableAction, type TableGrant } from '../routes';
 import { acknowledge } from './compliance';
 import { ManagedPolicyRole } from './managed-policy-role';
 
@@ -26,8 +29,14 @@ export type FailedInvocations =
 export interface HubFunctionProps {
   /** The folder under `functions/`; also gives the description. */
   name: FunctionName;
-  /** The function's environment, usually from `functionEnvironment()`. */
+  /** The function's environment, usually from `deployedFunctionEnvironment()`. */
   environment: Record<string, string>;
+  /**
+   * The stage's partners as JSON (`partnersJson()`), bundled into the code rather than put in the
+   * environment: `shared/config.ts` reads them from there.
+   * @default - none bundled: the function reads `PARTNERS` from its environment
+   */
+  partners?: string;
   /** @default 10 seconds */
   timeout?: Duration;
   /** The key that encrypts the function's log group. */
@@ -37,14 +46,8 @@ export interface HubFunctionProps {
   reservedConcurrency?: number;
 }
 
-/** What a function may do with a table; `read-snapshots` also writes, but only the metrics snapshot items. */
-export type TableAccessLevel = 'read' | 'readwrite' | 'read-snapshots';
-
-/** The data actions on the table (and, for reads, its indexes); no Streams action, since the table has no stream. */
-const TABLE_ACTIONS = {
-  read: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
-  write: ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'],
-} as const;
+/** The actions that write items: a function granted any of them also needs the key's write actions. */
+const WRITE_ACTIONS: ReadonlySet<TableAction> = new Set(['PutItem', 'UpdateItem', 'BatchWriteItem', 'DeleteItem']);
 
 /**
  * What DynamoDB does with the table's customer-managed key on the caller's behalf: decrypt to
@@ -61,6 +64,9 @@ const KEY_ACTIONS = {
  * are fixed here once, so every function is built, observed and reviewed the same way.
  */
 export class HubFunction extends NodejsFunction {
+  /** The partners' JSON bundled into the code, if any. */
+  public readonly bundledPartners?: string;
+
   constructor(scope: Construct, id: string, props: HubFunctionProps) {
     // Its own role rather than CDK's default, which attaches the AWS-managed
     // AWSLambdaBasicExecutionRole (logs:* on every log group): this one may write its own log group only.
@@ -105,9 +111,12 @@ export class HubFunction extends NodejsFunction {
         // The SDK is bundled too: the version is the one we tested, and cold starts do not depend on the runtime's copy.
         externalModules: [],
         mainFields: ['module', 'main'],
+        // The partners as a string constant: no call at start, and none of the environment's 4 KB.
+        ...(props.partners === undefined ? {} : { inject: [partnersModule(props.partners)] }),
       },
     });
     logGroup.grantWrite(role);
+    this.bundledPartners = props.partners;
 
     acknowledge(
       this,
@@ -136,28 +145,37 @@ export class HubFunction extends NodejsFunction {
   }
 
   /**
-   * Grants the least the function needs on the table; the table name comes with the function
-   * environment. Written out rather than CDK's `table.grant*`, which allow `<table>/index/*` and
-   * `kms:GenerateDataKey*`-style wildcards: here every index and every KMS action is named.
+   * Grants the function exactly its {@link TableGrant}s on the table: each grant's actions on the
+   * table (limited to its partitions with `dynamodb:LeadingKeys`, and to its attributes, when the
+   * grant says so), Query on the indexes it names and on no other, and the KMS actions those need.
+   * Written out rather than CDK's `table.grant*`, which allow `<table>/index/*` and
+   * `kms:GenerateDataKey*`-style wildcards: here every action, index and KMS action is named.
    */
-  bindTable(table: ITable, access: TableAccessLevel): void {
-    const indexes = Object.values(INDEX).map((name) => `${table.tableArn}/index/${name}`);
-    this.addToRolePolicy(new PolicyStatement({ actions: [...TABLE_ACTIONS.read], resources: [table.tableArn, ...indexes] }));
+  bindTable(table: ITable, grants: TableGrant | readonly TableGrant[]): void {
+    const list: readonly TableGrant[] = Array.isArray(grants) ? grants : [grants as TableGrant];
+    let writes = false;
+    for (const grant of list) {
+      if (grant.actions.length > 0) {
+        this.addToRolePolicy(
+          new PolicyStatement({
+            actions: grant.actions.map((action) => `dynamodb:${action}`),
+            resources: [table.tableArn],
+            conditions: tableConditions(grant),
+          }),
+        );
+      }
+      if (grant.indexes?.length) {
+        this.addToRolePolicy(
+          new PolicyStatement({
+            actions: ['dynamodb:Query'],
+            resources: grant.indexes.map((name) => `${table.tableArn}/index/${INDEX[name]}`),
+          }),
+        );
+      }
+      writes ||= grant.actions.some((action) => WRITE_ACTIONS.has(action));
+    }
     table.encryptionKey?.grant(this, ...KEY_ACTIONS.read);
-    if (access === 'readwrite') {
-      this.addToRolePolicy(new PolicyStatement({ actions: [...TABLE_ACTIONS.write], resources: [table.tableArn] }));
-    }
-    if (access === 'read-snapshots') {
-      // Writes limited by partition key: the aggregation can store snapshots and touch nothing else.
-      this.addToRolePolicy(
-        new PolicyStatement({
-          actions: ['dynamodb:PutItem'],
-          resources: [table.tableArn],
-          conditions: { 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': [...keys.snapshotPartitions] } },
-        }),
-      );
-    }
-    if (access !== 'read') table.encryptionKey?.grant(this, ...KEY_ACTIONS.write);
+    if (writes) table.encryptionKey?.grant(this, ...KEY_ACTIONS.write);
   }
 
   /**
@@ -181,4 +199,40 @@ export class HubFunction extends NodejsFunction {
       }),
     );
   }
+}
+
+/**
+ * A module that exports the partners' JSON under the identifier `shared/config.ts` reads, for
+ * esbuild to inject: a reference to that global identifier becomes an import of this constant.
+ * A generated file rather than a `define`, because CDK passes a define's value through a shell
+ * unquoted, and the partners' names hold spaces and quotes. Named by its content (so stages and
+ * parallel syntheses never overwrite each other's), under the project root (which Docker
+ * bundling mounts), in a folder git ignores.
+ */
+function partnersModule(json: string): string {
+  const digest = createHash('sha256').update(json).digest('hex').slice(0, 16);
+  const dir = join(REPO_ROOT, 'node_modules', '.cache', 'hub-intake');
+  const file = join(dir, `partners-${digest}.mjs`);
+  const source = `// Generated by infra/constructs/hub-function.ts for the bundles; do not edit.\nexport const ${BUNDLED_PARTNERS_IDENTIFIER} = ${JSON.stringify(json)};\n`;
+  if (!existsSync(file) || readFileSync(file, 'utf8') !== source) {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(file, source);
+  }
+  return file;
+}
+
+/** The conditions of a grant's table statement: its partitions and its attributes, if it names them. */
+function tableConditions(grant: TableGrant): Record<string, Record<string, unknown>> | undefined {
+  const conditions: Record<string, Record<string, unknown>> = {};
+  if (grant.leadingKeys?.length) {
+    const wildcard = grant.leadingKeys.some((key) => key.includes('*'));
+    conditions[wildcard ? 'ForAllValues:StringLike' : 'ForAllValues:StringEquals'] = { 'dynamodb:LeadingKeys': [...grant.leadingKeys] };
+  }
+  if (grant.attributes?.length) {
+    const operator = 'ForAllValues:StringEquals';
+    conditions[operator] = { ...conditions[operator], 'dynamodb:Attributes': [...grant.attributes] };
+    // Without it, a request that names no attributes would read them all.
+    conditions.StringEqualsIfExists = { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' };
+  }
+  return Object.keys(conditions).length > 0 ? conditions : undefined;
 }

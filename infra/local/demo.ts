@@ -88,12 +88,29 @@ export async function runDemo(baseUrl: string, log: Log = console.log, options: 
   const partners = new Set(DEMO_CASES.map((demo) => demo.input.partner)).size;
   log(`Submitting ${DEMO_CASES.length} cases of ${partners} member organisations to ${base} ...`);
 
-  // 1. Submit through the public API, as a partner's integration would.
+  // 1. Submit through the public API, as a partner's integration would: with the partner's own key.
+  const keys = new Map<string, Promise<string>>();
+  const keyFor = (partner: string) => {
+    let key = keys.get(partner);
+    if (!key) {
+      key = call(`${base}/_local/partner-keys`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ partner }) }).then(async (response) => {
+        if (response.status !== 201) throw new DemoError(`POST /_local/partner-keys for ${partner} answered ${response.status}: ${await problemText(response)} (the demo needs the embedded runtime, npm start)`);
+        return ((await response.json()) as { key: string }).key;
+      });
+      keys.set(partner, key);
+    }
+    return key;
+  };
   let replayed = 0;
   const submitted = await pooled(DEMO_CASES, CONCURRENCY, async (demo): Promise<Submitted> => {
     const response = await call(`${base}/cases`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'idempotency-key': `hub-demo-${demo.key}` },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        authorization: `Bearer ${await keyFor(demo.input.partner)}`,
+        'idempotency-key': `hub-demo-${demo.key}`,
+      },
       body: JSON.stringify(demo.input),
     });
     if (response.status !== 201) {

@@ -6,6 +6,8 @@ import { API_THROTTLE, functionEnvironment, stageConfig } from '../config';
 import { tokenBucket } from './throttle';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../routes';
 import { startDynamo, startSes, type LocalMail } from './emulators';
+import { partnerKeysRoute } from './partner-keys-route';
+import { randomBytes } from 'node:crypto';
 import { FUNCTION_MODULES } from './functions';
 import { compileRoute, localContext, readBody, toApiGatewayEvent, writeResult, type LambdaHttpHandler } from './http-adapter';
 import { executionName } from '../../shared/runtime';
@@ -15,8 +17,8 @@ import { STATES } from '../constructs/review-workflow';
 import { loadWorkflowDefinition } from './workflow/definition';
 import { startLocalStepFunctions, type LocalStepFunctions } from './workflow/engine';
 
-/** The table's name in the embedded runtime. */
-export const LOCAL_TABLE = 'hub-intake';
+export { LOCAL_TABLE } from './table';
+import { LOCAL_TABLE } from './table';
 
 /** What the embedded runtime reads from its environment (see the README). */
 export interface RuntimeSettings {
@@ -147,6 +149,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
       response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
       response.end(body);
     },
+    'POST /_local/partner-keys': partnerKeysRoute(LOCAL_TABLE, () => dynamo.endpoint),
     'POST /_local/aggregate': async (_request, response) => {
       const { snapshot, etag } = (await runScheduled('aggregate-metrics')) as { snapshot: unknown; etag: string };
       const body = JSON.stringify(snapshot);
@@ -235,7 +238,8 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
     SFN_ENDPOINT: sfn.endpoint,
     STATE_MACHINE_ARN: sfn.stateMachineArn,
     AWS_REGION: process.env.AWS_REGION ?? 'eu-south-1',
-    CHALLENGE_HMAC_KEY: process.env.CHALLENGE_HMAC_KEY || Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString('base64url'),
+    // Challenges are handed out and checked by this process only: a fresh key per start will do.
+    CHALLENGE_HMAC_KEY: process.env.CHALLENGE_HMAC_KEY || randomBytes(32).toString('base64url'),
     ...(settings.reviewers ? { REVIEWERS: settings.reviewers } : {}),
     ...(settings.reviewWindowSeconds ? { REVIEW_WINDOW_SECONDS: settings.reviewWindowSeconds } : {}),
     ...(settings.reminders ? { REMINDERS: settings.reminders } : {}),

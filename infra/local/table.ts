@@ -1,6 +1,9 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import { INDEX, STATUS_INDEX_ATTRIBUTES } from '../../shared/store/keys';
 
+/** The table's name in the embedded runtime. */
+export const LOCAL_TABLE = 'hub-intake';
+
 /**
  * The table as the embedded emulator gets it: the same keys and indexes as the stateful stack
  * (a test compares the two), minus what dynalite lacks (TTL, encryption, PITR).

@@ -3,7 +3,7 @@
 // table; otherwise against the embedded runtime's data in DATA_DIR (default .data), which must not
 // be in use by a running `npm start`.
 import { parseArgs } from 'node:util';
-import { LOCAL_TABLE } from '../local/runtime';
+import { LOCAL_TABLE } from '../local/table';
 import { startDynamo } from '../local/emulators';
 import { erasePerson, exportPerson } from '../../shared/domain/personal-data';
 import { createDocumentClient } from '../../shared/store/clients';

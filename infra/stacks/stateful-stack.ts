@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Schedule } from 'aws-cdk-lib/aws-events';
@@ -64,7 +64,14 @@ export class StatefulStack extends Stack {
     // PITR restores any second of the last 35 days, but only while the table exists; AWS Backup
     // keeps daily copies apart from it, in a vault that outlives the stack. Also 35 days: contact
     // data erased from the table (retentionDays, or on request) is gone from every copy a month later.
-    const vault = new BackupVault(this, 'BackupVault', { removalPolicy: RemovalPolicy.RETAIN });
+    // A vault needs a name, and a retained one outlives its stack: a fixed name (CDK's default is
+    // one) makes the next create of the stack fail on the vault left behind. The name ends with a
+    // part of the stack's id, which is new on every create of the stack.
+    const stackIdSuffix = Fn.select(4, Fn.split('-', Fn.select(2, Fn.split('/', this.stackId))));
+    const vault = new BackupVault(this, 'BackupVault', {
+      backupVaultName: Fn.join('-', [this.stackName, 'backups', stackIdSuffix]),
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
     const plan = new BackupPlan(this, 'BackupPlan', {
       // Named after the stack: CDK would otherwise call every stage's plan "BackupPlan".
       backupPlanName: `${this.stackName}-daily`,

@@ -2,12 +2,17 @@ import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps }
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { AllowedMethods, CachePolicy, Distribution, HttpVersion, OriginProtocolPolicy, OriginRequestPolicy, OriginSslPolicy, PriceClass, SecurityPolicyProtocol, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
+import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { ComparisonOperator, Metric, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { AaaaRecord, ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
+import { CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
+import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Schedule, ScheduleExpression } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { CloudWatchDimensionSource, ConfigurationSet, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
@@ -16,11 +21,14 @@ import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
-import { API_THROTTLE, functionEnvironment, type StageConfig } from '../config';
+import { ORIGIN_VERIFY_HEADER } from '../../shared/config';
+import { API_THROTTLE, deployedFunctionEnvironment, partnersJson, type StageConfig } from '../config';
 import { acknowledge, arnInFinding } from '../constructs/compliance';
+import { logsKey as createLogsKey } from '../constructs/logs-key';
 import { HubFunction, type FailedInvocations } from '../constructs/hub-function';
 import { ManagedPolicyRole } from '../constructs/managed-policy-role';
 import { ReviewWorkflow } from '../constructs/review-workflow';
+import type { EdgeStack } from './edge-stack';
 import { FUNCTIONS, ROUTES, SCHEDULES, routeKey, type FunctionName, type FunctionSpec } from '../routes';
 
 /** Properties of the {@link StatelessStack}. */
@@ -28,6 +36,8 @@ export interface StatelessStackProps extends StackProps {
   config: StageConfig;
   /** The table of the stateful stack. */
   table: ITable;
+  /** The web ACL, certificate and log bucket of the distribution, in us-east-1. */
+  edge: EdgeStack;
 }
 
 /** `submit-case` → `SubmitCase`: construct ids that stay stable as long as the function names do. */
@@ -53,6 +63,11 @@ const PUBLIC_ROUTE_CONTROLS: Partial<Record<FunctionName, string>> = {
   'serve-form':
     'Static, public content (the embeddable form, embed.js, the JSON Schema, assets) that partner pages load without credentials. ' +
     `Compensating controls: it reads no data and changes nothing, the form only posts to POST /cases with its own checks; ${THROTTLING}.`,
+  'confirm-contact':
+    'The contact of a case sent through the form confirms the address from the link in the confirmation mail, without an account. ' +
+    'Compensating controls: the link holds 256 random bits of which only the SHA-256 is stored; a wrong token gets the same 404 as an ' +
+    'unknown case; GET and HEAD only show a button (mail scanners probe links); the POST is a single conditional write that can ' +
+    `only move an unconfirmed case to review once; ${THROTTLING}.`,
   'review-case':
     'Reviewers decide from the link in their email, without an account. Compensating controls: each link holds 256 random bits, ' +
     'is bound to one reviewer, stored only as a SHA-256 hash and expires with the review window; GET and HEAD only show a ' +
@@ -87,11 +102,13 @@ export class StatelessStack extends Stack {
   public readonly deadLetters: Queue;
   /** Where every alarm goes. */
   public readonly opsTopic: Topic;
+  /** The CloudFront distribution in front of the HTTP API: the only way in. */
+  public readonly distribution: Distribution;
 
   constructor(scope: Construct, id: string, props: StatelessStackProps) {
     super(scope, id, props);
     const { config: cfg, table } = props;
-    const logsKey = this.logsKey();
+    const logsKey = createLogsKey(this, 'LogsKey', 'hub-intake log groups (functions, API access logs, case-review executions)');
 
     // The functions read the API's URL and the routes need the functions: that is no cycle in
     // CloudFormation, because the HttpApi resource itself depends on neither.
@@ -163,17 +180,21 @@ export class StatelessStack extends Stack {
         'an alarm notifies ops as soon as one message is in it, and messages are kept 14 days.',
     );
 
-    const environment = functionEnvironment(cfg, {
-      tableName: table.tableName,
-      publicBaseUrl: cfg.publicBaseUrl ?? this.httpApi.apiEndpoint,
-    });
+    // The secret CloudFront sends the API with every request, and the functions expect.
+    const originSecret = this.originSecret();
+    this.distribution = this.createDistribution(cfg, props.edge, originSecret);
+    // Links always point at the edge: the stage's domain, else the distribution's own name.
+    const publicBaseUrl = cfg.publicBaseUrl ?? `https://${this.distribution.distributionDomainName}`;
+    const values = { tableName: table.tableName, publicBaseUrl };
+    const partners = partnersJson(cfg);
 
     const functions = {} as Record<FunctionName, HubFunction>;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       const reservedConcurrency = cfg.reservedConcurrency === false ? undefined : cfg.reservedConcurrency[name];
       const fn = new HubFunction(this, pascal(name), {
         name,
-        environment,
+        environment: deployedFunctionEnvironment(cfg, values, spec),
+        partners,
         logEncryptionKey: logsKey,
         failedInvocations: this.failedInvocations(name, spec, this.deadLetters),
         reservedConcurrency,
@@ -187,7 +208,9 @@ export class StatelessStack extends Stack {
             `${THROTTLING}, every function's Throttles alarm notifies ops, and prod reserves concurrency for every function.`,
         );
       }
-      if (spec.table !== 'none') fn.bindTable(table, spec.table);
+      if (spec.table) fn.bindTable(table, spec.table);
+      // Only the functions behind the API check the origin; the value comes from the secret at deploy time.
+      if (ROUTES.some((route) => route.fn === name)) fn.addEnvironment('ORIGIN_VERIFY_SECRET', originSecret.secretValue.unsafeUnwrap());
       if (spec.sendsMail) fn.bindMail(cfg.mailFrom, mail);
       functions[name] = fn;
     }
@@ -301,7 +324,9 @@ export class StatelessStack extends Stack {
     });
 
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
-    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'PublicUrl', { value: publicBaseUrl, description: 'Base URL of hub-intake: the distribution' });
+    new CfnOutput(this, 'DistributionDomainName', { value: this.distribution.distributionDomainName, description: 'Where the domain’s alias points' });
+    new CfnOutput(this, 'ApiUrl', { value: this.httpApi.apiEndpoint, description: 'The HTTP API itself: refuses requests that do not come through the distribution' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'OpsTopicArn', { value: this.opsTopic.topicArn });
     new CfnOutput(this, 'DeadLettersUrl', { value: this.deadLetters.queueUrl });
@@ -334,34 +359,93 @@ export class StatelessStack extends Stack {
   }
 
   /**
-   * The key of every log group of the stack. CloudWatch Logs encrypts with it on the groups' behalf,
-   * so the key policy lets the regional Logs service use it for this account's log groups only.
+   * The secret CloudFront adds to every request it forwards (header {@link ORIGIN_VERIFY_HEADER})
+   * and the API's functions require: generated by Secrets Manager, and resolved by CloudFormation
+   * into the distribution's origin and the functions' environment at deploy time, so nothing
+   * reads it at run time.
    */
-  private logsKey(): Key {
-    const key = new Key(this, 'LogsKey', {
-      description: 'hub-intake log groups (functions, API access logs, case-review executions)',
+  private originSecret(): Secret {
+    const key = new Key(this, 'OriginSecretKey', {
+      description: 'hub-intake origin verification secret',
       enableKeyRotation: true,
-      // The log groups go with the stack, and their key with them.
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    key.addToResourcePolicy(
-      new PolicyStatement({
-        principals: [new ServicePrincipal(`logs.${this.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: {
-          ArnLike: {
-            'kms:EncryptionContext:aws:logs:arn': this.formatArn({
-              service: 'logs',
-              resource: 'log-group',
-              resourceName: '*',
-              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-            }),
-          },
-        },
-      }),
+    const secret = new Secret(this, 'OriginSecret', {
+      description: `hub-intake ${this.stackName}: the value CloudFront sends the HTTP API in ${ORIGIN_VERIFY_HEADER}`,
+      encryptionKey: key,
+      generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    const reason =
+      'The secret is resolved into the distribution and the functions when CloudFormation deploys, so a rotation by ' +
+      'Secrets Manager would change it in neither and lock every client out. Compensating controls: it is 64 random ' +
+      'characters, never logged (WAF redacts the header, the functions only compare it), encrypted with its own ' +
+      'rotating key, and rotated by replacing it in a deployment (README, operations).';
+    acknowledge(secret, 'AwsSolutions-SMG4', reason);
+    acknowledge(secret, 'HIPAA.Security-SecretsManagerRotationEnabled', reason);
+    return secret;
+  }
+
+  /**
+   * The CloudFront distribution in front of the HTTP API: the web ACL of the edge stack, TLS 1.2
+   * at least, access logs, nothing cached (every route is dynamic or revalidated by the
+   * functions), and every viewer header but Host forwarded (Authorization, Idempotency-Key,
+   * Origin, Accept, Accept-Language, Content-Type, If-None-Match and the rest) with the query
+   * string: CachingDisabled with AllViewerExceptHostHeader, which is how CloudFront forwards
+   * Authorization without a cache key. API Gateway needs its own Host.
+   */
+  private createDistribution(cfg: StageConfig, edge: EdgeStack, originSecret: Secret): Distribution {
+    const origin = new HttpOrigin(`${this.httpApi.apiId}.execute-api.${this.region}.${this.urlSuffix}`, {
+      protocolPolicy: OriginProtocolPolicy.HTTPS_ONLY,
+      originSslProtocols: [OriginSslPolicy.TLS_V1_2],
+      customHeaders: { [ORIGIN_VERIFY_HEADER]: originSecret.secretValue.unsafeUnwrap() },
+      readTimeout: Duration.seconds(30),
+    });
+    const distribution = new Distribution(this, 'Distribution', {
+      comment: `hub-intake ${cfg.stage}`,
+      defaultBehavior: {
+        origin,
+        viewerProtocolPolicy: ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+        allowedMethods: AllowedMethods.ALLOW_ALL,
+        cachePolicy: CachePolicy.CACHING_DISABLED,
+        originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
+        compress: true,
+      },
+      webAclId: edge.firewall.webAcl.attrArn,
+      // TLS 1.2 at least; only a custom certificate lets the policy be set (see CFR4 below).
+      ...(cfg.domain && edge.certificate
+        ? { domainNames: [cfg.domain.name], certificate: edge.certificate, minimumProtocolVersion: SecurityPolicyProtocol.TLS_V1_2_2021 }
+        : {}),
+      httpVersion: HttpVersion.HTTP2_AND_3,
+      // Europe and North America: where the Hub's partners and their people are.
+      priceClass: PriceClass.PRICE_CLASS_100,
+      enableLogging: true,
+      logBucket: edge.accessLogs,
+      logFilePrefix: `${cfg.stage}/`,
+      logIncludesCookies: false,
+    });
+    acknowledge(
+      distribution,
+      'AwsSolutions-CFR1',
+      'No geo restriction: the partners include multinational companies (IBM, Medtronic, Boston Scientific, Dassault ' +
+        'Systèmes) whose people submit from anywhere, and reviewers travel. Compensating controls: the web ACL blocks ' +
+        'addresses on the AWS IP reputation list, limits each address on the routes that write or mail, and applies ' +
+        'the common and known-bad-inputs rule groups.',
     );
-    return key;
+    if (!cfg.domain) {
+      const reason =
+        `Stage ${cfg.stage} has no domain, so the distribution serves the default *.cloudfront.net certificate, whose ` +
+        'security policy CloudFront fixes at TLSv1 and cannot be raised. Compensating controls: the origin is reached ' +
+        'over TLS 1.2 only, HSTS is sent on every response, and a stage with a domain (prod) requires TLS 1.2 (TLSv1.2_2021).';
+      acknowledge(distribution, 'AwsSolutions-CFR4', reason);
+    }
+    if (cfg.domain?.hostedZone) {
+      const zone = HostedZone.fromHostedZoneAttributes(this, 'Zone', { hostedZoneId: cfg.domain.hostedZone.id, zoneName: cfg.domain.hostedZone.name });
+      const target = RecordTarget.fromAlias(new CloudFrontTarget(distribution));
+      new ARecord(this, 'AliasA', { zone, recordName: cfg.domain.name, target });
+      new AaaaRecord(this, 'AliasAaaa', { zone, recordName: cfg.domain.name, target });
+    }
+    return distribution;
   }
 
   /** The topic alarms go to, encrypted with a key CloudWatch may use (it cannot use alias/aws/sns). */

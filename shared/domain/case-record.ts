@@ -17,6 +17,7 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
  */
 export const EFFECTS = [
   'receipt',
+  'confirm-mail',
   'workflow',
   'review-mail',
   'changes-mail',
@@ -41,6 +42,14 @@ export interface CaseRecord {
   decidedAt?: string;
   /** SHA-256 of the secret in the submitter's status link. */
   statusTokenHash: string;
+  /** How the submitter proved who they are: a partner's key (`api`) or the Hub's form (`form`). */
+  channel?: 'api' | 'form';
+  /** The case came through the form and its contact has not confirmed the address yet. */
+  awaitingConfirmation?: true;
+  /** SHA-256 of the secret in the confirmation link (cases that came through the form). */
+  confirmTokenHash?: string;
+  /** When the contact confirmed the address. */
+  confirmedAt?: string;
   /** The review round (1, then one more after each amendment) and reminder attempt in progress. */
   reviewRound?: number;
   reviewAttempt?: number;
@@ -52,7 +61,7 @@ export type Actor = { type: 'submitter' } | { type: 'reviewer'; email: string } 
 /** One entry of a case's history; every status change is one. */
 export interface CaseEvent {
   at: string;
-  type: 'submitted' | 'status-changed' | 'amended';
+  type: 'submitted' | 'status-changed' | 'amended' | 'contact-confirmed';
   actor: Actor;
   from?: CaseStatus;
   to?: CaseStatus;

@@ -66,6 +66,10 @@ const text = (min: number, max: number) =>
     .max(max)
     .regex(/^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/, { error: 'rule:controlChars' });
 
+/** Text of one line: names and titles, which also end up next to mail headers and in CSV cells. */
+const line = (min: number, max: number) =>
+  text(min, max).regex(/^[^\r\n\u2028\u2029]*$/, { error: 'rule:lineBreaks' });
+
 /** A set of distinct values from an enumeration. */
 const setOf = <T extends readonly [string, ...string[]]>(values: T) =>
   z
@@ -76,7 +80,7 @@ const setOf = <T extends readonly [string, ...string[]]>(values: T) =>
 const isoDate = z.iso.date().refine((value) => !Number.isNaN(Date.parse(value)), { params: { rule: 'date' } });
 
 export const Facility = z.strictObject({
-  name: text(2, 200),
+  name: line(2, 200),
   /** The ministerial structure code (codice struttura), when known. */
   code: z
     .string()
@@ -86,15 +90,15 @@ export const Facility = z.strictObject({
 });
 
 export const Contact = z.strictObject({
-  name: text(2, 120),
+  name: line(2, 120),
   email: z.email().max(254),
-  role: text(2, 120).optional(),
+  role: line(2, 120).optional(),
 });
 
 const CaseFields = z.strictObject({
   partner: z.string().trim().min(1).max(64),
   kind: z.enum(CASE_KINDS),
-  title: text(3, 160),
+  title: line(3, 160),
   summary: text(20, 5000),
   facility: Facility,
   contact: Contact,

@@ -1,5 +1,5 @@
 import type { Mailer } from '../mail/mailer';
-import { changesMail, outcomeMail, receiptMail, reviewMail } from '../mail/templates';
+import { changesMail, confirmMail, outcomeMail, receiptMail, reviewMail } from '../mail/templates';
 import type { CaseStore } from '../store/case-store';
 import type { OutboxStore } from '../store/outbox-store';
 import type { ReviewStore } from '../store/review-store';
@@ -20,8 +20,21 @@ export interface Log {
   info(message: string, extra?: Record<string, unknown>): void;
 }
 
+/** Counts the mails one address gets a day, so that nobody can make the Hub flood an inbox. */
+export interface MailCaps {
+  /** Counts one more mail of `kind` to `email` on `day`; false when the address had its `cap` already. */
+  take(email: string, kind: CappedMail, day: string, cap: number): Promise<boolean>;
+}
+
+/** Mails whose address comes from a submission, capped per address and day. */
+export type CappedMail = 'receipt' | 'confirm';
+
+/** At most this many mails of a kind to one address on one UTC day. */
+export const MAIL_CAPS: Record<CappedMail, number> = { receipt: 20, confirm: 3 };
+
 export interface EffectDeps {
   cases: CaseStore;
+  mailCaps: MailCaps;
   outbox: OutboxStore;
   reviews: ReviewStore;
   mailer: Mailer;
@@ -42,15 +55,26 @@ export function reviewUrl(publicBaseUrl: string, reviewId: string): string {
   return `${publicBaseUrl}/review/${encodeURIComponent(reviewId)}`;
 }
 
+export function confirmUrl(publicBaseUrl: string, caseId: string, token: string): string {
+  return `${publicBaseUrl}/cases/${caseId}/confirm?token=${encodeURIComponent(token)}`;
+}
+
 export function editUrl(publicBaseUrl: string, caseId: string, token: string): string {
   return `${publicBaseUrl}/cases/${caseId}/edit?token=${encodeURIComponent(token)}`;
 }
 
-/** The effects a new case needs, in the order they run. */
-export function effectsFor(startsWorkflow: boolean, statusToken: string) {
+/**
+ * The effects a new case needs, in the order they run: a receipt and the review when the caller is
+ * known (a partner's key, or a contact confirmed before); otherwise only the confirmation mail,
+ * and the review starts from the confirmation.
+ */
+export function effectsFor(options: { startsWorkflow: boolean; statusToken: string; confirmToken?: string }) {
+  if (options.confirmToken) {
+    return [{ effect: 'confirm-mail' as const, payload: { statusToken: options.statusToken, confirmToken: options.confirmToken } }];
+  }
   return [
-    { effect: 'receipt' as const, payload: { statusToken } },
-    ...(startsWorkflow ? [{ effect: 'workflow' as const }] : []),
+    { effect: 'receipt' as const, payload: { statusToken: options.statusToken } },
+    ...(options.startsWorkflow ? [{ effect: 'workflow' as const }] : []),
   ];
 }
 
@@ -77,12 +101,31 @@ async function deliver(deps: EffectDeps, kind: 'review' | 'amend', caseId: strin
   }
 }
 
+/** Whether the case's contact may get one more mail of this kind today; logs when not. */
+async function underCap(deps: EffectDeps, record: CaseRecord, kind: CappedMail): Promise<boolean> {
+  const day = deps.now().toISOString().slice(0, 10);
+  if (await deps.mailCaps.take(record.data.contact.email, kind, day, MAIL_CAPS[kind])) return true;
+  deps.log.info('mail cap reached; mail not sent', { caseId: record.id, kind, cap: MAIL_CAPS[kind] });
+  return false;
+}
+
 async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps): Promise<void> {
   const { payload } = entry;
   const base = deps.publicBaseUrl;
   switch (entry.effect satisfies Effect) {
     case 'receipt':
+      if (!(await underCap(deps, record, 'receipt'))) return;
       await deps.mailer.send(receiptMail(record, statusUrl(base, record.id, text(payload, 'statusToken'))));
+      return;
+    case 'confirm-mail':
+      if (!(await underCap(deps, record, 'confirm'))) return;
+      await deps.mailer.send(
+        confirmMail(record, {
+          confirmUrl: confirmUrl(base, record.id, text(payload, 'confirmToken')),
+          statusUrl: statusUrl(base, record.id, text(payload, 'statusToken')),
+          partnerName: deps.partners.get(record.data.partner)?.name ?? record.data.partner,
+        }),
+      );
       return;
     case 'workflow':
       if (!deps.workflow) throw new Error('workflow effect without a configured workflow');

@@ -177,3 +177,69 @@ export class InvalidParameter extends DomainError {
   readonly type = 'invalid-parameter';
   readonly title = detail('Parametro non valido', 'Invalid parameter');
 }
+
+/** No valid partner key and no solved challenge: the caller is not known to the Hub. */
+export class Unauthorized extends DomainError {
+  readonly status = 401;
+  readonly type = 'unauthorized';
+  readonly title = detail('Autenticazione richiesta', 'Authentication required');
+  override readonly headers = { 'WWW-Authenticate': 'Bearer realm="hub-intake"' };
+
+  static missing(): Unauthorized {
+    return new Unauthorized(
+      detail(
+        "Un invio richiede la chiave API del partner (intestazione Authorization: Bearer <chiave>) oppure la verifica anti-robot del modulo dello Hub.",
+        "A submission needs the partner's API key (header Authorization: Bearer <key>) or the anti-robot check of the Hub's form.",
+      ),
+    );
+  }
+
+  static invalidKey(): Unauthorized {
+    return new Unauthorized(
+      detail(
+        "La chiave API non è valida oppure è stata revocata. Chiedere una nuova chiave al gruppo operativo dello Hub.",
+        "The API key is not valid or has been revoked. Ask the Hub's operations team for a new key.",
+      ),
+    );
+  }
+
+  static challengeFailed(): Unauthorized {
+    return new Unauthorized(
+      detail(
+        "La verifica anti-robot non è valida, è scaduta o è già stata usata. Ricaricare il modulo e inviarlo di nuovo.",
+        "The anti-robot check is not valid, has expired or was already used. Reload the form and send it again.",
+      ),
+    );
+  }
+}
+
+/** A key that belongs to another partner than the one the submission names. */
+export class KeyForAnotherPartner extends DomainError {
+  readonly status = 403;
+  readonly type = 'key-for-another-partner';
+  readonly title = detail('Chiave di un altro partner', "Another partner's key");
+  constructor() {
+    super(
+      detail(
+        'La chiave API usata appartiene a un altro partner: ogni partner invia solo i propri casi, con la propria chiave.',
+        "The API key used belongs to another partner: each partner submits only its own cases, with its own key.",
+      ),
+    );
+  }
+}
+
+/** The first request with this Idempotency-Key is still being processed. */
+export class SubmissionInProgress extends DomainError {
+  readonly status = 409;
+  readonly type = 'submission-in-progress';
+  readonly title = detail('Invio in corso', 'Submission in progress');
+  override readonly headers = { 'Retry-After': '2' };
+  constructor() {
+    super(
+      detail(
+        'Una richiesta con la stessa Idempotency-Key è ancora in elaborazione: riprovare tra qualche secondo per riceverne la risposta.',
+        'A request with the same Idempotency-Key is still being processed: retry in a few seconds to get its answer.',
+      ),
+    );
+  }
+}

@@ -6,6 +6,7 @@ import { NotFound } from './errors';
 import { hashSecret, newSecret, secretMatches } from './ids';
 import { DECISIONS, type AmendmentRecord, type Decision, type DecisionRecord, type ReviewRequest } from './review';
 import { validateCase, type FieldError } from './validation';
+import { contactDomainAllowed } from './partners';
 
 /** What the review tasks need besides the stores: who reviews and for how long. */
 export interface ReviewDeps extends EffectDeps {
@@ -267,6 +268,32 @@ export async function openAmendment(deps: EffectDeps, caseId: string, token: str
 
 export type AmendResult = { state: 'amended'; record: CaseRecord } | { state: 'invalid'; errors: FieldError[]; view: AmendView } | Exclude<AmendView, { state: 'open' }>;
 
+/**
+ * An amendment keeps the Hub's mail where it may go: the contact stays at the partner's domains,
+ * and a contact confirmed through the form cannot be swapped for an address nobody confirmed.
+ */
+function amendedContactProblem(deps: EffectDeps, record: CaseRecord, email: string, lang: Language): FieldError | undefined {
+  const it = lang === 'it';
+  const partner = deps.partners.get(record.data.partner);
+  if (partner && !contactDomainAllowed(partner, email)) {
+    return {
+      path: 'contact.email',
+      message: it
+        ? `Email del referente: deve essere un indirizzo dell'organizzazione ${partner.name} (${partner.contactDomains.join(', ')})`
+        : `Contact email: must be an address of ${partner.name} (${partner.contactDomains.join(', ')})`,
+    };
+  }
+  if (record.channel === 'form' && email.trim().toLowerCase() !== record.data.contact.email.trim().toLowerCase()) {
+    return {
+      path: 'contact.email',
+      message: it
+        ? "Email del referente: l'indirizzo confermato non si può cambiare in una modifica; per un altro referente inviare un nuovo caso"
+        : 'Contact email: the confirmed address cannot be changed in an amendment; for another contact, send a new case',
+    };
+  }
+  return undefined;
+}
+
 /** Stores the amended case as a new version and sends it back to review. */
 export async function amendCase(
   deps: EffectDeps,
@@ -283,6 +310,8 @@ export async function amendCase(
   if (validation.value.partner !== view.record.data.partner) {
     return { state: 'invalid', errors: [{ path: 'partner', message: lang === 'it' ? 'Il partner non si può cambiare.' : 'The partner cannot be changed.' }], view };
   }
+  const contactProblem = amendedContactProblem(deps, view.record, validation.value.contact.email, lang);
+  if (contactProblem) return { state: 'invalid', errors: [contactProblem], view };
   const at = deps.now().toISOString();
   const stored = await deps.cases.amend({
     id: caseId,

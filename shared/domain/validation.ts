@@ -21,6 +21,7 @@ const RULE_MESSAGES: Record<string, Record<Language, string>> = {
   },
   duplicates: { it: 'contiene valori ripetuti', en: 'has repeated values' },
   controlChars: { it: 'contiene caratteri non ammessi', en: 'contains characters that are not allowed' },
+  lineBreaks: { it: 'deve stare su una sola riga', en: 'must be on one line' },
   facilityCode: {
     it: 'deve essere un codice di 2-20 lettere, cifre o trattini',
     en: 'must be a code of 2-20 letters, digits or hyphens',

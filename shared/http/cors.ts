@@ -25,7 +25,7 @@ export function preflightHeaders(origin: string | undefined, partners: Iterable<
   return {
     ...base,
     'Access-Control-Allow-Methods': 'POST, OPTIONS',
-    'Access-Control-Allow-Headers': 'Content-Type, Idempotency-Key, Accept-Language',
+    'Access-Control-Allow-Headers': 'Authorization, Content-Type, Idempotency-Key, Accept-Language',
     'Access-Control-Max-Age': '600',
   };
 }

@@ -1,8 +1,10 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
 import middy from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import type { Language } from '../domain/case';
-import { DomainError, InternalError, ServiceUnavailable } from '../domain/errors';
+import { ORIGIN_VERIFY_HEADER, originVerifySecret } from '../config';
+import { DomainError, Forbidden, InternalError, ServiceUnavailable } from '../domain/errors';
 import { pickLanguage } from '../domain/i18n';
 import { log } from '../log';
 import { problem, problemPage, withHeaders, type HttpResult } from './response';
@@ -34,8 +36,27 @@ const isRetryable = (error: unknown) =>
   error instanceof Error &&
   ('$retryable' in error || /Throttl|ServiceUnavailable|InternalServerError|ProvisionedThroughputExceeded|RequestLimitExceeded|TimeoutError|ECONN/i.test(`${error.name} ${error.message}`));
 
+const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
 /**
- * Wraps route handlers into one Lambda handler: headers normalised by middy, the language
+ * Whether `presented` is `expected`, compared in constant time: both are hashed first, so neither
+ * their contents nor their lengths change how long the comparison takes.
+ */
+export function sameSecret(presented: string | undefined, expected: string): boolean {
+  return typeof presented === 'string' && timingSafeEqual(sha256(presented), sha256(expected));
+}
+
+/** The answer to a request that did not come through the distribution. */
+const notThroughEdge = () =>
+  new Forbidden({
+    it: "Le richieste devono passare dall'indirizzo pubblico dello Hub.",
+    en: "Requests must come through the Hub's public address.",
+  });
+
+/**
+ * Wraps route handlers into one Lambda handler: requests that did not come through the
+ * distribution refused (when the function has an origin secret, as every deployed one behind the
+ * API has; the embedded runtime has none), headers normalised by middy, the language
  * picked once, routes chosen by the API Gateway route key, and every error answered in one
  * place: domain errors as problem+json (or a page), anything else as a 500 or 503 that says
  * nothing internal.
@@ -47,6 +68,8 @@ export function httpHandler(routes: Record<string, RouteHandler>, options: { pag
     const lang = pickLanguage(query.lang, headers['accept-language']);
     const wantsHtml = options.pages === true || prefersHtml(headers.accept);
     const request: HttpRequest = { event, headers, query, lang, wantsHtml, responseHeaders: {} };
+    const expected = originVerifySecret();
+    if (expected !== undefined && !sameSecret(headers[ORIGIN_VERIFY_HEADER], expected)) return problem(notThroughEdge(), lang);
     const route = routes[event.routeKey];
     try {
       if (!route) throw new Error(`no route for ${event.routeKey}`);

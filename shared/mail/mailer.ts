@@ -13,6 +13,13 @@ export interface Mailer {
   send(message: MailMessage): Promise<{ messageId: string }>;
 }
 
+/** A header value on one line: CR, LF and other controls never reach a mail header. */
+export function headerSafe(value: string): string {
+  return value.replace(/[\u0000-\u001F\u007F\u2028\u2029]+/g, ' ').trim();
+}
+
+const ADDRESS = /^[^\s@<>(),;:"\\[\]]+@[^\s@<>(),;:"\\[\]]+$/;
+
 export function createSesMailer(options: { from: string; endpoint?: string; configurationSet?: string }): Mailer {
   const client = new SESv2Client({
     ...(options.endpoint
@@ -22,6 +29,8 @@ export function createSesMailer(options: { from: string; endpoint?: string; conf
   });
   return {
     async send(message) {
+      const bad = message.to.find((address) => !ADDRESS.test(address));
+      if (bad !== undefined) throw new Error('refused to mail an address that is not a plain address');
       const result = await client.send(
         new SendEmailCommand({
           FromEmailAddress: options.from,
@@ -29,7 +38,7 @@ export function createSesMailer(options: { from: string; endpoint?: string; conf
           ConfigurationSetName: options.configurationSet,
           Content: {
             Simple: {
-              Subject: { Data: message.subject, Charset: 'UTF-8' },
+              Subject: { Data: headerSafe(message.subject), Charset: 'UTF-8' },
               Body: {
                 Text: { Data: message.text, Charset: 'UTF-8' },
                 Html: { Data: message.html, Charset: 'UTF-8' },

@@ -74,6 +74,34 @@ export function receiptMail(record: CaseRecord, statusUrl: string): MailMessage 
   });
 }
 
+/**
+ * The one mail a person who used the Hub's form gets before anything else: confirm the address,
+ * or the case goes nowhere. It says what the case is, so a stranger's submission can be ignored.
+ */
+export function confirmMail(record: CaseRecord, options: { confirmUrl: string; statusUrl: string; partnerName: string }): MailMessage {
+  const lang = record.data.language;
+  const it = lang === 'it';
+  return composeMail([record.data.contact.email], {
+    subject: it ? `Confermate il vostro indirizzo per il caso ${record.reference}` : `Confirm your address for case ${record.reference}`,
+    heading: it ? 'Confermate il vostro indirizzo email' : 'Confirm your email address',
+    paragraphs: [
+      it ? `Gentile ${record.data.contact.name},` : `Dear ${record.data.contact.name},`,
+      it
+        ? `il caso «${record.data.title}» è stato inviato allo Hub per ${options.partnerName} con questo indirizzo, con il riferimento ${record.reference}. Confermate che l'indirizzo è vostro: solo allora i revisori dello Hub esamineranno il caso. La conferma vale anche per i prossimi casi inviati con questo indirizzo.`
+        : `the case "${record.data.title}" was sent to the Hub for ${options.partnerName} with this address, with reference ${record.reference}. Confirm that the address is yours: only then will the Hub's reviewers look at the case. The confirmation also holds for later cases sent with this address.`,
+      it
+        ? 'Se non avete inviato voi questo caso, ignorate questo messaggio: senza conferma il caso viene chiuso e i dati cancellati.'
+        : 'If you did not send this case, ignore this message: without a confirmation the case is closed and its data erased.',
+    ],
+    action: { label: it ? 'Conferma il mio indirizzo' : 'Confirm my address', url: options.confirmUrl },
+    facts: [
+      [it ? 'Riferimento' : 'Reference', record.reference],
+      [it ? 'Stato del caso' : 'Case status', options.statusUrl],
+    ],
+    footer: FOOTER[lang],
+  });
+}
+
 const REVIEW_FOOTER =
   'Questo collegamento è personale: non inoltrarlo. / This link is personal: do not forward it.';
 
@@ -88,7 +116,8 @@ export function reviewMail(
   const amended = options.previous.filter((d) => d.decision === 'changes');
   const lastChange = amended.at(-1);
   return composeMail([options.to], {
-    subject: `${options.reminder ? 'Promemoria: ' : ''}${record.reference} da revisionare / ${options.reminder ? 'Reminder: ' : ''}to review: ${data.title}`,
+    // The submitter's own words stay in the body: a subject is a header.
+    subject: `${options.reminder ? 'Promemoria: ' : ''}caso ${record.reference} da revisionare / ${options.reminder ? 'Reminder: ' : ''}case ${record.reference} to review`,
     heading: options.reminder ? 'Promemoria: un caso attende la vostra revisione' : 'Un nuovo caso da revisionare',
     paragraphs: [
       `«${data.title}» (${valueLabel(data.kind, 'it')}), inviato da ${options.partnerName}. Aprite il collegamento per leggerlo e decidere: approvare, respingere o chiedere modifiche. Il collegamento scade il ${deadlineIt}.`,

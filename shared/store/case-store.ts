@@ -17,7 +17,11 @@ export interface NewCase {
   id: string;
   reference: string;
   data: CaseInput;
+  /** How the submitter proved who they are. */
+  channel: 'api' | 'form';
   statusTokenHash: string;
+  /** Set when the contact must confirm the address before the case goes to review. */
+  confirmTokenHash?: string;
   at: string;
   effects: readonly { effect: Effect; payload?: Record<string, string | number> }[];
   /** When the outbox should pick up effects that were not completed inline. */
@@ -55,6 +59,11 @@ export interface CaseStore {
    * delivery of the amendment to the workflow. False if the case changed or was amended already.
    */
   amend(change: { id: string; expectedRevision: number; data: CaseInput; version: number; round: number; at: string }): Promise<boolean>;
+  /**
+   * Records that the contact confirmed the address, and in the same write queues the start of the
+   * review (when `startWorkflow`). False if the case changed or was confirmed already.
+   */
+  confirmContact(change: { id: string; expectedRevision: number; at: string; startWorkflow: boolean }): Promise<boolean>;
 }
 
 const DATA_FIELDS = Object.keys(CASE_SHAPE) as (keyof CaseInput)[];
@@ -77,6 +86,10 @@ function recordFromItem(item: Item): CaseRecord {
     updatedAt: String(item.updatedAt),
     decidedAt: typeof item.decidedAt === 'string' ? item.decidedAt : undefined,
     statusTokenHash: String(item.statusTokenHash),
+    ...(item.channel === 'api' || item.channel === 'form' ? { channel: item.channel } : {}),
+    ...(item.awaitingConfirmation === true ? { awaitingConfirmation: true } : {}),
+    ...(typeof item.confirmTokenHash === 'string' ? { confirmTokenHash: item.confirmTokenHash } : {}),
+    ...(typeof item.confirmedAt === 'string' ? { confirmedAt: item.confirmedAt } : {}),
     ...(typeof item.reviewRound === 'number' ? { reviewRound: item.reviewRound, reviewAttempt: Number(item.reviewAttempt ?? 0) } : {}),
   };
 }
@@ -179,7 +192,9 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
         ...draft.data,
         createdAt: draft.at,
         updatedAt: draft.at,
+        channel: draft.channel,
         statusTokenHash: draft.statusTokenHash,
+        ...(draft.confirmTokenHash ? { awaitingConfirmation: true, confirmTokenHash: draft.confirmTokenHash } : {}),
       };
       try {
         await put(item, 'attribute_not_exists(pk)');
@@ -328,6 +343,40 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
         ...keys.event(id, at, expectedRevision),
         type: 'event',
         event: { at, type: 'amended', actor: { type: 'submitter' }, note: `v${version}` } satisfies CaseEvent,
+      });
+      return true;
+    },
+
+    async confirmContact({ id, expectedRevision, at, startWorkflow }) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':revision': expectedRevision, ':next': expectedRevision + 1, ':at': at, ':yes': true, ':submitted': 'submitted' };
+      const sets = ['revision = :next', 'updatedAt = :at', 'confirmedAt = :at'];
+      if (startWorkflow) {
+        for (const [name, value] of Object.entries(outboxAttributes(id, 'workflow', at))) {
+          names[`#o_${name}`] = name;
+          values[`:o_${name}`] = value;
+          sets.push(`#o_${name} = :o_${name}`);
+        }
+      }
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.case(id),
+            ConditionExpression: 'awaitingConfirmation = :yes AND revision = :revision AND #status = :submitted',
+            UpdateExpression: `SET ${sets.join(', ')} REMOVE awaitingConfirmation`,
+            ExpressionAttributeNames: { ...names, '#status': 'status' },
+            ExpressionAttributeValues: values,
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+      await put({
+        ...keys.event(id, at, expectedRevision),
+        type: 'event',
+        event: { at, type: 'contact-confirmed', actor: { type: 'submitter' } } satisfies CaseEvent,
       });
       return true;
     },

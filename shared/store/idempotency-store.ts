@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hashSecret } from '../domain/ids';
 import { keys } from './keys';
 
@@ -8,8 +8,15 @@ export interface IdempotencyRecord {
   fingerprint: string;
   caseId: string;
   reference: string;
-  /** Kept only for the key's lifetime, so a replay can answer with the same status link. */
-  statusToken: string;
+  /**
+   * The status link's secret, encrypted under a key derived from the Idempotency-Key itself, which
+   * is stored only as a hash: the table alone never yields a working link.
+   */
+  sealedToken: string;
+  /** When the first request bound the key (or a replay took over a request that died). */
+  reservedAt: string;
+  /** Set when the request holding the key failed before storing its case: a retry may take over at once. */
+  releasedAt?: string;
   /** Epoch seconds; the table's TTL attribute. */
   expiresAt: number;
 }
@@ -20,12 +27,21 @@ export interface IdempotencyStore {
    * key: `candidate` itself when `fresh`, otherwise the one stored by the first request.
    */
   reserve(partner: string, key: string, candidate: IdempotencyRecord, now: Date): Promise<{ fresh: boolean; record: IdempotencyRecord }>;
+  /** Takes over a reservation whose request died; false when another replay took it first. */
+  takeOver(partner: string, key: string, seen: IdempotencyRecord, now: Date): Promise<boolean>;
+  /** Says that the request holding the key gave up before storing its case. Best effort. */
+  release(partner: string, key: string, caseId: string, now: Date): Promise<void>;
+  /** Points the key at the reference its case finally claimed (after a rare collision). */
+  rebind(partner: string, key: string, caseId: string, reference: string): Promise<void>;
 }
 
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
 export function createIdempotencyStore(doc: DynamoDBDocumentClient, tableName: string): IdempotencyStore {
+  const keyOf = (partner: string, key: string) => keys.idempotency(partner, hashSecret(key));
   return {
     async reserve(partner, key, candidate, now) {
-      const Key = keys.idempotency(partner, hashSecret(key));
+      const Key = keyOf(partner, key);
       const nowSeconds = Math.floor(now.getTime() / 1000);
       try {
         await doc.send(
@@ -39,7 +55,7 @@ export function createIdempotencyStore(doc: DynamoDBDocumentClient, tableName: s
         );
         return { fresh: true, record: candidate };
       } catch (error) {
-        if (!(error instanceof ConditionalCheckFailedException)) throw error;
+        if (!isConditionFailure(error)) throw error;
       }
       const existing = await doc.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }));
       const item = existing.Item;
@@ -50,10 +66,56 @@ export function createIdempotencyStore(doc: DynamoDBDocumentClient, tableName: s
           fingerprint: String(item.fingerprint),
           caseId: String(item.caseId),
           reference: String(item.reference),
-          statusToken: String(item.statusToken),
+          sealedToken: String(item.sealedToken ?? ''),
+          reservedAt: String(item.reservedAt ?? '1970-01-01T00:00:00.000Z'),
+          ...(typeof item.releasedAt === 'string' ? { releasedAt: item.releasedAt } : {}),
           expiresAt: Number(item.expiresAt),
         },
       };
+    },
+
+    async takeOver(partner, key, seen, now) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keyOf(partner, key),
+            ConditionExpression: 'reservedAt = :seen AND caseId = :caseId',
+            UpdateExpression: 'SET reservedAt = :now REMOVE releasedAt',
+            ExpressionAttributeValues: { ':seen': seen.reservedAt, ':caseId': seen.caseId, ':now': now.toISOString() },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async release(partner, key, caseId, now) {
+      await doc
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keyOf(partner, key),
+            ConditionExpression: 'caseId = :caseId',
+            UpdateExpression: 'SET releasedAt = :now',
+            ExpressionAttributeValues: { ':caseId': caseId, ':now': now.toISOString() },
+          }),
+        )
+        .catch(() => undefined);
+    },
+
+    async rebind(partner, key, caseId, reference) {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keyOf(partner, key),
+          ConditionExpression: 'caseId = :caseId',
+          UpdateExpression: 'SET reference = :reference',
+          ExpressionAttributeValues: { ':caseId': caseId, ':reference': reference },
+        }),
+      );
     },
   };
 }

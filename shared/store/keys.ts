@@ -22,11 +22,15 @@ import { createHash } from 'node:crypto';
  * | latest snapshot   | METRICS                    | LATEST                |                              |                     |
  * | snapshot history  | METRICS#HISTORY            | <generatedAt>         |                              |                     |
  * | idempotency       | IDEMPOTENCY#<partner>#<h>  | IDEMPOTENCY           |                              |                     |
+ * | partner API key   | PARTNER#<partner>          | KEY#<keyId>           |                              |                     |
+ * | confirmed contact | PARTNER#<partner>          | CONTACT#<sha256(email)>|                             |                     |
+ * | mail cap          | MAILCAP#<sha256(email)>    | <kind>#<YYYY-MM-DD>   |                              |                     |
  * | spent challenge   | CHALLENGE#<id>             | CHALLENGE             |                              |                     |
  */
 export const INDEX = { byStatus: 'byStatus', outbox: 'outbox', byPerson: 'byPerson' } as const;
 
-const personPartition = (email: string) => `PERSON#${createHash('sha256').update(email.trim().toLowerCase()).digest('base64url')}`;
+const emailHash = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
+const personPartition = (email: string) => `PERSON#${emailHash(email)}`;
 
 export const keys = {
   case: (id: string) => ({ pk: `CASE#${id}`, sk: 'CASE' }),
@@ -61,6 +65,13 @@ export const keys = {
   snapshotPartitions: ['METRICS', 'METRICS#HISTORY'],
   reference: (reference: string) => ({ pk: `REFERENCE#${reference}`, sk: 'REFERENCE' }),
   idempotency: (partner: string, keyHash: string) => ({ pk: `IDEMPOTENCY#${partner}#${keyHash}`, sk: 'IDEMPOTENCY' }),
+  partnerKey: (partner: string, keyId: string) => ({ pk: `PARTNER#${partner}`, sk: `KEY#${keyId}` }),
+  partnerPartition: (partner: string) => `PARTNER#${partner}`,
+  partnerKeyPrefix: 'KEY#',
+  /** A contact who confirmed their address for a partner once (stored by hash: the item holds no address). */
+  confirmedContact: (partner: string, email: string) => ({ pk: `PARTNER#${partner}`, sk: `CONTACT#${emailHash(email)}` }),
+  /** How many mails of one kind an address got on one UTC day. */
+  mailCap: (email: string, kind: string, day: string) => ({ pk: `MAILCAP#${emailHash(email)}`, sk: `${kind}#${day}` }),
   challenge: (id: string) => ({ pk: `CHALLENGE#${id}`, sk: 'CHALLENGE' }),
 } as const;
 

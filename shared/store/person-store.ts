@@ -72,6 +72,9 @@ export function createPersonStore(doc: DynamoDBDocumentClient, tableName: string
         case 'review-request':
           // A pending mail to this reviewer is dropped with its payload: it would go to an erased address.
           return update(key, 'SET reviewer = :erased REMOVE gsi3pk, payload, gsi2pk, gsi2sk', { ':erased': ERASED });
+        case 'confirmed-contact':
+          // The confirmation is forgotten with the person: a later case asks again.
+          return update(key, 'SET erasedAt = :at REMOVE gsi3pk', { ':at': at });
         case 'event':
           return update(key, 'SET #event.actor.email = :erased REMOVE gsi3pk', { ':erased': ERASED }, { '#event': 'event' });
         default:

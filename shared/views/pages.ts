@@ -67,9 +67,60 @@ function eventLabel(event: CaseEvent, lang: Language): string {
       return it ? 'Caso inviato' : 'Case submitted';
     case 'amended':
       return it ? 'Caso modificato' : 'Case amended';
+    case 'contact-confirmed':
+      return it ? 'Indirizzo email confermato' : 'Email address confirmed';
     case 'status-changed':
       return `${statusLabel(event.from ?? '', lang)} → ${statusLabel(event.to ?? '', lang)}`;
   }
+}
+
+function thanksNotice(lang: Language, record: CaseRecord): SafeHtml {
+  const it = lang === 'it';
+  const email = record.data.contact.email;
+  const text = record.awaitingConfirmation
+    ? it
+      ? `Il riferimento del caso è ${record.reference}. Abbiamo inviato un messaggio a ${email}: aprite il collegamento che contiene per confermare l'indirizzo. I revisori dello Hub vedranno il caso solo dopo la conferma.`
+      : `Your case reference is ${record.reference}. We have sent a message to ${email}: open the link in it to confirm your address. The Hub's reviewers see the case only once you confirm.`
+    : it
+      ? `Il riferimento del caso è ${record.reference}. Abbiamo inviato una ricevuta a ${email} con il collegamento a questa pagina.`
+      : `Your case reference is ${record.reference}. We have sent a receipt to ${email} with the link to this page.`;
+  const heading = record.awaitingConfirmation
+    ? it ? 'Grazie: confermate il vostro indirizzo email' : 'Thank you: please confirm your email address'
+    : it ? 'Grazie, caso ricevuto' : 'Thank you, case received';
+  return html`<div class="notice success" role="status"><h1>${heading}</h1><p>${text}</p></div>`;
+}
+
+/** The page behind the confirmation link: a button, since mail scanners follow links but do not post forms. */
+export function confirmPage(lang: Language, record: CaseRecord, action: string, token: string): SafeHtml {
+  const it = lang === 'it';
+  return layout({
+    lang,
+    title: it ? `Conferma dell'indirizzo, caso ${record.reference}` : `Confirm your address, case ${record.reference}`,
+    referrerPolicy: 'same-origin',
+    body: html`<h1>${it ? 'Confermate il vostro indirizzo email' : 'Confirm your email address'}</h1>
+<p class="lead">${it ? `Il caso «${record.data.title}» (${record.reference}) è stato inviato con l'indirizzo ${record.data.contact.email}. Confermate che è vostro: solo allora i revisori dello Hub lo esamineranno.` : `The case "${record.data.title}" (${record.reference}) was sent with the address ${record.data.contact.email}. Confirm that it is yours: only then will the Hub's reviewers look at it.`}</p>
+<form method="post" action="${action}">
+<input type="hidden" name="token" value="${token}">
+<input type="hidden" name="lang" value="${lang}">
+<button type="submit">${it ? 'Confermo il mio indirizzo' : 'I confirm my address'}</button>
+</form>
+<p class="muted">${it ? 'Se non avete inviato voi questo caso, ignorate il messaggio: senza conferma il caso viene chiuso e i dati cancellati.' : 'If you did not send this case, ignore the message: without a confirmation the case is closed and its data erased.'}</p>`,
+  });
+}
+
+/** After the confirmation, or for a case that expired unconfirmed. */
+export function confirmClosedPage(lang: Language, record: CaseRecord, state: 'confirmed' | 'closed'): SafeHtml {
+  const it = lang === 'it';
+  const confirmed = state === 'confirmed';
+  const title = confirmed ? (it ? 'Indirizzo confermato' : 'Address confirmed') : it ? 'Caso chiuso' : 'Case closed';
+  const text = confirmed
+    ? it
+      ? `Grazie: il caso ${record.reference} è ora con i revisori dello Hub. Riceverete un messaggio con l'esito; lo stato si segue dal collegamento nel primo messaggio.`
+      : `Thank you: case ${record.reference} is now with the Hub's reviewers. You will get a message with the outcome; follow its status from the link in the first message.`
+    : it
+      ? `Il caso ${record.reference} non è stato confermato in tempo ed è stato chiuso. Potete inviarlo di nuovo dal modulo.`
+      : `Case ${record.reference} was not confirmed in time and has been closed. You can send it again from the form.`;
+  return layout({ lang, title, body: html`<div class="notice${confirmed ? ' success' : ''}" role="status"><h1>${title}</h1><p>${text}</p></div>` });
 }
 
 /** The submitter's view of a case: where it stands and what happened to it. */
@@ -87,7 +138,8 @@ export function statusPage(
     embedded: options.embedded,
     scripts: options.embedded ? ['/assets/form.js'] : [],
     body: html`
-${options.thanks ? html`<div class="notice success" role="status"><h1>${it ? 'Grazie, caso ricevuto' : 'Thank you, case received'}</h1><p>${it ? `Il riferimento del caso è ${record.reference}. Abbiamo inviato una ricevuta a ${record.data.contact.email} con il collegamento a questa pagina.` : `Your case reference is ${record.reference}. We have sent a receipt to ${record.data.contact.email} with the link to this page.`}</p></div>` : ''}
+${options.thanks ? thanksNotice(lang, record) : ''}
+${!options.thanks && record.awaitingConfirmation ? html`<div class="notice" role="status"><p>${it ? `In attesa della conferma dell'indirizzo email: aprire il collegamento del messaggio inviato a ${record.data.contact.email}. I revisori vedranno il caso dopo la conferma.` : `Waiting for the email address to be confirmed: open the link in the message sent to ${record.data.contact.email}. The reviewers see the case once it is confirmed.`}</p></div>` : ''}
 <h${options.thanks ? '2' : '1'} class="case-title">${record.data.title}</h${options.thanks ? '2' : '1'}>
 <dl class="facts">
 <dt>${it ? 'Riferimento' : 'Reference'}</dt><dd>${record.reference}</dd>

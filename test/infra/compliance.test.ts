@@ -44,6 +44,10 @@ const ACKNOWLEDGEABLE: RegExp[] = [
   /^Serverless-SQSRedrivePolicy$/, // the dead-letter queue itself
   /^HIPAA\.Security-LambdaConcurrency$/, // stages that reserve no concurrency
   /^AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSBackupServiceRolePolicyForBackup\]$/,
+  /^AwsSolutions-CFR1$/, // no geo restriction: partners' people submit from anywhere
+  /^AwsSolutions-CFR4$/, // stages without a domain serve CloudFront's default certificate
+  /^(AwsSolutions-SMG4|HIPAA\.Security-SecretsManagerRotationEnabled)$/, // the origin secret is resolved at deploy time
+  /^(AwsSolutions-S1|HIPAA\.Security-S3Bucket(Logging|Replication)Enabled|HIPAA\.Security-S3DefaultEncryptionKMS)$/, // the access log bucket
 ];
 
 /** What may be allowed on every resource: actions that support no resource-level permissions. */

@@ -1,12 +1,14 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { HUB_PARTNERS } from '../../infra/config/partners';
-import { stageConfig } from '../../infra/config';
-import { FUNCTIONS, ROUTES, SCHEDULES, routeKey, type FunctionName } from '../../infra/routes';
+import { partnersJson, stageConfig } from '../../infra/config';
+import type { Partner } from '../../shared/domain/partners';
+import { FUNCTIONS, ROUTES, SCHEDULES, routeKey, type FunctionName, type FunctionSpec, type TableGrant } from '../../infra/routes';
 import { parseConfig } from '../../shared/config';
-import { allowedActions, asList, functionId, functionProps, policyResources, roleStatements, synthStage } from './synth';
+import { allowedActions, asList, buildStage, functionId, functionProps, policyResources, roleStatements, synthStage } from './synth';
 
-const { stateless } = synthStage('dev');
+const { stacks } = buildStage('dev');
+const stateless = Template.fromStack(stacks.stateless);
 const names = Object.keys(FUNCTIONS) as FunctionName[];
 const dev = stageConfig('dev');
 
@@ -41,32 +43,51 @@ describe('the functions', () => {
     }
   });
 
-  it('get the table, public base URL, sender and partners in their environment', () => {
+  it('get the table, public base URL and sender in their environment, and the partners bundled, not there', () => {
     const env = functionProps(stateless, 'submit-case').Environment.Variables;
-    expect(env).toMatchObject({
-      TABLE_NAME: expect.anything(),
-      PUBLIC_BASE_URL: { 'Fn::GetAtt': [expect.stringMatching(/^HttpApi/), 'ApiEndpoint'] },
-      MAIL_FROM: dev.mailFrom,
-      PARTNERS: expect.any(String),
-    });
-    const partners = JSON.parse(String(env.PARTNERS)) as { id: string }[];
-    expect(partners).toHaveLength(18);
-    expect(partners.map((p) => p.id)).toEqual(HUB_PARTNERS.map((p) => p.id));
-  });
-
-  it('get an environment their own configuration parser accepts', () => {
+    expect(env).toMatchObject({ TABLE_NAME: expect.anything(), PUBLIC_BASE_URL: expect.anything(), MAIL_FROM: dev.mailFrom });
     for (const name of names) {
-      const env = resolved(functionProps(stateless, name).Environment.Variables);
-      expect(() => parseConfig(env), name).not.toThrow();
+      expect(functionProps(stateless, name).Environment.Variables.PARTNERS, name).toBeUndefined();
+      const partners = JSON.parse(String(stacks.stateless.functions[name].bundledPartners)) as { id: string }[];
+      expect(partners.map((p) => p.id), name).toEqual(HUB_PARTNERS.map((p) => p.id));
     }
   });
 
-  it('keep their environment under the 4 KB Lambda allows', () => {
+  it('bundle the deployed partners only: no local origin and no documentation contact domain in dev or prod', () => {
+    for (const stage of ['dev', 'prod']) {
+      const partners = JSON.parse(partnersJson(stageConfig(stage))) as Partner[];
+      expect(partners, stage).toEqual(HUB_PARTNERS);
+      for (const partner of partners) {
+        for (const origin of partner.origins) expect(origin, `${stage} ${partner.id}`).toMatch(/^https:\/\/(?!localhost|127\.0\.0\.1)/);
+        expect(partner.contactDomains, `${stage} ${partner.id}`).not.toEqual(expect.arrayContaining(['example.org']));
+        expect(partner.contactDomains, `${stage} ${partner.id}`).not.toEqual(expect.arrayContaining(['example.com']));
+      }
+    }
+  });
+
+  it('get an environment their own configuration parser accepts, with the bundled partners', () => {
+    for (const name of names) {
+      const env = resolved(functionProps(stateless, name).Environment.Variables);
+      const cfg = parseConfig(env, stacks.stateless.functions[name].bundledPartners);
+      expect(cfg.partnersById.size, name).toBe(HUB_PARTNERS.length);
+    }
+  });
+
+  it('keep their environment under 2 KB, half of what Lambda allows', () => {
     for (const name of names) {
       const env = resolved(functionProps(stateless, name).Environment.Variables);
       const size = Object.entries(env).reduce((sum, [key, value]) => sum + key.length + value.length, 0);
-      expect(size, name).toBeLessThan(4096);
+      expect(size, name).toBeLessThan(2048);
     }
+  });
+
+  it('give the reviewers’ addresses only to the functions that mail reviewers', () => {
+    for (const name of names) {
+      const reviewers = functionProps(stateless, name).Environment.Variables.REVIEWERS;
+      const spec: FunctionSpec = FUNCTIONS[name];
+      expect(reviewers, name).toEqual(spec.mailsReviewers ? dev.reviewers.join(',') : undefined);
+    }
+    expect(names.filter((name) => (FUNCTIONS[name] as FunctionSpec).mailsReviewers)).toEqual(['request-review']);
   });
 
   it('link to the configured public base URL in prod rather than the API URL', () => {
@@ -87,9 +108,63 @@ describe('least privilege', () => {
   });
 
   it('lets submit-case and sweep-outbox write the table', () => {
-    for (const name of names.filter((n) => FUNCTIONS[n].table === 'readwrite')) {
-      expect(allowedActions(roleStatements(stateless, name)), name).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
+    expect(allowedActions(roleStatements(stateless, 'submit-case'))).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'dynamodb:UpdateItem']));
+    expect(allowedActions(roleStatements(stateless, 'sweep-outbox'))).toContain('dynamodb:UpdateItem');
+  });
+
+  it('grants each function exactly the DynamoDB actions of its FunctionSpec, and never Scan, DescribeTable, DeleteItem or ConditionCheckItem', () => {
+    for (const name of names) {
+      const grants = grantsOf(name);
+      const expected = new Set(grants.flatMap((g) => [...g.actions.map((a) => `dynamodb:${a}`), ...(g.indexes?.length ? ['dynamodb:Query'] : [])]));
+      const actual = new Set(allowedActions(roleStatements(stateless, name)).filter((a) => a.startsWith('dynamodb:')));
+      expect([...actual].sort(), name).toEqual([...expected].sort());
+      for (const never of ['dynamodb:Scan', 'dynamodb:DescribeTable', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem']) {
+        expect(actual, name).not.toContain(never);
+      }
     }
+  });
+
+  it('grants an index only to the functions that query it, and Query alone on it', () => {
+    const byIndex: Record<string, FunctionName[]> = {};
+    for (const name of names) {
+      for (const statement of dynamoStatements(name)) {
+        for (const resource of asList(statement.Resource)) {
+          const index = /\/index\/(\w+)/.exec(JSON.stringify(resource))?.[1];
+          if (!index) continue;
+          expect(asList(statement.Action), `${name} on ${index}`).toEqual(['dynamodb:Query']);
+          (byIndex[index] ??= []).push(name);
+        }
+      }
+    }
+    expect(byIndex).toEqual({
+      byStatus: ['aggregate-metrics', 'get-catalog', 'purge-personal-data'],
+      outbox: ['sweep-outbox'],
+    });
+  });
+
+  it('lets the public read functions read only the partitions they serve', () => {
+    const conditionsOnTable = (name: FunctionName) =>
+      dynamoStatements(name)
+        .filter((s) => !JSON.stringify(s.Resource).includes('/index/'))
+        .map((s) => s.Condition);
+    expect(conditionsOnTable('get-metrics')).toEqual([{ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['METRICS', 'METRICS#HISTORY'] } }]);
+    expect(conditionsOnTable('get-catalog')).toEqual([
+      {
+        'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*'] },
+        'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'id', 'summary'] },
+        StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+      },
+    ]);
+    expect(conditionsOnTable('get-case-status')).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*'] } }]);
+    // get-metrics reads snapshots by key: no index at all.
+    expect(JSON.stringify(dynamoStatements('get-metrics'))).not.toContain('/index/');
+  });
+
+  it('lets the aggregation write only the snapshot partitions', () => {
+    const puts = dynamoStatements('aggregate-metrics').filter((s) => asList(s.Action).includes('dynamodb:PutItem'));
+    expect(puts).toHaveLength(1);
+    expect(asList(puts[0]!.Action)).toEqual(['dynamodb:PutItem']);
+    expect(puts[0]!.Condition).toEqual({ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['METRICS', 'METRICS#HISTORY'] } });
   });
 
   it('allows no wildcard action, and no DynamoDB or SES action on every resource', () => {
@@ -130,6 +205,18 @@ describe('least privilege', () => {
     }
   });
 });
+
+/** The table grants of a function's FunctionSpec, as a list. */
+function grantsOf(name: FunctionName): readonly TableGrant[] {
+  const table = (FUNCTIONS[name] as FunctionSpec).table;
+  return table === undefined ? [] : Array.isArray(table) ? table : [table as TableGrant];
+}
+
+/** The DynamoDB statements of a function's role. */
+const dynamoStatements = (name: FunctionName) =>
+  roleStatements(stateless, name).filter((s) => asList(s.Action).some((a) => a.startsWith('dynamodb:'))) as (ReturnType<typeof roleStatements>[number] & {
+    Condition?: unknown;
+  })[];
 
 describe('the HTTP API', () => {
   it('has a route for every entry of ROUTES, and no other', () => {

@@ -35,7 +35,7 @@ afterAll(async () => {
 async function storeCase(status: CaseStatus, overrides: Record<string, unknown> = {}) {
   const id = newCaseId();
   const data = validCase(overrides) as unknown as CaseInput;
-  await cases.create({ id, reference: `HUB-2026-${id.slice(-6)}`, data, statusTokenHash: 'h', at: clock.toISOString(), effects: [], effectsDueAt: clock.toISOString() });
+  await cases.create({ id, reference: `HUB-2026-${id.slice(-6)}`, data, channel: 'api', statusTokenHash: 'h', at: clock.toISOString(), effects: [], effectsDueAt: clock.toISOString() });
   const path: Record<CaseStatus, CaseStatus[]> = {
     submitted: [],
     in_review: ['in_review'],

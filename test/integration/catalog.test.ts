@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
 import { CSV_COLUMNS, type CatalogItem } from '../../shared/domain/catalog';
 import { createCatalogStore } from '../../shared/store/catalog-store';
-import { startTestRuntime, validCase } from '../support/runtime';
+import { postCase, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
 
 const REVIEWER = 'catalogo@hub.example.org';
@@ -73,7 +73,7 @@ const statusOf = async (statusUrl: string) => ((await (await fetch(statusUrl, { 
 async function seed(plan: (typeof PLAN)[number]): Promise<Seeded> {
   const contact = { name: `Referente ${unique()}`, email: `${unique()}@partner.example.org`, role: `Ruolo ${unique()}` };
   const input = Object.fromEntries(Object.entries(validCase({ ...plan.overrides, contact })).filter(([, value]) => value !== undefined));
-  const response = await fetch(`${runtime.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  const response = await postCase(runtime, input);
   expect(response.status).toBe(201);
   const { reference, statusUrl } = (await response.json()) as { reference: string; statusUrl: string };
   const mail = await waitFor(`the review mail of ${reference}`, () => runtime.mails().find((m) => m.to.includes(REVIEWER) && m.subject.includes(`${reference} da revisionare`)));

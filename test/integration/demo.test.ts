@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoError, runDemo } from '../../infra/local/demo';
 import { DEMO_CASES, PUBLISHED_FIGURES } from '../../infra/local/demo-cases';
 import type { Runtime } from '../../infra/local/runtime';
-import { startTestRuntime } from '../support/runtime';
+import { postCase, startTestRuntime } from '../support/runtime';
 
 let runtime: Runtime;
 
@@ -46,7 +46,7 @@ describe('npm run demo', () => {
 
   it('fails, naming the figures that differ, when the runtime holds other approved cases', async () => {
     const extra = { ...DEMO_CASES[0]!.input, title: 'Un progetto in più, fuori dalla demo', facility: { name: 'Ospedale Fuori Demo' } };
-    const response = await fetch(`${runtime.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(extra) });
+    const response = await postCase(runtime, extra);
     const { reference, statusUrl } = (await response.json()) as { reference: string; statusUrl: string };
     let link: string | undefined;
     for (let i = 0; i < 200 && !link; i++) {

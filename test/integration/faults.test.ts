@@ -6,7 +6,7 @@ import { decide, notifySubmitter, recordOutcome, requestReview, type ReviewDeps 
 import { submitCase, type SubmitDeps } from '../../shared/domain/submit-case';
 import type { MailMessage } from '../../shared/mail/mailer';
 import { createDocumentClient } from '../../shared/store/clients';
-import { domainDeps } from '../support/domain';
+import { bearerFor, domainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 /**
@@ -38,6 +38,8 @@ function maybeFail(kind: Fault['kind'][], what: string): void {
 }
 
 let deps: ReviewDeps & SubmitDeps;
+/** The partner's key, made before any fault is injected. */
+let authorization: string;
 
 beforeAll(async () => {
   dynamo = await startDynamo('memory', 'faults');
@@ -79,6 +81,7 @@ beforeAll(async () => {
     now: () => clock,
     reviewers: ['anna.bianchi@hub.example.org', 'luca.verdi@hub.example.org'],
   });
+  authorization = await bearerFor(deps);
 
 });
 afterAll(async () => {
@@ -113,7 +116,7 @@ async function caseLife() {
   const input = validCase();
   const email = (input.contact as { email: string }).email;
   const key = `faults-${crypto.randomUUID()}`;
-  const submitted = await withRetries(() => submitCase(deps, { payload: input, lang: 'it', idempotencyKey: key }));
+  const submitted = await withRetries(() => submitCase(deps, { payload: input, lang: 'it', authorization, idempotencyKey: key }));
   await drainOutbox();
   const caseId = submitted.id;
   await withRetries(() => requestReview(deps, { caseId, round: 1, attempt: 0, taskToken: `token-${caseId}` }));
@@ -132,7 +135,7 @@ async function caseLife() {
 async function assertInvariants(life: Awaited<ReturnType<typeof caseLife>>, label: string) {
   const record = await deps.cases.get(life.caseId);
   expect(record?.status, `${label}: the accepted case is stored and approved`).toBe('approved');
-  const again = await submitCase(deps, { payload: life.input, lang: 'it', idempotencyKey: life.key });
+  const again = await submitCase(deps, { payload: life.input, lang: 'it', authorization, idempotencyKey: life.key });
   expect(again.id, `${label}: the key still names the one case`).toBe(life.caseId);
   expect(started.filter((id) => id === life.caseId), `${label}: one workflow start recorded`).toHaveLength(1);
   const decisions = await deps.reviews.decisions(life.caseId);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
-import { startTestRuntime, validCase } from '../support/runtime';
+import { partnerKey, startTestRuntime, validCase } from '../support/runtime';
 
 let runtime: Runtime;
 
@@ -11,8 +11,14 @@ afterAll(async () => {
   await runtime?.close();
 });
 
-const post = (body: string, headers: Record<string, string> = {}) =>
-  fetch(`${runtime.url}/cases`, { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers }, redirect: 'manual' });
+/** A post with humanitas's key unless the headers say otherwise. */
+const post = async (body: string, headers: Record<string, string> = {}) =>
+  fetch(`${runtime.url}/cases`, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${await partnerKey(runtime)}`, ...headers },
+    redirect: 'manual',
+  });
 
 const postJson = (value: unknown, headers: Record<string, string> = {}) => post(JSON.stringify(value), headers);
 

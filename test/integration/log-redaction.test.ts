@@ -32,11 +32,11 @@ afterAll(async () => {
 
 describe('the logs of a whole case life', () => {
   it('hold no email address, name, status token, review id or edit token', async () => {
-    const { validCase } = await import('../support/runtime');
+    const { postCase, validCase } = await import('../support/runtime');
     const email = 'molto.riservata@example.org';
     const name = 'Ludovica Riservatissima';
     const input = validCase({ contact: { name, email }, language: 'en' });
-    const created = (await (await fetch(`${runtime.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })).json()) as {
+    const created = (await (await postCase(runtime, input)).json()) as {
       statusUrl: string;
       reference: string;
     };

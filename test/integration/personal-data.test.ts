@@ -7,7 +7,7 @@ import { submitCase, type SubmitDeps } from '../../shared/domain/submit-case';
 import type { MailMessage } from '../../shared/mail/mailer';
 import { createDocumentClient } from '../../shared/store/clients';
 import { createPersonStore, ERASED, type PersonStore } from '../../shared/store/person-store';
-import { domainDeps } from '../support/domain';
+import { bearerFor, domainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 let dynamo: Emulator;
@@ -38,7 +38,7 @@ afterAll(async () => {
 
 /** A case submitted by `email` and approved by the reviewer. */
 async function approvedCaseOf(email: string, name = 'Chiara Esposito') {
-  const { id, reference } = await submitCase(deps, { payload: validCase({ contact: { name, email, role: 'Direttrice sanitaria' } }), lang: 'it' });
+  const { id, reference } = await submitCase(deps, { payload: validCase({ contact: { name, email, role: 'Direttrice sanitaria' } }), lang: 'it', authorization: await bearerFor(deps) });
   await requestReview(deps, { caseId: id, round: 1, attempt: 0, taskToken: `t-${id}` });
   const link = mails.find((m) => m.to.includes(REVIEWER) && m.subject.includes(reference))?.text.match(/\/review\/([\w-]+)/)?.[1] ?? '';
   await decide(deps, link, { decision: 'approve' }, 'it');

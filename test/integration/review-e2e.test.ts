@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMail } from '../../infra/local/emulators';
 import type { Runtime } from '../../infra/local/runtime';
-import { startTestRuntime, validCase } from '../support/runtime';
+import { postCase, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
 
 const REVIEWERS = ['anna.bianchi@hub.example.org', 'luca.verdi@hub.example.org'];
@@ -21,7 +21,7 @@ const reviewLinkIn = (mail: LocalMail) => mail.text.match(/(http:\/\/\S+\/review
 
 async function submit(overrides: Record<string, unknown> = {}) {
   const input = validCase({ language: 'en', ...overrides });
-  const response = await fetch(`${runtime.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  const response = await postCase(runtime, input);
   expect(response.status).toBe(201);
   const body = (await response.json()) as { id: string; reference: string; statusUrl: string };
   return { ...body, email: (input.contact as { email: string }).email };

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
-import { startTestRuntime, validCase } from '../support/runtime';
+import { postCase, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
 
 const REVIEWER = 'anna.bianchi@hub.example.org';
@@ -18,7 +18,7 @@ describe('a case nobody reviews', () => {
     const input = validCase({ language: 'en' });
     const email = (input.contact as { email: string }).email;
     const created = (await (
-      await fetch(`${runtime.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })
+      await postCase(runtime, input)
     ).json()) as { reference: string; statusUrl: string };
     const forCase = () => runtime.mails().filter((mail) => mail.to.includes(REVIEWER) && mail.subject.includes(created.reference));
 

@@ -16,7 +16,7 @@ import {
 import { submitCase } from '../../shared/domain/submit-case';
 import type { MailMessage } from '../../shared/mail/mailer';
 import { createDocumentClient } from '../../shared/store/clients';
-import { domainDeps } from '../support/domain';
+import { bearerFor, domainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 let dynamo: Emulator;
@@ -70,7 +70,7 @@ const reviewIdIn = (mail: MailMessage | undefined) => linkIn(mail, /\/review\/([
 
 /** A stored case in review round 1, with the reviewers' mails. */
 async function caseInReview(overrides: Record<string, unknown> = {}) {
-  const { id } = await submitCase(deps, { payload: validCase(overrides), lang: 'it' });
+  const { id } = await submitCase(deps, { payload: validCase(overrides), lang: 'it', authorization: await bearerFor(deps) });
   mails.length = 0;
   await requestReview(deps, { caseId: id, round: 1, attempt: 0, taskToken: `token-${id}-r1` });
   const reviewerMails = [...mails];

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
-import { startTestRuntime, validCase } from '../support/runtime';
+import { postCase, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'hub-intake-restart-'));
@@ -21,7 +21,7 @@ describe('the embedded runtime across a restart', () => {
     runtime = await startTestRuntime(env);
     const input = validCase({ language: 'en' });
     const created = (await (
-      await fetch(`${runtime.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) })
+      await postCase(runtime, input)
     ).json()) as { reference: string; statusUrl: string };
     const mail = await waitFor('the review mail', () => runtime?.mails().find((m) => m.to.includes(REVIEWER) && m.subject.includes(created.reference)));
     const link = mail.text.match(/\/review\/([A-Za-z0-9_-]+)/)?.[1] ?? '';

@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
-import { startTestRuntime, validCase } from '../support/runtime';
+import { postCase, startTestRuntime, validCase } from '../support/runtime';
 
 let runtime: Runtime;
 let statusUrl = '';
 
 beforeAll(async () => {
   runtime = await startTestRuntime();
-  const created = (await (await fetch(`${runtime.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(validCase()) })).json()) as { statusUrl: string };
+  const created = (await (await postCase(runtime, validCase())).json()) as { statusUrl: string };
   statusUrl = created.statusUrl;
   await fetch(`${runtime.url}/_local/aggregate`, { method: 'POST' });
 });
@@ -49,7 +49,7 @@ describe('every HTML page', () => {
 
   it('prints submitted text escaped', async () => {
     const hostile = validCase({ title: '<img src=x onerror=alert(1)> Titolo', summary: '"><script>alert(1)</script> e una descrizione abbastanza lunga' });
-    const created = (await (await fetch(`${runtime.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(hostile) })).json()) as { statusUrl: string };
+    const created = (await (await postCase(runtime, hostile)).json()) as { statusUrl: string };
     const html = await (await fetch(created.statusUrl, { headers: { accept: 'text/html' } })).text();
     expect(html).toContain('&lt;img src=x onerror=alert(1)&gt; Titolo');
     expect(html).not.toContain('<img src=x');

@@ -3,11 +3,20 @@ import { LOCAL_PARTNERS } from '../../infra/config/partners';
 import type { WorkflowPort } from '../../shared/domain/effects';
 import type { ReviewDeps } from '../../shared/domain/review-flow';
 import type { SubmitDeps } from '../../shared/domain/submit-case';
+import type { ConfirmDeps } from '../../shared/domain/confirm-contact';
+import { createPartnerKey, type PartnerKeys } from '../../shared/domain/partner-keys';
 import type { Mailer } from '../../shared/mail/mailer';
+import { createContactStore } from '../../shared/store/contact-store';
+import { createHumanCheck } from '../../shared/store/human-check';
+import { createMailCapStore } from '../../shared/store/mail-cap-store';
+import { createPartnerKeyStore } from '../../shared/store/partner-key-store';
 import { createCaseStore } from '../../shared/store/case-store';
 import { createIdempotencyStore } from '../../shared/store/idempotency-store';
 import { createOutboxStore } from '../../shared/store/outbox-store';
 import { createReviewStore } from '../../shared/store/review-store';
+
+/** The proof-of-work key of the domain tests: challenges made with it verify. */
+export const TEST_CHALLENGE_KEY = 'test-challenge-hmac-key';
 
 /**
  * The domain's dependencies over real stores on an emulated table, with the mailer, the workflow
@@ -22,13 +31,19 @@ export function domainDeps(options: {
   reviewers: string[];
   reviewWindowSeconds?: number;
   amendWindowSeconds?: number;
-}): ReviewDeps & SubmitDeps {
+}): ReviewDeps & SubmitDeps & ConfirmDeps {
   const { doc, table } = options;
+  const contacts = createContactStore(doc, table);
   return {
     cases: createCaseStore(doc, table),
     outbox: createOutboxStore(doc, table),
     reviews: createReviewStore(doc, table),
     idempotency: createIdempotencyStore(doc, table),
+    partnerKeys: createPartnerKeyStore(doc, table),
+    humanCheck: createHumanCheck(doc, table, TEST_CHALLENGE_KEY),
+    confirmedContacts: contacts,
+    contacts,
+    mailCaps: createMailCapStore(doc, table),
     mailer: options.mailer,
     workflow: options.workflow,
     partners: new Map(LOCAL_PARTNERS.map((p) => [p.id, p])),
@@ -41,4 +56,18 @@ export function domainDeps(options: {
     reviewWindowSeconds: options.reviewWindowSeconds ?? 86_400,
     amendWindowSeconds: options.amendWindowSeconds ?? 86_400,
   };
+}
+
+const bearers = new WeakMap<object, Map<string, Promise<string>>>();
+
+/** An `Authorization` header with a key of `partner`, stored once through the deps' own key store. */
+export function bearerFor(deps: { partnerKeys: PartnerKeys }, partner = 'humanitas'): Promise<string> {
+  let perDeps = bearers.get(deps.partnerKeys);
+  if (!perDeps) bearers.set(deps.partnerKeys, (perDeps = new Map()));
+  let bearer = perDeps.get(partner);
+  if (!bearer) {
+    bearer = createPartnerKey(deps.partnerKeys, partner, new Date(), { replaceOldest: true }).then(({ key }) => `Bearer ${key}`);
+    perDeps.set(partner, bearer);
+  }
+  return bearer;
 }

@@ -70,3 +70,53 @@ describe('the HTTP error boundary', () => {
     expect(failed.headers['Access-Control-Allow-Origin']).toBe('https://www.ieo.it');
   });
 });
+
+describe('the origin check', () => {
+  const SECRET = 'a'.repeat(31) + 'Z'.repeat(33);
+  const routes = { 'GET /thing': async () => json(200, { ok: true }) };
+
+  const withSecret = async <T>(value: string | undefined, run: () => Promise<T>): Promise<T> => {
+    const before = process.env.ORIGIN_VERIFY_SECRET;
+    if (value === undefined) delete process.env.ORIGIN_VERIFY_SECRET;
+    else process.env.ORIGIN_VERIFY_SECRET = value;
+    try {
+      return await run();
+    } finally {
+      if (before === undefined) delete process.env.ORIGIN_VERIFY_SECRET;
+      else process.env.ORIGIN_VERIFY_SECRET = before;
+    }
+  };
+
+  it('refuses a request without the origin header with 403 problem+json, before any route runs', async () => {
+    let ran = false;
+    const handler = httpHandler({ 'GET /thing': async () => { ran = true; return json(200, {}); } });
+    const result = await withSecret(SECRET, () => call(handler, event({ headers: { 'accept-language': 'en' } })));
+    expect(result.statusCode).toBe(403);
+    expect(result.headers['Content-Type']).toBe('application/problem+json; charset=utf-8');
+    expect(JSON.parse(String(result.body))).toMatchObject({ type: 'urn:hub-intake:problem:forbidden', status: 403, detail: "Requests must come through the Hub's public address." });
+    expect(ran).toBe(false);
+  });
+
+  it('refuses a wrong value, a prefix of the right one and the right one with something added, and answers in Italian too', async () => {
+    const handler = httpHandler(routes, { pages: true });
+    for (const wrong of ['', 'x', SECRET.slice(0, -1), `${SECRET}a`, SECRET.toLowerCase(), ` ${SECRET}`]) {
+      const result = await withSecret(SECRET, () => call(handler, event({ headers: { 'X-Origin-Verify': wrong, 'accept-language': 'it' } })));
+      expect(result.statusCode, JSON.stringify(wrong)).toBe(403);
+      expect(JSON.parse(String(result.body)).title).toBe('Accesso negato');
+      expect(result.body).not.toContain(SECRET);
+    }
+  });
+
+  it('lets the request through with the right value, whatever the header’s case', async () => {
+    const handler = httpHandler(routes);
+    for (const name of ['x-origin-verify', 'X-Origin-Verify']) {
+      const result = await withSecret(SECRET, () => call(handler, event({ headers: { [name]: SECRET } })));
+      expect(result.statusCode, name).toBe(200);
+    }
+  });
+
+  it('checks nothing where no secret is configured, as in the embedded runtime', async () => {
+    const result = await withSecret(undefined, () => call(httpHandler(routes), event({ headers: {} })));
+    expect(result.statusCode).toBe(200);
+  });
+});

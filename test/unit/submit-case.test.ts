@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { sweepOutbox } from '../../shared/domain/effects';
 import { Forbidden, IdempotencyKeyReused, InvalidIdempotencyKey, ValidationFailed } from '../../shared/domain/errors';
 import { submitCase, type SubmitDeps } from '../../shared/domain/submit-case';
+import { mintKey, type PartnerKeys } from '../../shared/domain/partner-keys';
 import { createSesMailer } from '../../shared/mail/mailer';
 import { createCaseStore } from '../../shared/store/case-store';
 import { createDocumentClient } from '../../shared/store/clients';
@@ -23,9 +24,26 @@ const throttled = () => new ProvisionedThroughputExceededException({ message: 'R
 
 const logged: { level: string; message: string; extra?: Record<string, unknown> }[] = [];
 
+const minted = mintKey('humanitas', new Date('2026-01-01T00:00:00Z'));
+/** The Authorization header of humanitas's key, which the fake key store below holds. */
+const AUTH = `Bearer ${minted.key}`;
+
+/** Partner keys in memory: the one minted above. */
+const partnerKeys: PartnerKeys = {
+  get: async (partner, keyId) => (partner === minted.record.partner && keyId === minted.record.keyId ? minted.record : undefined),
+  list: async () => [minted.record],
+  put: async () => true,
+  revoke: async () => true,
+  touch: async () => undefined,
+};
+
 function makeDeps(now = new Date('2026-03-02T10:00:00Z')): SubmitDeps {
   const doc = createDocumentClient('http://127.0.0.1:1');
   return {
+    partnerKeys,
+    humanCheck: { verify: async () => ({ ok: false, reason: 'invalid' }), spend: async () => false },
+    confirmedContacts: { isConfirmed: async () => false },
+    mailCaps: { take: async () => true },
     cases: createCaseStore(doc, 'table'),
     idempotency: createIdempotencyStore(doc, 'table'),
     outbox: createOutboxStore(doc, 'table'),
@@ -66,7 +84,7 @@ afterEach(() => {
 
 describe('submitting a case', () => {
   it('stores the outbox entry, the first version and event before the case item, which commits it', async () => {
-    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en' });
+    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH });
     expect(result.outcome).toBe('created');
     // In call order: each put, and the batch as the list of what it puts.
     const order = ddb.calls().flatMap((call) => {
@@ -82,7 +100,7 @@ describe('submitting a case', () => {
 
   it('keeps the case and answers created when the receipt mail is rejected, leaving the receipt in the outbox', async () => {
     ses.on(SendEmailCommand).rejects(new MessageRejected({ message: 'Email address is not verified', $metadata: {} }));
-    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en' });
+    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH });
     expect(result.outcome).toBe('created');
     expect(caseWrites()).toHaveLength(1);
     expect(completions()).toHaveLength(0);
@@ -98,7 +116,7 @@ describe('submitting a case', () => {
   it('keeps the case when SES throttles and even when the outbox update then fails', async () => {
     ses.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'slow down', $metadata: {} }));
     ddb.on(UpdateCommand).rejects(throttled());
-    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en' });
+    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH });
     expect(result.outcome).toBe('created');
     expect(logged.some((entry) => entry.message.includes('left to the outbox sweep'))).toBe(true);
   });
@@ -108,7 +126,7 @@ describe('submitting a case', () => {
       if (input.Item.sk === 'CASE') throw throttled();
       return {};
     });
-    await expect(submitCase(makeDeps(), { payload: validCase(), lang: 'en' })).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
+    await expect(submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH })).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 
@@ -123,7 +141,7 @@ describe('submitting a case', () => {
         revision: 2, dataVersion: 1, ...validCase(), createdAt: 'x', updatedAt: 'x', statusTokenHash: 'h',
       },
     }));
-    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en' });
+    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH });
     expect(result.outcome).toBe('replayed');
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
@@ -134,7 +152,7 @@ describe('submitting a case', () => {
       if (input.Item.sk === 'REFERENCE' && ++claims === 1) throw conditionFailed();
       return {};
     });
-    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en' });
+    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH });
     expect(claims).toBe(2);
     const referencePuts = puts().filter((input) => input.Item?.sk === 'REFERENCE');
     expect(referencePuts[1]?.Item?.reference).toBe(result.reference);
@@ -143,7 +161,7 @@ describe('submitting a case', () => {
   it('refuses an Idempotency-Key reused with another body, and replays it with the same one', async () => {
     const deps = makeDeps();
     const body = validCase({ title: 'First title of the case' });
-    const first = await submitCase(deps, { payload: body, lang: 'en', idempotencyKey: 'key-00000001' });
+    const first = await submitCase(deps, { payload: body, lang: 'en', authorization: AUTH, idempotencyKey: 'key-00000001' });
     const stored = puts().find((input) => input.Item?.sk === 'IDEMPOTENCY')?.Item;
     ddb.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
       if (input.Item.sk === 'IDEMPOTENCY' || input.Item.sk === 'CASE') throw conditionFailed();
@@ -155,29 +173,66 @@ describe('submitting a case', () => {
         : { Item: { pk: input.Key.pk, sk: 'CASE', id: first.id, reference: first.reference, status: 'submitted', revision: 1, dataVersion: 1, ...validCase(), createdAt: 'x', updatedAt: 'x', statusTokenHash: 'h' } },
     );
     await expect(
-      submitCase(deps, { payload: { ...body, title: 'Another title entirely' }, lang: 'en', idempotencyKey: 'key-00000001' }),
+      submitCase(deps, { payload: { ...body, title: 'Another title entirely' }, lang: 'en', authorization: AUTH, idempotencyKey: 'key-00000001' }),
     ).rejects.toBeInstanceOf(IdempotencyKeyReused);
-    const again = await submitCase(deps, { payload: { ...body }, lang: 'en', idempotencyKey: 'key-00000001' });
+    const writesBefore = puts().length + ddb.commandCalls(BatchWriteCommand).length + ddb.commandCalls(UpdateCommand).length;
+    const again = await submitCase(deps, { payload: { ...body }, lang: 'en', authorization: AUTH, idempotencyKey: 'key-00000001' });
     expect(again).toMatchObject({ outcome: 'replayed', id: first.id, reference: first.reference, statusUrl: first.statusUrl });
+    // The replay tried its one conditional put of the key (refused) and wrote nothing else.
+    const writesAfter = puts().length + ddb.commandCalls(BatchWriteCommand).length + ddb.commandCalls(UpdateCommand).length;
+    expect(writesAfter - writesBefore).toBe(1);
+    expect(puts().at(-1)?.Item?.sk).toBe('IDEMPOTENCY');
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
   });
 
   it('refuses an unknown partner, a foreign origin, a malformed key and invalid data before writing anything', async () => {
     const deps = makeDeps();
-    await expect(submitCase(deps, { payload: validCase({ partner: 'acme' }), lang: 'en' })).rejects.toBeInstanceOf(Forbidden);
-    await expect(submitCase(deps, { payload: validCase(), lang: 'en', origin: 'https://evil.example' })).rejects.toBeInstanceOf(Forbidden);
-    await expect(submitCase(deps, { payload: validCase(), lang: 'en', idempotencyKey: 'short' })).rejects.toBeInstanceOf(InvalidIdempotencyKey);
-    await expect(submitCase(deps, { payload: validCase({ title: '' }), lang: 'en' })).rejects.toBeInstanceOf(ValidationFailed);
+    await expect(submitCase(deps, { payload: validCase({ partner: 'acme' }), lang: 'en', authorization: AUTH })).rejects.toBeInstanceOf(Forbidden);
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: AUTH, origin: 'https://evil.example' })).rejects.toBeInstanceOf(Forbidden);
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: AUTH, idempotencyKey: 'short' })).rejects.toBeInstanceOf(InvalidIdempotencyKey);
+    await expect(submitCase(deps, { payload: validCase({ title: '' }), lang: 'en', authorization: AUTH })).rejects.toBeInstanceOf(ValidationFailed);
     expect(ddb.calls()).toHaveLength(0);
   });
 
   it('accepts the partner’s own origin and the Hub’s origin', async () => {
     const deps = makeDeps();
-    await expect(submitCase(deps, { payload: validCase(), lang: 'en', origin: 'https://www.humanitas.it' })).resolves.toMatchObject({ outcome: 'created' });
-    await expect(submitCase(deps, { payload: validCase(), lang: 'en', origin: 'https://intake.example.org' })).resolves.toMatchObject({ outcome: 'created' });
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: AUTH, origin: 'https://www.humanitas.it' })).resolves.toMatchObject({ outcome: 'created' });
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: AUTH, origin: 'https://intake.example.org' })).resolves.toMatchObject({ outcome: 'created' });
+  });
+
+  it('keeps no status token in the clear in the idempotency record', async () => {
+    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH, idempotencyKey: 'key-00000002' });
+    const token = new URL(result.statusUrl).searchParams.get('token') ?? '';
+    const record = puts().find((input) => input.Item?.sk === 'IDEMPOTENCY')?.Item ?? {};
+    expect(token).toHaveLength(43);
+    expect(JSON.stringify(record)).not.toContain(token);
+    expect(JSON.stringify(record)).not.toContain('key-00000002');
+  });
+
+  it('refuses a submission with neither key nor challenge, a forged key and a key of another partner, writing nothing', async () => {
+    const deps = makeDeps();
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en' })).rejects.toMatchObject({ status: 401 });
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: `${AUTH}x` })).rejects.toMatchObject({ status: 401 });
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: AUTH.replace(/_[^_]+$/, `_${'A'.repeat(43)}`) })).rejects.toMatchObject({ status: 401 });
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: 'Basic Zm9vOmJhcg==' })).rejects.toMatchObject({ status: 401 });
+    await expect(submitCase(deps, { payload: validCase({ partner: 'ieo' }), lang: 'en', authorization: AUTH })).rejects.toMatchObject({ status: 403, type: 'key-for-another-partner' });
+    await expect(submitCase(deps, { payload: { ...validCase(), altcha: 'forged' }, lang: 'en' })).rejects.toMatchObject({ status: 401 });
+    expect(ddb.calls()).toHaveLength(0);
+    expect(ses.calls()).toHaveLength(0);
+  });
+
+  it('refuses a contact outside the partner’s domains with a field error, writing nothing', async () => {
+    const deps = makeDeps();
+    const error = await submitCase(deps, { payload: validCase({ contact: { name: 'Eve', email: 'victim@gmail.com' } }), lang: 'en', authorization: AUTH }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ValidationFailed);
+    expect((error as ValidationFailed).errors).toEqual([{ path: 'contact.email', message: expect.stringContaining('humanitas.it') }]);
+    await expect(submitCase(deps, { payload: validCase({ contact: { name: 'Eve', email: 'eve@humanitas.it.evil.example' } }), lang: 'en', authorization: AUTH })).rejects.toBeInstanceOf(ValidationFailed);
+    await expect(submitCase(deps, { payload: validCase({ contact: { name: 'Ada', email: 'ada@research.humanitas.it' } }), lang: 'en', authorization: AUTH })).resolves.toMatchObject({ outcome: 'created' });
+    expect(ses.commandCalls(SendEmailCommand).map((call) => call.args[0].input.Destination?.ToAddresses)).toEqual([['ada@research.humanitas.it']]);
   });
 
   it('looks accepted but stores nothing when the honeypot is filled', async () => {
-    const result = await submitCase(makeDeps(), { payload: { ...validCase(), website: 'http://spam.example' }, lang: 'en' });
+    const result = await submitCase(makeDeps(), { payload: { ...validCase(), website: 'http://spam.example' }, lang: 'en', authorization: AUTH });
     expect(result.outcome).toBe('discarded');
     expect(ddb.calls()).toHaveLength(0);
     expect(ses.calls()).toHaveLength(0);
