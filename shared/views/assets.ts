@@ -291,6 +291,28 @@ export const CHALLENGE_JS = String.raw`(function () {
     widget.addEventListener('expired', function () {
       if (typeof widget.verify === 'function') widget.verify();
     });
+    // Sent while the check still runs, and nothing else wrong: the browser says to wait, and the
+    // form goes as soon as the check is done, so nobody has to press the button twice.
+    var form = widget.closest('form');
+    var pending = false;
+    if (form) {
+      form.addEventListener('invalid', function (event) {
+        var box = widget.querySelector('input[type=checkbox]');
+        if (event.target !== box || !widget.getState || widget.getState() !== 'verifying') return;
+        var others = Array.prototype.filter.call(form.elements, function (element) {
+          return element !== box && element.willValidate && !element.validity.valid;
+        });
+        pending = others.length === 0;
+      }, true);
+      widget.addEventListener('statechange', function (event) {
+        var state = event.detail && event.detail.state;
+        if (state !== 'verifying' && state !== 'verified') pending = false;
+        if (state === 'verified' && pending) {
+          pending = false;
+          setTimeout(function () { form.requestSubmit ? form.requestSubmit() : form.submit(); }, 0);
+        }
+      });
+    }
   });
 })();
 `;

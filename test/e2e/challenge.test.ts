@@ -145,7 +145,7 @@ describe.skipIf(!browserTestsEnabled)('the form’s proof-of-work challenge, in 
     expect(await verifySolution({ payload, partnerId: 'humanitas', now: new Date(), hmacKey })).toMatchObject({ ok: true });
   }, 90_000);
 
-  it('keeps the form from being sent while the check runs, saying why', async () => {
+  it('holds a post sent while the check runs, says why, and sends it once the check is done', async () => {
     // Prepare: the challenge is held back until the test lets it through.
     context = await browser.newContext({ locale: 'it-IT' });
     context.setDefaultTimeout(SOLVE_TIMEOUT);
@@ -161,18 +161,48 @@ describe.skipIf(!browserTestsEnabled)('the form’s proof-of-work challenge, in 
       if (request.method() === 'POST') posts.push(request.url());
     });
     await page.goto(`${runtime.url}/form?partner=humanitas&lang=it`);
+    const post = await capturePost(page);
     await fillRequiredFields(page);
 
     // Act
     await page.getByRole('button', { name: 'Invia il caso' }).click();
 
-    // Assess: nothing posted, and the browser says what to do.
+    // Assess: nothing posted, and the browser says to wait.
+    await page.waitForTimeout(300);
     expect(posts).toEqual([]);
     expect(await validationMessage(widgetCheckbox(page))).toMatch(/attendere/);
     expect(await status(page).textContent()).toBe('Verifica in corso…');
     release();
+    const payload = (await post()).get(CHALLENGE_FIELD);
+    expect(posts).toHaveLength(1);
+    expect(await verifySolution({ payload, partnerId: 'humanitas', now: new Date(), hmacKey })).toMatchObject({ ok: true });
+  }, 60_000);
+
+  it('does not send by itself a post that had other errors besides the running check', async () => {
+    // Prepare
+    context = await browser.newContext({ locale: 'it-IT' });
+    const page = await context.newPage();
+    let release: () => void = () => undefined;
+    const released = new Promise<void>((r) => (release = r));
+    await page.route(/\/challenge\?/, async (route) => {
+      await released;
+      await route.continue();
+    });
+    const posts: string[] = [];
+    page.on('request', (request) => {
+      if (request.method() === 'POST') posts.push(request.url());
+    });
+    await page.goto(`${runtime.url}/form?partner=humanitas&lang=it`);
+
+    // Act: submitted blank, then the person completes it while the check finishes.
+    await page.getByRole('button', { name: 'Invia il caso' }).click();
+    await fillRequiredFields(page);
+    release();
     await expect.poll(() => widgetCheckbox(page).isChecked(), { timeout: SOLVE_TIMEOUT }).toBe(true);
-    expect(await validationMessage(widgetCheckbox(page))).toBe('');
+
+    // Assess: the person decides when to send.
+    await page.waitForTimeout(500);
+    expect(posts).toEqual([]);
   }, 60_000);
 
   it('says what to do when no challenge can be had, in English on the English form', async () => {
