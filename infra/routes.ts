@@ -185,6 +185,7 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/embed.js', fn: 'serve-form' },
   { method: 'GET', path: '/schema/case.json', fn: 'serve-form' },
   { method: 'GET', path: '/assets/{file}', fn: 'serve-form' },
+  { method: 'GET', path: '/challenge', fn: 'serve-form' },
   // HEAD is routed explicitly: mail scanners probe links with it, and it must never change anything.
   { method: 'GET', path: '/review/{reviewId}', fn: 'review-case' },
   { method: 'HEAD', path: '/review/{reviewId}', fn: 'review-case' },

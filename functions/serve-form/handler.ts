@@ -1,15 +1,20 @@
 import { config } from '../../shared/config';
 import { caseJsonSchema } from '../../shared/domain/case';
+import { createChallenge } from '../../shared/domain/challenge';
 import { Forbidden, NotFound } from '../../shared/domain/errors';
 import { frameAncestors } from '../../shared/domain/partners';
 import { httpHandler } from '../../shared/http/handler';
 import { asset, json, page } from '../../shared/http/response';
-import { EMBED_JS, FORM_JS, HUB_CSS } from '../../shared/views/assets';
+import { ALTCHA_CSS, ALTCHA_JS, ALTCHA_PBKDF2_WORKER_JS, CHALLENGE_CSS, CHALLENGE_JS, EMBED_JS, FORM_JS, HUB_CSS } from '../../shared/views/assets';
 import { renderFormPage } from '../../shared/views/form';
 
 const ASSETS: Record<string, { body: string; type: string }> = {
   'hub.css': { body: HUB_CSS, type: 'text/css; charset=utf-8' },
   'form.js': { body: FORM_JS, type: 'text/javascript; charset=utf-8' },
+  // The widget and its setup in one file: the setup runs before the widget can ask for a challenge.
+  'altcha.js': { body: `${ALTCHA_JS}\n${CHALLENGE_JS}`, type: 'text/javascript; charset=utf-8' },
+  'altcha-pbkdf2.js': { body: ALTCHA_PBKDF2_WORKER_JS, type: 'text/javascript; charset=utf-8' },
+  'altcha.css': { body: `${ALTCHA_CSS}\n${CHALLENGE_CSS}`, type: 'text/css; charset=utf-8' },
 };
 
 const DAY = 86_400;
@@ -24,6 +29,18 @@ export const handler = httpHandler({
       frameAncestors: frameAncestors(partner, cfg.ownOrigin),
       headers: { 'Content-Language': lang, Vary: 'Accept-Language' },
     });
+  },
+
+  // The form's proof-of-work challenge, bound to the partner; the form's widget fetches it.
+  'GET /challenge': async (request) => {
+    // Called by the widget's fetch, not opened as a page: errors are problem+json.
+    request.wantsHtml = false;
+    const cfg = config();
+    const partner = cfg.partnersById.get(request.query.partner ?? '');
+    if (!partner) throw Forbidden.unknownPartner();
+    if (!cfg.CHALLENGE_HMAC_KEY) throw new Error('CHALLENGE_HMAC_KEY is not set');
+    const challenge = await createChallenge({ partnerId: partner.id, now: new Date(), hmacKey: cfg.CHALLENGE_HMAC_KEY });
+    return json(200, challenge, { 'Cache-Control': 'no-store' });
   },
 
   'GET /embed.js': async () => asset(EMBED_JS, 'text/javascript; charset=utf-8', 3600, { 'Cross-Origin-Resource-Policy': 'cross-origin' }),

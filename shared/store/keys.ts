@@ -25,6 +25,7 @@ import { createHash } from 'node:crypto';
  * | partner API key   | PARTNER#<partner>          | KEY#<keyId>           |                              |                     |
  * | confirmed contact | PARTNER#<partner>          | CONTACT#<sha256(email)>|                             |                     |
  * | mail cap          | MAILCAP#<sha256(email)>    | <kind>#<YYYY-MM-DD>   |                              |                     |
+ * | spent challenge   | CHALLENGE#<id>             | CHALLENGE             |                              |                     |
  */
 export const INDEX = { byStatus: 'byStatus', outbox: 'outbox', byPerson: 'byPerson' } as const;
 
@@ -71,6 +72,7 @@ export const keys = {
   confirmedContact: (partner: string, email: string) => ({ pk: `PARTNER#${partner}`, sk: `CONTACT#${emailHash(email)}` }),
   /** How many mails of one kind an address got on one UTC day. */
   mailCap: (email: string, kind: string, day: string) => ({ pk: `MAILCAP#${emailHash(email)}`, sk: `${kind}#${day}` }),
+  challenge: (id: string) => ({ pk: `CHALLENGE#${id}`, sk: 'CHALLENGE' }),
 } as const;
 
 /** Attributes the byStatus index projects: what metrics, the catalogue and sweeps read. */

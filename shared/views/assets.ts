@@ -1,4 +1,5 @@
 // Static assets, kept as strings so that every function bundle carries them with no file access.
+import { ALTCHA_CSS, ALTCHA_JS, ALTCHA_PBKDF2_WORKER_JS, ALTCHA_VERSION } from './altcha-widget';
 
 /** The embedded form's script, served at /assets/form.js. */
 export const FORM_JS = String.raw`// The embedded form's behaviour: show Tele-X services only for Tele-X cases, require one
@@ -220,3 +221,106 @@ body.embedded main:has(> .embed-figures) { max-width: none; padding: 8px; }
 .embed-foot { margin: 0.6rem 0 0; font-size: 0.9rem; }
 @media (max-width: 560px) { .embed-figures .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
 `;
+
+/**
+ * What the ALTCHA widget needs from the Hub, run right after it (the two are served as one file,
+ * /assets/altcha.js, so nothing can ask for a challenge before this ran): its PBKDF2 worker from
+ * our own origin (the CSP allows no blob: worker) and its texts in Italian and English.
+ */
+export const CHALLENGE_JS = String.raw`(function () {
+  'use strict';
+  var altcha = window.$altcha;
+  if (!altcha) return;
+  var worker = '/assets/altcha-pbkdf2.js?v=${ALTCHA_VERSION}';
+  ['PBKDF2/SHA-256', 'PBKDF2/SHA-384', 'PBKDF2/SHA-512'].forEach(function (algorithm) {
+    altcha.algorithms.set(algorithm, function () { return new Worker(worker); });
+  });
+  var footer = function (text, label) {
+    return text + ' <a href="https://altcha.org/" target="_blank" rel="noopener" tabindex="-1" aria-label="' + label + '">ALTCHA</a>';
+  };
+  altcha.i18n.set('it', {
+    ariaLinkLabel: 'ALTCHA (sito ufficiale, si apre in una nuova finestra)',
+    cancel: 'Annulla',
+    enterCode: 'Inserire il codice',
+    enterCodeAria: 'Inserire il codice che si sente. Premere Spazio per ascoltarlo.',
+    enterCodeFromImage: 'Per continuare, inserire il codice dell’immagine.',
+    error: 'Verifica non riuscita. Spuntare di nuovo la casella; se non basta, ricaricare la pagina.',
+    expired: 'La verifica è scaduta. Spuntare di nuovo la casella.',
+    footer: footer('Protetto da', 'ALTCHA (sito ufficiale, si apre in una nuova finestra)'),
+    getAudioChallenge: 'Ascoltare il codice',
+    label: 'Non sono un robot',
+    loading: 'Caricamento…',
+    reload: 'Ricarica',
+    verify: 'Verifica',
+    verificationRequired: 'Spuntare la casella «Non sono un robot» prima di inviare.',
+    verified: 'Verificato: il modulo si può inviare',
+    verifying: 'Verifica in corso…',
+    waitAlert: 'Verifica in corso, attendere un momento e inviare di nuovo.'
+  });
+  altcha.i18n.set('en', {
+    ariaLinkLabel: 'ALTCHA (official website, opens in a new window)',
+    cancel: 'Cancel',
+    enterCode: 'Enter the code',
+    enterCodeAria: 'Enter the code you hear. Press Space to play it.',
+    enterCodeFromImage: 'To go on, enter the code in the image.',
+    error: 'The check failed. Tick the box again; if that does not help, reload the page.',
+    expired: 'The check has expired. Tick the box again.',
+    footer: footer('Protected by', 'ALTCHA (official website, opens in a new window)'),
+    getAudioChallenge: 'Listen to the code',
+    label: 'I am not a robot',
+    loading: 'Loading…',
+    reload: 'Reload',
+    verify: 'Verify',
+    verificationRequired: 'Tick “I am not a robot” before submitting.',
+    verified: 'Verified: the form can be sent',
+    verifying: 'Checking…',
+    waitAlert: 'Checking, wait a moment and submit again.'
+  });
+
+  // The widget shows its state but does not speak it: a live region does. Its errors are alerts already.
+  var lang = document.documentElement.lang === 'en' ? 'en' : 'it';
+  var status = document.getElementById('challenge-status');
+  document.querySelectorAll('altcha-widget').forEach(function (widget) {
+    widget.addEventListener('statechange', function (event) {
+      var state = event.detail && event.detail.state;
+      var strings = altcha.i18n.get(lang) || {};
+      var text = { verifying: strings.verifying, verified: strings.verified, expired: strings.expired }[state];
+      if (status && text) status.textContent = text;
+    });
+    // A challenge lapses while a long form is being filled in: solve a fresh one, as at load.
+    widget.addEventListener('expired', function () {
+      if (typeof widget.verify === 'function') widget.verify();
+    });
+    // Sent while the check still runs, and nothing else wrong: the browser says to wait, and the
+    // form goes as soon as the check is done, so nobody has to press the button twice.
+    var form = widget.closest('form');
+    var pending = false;
+    if (form) {
+      form.addEventListener('invalid', function (event) {
+        var box = widget.querySelector('input[type=checkbox]');
+        if (event.target !== box || !widget.getState || widget.getState() !== 'verifying') return;
+        var others = Array.prototype.filter.call(form.elements, function (element) {
+          return element !== box && element.willValidate && !element.validity.valid;
+        });
+        pending = others.length === 0;
+      }, true);
+      widget.addEventListener('statechange', function (event) {
+        var state = event.detail && event.detail.state;
+        if (state !== 'verifying' && state !== 'verified') pending = false;
+        if (state === 'verified' && pending) {
+          pending = false;
+          setTimeout(function () { form.requestSubmit ? form.requestSubmit() : form.submit(); }, 0);
+        }
+      });
+    }
+  });
+})();
+`;
+
+/** The widget in the Hub's look, after its own stylesheet (served with it at /assets/altcha.css). */
+export const CHALLENGE_CSS = String.raw`:root { --altcha-max-width: 440px; --altcha-color-primary: #00558c; --altcha-color-success: #1e7a3c; --altcha-color-error: #b3261e; --altcha-checkbox-size: 24px; }
+.altcha .altcha-checkbox input:focus, .altcha .altcha-checkbox input:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
+.altcha .altcha-checkbox-wrap label { cursor: pointer; }
+`;
+
+export { ALTCHA_CSS, ALTCHA_JS, ALTCHA_PBKDF2_WORKER_JS, ALTCHA_VERSION };

@@ -12,11 +12,12 @@ import {
   TELEX_SERVICES,
   type Language,
 } from '../domain/case';
+import { CHALLENGE_FIELD } from '../domain/challenge';
 import { fieldLabel, valueLabel } from '../domain/i18n';
 import type { Partner } from '../domain/partners';
 import type { FieldError } from '../domain/validation';
 import { html, type SafeHtml } from './html';
-import { layout } from './pages';
+import { ASSET_VERSION, layout } from './pages';
 
 type Values = Record<string, unknown>;
 
@@ -69,6 +70,9 @@ const TEXT = {
     consentNote: 'I dati di contatto servono solo a comunicare con voi su questo caso e non vengono mai pubblicati.',
     submit: 'Invia il caso',
     honeypot: 'Non compilare questo campo',
+    challenge: 'Verifica anti-spam',
+    challengeRequired: 'Spuntare la casella «Non sono un robot» e attendere la verifica prima di inviare.',
+    challengeHint: 'Il browser svolge un breve calcolo che ferma gli invii automatici; non serve altro. Senza JavaScript il modulo non si può inviare.',
     otherLanguage: 'English',
   },
   en: {
@@ -85,6 +89,9 @@ const TEXT = {
     consentNote: 'Contact data is used only to talk to you about this case and is never published.',
     submit: 'Submit the case',
     honeypot: 'Do not fill in this field',
+    challenge: 'Spam check',
+    challengeRequired: 'Tick “I am not a robot” and wait for the check before submitting.',
+    challengeHint: 'Your browser does a short computation that stops automated posts; nothing else is needed. The form cannot be sent without JavaScript.',
     otherLanguage: 'Italiano',
   },
 } satisfies Record<Language, Record<string, string>>;
@@ -218,6 +225,20 @@ ${options.map(
   }
 }
 
+/**
+ * The proof-of-work check of the Hub's form (ALTCHA): the widget fetches a challenge for the
+ * partner, solves it in workers and posts the payload as `altcha`.
+ */
+function challengeWidget(partner: Partner, lang: Language): SafeHtml {
+  const t = TEXT[lang];
+  return html`<link rel="stylesheet" href="/assets/altcha.css?v=${ASSET_VERSION}">
+<fieldset class="field choices challenge" aria-describedby="field-challenge-hint"><legend>${t.challenge}</legend>
+<p class="hint" id="field-challenge-hint">${t.challengeHint}</p>
+<altcha-widget challenge="/challenge?partner=${encodeURIComponent(partner.id)}" name="${CHALLENGE_FIELD}" language="${lang}" auto="onload" type="checkbox" configuration="${JSON.stringify({ validationMessage: t.challengeRequired })}"></altcha-widget>
+<p class="visually-hidden" id="challenge-status" role="status" aria-live="polite"></p>
+</fieldset>`;
+}
+
 /** The embeddable submission form as a whole page, in Italian or English, optionally filled and with errors. */
 export function renderFormPage(options: FormOptions): SafeHtml {
   const { partner, lang, values = {}, errors = [], action = `/cases?lang=${lang}` } = options;
@@ -266,8 +287,10 @@ ${f.hintAndError('consent')}
 <label class="option"><input id="field-consent" type="checkbox" name="consent" value="true" required${valueAt(values, 'consent') === true ? html` checked` : ''}> <span>${t.consent}</span></label>
 <p class="hint">${t.consentNote}</p>
 </div>
+${options.standalone ? '' : challengeWidget(partner, lang)}
 <p><button type="submit">${t.submit}</button></p>
 </form>`;
   // `same-origin`: the post carries the Hub's own Origin (allowed), and no address leaves the Hub.
-  return layout({ lang, title: heading, body, embedded: !options.standalone, scripts: ['/assets/form.js'], referrerPolicy: 'same-origin' });
+  const scripts = options.standalone ? ['/assets/form.js'] : ['/assets/altcha.js', '/assets/form.js'];
+  return layout({ lang, title: heading, body, embedded: !options.standalone, scripts, referrerPolicy: 'same-origin' });
 }
