@@ -42,6 +42,8 @@ export interface FunctionSpec {
   answersWorkflow: boolean;
   /** Invoked by the case-review state machine rather than by HTTP or a schedule. */
   workflowTask?: boolean;
+  /** Hands out or checks the form's proof-of-work challenges, so gets their signing key (`CHALLENGE_HMAC_KEY`). */
+  checksChallenges?: boolean;
 }
 
 /** The partitions of one case (its item, versions, events, outbox entries, review items). */
@@ -59,6 +61,7 @@ export const FUNCTIONS = {
     sendsMail: true,
     startsWorkflow: true,
     answersWorkflow: false,
+    checksChallenges: true,
   },
   'get-case-status': {
     description: 'GET /cases/{id}: the status and history of a case for the holder of its link',
@@ -68,8 +71,9 @@ export const FUNCTIONS = {
     answersWorkflow: false,
   },
   'serve-form': {
-    description: 'The embeddable form, embed.js, the JSON Schema and static assets',
+    description: 'The embeddable form, embed.js, the JSON Schema, the form challenge and static assets',
     sendsMail: false,
+    checksChallenges: true,
     startsWorkflow: false,
     answersWorkflow: false,
   },

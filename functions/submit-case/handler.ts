@@ -1,7 +1,8 @@
 import { config } from '../../shared/config';
 import { pickLanguage } from '../../shared/domain/i18n';
 import { Unauthorized, ValidationFailed } from '../../shared/domain/errors';
-import { CHALLENGE_FIELD, submitCase } from '../../shared/domain/submit-case';
+import { CHALLENGE_FIELD } from '../../shared/domain/challenge';
+import { submitCase } from '../../shared/domain/submit-case';
 import { parseBody } from '../../shared/http/body';
 import { corsHeaders, preflightHeaders } from '../../shared/http/cors';
 import { httpHandler } from '../../shared/http/handler';

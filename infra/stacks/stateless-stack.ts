@@ -183,6 +183,8 @@ export class StatelessStack extends Stack {
 
     // The secret CloudFront sends the API with every request, and the functions expect.
     const originSecret = this.originSecret();
+    // The key that signs the form's proof-of-work challenges, for the functions that make or check them.
+    const challengeKey = this.generatedSecret('ChallengeKey', "the key that signs the form's proof-of-work challenges", 'are only signed and checked by the functions');
     this.distribution = this.createDistribution(cfg, props.edge, originSecret);
     // Links always point at the edge: the stage's domain, else the distribution's own name.
     const publicBaseUrl = cfg.publicBaseUrl ?? `https://${this.distribution.distributionDomainName}`;
@@ -212,6 +214,7 @@ export class StatelessStack extends Stack {
       if (spec.table) fn.bindTable(table, spec.table);
       // Only the functions behind the API check the origin; the value comes from the secret at deploy time.
       if (ROUTES.some((route) => route.fn === name)) fn.addEnvironment('ORIGIN_VERIFY_SECRET', originSecret.secretValue.unsafeUnwrap());
+      if (spec.checksChallenges) fn.addEnvironment('CHALLENGE_HMAC_KEY', challengeKey.secretValue.unsafeUnwrap());
       if (spec.sendsMail) fn.bindMail(cfg.mailFrom, mail);
       functions[name] = fn;
     }
@@ -368,22 +371,29 @@ export class StatelessStack extends Stack {
    * reads it at run time.
    */
   private originSecret(): Secret {
-    const key = new Key(this, 'OriginSecretKey', {
-      description: 'hub-intake origin verification secret',
+    return this.generatedSecret('OriginSecret', `the value CloudFront sends the HTTP API in ${ORIGIN_VERIFY_HEADER}`, 'are only compared by the functions, and WAF redacts the header');
+  }
+
+  /**
+   * A random secret made by Secrets Manager under its own rotating key, resolved by CloudFormation
+   * where it is used (so nothing reads it at run time) and rotated by replacing it in a deployment.
+   */
+  private generatedSecret(id: string, what: string, handling: string): Secret {
+    const key = new Key(this, `${id}Key`, {
+      description: `hub-intake: ${what}`,
       enableKeyRotation: true,
       removalPolicy: RemovalPolicy.DESTROY,
     });
-    const secret = new Secret(this, 'OriginSecret', {
-      description: `hub-intake ${this.stackName}: the value CloudFront sends the HTTP API in ${ORIGIN_VERIFY_HEADER}`,
+    const secret = new Secret(this, id, {
+      description: `hub-intake ${this.stackName}: ${what}`,
       encryptionKey: key,
       generateSecretString: { passwordLength: 64, excludePunctuation: true, includeSpace: false },
       removalPolicy: RemovalPolicy.DESTROY,
     });
     const reason =
-      'The secret is resolved into the distribution and the functions when CloudFormation deploys, so a rotation by ' +
-      'Secrets Manager would change it in neither and lock every client out. Compensating controls: it is 64 random ' +
-      'characters, never logged (WAF redacts the header, the functions only compare it), encrypted with its own ' +
-      'rotating key, and rotated by replacing it in a deployment (README, operations).';
+      'The secret is resolved into its users when CloudFormation deploys, so a rotation by Secrets Manager would change ' +
+      `it in none of them. Compensating controls: it is 64 random characters, never logged (its values ${handling}), ` +
+      'encrypted with its own rotating key, and rotated by replacing it in a deployment (README, operations).';
     acknowledge(secret, 'AwsSolutions-SMG4', reason);
     acknowledge(secret, 'HIPAA.Security-SecretsManagerRotationEnabled', reason);
     return secret;

@@ -1,6 +1,7 @@
 import type { CaseStore } from '../store/case-store';
 import type { IdempotencyRecord, IdempotencyStore } from '../store/idempotency-store';
 import { HONEYPOT_FIELD, type CaseInput, type Language } from './case';
+import { CHALLENGE_FIELD } from './challenge';
 import type { CaseRecord, CaseStatus } from './case-record';
 import { keys } from '../store/keys';
 import { effectsFor, runInline, statusUrl, type EffectDeps } from './effects';
@@ -17,9 +18,6 @@ import { fingerprint, hashSecret, newCaseId, newReference, newSecret, openSealed
 import { LAST_USE_RESOLUTION_MS, authenticateKey, bearerToken, type PartnerKeys } from './partner-keys';
 import { contactDomainAllowed, originAllowed, type Partner } from './partners';
 import { validateCase } from './validation';
-
-/** The name of the form field that carries the solved proof-of-work challenge. */
-export const CHALLENGE_FIELD = 'altcha';
 
 /** Checks the Hub form's proof of work: pure verification first, then a single-use spend. */
 export interface HumanCheck {

@@ -125,7 +125,7 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
     await form.getByRole('button', { name: 'Submit the case' }).click();
 
     // Assess: the thank-you page, inside the frame, on the partner's page.
-    await form.getByRole('heading', { name: 'Thank you, case received' }).waitFor();
+    await form.getByRole('heading', { name: 'Thank you: please confirm your email address' }).waitFor();
     expect(new URL(page.url()).origin).toBe(`http://127.0.0.1:${partnerSite.port}`);
     const reference = /HUB-\d{4}-[0-9A-Z]{6}/.exec(await form.getByRole('status').innerText())?.[0];
     expect(reference).toBeDefined();
@@ -143,7 +143,7 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
       kind: 'hospital-app',
       title: 'Digital pathway for oncology day hospital',
     });
-    expect(runtime.mails().find((mail) => mail.to.includes(email))?.subject).toBe(`We have received your case ${reference}`);
+    expect(runtime.mails().find((mail) => mail.to.includes(email))?.subject).toBe(`Confirm your address for case ${reference}`);
 
     // Assess: the frame fits the (shorter) thank-you page.
     await expect.poll(async () => Math.abs((await iframeHeight()) - (await contentHeight(frame))), POLL).toBeLessThanOrEqual(FRAME_TOLERANCE_PX);

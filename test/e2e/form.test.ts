@@ -96,13 +96,13 @@ describe.skipIf(!browserTestsEnabled)('the case form, used in a browser', () => 
     await page.getByRole('checkbox', { name: /informativa privacy/ }).check();
     await Promise.all([page.waitForURL(/\/cases\/[^/?]+\?.*thanks=1/), page.getByRole('button', { name: 'Invia il caso' }).click()]);
 
-    // Assess: the thank-you page names the reference and the status.
-    await page.getByRole('heading', { name: 'Grazie, caso ricevuto' }).waitFor();
+    // Assess: the thank-you page names the reference and the status, and asks to confirm the address first.
+    await page.getByRole('heading', { name: 'Grazie: confermate il vostro indirizzo email' }).waitFor();
     const notice = await page.getByRole('status').innerText();
     const reference = REFERENCE.exec(notice)?.[0];
     expect(reference, notice).toBeDefined();
     expect(await page.locator('dl.facts').innerText()).toContain(reference);
-    expect(['Ricevuto', 'In revisione']).toContain(await page.locator('.status').innerText());
+    expect(await page.locator('.status').innerText()).toBe('Ricevuto');
 
     // Assess: the status link answers JSON with the case as typed.
     const { id, token } = caseLink(page.url());
@@ -140,12 +140,12 @@ describe.skipIf(!browserTestsEnabled)('the case form, used in a browser', () => 
       consent: true,
     });
 
-    // Assess: the receipt went to the address typed, in Italian, with the status link.
-    const receipt = runtime.mails().find((mail) => mail.to.includes(email));
-    expect(receipt).toBeDefined();
-    expect(receipt?.subject).toBe(`Abbiamo ricevuto il vostro caso ${reference}`);
-    expect(receipt?.text).toContain('Gentile Maria Rossi');
-    expect(receipt?.text).toContain(`${runtime.url}/cases/${id}?token=${encodeURIComponent(token)}`);
+    // Assess: the one mail, to the address typed, in Italian, asks to confirm it and carries the status link.
+    const mails = runtime.mails().filter((mail) => mail.to.includes(email));
+    expect(mails.map((mail) => mail.subject)).toEqual([`Confermate il vostro indirizzo per il caso ${reference}`]);
+    expect(mails[0]?.text).toContain('Gentile Maria Rossi');
+    expect(mails[0]?.text).toMatch(new RegExp(`${runtime.url}/cases/${id}/confirm\\?token=\\S+`));
+    expect(mails[0]?.text).toContain(`${runtime.url}/cases/${id}?token=${encodeURIComponent(token)}`);
 
     if (SCREENSHOTS) {
       mkdirSync(SCREENSHOTS, { recursive: true });

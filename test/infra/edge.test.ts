@@ -149,14 +149,25 @@ describe('the distribution', () => {
     const header = distribution(dev.stateless).Origins[0].OriginCustomHeaders;
     expect(header).toHaveLength(1);
     expect(header[0].HeaderName).toBe(ORIGIN_VERIFY_HEADER);
-    const [secretId] = Object.keys(dev.stateless.findResources('AWS::SecretsManager::Secret'));
+    const secretId = Object.keys(dev.stateless.findResources('AWS::SecretsManager::Secret')).find((id) => id.startsWith('OriginSecret'));
     const reference = { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] };
     expect(header[0].HeaderValue).toEqual(reference);
-    expect(only(dev.stateless, 'AWS::SecretsManager::Secret').GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+    expect(dev.stateless.findResources('AWS::SecretsManager::Secret')[secretId!]?.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
     const routed = new Set(ROUTES.map((route) => route.fn));
     for (const name of Object.keys(dev.stacks.stateless.functions) as (keyof typeof dev.stacks.stateless.functions)[]) {
       const value = functionProps(dev.stateless, name).Environment.Variables.ORIGIN_VERIFY_SECRET;
       expect(value, name).toEqual(routed.has(name) ? reference : undefined);
+    }
+  });
+
+  it('gives the challenge signing key, a secret of its own, to the functions that make or check challenges only', () => {
+    const secrets = dev.stateless.findResources('AWS::SecretsManager::Secret');
+    const secretId = Object.keys(secrets).find((id) => id.startsWith('ChallengeKey'));
+    expect(secrets[secretId!]?.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+    const reference = { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] };
+    for (const name of Object.keys(dev.stacks.stateless.functions) as (keyof typeof dev.stacks.stateless.functions)[]) {
+      const value = functionProps(dev.stateless, name).Environment.Variables.CHALLENGE_HMAC_KEY;
+      expect(value, name).toEqual(['serve-form', 'submit-case'].includes(name) ? reference : undefined);
     }
   });
 
