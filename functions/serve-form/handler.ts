@@ -7,10 +7,11 @@ import { asset, json, page } from '../../shared/http/response';
 import { EMBED_JS, FORM_JS, HUB_CSS } from '../../shared/views/assets';
 import { renderFormPage } from '../../shared/views/form';
 
-const ASSETS: Record<string, { body: string; type: string }> = {
-  'hub.css': { body: HUB_CSS, type: 'text/css; charset=utf-8' },
-  'form.js': { body: FORM_JS, type: 'text/javascript; charset=utf-8' },
-};
+// A Map: the file name is the caller's, and `__proto__` or `toString` must be no asset.
+const ASSETS: ReadonlyMap<string, { body: string; type: string }> = new Map([
+  ['hub.css', { body: HUB_CSS, type: 'text/css; charset=utf-8' }],
+  ['form.js', { body: FORM_JS, type: 'text/javascript; charset=utf-8' }],
+]);
 
 const DAY = 86_400;
 
@@ -36,7 +37,7 @@ export const handler = httpHandler({
     }),
 
   'GET /assets/{file}': async ({ event }) => {
-    const file = ASSETS[event.pathParameters?.file ?? ''];
+    const file = ASSETS.get(event.pathParameters?.file ?? '');
     if (!file) throw new NotFound();
     return asset(file.body, file.type, DAY);
   },
