@@ -1,5 +1,5 @@
 import { config, type Config } from '../../shared/config';
-import { allCatalogCases, catalogCsv, catalogSearch, encodeCursor, parseCatalogQuery, toCatalogItem, type CatalogCase } from '../../shared/domain/catalog';
+import { catalogCsvPage, catalogSearch, decodeCursor, encodeCursor, parseCatalogQuery, toCatalogItem, type CatalogCase } from '../../shared/domain/catalog';
 import { httpHandler } from '../../shared/http/handler';
 import { asset, json, page, type HttpResult } from '../../shared/http/response';
 import { deps } from '../../shared/runtime';
@@ -32,14 +32,22 @@ export const handler = httpHandler({
     return json(200, { items, ...(next ? { next } : {}) }, PUBLIC);
   },
 
+  // Pages by size, not count, to stay under Lambda's 6 MB response limit: a `Link: <...>; rel="next"`
+  // header leads to the rest, each page a whole CSV file with its header row.
   'GET /catalog.csv': async (request): Promise<HttpResult> => {
     request.responseHeaders['Access-Control-Allow-Origin'] = '*';
     const cfg = config();
     const { filters } = parseCatalogQuery(request.query, cfg.partnersById, { paginated: false });
-    const items = publicItems(cfg, await allCatalogCases(deps().catalog, filters));
-    return asset(catalogCsv(items), 'text/csv; charset=utf-8', 60, {
+    const after = request.query.cursor ? decodeCursor(request.query.cursor) : undefined;
+    const toItem = (item: CatalogCase) => toCatalogItem(item, cfg.partnersById.get(item.partner)?.name);
+    const { csv, next } = await catalogCsvPage(deps().catalog, { filters, toItem, ...(after ? { after } : {}) });
+    const link: Record<string, string> = next
+      ? { Link: `<${cfg.PUBLIC_BASE_URL}/catalog.csv${catalogSearch(filters, { cursor: encodeCursor(next) })}>; rel="next"` }
+      : {};
+    return asset(csv, 'text/csv; charset=utf-8', 60, {
       Vary: PUBLIC.Vary,
       'Content-Disposition': 'attachment; filename="hub-intake-catalog.csv"',
+      ...link,
     });
   },
 });

@@ -310,6 +310,13 @@ describe('GET /catalog.csv', () => {
     expect(body.items[0]!.title).toBe('=HYPERLINK("http://evil.example/x","Clicca qui")');
   });
 
+  it('answers a catalogue under its page budget in one page, with no Link header, and refuses a forged cursor', async () => {
+    const response = await fetch(`${runtime.url}/catalog.csv`);
+    expect(response.headers.get('link')).toBeNull();
+    expect(parseCsv((await response.text()).replace(/^\uFEFF/, '')).length).toBe(approved().length + 1);
+    expect((await fetch(`${runtime.url}/catalog.csv?cursor=forged`)).status).toBe(400);
+  });
+
   it('applies the same filters', async () => {
     const rows = parseCsv((await (await fetch(`${runtime.url}/catalog.csv?clinicalArea=pulmonology`)).text()).replace(/^\uFEFF/, ''));
     expect(rows.slice(1).map((row) => row[1])).toEqual(
