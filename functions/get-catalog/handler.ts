@@ -1,5 +1,5 @@
 import { config, type Config } from '../../shared/config';
-import { catalogCsvPage, catalogSearch, decodeCursor, encodeCursor, parseCatalogQuery, toCatalogItem, type CatalogCase } from '../../shared/domain/catalog';
+import { CSV_PAGE_BYTES, catalogCsvPage, catalogSearch, decodeCursor, encodeCursor, parseCatalogQuery, toCatalogItem, type CatalogCase } from '../../shared/domain/catalog';
 import { httpHandler } from '../../shared/http/handler';
 import { asset, json, page, type HttpResult } from '../../shared/http/response';
 import { deps } from '../../shared/runtime';
@@ -11,8 +11,11 @@ const PUBLIC = { 'Cache-Control': 'public, max-age=60', Vary: 'Accept, Accept-La
 const publicItems = (cfg: Config, cases: readonly CatalogCase[]) =>
   cases.map((item) => toCatalogItem(item, cfg.partnersById.get(item.partner)?.name));
 
-/** `GET /catalog` (JSON, or HTML for browsers) and `GET /catalog.csv`: approved cases, public fields only. */
-export const handler = httpHandler({
+/**
+ * `GET /catalog` (JSON, or HTML for browsers) and `GET /catalog.csv`: approved cases, public fields
+ * only. `csvPageBytes` is the CSV page budget ({@link CSV_PAGE_BYTES} unless a test sets a small one).
+ */
+export const catalogHandler = ({ csvPageBytes = CSV_PAGE_BYTES }: { csvPageBytes?: number } = {}) => httpHandler({
   'GET /catalog': async (request): Promise<HttpResult> => {
     // Public data: any site may read it, errors included.
     request.responseHeaders['Access-Control-Allow-Origin'] = '*';
@@ -40,7 +43,7 @@ export const handler = httpHandler({
     const { filters } = parseCatalogQuery(request.query, cfg.partnersById, { paginated: false });
     const after = request.query.cursor ? decodeCursor(request.query.cursor) : undefined;
     const toItem = (item: CatalogCase) => toCatalogItem(item, cfg.partnersById.get(item.partner)?.name);
-    const { csv, next } = await catalogCsvPage(deps().catalog, { filters, toItem, ...(after ? { after } : {}) });
+    const { csv, next } = await catalogCsvPage(deps().catalog, { filters, toItem, budgetBytes: csvPageBytes, ...(after ? { after } : {}) });
     const link: Record<string, string> = next
       ? { Link: `<${cfg.PUBLIC_BASE_URL}/catalog.csv${catalogSearch(filters, { cursor: encodeCursor(next) })}>; rel="next"` }
       : {};
@@ -51,3 +54,5 @@ export const handler = httpHandler({
     });
   },
 });
+
+export const handler = catalogHandler();
