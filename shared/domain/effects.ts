@@ -137,8 +137,9 @@ async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps)
 
 /**
  * Runs one pending effect and settles its outbox entry: taken out when done, put back with a
- * later due time when it fails, dead-lettered when it has failed {@link MAX_ATTEMPTS} times. Never throws for the effect's own failure, so a failing mail
- * can never undo or hide what was stored before it.
+ * later due time when it fails, dead-lettered when it has failed {@link MAX_ATTEMPTS} times.
+ * Never throws for the effect's own failure, so a failing mail can never undo or hide what was
+ * stored before it.
  */
 export async function runEffect(entry: OutboxEntry, record: CaseRecord | undefined, deps: EffectDeps): Promise<boolean> {
   const at = deps.now();
