@@ -1,5 +1,5 @@
 import { config, type Config } from '../../shared/config';
-import { allCatalogCases, catalogCsv, catalogSearch, encodeCursor, parseCatalogQuery, toCatalogItem, type CatalogCase } from '../../shared/domain/catalog';
+import { CSV_PAGE_BYTES, catalogCsvPage, catalogSearch, decodeCursor, encodeCursor, parseCatalogQuery, toCatalogItem, type CatalogCase } from '../../shared/domain/catalog';
 import { httpHandler } from '../../shared/http/handler';
 import { asset, json, page, type HttpResult } from '../../shared/http/response';
 import { deps } from '../../shared/runtime';
@@ -11,8 +11,11 @@ const PUBLIC = { 'Cache-Control': 'public, max-age=60', Vary: 'Accept, Accept-La
 const publicItems = (cfg: Config, cases: readonly CatalogCase[]) =>
   cases.map((item) => toCatalogItem(item, cfg.partnersById.get(item.partner)?.name));
 
-/** `GET /catalog` (JSON, or HTML for browsers) and `GET /catalog.csv`: approved cases, public fields only. */
-export const handler = httpHandler({
+/**
+ * `GET /catalog` (JSON, or HTML for browsers) and `GET /catalog.csv`: approved cases, public fields
+ * only. `csvPageBytes` is the CSV page budget ({@link CSV_PAGE_BYTES} unless a test sets a small one).
+ */
+export const catalogHandler = ({ csvPageBytes = CSV_PAGE_BYTES }: { csvPageBytes?: number } = {}) => httpHandler({
   'GET /catalog': async (request): Promise<HttpResult> => {
     // Public data: any site may read it, errors included.
     request.responseHeaders['Access-Control-Allow-Origin'] = '*';
@@ -32,14 +35,24 @@ export const handler = httpHandler({
     return json(200, { items, ...(next ? { next } : {}) }, PUBLIC);
   },
 
+  // Pages by size, not count, to stay under Lambda's 6 MB response limit: a `Link: <...>; rel="next"`
+  // header leads to the rest, each page a whole CSV file with its header row.
   'GET /catalog.csv': async (request): Promise<HttpResult> => {
     request.responseHeaders['Access-Control-Allow-Origin'] = '*';
     const cfg = config();
     const { filters } = parseCatalogQuery(request.query, cfg.partnersById, { paginated: false });
-    const items = publicItems(cfg, await allCatalogCases(deps().catalog, filters));
-    return asset(catalogCsv(items), 'text/csv; charset=utf-8', 60, {
+    const after = request.query.cursor ? decodeCursor(request.query.cursor) : undefined;
+    const toItem = (item: CatalogCase) => toCatalogItem(item, cfg.partnersById.get(item.partner)?.name);
+    const { csv, next } = await catalogCsvPage(deps().catalog, { filters, toItem, budgetBytes: csvPageBytes, ...(after ? { after } : {}) });
+    const link: Record<string, string> = next
+      ? { Link: `<${cfg.PUBLIC_BASE_URL}/catalog.csv${catalogSearch(filters, { cursor: encodeCursor(next) })}>; rel="next"` }
+      : {};
+    return asset(csv, 'text/csv; charset=utf-8', 60, {
       Vary: PUBLIC.Vary,
       'Content-Disposition': 'attachment; filename="hub-intake-catalog.csv"',
+      ...link,
     });
   },
 });
+
+export const handler = catalogHandler();

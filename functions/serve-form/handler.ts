@@ -8,14 +8,15 @@ import { asset, json, page } from '../../shared/http/response';
 import { ALTCHA_CSS, ALTCHA_JS, ALTCHA_PBKDF2_WORKER_JS, CHALLENGE_CSS, CHALLENGE_JS, EMBED_JS, FORM_JS, HUB_CSS } from '../../shared/views/assets';
 import { renderFormPage } from '../../shared/views/form';
 
-const ASSETS: Record<string, { body: string; type: string }> = {
-  'hub.css': { body: HUB_CSS, type: 'text/css; charset=utf-8' },
-  'form.js': { body: FORM_JS, type: 'text/javascript; charset=utf-8' },
+// A Map: the file name is the caller's, and `__proto__` or `toString` must be no asset.
+const ASSETS: ReadonlyMap<string, { body: string; type: string }> = new Map([
+  ['hub.css', { body: HUB_CSS, type: 'text/css; charset=utf-8' }],
+  ['form.js', { body: FORM_JS, type: 'text/javascript; charset=utf-8' }],
   // The widget and its setup in one file: the setup runs before the widget can ask for a challenge.
-  'altcha.js': { body: `${ALTCHA_JS}\n${CHALLENGE_JS}`, type: 'text/javascript; charset=utf-8' },
-  'altcha-pbkdf2.js': { body: ALTCHA_PBKDF2_WORKER_JS, type: 'text/javascript; charset=utf-8' },
-  'altcha.css': { body: `${ALTCHA_CSS}\n${CHALLENGE_CSS}`, type: 'text/css; charset=utf-8' },
-};
+  ['altcha.js', { body: `${ALTCHA_JS}\n${CHALLENGE_JS}`, type: 'text/javascript; charset=utf-8' }],
+  ['altcha-pbkdf2.js', { body: ALTCHA_PBKDF2_WORKER_JS, type: 'text/javascript; charset=utf-8' }],
+  ['altcha.css', { body: `${ALTCHA_CSS}\n${CHALLENGE_CSS}`, type: 'text/css; charset=utf-8' }],
+]);
 
 const DAY = 86_400;
 
@@ -53,7 +54,7 @@ export const handler = httpHandler({
     }),
 
   'GET /assets/{file}': async ({ event }) => {
-    const file = ASSETS[event.pathParameters?.file ?? ''];
+    const file = ASSETS.get(event.pathParameters?.file ?? '');
     if (!file) throw new NotFound();
     return asset(file.body, file.type, DAY);
   },

@@ -10,6 +10,7 @@ import {
   Errors,
   Fail,
   IntegrationPattern,
+  JitterType,
   JsonPath,
   LogLevel,
   Pass,
@@ -46,6 +47,33 @@ export const STATES = {
   failed: 'Failed',
 } as const;
 
+/**
+ * Errors of the Lambda service rather than of our code: throttling, a service fault, the SDK's
+ * own client errors. CDK retries some of them by default; here they are listed once, with jitter.
+ */
+export const LAMBDA_SERVICE_ERRORS = [
+  'Lambda.ServiceException',
+  'Lambda.AWSLambdaException',
+  'Lambda.SdkClientException',
+  'Lambda.ClientExecutionTimeoutException',
+  'Lambda.TooManyRequestsException',
+] as const;
+
+/**
+ * How tasks are retried before Catch → MarkFailed: every task is safe to repeat (each writes with
+ * a condition, each mail goes through the outbox once). Exponential back-off with full jitter, so
+ * that cases failing together do not retry together.
+ */
+export const TASK_RETRY = {
+  /** Lambda service errors: soon and often (2, 4, 8, ... s, at most a minute apart). */
+  service: { interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2, maxDelay: Duration.minutes(1) },
+  /** The function failed (States.TaskFailed) or the task timed out: a few times, further apart. */
+  failure: { interval: Duration.seconds(3), maxAttempts: 3, backoffRate: 3, maxDelay: Duration.minutes(1) },
+} as const;
+
+/** How long a task that does not wait for a token may take: above the functions' own 10 s timeout. */
+export const TASK_TIMEOUT = Duration.seconds(30);
+
 export interface ReviewWorkflowProps {
   requestReview: IFunction;
   requestChanges: IFunction;
@@ -71,7 +99,7 @@ export interface ReviewWorkflowProps {
  * Init → RequestReview ⇢(task token) Decision? ─ approve → RecordApproval → NotifyApproval → Approved
  *          │ timeout → RemindersLeft? → Remind → RequestReview        ├ reject → RecordRejection → NotifyRejection → Rejected
  *          │                        └ none left → Expire → NotifyExpiry → Expired
- *          └ error → MarkFailed → Failed                              └ changes → RequestChanges ⇢(task token) NextRound → RequestReview
+ *          └ error, once retried → MarkFailed → Failed                    └ changes → RequestChanges ⇢(task token) NextRound → RequestReview
  * ```
  */
 export class ReviewWorkflow extends Construct {
@@ -80,13 +108,18 @@ export class ReviewWorkflow extends Construct {
   constructor(scope: Construct, id: string, props: ReviewWorkflowProps) {
     super(scope, id);
 
-    // CDK retries Lambda service errors; a throttled invocation (reserved concurrency reached) is retried too, rather than failing the case.
-    const retryThrottled = (task: LambdaInvoke): LambdaInvoke => {
-      task.addRetry({ errors: ['Lambda.TooManyRequestsException'], interval: Duration.seconds(2), maxAttempts: 6, backoffRate: 2 });
+    /**
+     * The Retry of every task, most specific first (Step Functions takes the first that matches).
+     * `States.TaskFailed` never matches `States.Timeout`; a task that waits for a token does not
+     * retry its timeout, which is the review or amend window running out (reminders, expiry).
+     */
+    const retried = (task: LambdaInvoke, options: { waitsForToken: boolean }): LambdaInvoke => {
+      task.addRetry({ errors: [...LAMBDA_SERVICE_ERRORS], jitterStrategy: JitterType.FULL, ...TASK_RETRY.service });
+      const failures = options.waitsForToken ? [Errors.TASKS_FAILED] : [Errors.TASKS_FAILED, Errors.TIMEOUT];
+      task.addRetry({ errors: failures, jitterStrategy: JitterType.FULL, ...TASK_RETRY.failure });
       return task;
     };
-
-    const markFailed = retryThrottled(new LambdaInvoke(this, STATES.markFailed, {
+    const markFailed = retried(new LambdaInvoke(this, STATES.markFailed, {
       lambdaFunction: props.recordOutcome,
       payload: TaskInput.fromObject({
         caseId: JsonPath.stringAt('$.caseId'),
@@ -95,16 +128,20 @@ export class ReviewWorkflow extends Construct {
         error: JsonPath.stringAt('$.error.Error'),
       }),
       payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      taskTimeout: Timeout.duration(TASK_TIMEOUT),
       resultPath: JsonPath.DISCARD,
-    })).next(new Fail(this, STATES.failed, { error: 'CaseReviewFailed', cause: 'The case-review workflow failed; the case is marked failed.' }));
+    }), { waitsForToken: false }).next(new Fail(this, STATES.failed, { error: 'CaseReviewFailed', cause: 'The case-review workflow failed; the case is marked failed.' }));
 
     const outcome = (stateName: string, fn: IFunction, value: string) =>
-      retryThrottled(new LambdaInvoke(this, stateName, {
+      retried(new LambdaInvoke(this, stateName, {
         lambdaFunction: fn,
         payload: TaskInput.fromObject({ caseId: JsonPath.stringAt('$.caseId'), round: JsonPath.numberAt('$.round'), outcome: value }),
         payloadResponseOnly: true,
+        retryOnServiceExceptions: false,
+        taskTimeout: Timeout.duration(TASK_TIMEOUT),
         resultPath: JsonPath.DISCARD,
-      })).addCatch(markFailed, { errors: [Errors.ALL], resultPath: '$.error' });
+      }), { waitsForToken: false }).addCatch(markFailed, { errors: [Errors.ALL], resultPath: '$.error' });
 
     const approved = outcome(STATES.recordApproval, props.recordOutcome, 'approved')
       .next(outcome(STATES.notifyApproval, props.notifySubmitter, 'approved'))
@@ -117,7 +154,7 @@ export class ReviewWorkflow extends Construct {
       .next(new Succeed(this, STATES.expired));
 
     const waitFor = (stateName: string, fn: IFunction, timeout: Duration, resultPath: string) =>
-      retryThrottled(new LambdaInvoke(this, stateName, {
+      retried(new LambdaInvoke(this, stateName, {
         lambdaFunction: fn,
         integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
         payload: TaskInput.fromObject({
@@ -127,8 +164,9 @@ export class ReviewWorkflow extends Construct {
           taskToken: JsonPath.taskToken,
         }),
         taskTimeout: Timeout.duration(timeout),
+        retryOnServiceExceptions: false,
         resultPath,
-      }));
+      }), { waitsForToken: true });
 
     const requestReview = waitFor(STATES.requestReview, props.requestReview, props.reviewWindow, '$.review');
     const remind = new Pass(this, STATES.remind, {

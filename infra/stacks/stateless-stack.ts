@@ -29,6 +29,7 @@ import { logsKey as createLogsKey } from '../constructs/logs-key';
 import { HubFunction, type FailedInvocations } from '../constructs/hub-function';
 import { ManagedPolicyRole } from '../constructs/managed-policy-role';
 import { ReviewWorkflow } from '../constructs/review-workflow';
+import { DeadLetterAlarm } from '../constructs/dead-letter-alarm';
 import type { EdgeStack } from './edge-stack';
 import { FUNCTIONS, ROUTES, SCHEDULES, routeKey, type FunctionName, type FunctionSpec } from '../routes';
 
@@ -308,6 +309,7 @@ export class StatelessStack extends Stack {
       });
     }
 
+    new DeadLetterAlarm(this, 'OutboxDeadLetters', { logGroups: Object.values(functions).map((fn) => fn.logGroup), action: alarmAction });
     this.alarm('CaseReviewFailedAlarm', workflow.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }), alarmAction, {
       description: 'case-review: at least one execution failed in 5 minutes (the case is marked failed)',
       threshold: 1,

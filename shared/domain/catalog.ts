@@ -174,18 +174,6 @@ export interface CatalogReader {
   page(query: CatalogQuery): Promise<{ items: CatalogCase[]; next?: CatalogPosition }>;
 }
 
-/** Every approved case that matches, newest decision first, read a full page at a time. */
-export async function allCatalogCases(reader: CatalogReader, filters: CatalogFilters): Promise<CatalogCase[]> {
-  const items: CatalogCase[] = [];
-  let after: CatalogPosition | undefined;
-  do {
-    const page = await reader.page({ filters, limit: CATALOG_PAGE.max, ...(after ? { after } : {}) });
-    items.push(...page.items);
-    after = page.next;
-  } while (after);
-  return items;
-}
-
 /** The columns of the CSV export, in order. */
 export const CSV_COLUMNS = [
   'id', 'reference', 'title', 'summary', 'kind', 'partner', 'partnerName', 'facilityName', 'facilityCode',
@@ -193,43 +181,103 @@ export const CSV_COLUMNS = [
   'reimbursement', 'interoperability', 'startDate', 'decidedAt',
 ] as const;
 
+/** A first character that makes a spreadsheet run a cell as a formula (OWASP's list). */
+const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
+/** Characters after which a spreadsheet may start a new cell: either separator, a tab, a new line. */
+const CELL_BOUNDARIES = new Set([',', ';', '\t', '\r', '\n']);
+
+/**
+ * Text a spreadsheet cannot run, however it splits it: an apostrophe before a formula trigger at the
+ * start of the text and after every `,`, `;`, tab or line break (spaces and quotes in between),
+ * since Italian Excel splits on `;` and other readers on `,` or tabs, quoted or not.
+ */
+export function neutraliseCell(text: string): string {
+  let out = '';
+  let atStart = true;
+  for (const char of text) {
+    if (atStart && FORMULA_TRIGGERS.has(char)) out += "'";
+    out += char;
+    atStart = CELL_BOUNDARIES.has(char) || (atStart && (char === ' ' || char === '"'));
+  }
+  return out;
+}
+
 function csvRow(item: CatalogItem): Record<(typeof CSV_COLUMNS)[number], string | number> {
   const join = (values: readonly string[]) => values.join(';');
+  const text = neutraliseCell;
   return {
-    id: item.id,
-    reference: item.reference,
-    title: item.title,
-    summary: item.summary,
-    kind: item.kind,
-    partner: item.partner,
-    partnerName: item.partnerName,
-    facilityName: item.facility.name,
-    facilityCode: item.facility.code ?? '',
-    telexServices: join(item.telexServices),
-    clinicalAreas: join(item.clinicalAreas),
-    careSettings: join(item.careSettings),
-    technologies: join(item.technologies),
-    stage: item.stage ?? '',
+    id: text(item.id),
+    reference: text(item.reference),
+    title: text(item.title),
+    summary: text(item.summary),
+    kind: text(item.kind),
+    partner: text(item.partner),
+    partnerName: text(item.partnerName),
+    facilityName: text(item.facility.name),
+    facilityCode: text(item.facility.code ?? ''),
+    telexServices: text(join(item.telexServices)),
+    clinicalAreas: text(join(item.clinicalAreas)),
+    careSettings: text(join(item.careSettings)),
+    technologies: text(join(item.technologies)),
+    stage: text(item.stage ?? ''),
     patientsImpacted: item.patientsImpacted ?? '',
-    funding: join(item.funding),
-    reimbursement: item.reimbursement ?? '',
-    interoperability: join(item.interoperability),
-    startDate: item.startDate ?? '',
-    decidedAt: item.decidedAt,
+    funding: text(join(item.funding)),
+    reimbursement: text(item.reimbursement ?? ''),
+    interoperability: text(join(item.interoperability)),
+    startDate: text(item.startDate ?? ''),
+    decidedAt: text(item.decidedAt),
   };
 }
 
-/**
- * The catalogue as CSV: a header row, one row per case, lists joined with `;`. UTF-8 with a byte
- * order mark so that Excel reads accents right; a text cell that a spreadsheet would run as a
- * formula (`=`, `+`, `-`, `@`, tab, carriage return) gets a leading apostrophe.
- */
+// Every field quoted, so that no reader takes a `,` or `;` inside a text for a separator.
+const CSV_OPTIONS = { columns: [...CSV_COLUMNS], record_delimiter: 'windows', quoted: true, quoted_empty: true } as const;
+
+/** The first line of every CSV page: a byte order mark, so that Excel reads accents right, and the column names. */
+export const csvHeader = (): string => stringify([], { ...CSV_OPTIONS, bom: true, header: true });
+
+/** One case as a CSV record, its text neutralised ({@link neutraliseCell}). */
+export const csvRecord = (item: CatalogItem): string => stringify([csvRow(item)], CSV_OPTIONS);
+
+/** The catalogue as CSV: a header row, one row per case, lists joined with `;`. */
 export function catalogCsv(items: readonly CatalogItem[]): string {
-  return stringify(items.map(csvRow), {
-    bom: true,
-    header: true,
-    columns: [...CSV_COLUMNS],
-    record_delimiter: 'windows',
-    escape_formulas: true,
-  });
+  return csvHeader() + items.map(csvRecord).join('');
+}
+
+/**
+ * The most a CSV page may weigh, counted as it travels in the Lambda response (JSON-escaped:
+ * a quote or a line break costs twice): well under Lambda's 6 MB limit, headers included.
+ */
+export const CSV_PAGE_BYTES = 5_000_000;
+
+/** What a record costs inside the JSON of a Lambda response. */
+const responseBytes = (text: string) => Buffer.byteLength(JSON.stringify(text)) - 2;
+
+/**
+ * One page of the CSV export: whole records, newest decision first, from `after` on, up to
+ * `budgetBytes` (at least one record, so that every page moves on). `next` is where the next
+ * page starts when cases are left.
+ */
+export async function catalogCsvPage(
+  reader: CatalogReader,
+  options: { filters: CatalogFilters; toItem: (item: CatalogCase) => CatalogItem; after?: CatalogPosition; budgetBytes?: number },
+): Promise<{ csv: string; next?: CatalogPosition }> {
+  const budget = options.budgetBytes ?? CSV_PAGE_BYTES;
+  const parts = [csvHeader()];
+  let used = responseBytes(parts[0]!);
+  let last: CatalogPosition | undefined;
+  let after = options.after;
+  for (;;) {
+    const page = await reader.page({ filters: options.filters, limit: CATALOG_PAGE.max, ...(after ? { after } : {}) });
+    for (const item of page.items) {
+      const record = csvRecord(options.toItem(item));
+      const cost = responseBytes(record);
+      if (last && used + cost > budget) return { csv: parts.join(''), next: last };
+      parts.push(record);
+      used += cost;
+      // The byStatus sort key of an approved case is its decision time and id.
+      last = { at: item.decidedAt, id: item.id };
+    }
+    if (!page.next) return { csv: parts.join('') };
+    after = page.next;
+  }
 }

@@ -83,6 +83,15 @@ export function retryDelayMs(attempts: number): number {
   return Math.min(30_000 * 2 ** attempts, 3_600_000);
 }
 
+/**
+ * Attempts after which an entry is given up on and dead-lettered: with {@link retryDelayMs},
+ * about a day of retries (30 s doubling to an hour, then hourly).
+ */
+export const MAX_ATTEMPTS = 30;
+
+/** The log line of a dead-lettered entry: the alarm's metric filter matches this message. */
+export const DEAD_LETTER_MESSAGE = 'outbox entry dead-lettered';
+
 /** How long a leased outbox entry is hidden from other sweeps while it is processed. */
 export const LEASE_MS = 120_000;
 
@@ -171,8 +180,9 @@ async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps)
 
 /**
  * Runs one pending effect and settles its outbox entry: taken out when done, put back with a
- * later due time when it fails. Never throws for the effect's own failure, so a failing mail
- * can never undo or hide what was stored before it.
+ * later due time when it fails, dead-lettered when it has failed {@link MAX_ATTEMPTS} times.
+ * Never throws for the effect's own failure, so a failing mail can never undo or hide what was
+ * stored before it.
  */
 export async function runEffect(entry: OutboxEntry, record: CaseRecord | undefined, deps: EffectDeps): Promise<boolean> {
   const at = deps.now();
@@ -185,6 +195,12 @@ export async function runEffect(entry: OutboxEntry, record: CaseRecord | undefin
     await perform(entry, record, deps);
   } catch (error) {
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const attempts = entry.attempts + 1;
+    if (attempts >= MAX_ATTEMPTS) {
+      await deps.outbox.deadLetter(entry, at.toISOString(), message);
+      deps.log.error(DEAD_LETTER_MESSAGE, { caseId: entry.caseId, effect: entry.effect, attempts, error: message });
+      return false;
+    }
     const dueAt = new Date(at.getTime() + retryDelayMs(entry.attempts)).toISOString();
     deps.log.error('effect failed; retry scheduled', { caseId: entry.caseId, effect: entry.effect, attempts: entry.attempts + 1, dueAt, error: message });
     await deps.outbox.defer(entry, dueAt, message);

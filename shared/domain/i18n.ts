@@ -118,17 +118,22 @@ export const STATUS_LABELS: Record<string, Bilingual> = {
   failed: { it: 'Errore di elaborazione', en: 'Processing failed' },
 };
 
+/** A label by key; keys can be a caller's field names (`toString`), so only own entries count. */
+function label(labels: Record<string, Bilingual>, key: string, lang: Language): string | undefined {
+  return Object.hasOwn(labels, key) ? labels[key]?.[lang] : undefined;
+}
+
 /** The label of a field path such as `facility.name`, falling back to the path itself. */
 export function fieldLabel(path: string, lang: Language): string {
-  return FIELD_LABELS[path]?.[lang] ?? path;
+  return label(FIELD_LABELS, path, lang) ?? path;
 }
 
 export function valueLabel(value: string, lang: Language): string {
-  return VALUE_LABELS[value]?.[lang] ?? value;
+  return label(VALUE_LABELS, value, lang) ?? value;
 }
 
 export function statusLabel(status: string, lang: Language): string {
-  return STATUS_LABELS[status]?.[lang] ?? status;
+  return label(STATUS_LABELS, status, lang) ?? status;
 }
 
 /** One formatter per language, built on first use: building one costs far more than using it, and pages format many dates. */

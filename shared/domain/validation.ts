@@ -31,6 +31,10 @@ const RULE_MESSAGES: Record<string, Record<Language, string>> = {
 
 type Issue = z.core.$ZodIssue;
 
+function ruleMessage(rule: string, lang: Language): string | undefined {
+  return Object.hasOwn(RULE_MESSAGES, rule) ? RULE_MESSAGES[rule]?.[lang] : undefined;
+}
+
 /** zod's own wording in the language, for the rare issues not worded here. */
 function zodMessage(issue: Issue, lang: Language): string {
   const message = z.locales[lang]().localeError(issue as Parameters<z.core.$ZodErrorMap>[0]);
@@ -43,7 +47,7 @@ function describe(issue: Issue, lang: Language): string {
   switch (issue.code) {
     case 'custom': {
       const rule = typeof issue.params?.rule === 'string' ? issue.params.rule : '';
-      return RULE_MESSAGES[rule]?.[lang] ?? (it ? 'valore non valido' : 'invalid value');
+      return ruleMessage(rule, lang) ?? (it ? 'valore non valido' : 'invalid value');
     }
     case 'invalid_type':
       if (issue.input === undefined) return it ? 'campo obbligatorio' : 'is required';
@@ -76,7 +80,7 @@ function describe(issue: Issue, lang: Language): string {
       if (issue.format === 'date') return it ? 'data non valida (AAAA-MM-GG)' : 'not a valid date (YYYY-MM-DD)';
       if (issue.format === 'regex') {
         const rule = issue.message.startsWith('rule:') ? issue.message.slice(5) : '';
-        return RULE_MESSAGES[rule]?.[lang] ?? (it ? 'formato non valido' : 'wrong format');
+        return ruleMessage(rule, lang) ?? (it ? 'formato non valido' : 'wrong format');
       }
       return zodMessage(issue, lang);
     case 'unrecognized_keys':

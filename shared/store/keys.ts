@@ -12,6 +12,7 @@ import { createHash } from 'node:crypto';
  * | version           | CASE#<id>                  | VERSION#<0001>        |                              |                     |
  * | event             | CASE#<id>                  | EVENT#<at>#<seq>      |                              |                     |
  * | outbox entry      | CASE#<id>                  | OUTBOX#<effect>       |                              | OUTBOX / <due>#<id> |
+ * | … dead-lettered   | (the same item)            |                       |                              | OUTBOX#DEAD / <at>#<id> |
  * | task token        | CASE#<id>                  | TASK#<kind>#<round>   |                              |                     |
  * | review request    | CASE#<id>                  | REQUEST#<r>#<a>#<i>   |                              | while mail pending  |
  * | decision          | CASE#<id>                  | DECISION#<round>      |                              | until delivered     |
@@ -42,6 +43,9 @@ export const keys = {
   outbox: (id: string, effect: string, suffix = '') => ({ pk: `CASE#${id}`, sk: `OUTBOX#${effect}${suffix}` }),
   outboxIndex: (dueAt: string, id: string) => ({ gsi2pk: 'OUTBOX', gsi2sk: `${dueAt}#${id}` }),
   outboxPartition: 'OUTBOX',
+  /** An outbox entry that failed too often: in a partition of the outbox index the sweep never reads. */
+  deadLetterIndex: (at: string, id: string) => ({ gsi2pk: 'OUTBOX#DEAD', gsi2sk: `${at}#${id}` }),
+  deadLetterPartition: 'OUTBOX#DEAD',
   byStatus: (status: string, at: string, id: string) => ({ gsi1pk: `STATUS#${status}`, gsi1sk: `${at}#${id}` }),
   statusPartition: (status: string) => `STATUS#${status}`,
   task: (id: string, kind: 'review' | 'amend', round: number) => ({ pk: `CASE#${id}`, sk: `TASK#${kind}#${round}` }),

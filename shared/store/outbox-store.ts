@@ -2,6 +2,7 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Effect, OutboxEntry } from '../domain/case-record';
 import { INDEX, keys } from './keys';
+import { queryAll } from './query';
 
 /**
  * The outbox: any item that carries `effect`, `dueAt` and the outbox index keys is pending work.
@@ -19,6 +20,21 @@ export interface OutboxStore {
   defer(entry: OutboxEntry, dueAt: string, error: string): Promise<void>;
   /** Queues work on an item of its own, once: false when that item exists already. */
   enqueue(entry: Omit<OutboxEntry, 'attempts'>): Promise<boolean>;
+  /**
+   * Takes an entry that failed for good out of the outbox, into the dead letters: the same item,
+   * its payload kept (a retry needs its link secret), with its last error and attempts.
+   */
+  deadLetter(entry: OutboxEntry, at: string, error: string): Promise<void>;
+  /** Every dead-lettered entry, oldest first. */
+  deadLetters(): Promise<DeadLetter[]>;
+  /** Puts a dead-lettered entry back in the outbox, due at `at`, with its attempts counted afresh; false if it is no dead letter. */
+  revive(entry: Pick<OutboxEntry, 'key' | 'caseId'>, at: string): Promise<boolean>;
+}
+
+/** An outbox entry given up on: what ops see with `npm run outbox -- list-dead`. */
+export interface DeadLetter extends OutboxEntry {
+  deadLetteredAt: string;
+  lastError: string;
 }
 
 /** The attributes that put an item in the outbox; spread them into the item's own write. */
@@ -37,6 +53,17 @@ const ignoreConditionFailure = (error: unknown) => {
   if (!(error instanceof ConditionalCheckFailedException)) throw error;
 };
 
+function entryOf(item: Record<string, unknown>): OutboxEntry {
+  return {
+    key: { pk: String(item.pk), sk: String(item.sk) },
+    caseId: String(item.caseId),
+    effect: item.effect as Effect,
+    attempts: Number(item.attempts ?? 0),
+    dueAt: String(item.dueAt),
+    ...(item.payload ? { payload: item.payload as Record<string, string | number> } : {}),
+  };
+}
+
 export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string): OutboxStore {
   return {
     async due(now, limit) {
@@ -49,14 +76,7 @@ export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string
           Limit: limit,
         }),
       );
-      return (result.Items ?? []).map((item) => ({
-        key: { pk: String(item.pk), sk: String(item.sk) },
-        caseId: String(item.caseId),
-        effect: item.effect as Effect,
-        attempts: Number(item.attempts ?? 0),
-        dueAt: String(item.dueAt),
-        ...(item.payload ? { payload: item.payload as Record<string, string | number> } : {}),
-      }));
+      return (result.Items ?? []).map(entryOf);
     },
 
     async lease(entry, leaseUntil) {
@@ -117,10 +137,11 @@ export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string
           new UpdateCommand({
             TableName: tableName,
             Key: entry.key,
-            // Only while still pending: an entry completed meanwhile stays completed.
-            ConditionExpression: 'attribute_exists(gsi2pk)',
+            // Only while still pending: an entry completed or dead-lettered meanwhile stays so.
+            ConditionExpression: 'gsi2pk = :outbox',
             UpdateExpression: 'SET dueAt = :due, gsi2sk = :gsi2sk, lastError = :error ADD attempts :one',
             ExpressionAttributeValues: {
+              ':outbox': keys.outboxPartition,
               ':due': dueAt,
               ':gsi2sk': keys.outboxIndex(dueAt, entry.caseId).gsi2sk,
               ':error': error.slice(0, 500),
@@ -129,6 +150,62 @@ export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string
           }),
         )
         .catch(ignoreConditionFailure);
+    },
+
+    async deadLetter(entry, at, error) {
+      await doc
+        .send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: entry.key,
+            // Only while still pending: an entry completed meanwhile stays completed.
+            ConditionExpression: 'gsi2pk = :outbox',
+            UpdateExpression: 'SET gsi2pk = :dead, gsi2sk = :gsi2sk, lastError = :error, deadLetteredAt = :at ADD attempts :one',
+            ExpressionAttributeValues: {
+              ':outbox': keys.outboxPartition,
+              ':dead': keys.deadLetterPartition,
+              ':gsi2sk': keys.deadLetterIndex(at, entry.caseId).gsi2sk,
+              ':error': error.slice(0, 500),
+              ':at': at,
+              ':one': 1,
+            },
+          }),
+        )
+        .catch(ignoreConditionFailure);
+    },
+
+    async deadLetters() {
+      const { items } = await queryAll(doc, {
+        TableName: tableName,
+        IndexName: INDEX.outbox,
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.deadLetterPartition },
+      });
+      return items.map((item) => ({ ...entryOf(item), deadLetteredAt: String(item.deadLetteredAt), lastError: String(item.lastError ?? '') }));
+    },
+
+    async revive({ key, caseId }, at) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: key,
+            ConditionExpression: 'gsi2pk = :dead',
+            UpdateExpression: 'SET gsi2pk = :outbox, gsi2sk = :gsi2sk, dueAt = :at, attempts = :zero, revivedAt = :at REMOVE deadLetteredAt',
+            ExpressionAttributeValues: {
+              ':dead': keys.deadLetterPartition,
+              ':outbox': keys.outboxPartition,
+              ':gsi2sk': keys.outboxIndex(at, caseId).gsi2sk,
+              ':at': at,
+              ':zero': 0,
+            },
+          }),
+        );
+        return true;
+      } catch (error) {
+        ignoreConditionFailure(error);
+        return false;
+      }
     },
   };
 }

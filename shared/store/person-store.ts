@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { INDEX, keys } from './keys';
 import { batchGetAll, queryAll } from './query';
 
@@ -83,15 +83,14 @@ export function createPersonStore(doc: DynamoDBDocumentClient, tableName: string
     },
 
     async caseItems(caseId) {
-      const result = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.casePartition(caseId) },
-          ConsistentRead: true,
-        }),
-      );
-      return (result.Items ?? []) as StoredItem[];
+      // Every page: a query stops at 1 MB, and the purge must see every version of a case.
+      const { items } = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.casePartition(caseId) },
+        ConsistentRead: true,
+      });
+      return items as StoredItem[];
     },
 
     async decidedBetween(status, from, to) {

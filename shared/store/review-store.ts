@@ -1,9 +1,10 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hashSecret } from '../domain/ids';
 import type { AmendmentRecord, Decision, DecisionRecord, ReviewRequest } from '../domain/review';
 import { keys } from './keys';
 import { outboxAttributes } from './outbox-store';
+import { queryAll } from './query';
 
 /** The review side of the table: task tokens, review links, decisions and amendments. */
 export interface ReviewStore {
@@ -134,15 +135,14 @@ export function createReviewStore(doc: DynamoDBDocumentClient, tableName: string
     },
 
     async decisions(caseId) {
-      const result = await doc.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': keys.casePartition(caseId), ':prefix': keys.decisionPrefix },
-          ConsistentRead: true,
-        }),
-      );
-      return (result.Items ?? []).map(decisionFromItem);
+      // Every page: a query stops at 1 MB, and a case's partition holds its whole history.
+      const { items } = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.casePartition(caseId), ':prefix': keys.decisionPrefix },
+        ConsistentRead: true,
+      });
+      return items.map(decisionFromItem);
     },
 
     async createAmendment({ caseId, round, editToken, editTokenHash, expiresAt, baseVersion, mailDueAt }) {

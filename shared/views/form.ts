@@ -106,7 +106,10 @@ const GROUP_FIELDS: Record<string, readonly string[]> = {
 };
 
 /** The controls an error path belongs to. */
-const errorTargets = (path: string): readonly string[] => GROUP_FIELDS[path] ?? [path];
+const errorTargets = (path: string): readonly string[] => (Object.hasOwn(GROUP_FIELDS, path) ? GROUP_FIELDS[path] : undefined) ?? [path];
+
+/** The hint of a control; a path is the caller's data, never looked up on a prototype. */
+const hintOf = (path: string): Record<Language, string> | undefined => (Object.hasOwn(HINTS, path) ? HINTS[path] : undefined);
 
 /** `facility.name` → `field-facility-name`: a valid, stable id for a field's control. */
 const controlId = (path: string) => `field-${path.replace(/\./g, '-')}`;
@@ -144,7 +147,7 @@ class FormRenderer {
   }
 
   private describedBy(path: string): string | undefined {
-    const ids = [HINTS[path] ? `${controlId(path)}-hint` : '', this.errorsByPath.has(path) ? `${controlId(path)}-error` : '']
+    const ids = [hintOf(path) ? `${controlId(path)}-hint` : '', this.errorsByPath.has(path) ? `${controlId(path)}-error` : '']
       .filter(Boolean)
       .join(' ');
     return ids || undefined;
@@ -155,7 +158,7 @@ class FormRenderer {
   }
 
   hintAndError(path: string): SafeHtml {
-    const hint = HINTS[path]?.[this.lang];
+    const hint = hintOf(path)?.[this.lang];
     const errors = this.errorsByPath.get(path);
     return html`${hint ? html`<p class="hint" id="${controlId(path)}-hint">${hint}</p>` : ''}${
       errors ? html`<p class="field-error" id="${controlId(path)}-error">${errors.join(' ')}</p>` : ''

@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { STATES } from '../../infra/constructs/review-workflow';
+import { LAMBDA_SERVICE_ERRORS, STATES } from '../../infra/constructs/review-workflow';
 import { stageConfig } from '../../infra/config';
 import { FUNCTIONS, ROUTES, routeKey, type FunctionName } from '../../infra/routes';
 import { allowedActions, asList, functionId, functionProps, roleStatements, statementsOfRole, synthStage, type Statement } from './synth';
@@ -27,6 +27,7 @@ interface AslState {
   TimeoutSeconds?: number;
   Choices?: ({ Variable: string; Next: string } & Record<string, unknown>)[];
   Catch?: { ErrorEquals: string[]; ResultPath?: string; Next: string }[];
+  Retry?: { ErrorEquals: string[]; IntervalSeconds?: number; MaxAttempts?: number; BackoffRate?: number; MaxDelaySeconds?: number; JitterStrategy?: string }[];
   QueryLanguage?: string;
   [field: string]: unknown;
 }
@@ -230,6 +231,38 @@ describe('the case-review definition', () => {
       }
       expect(state.Catch?.at(-1), name).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.markFailed });
     }
+  });
+
+  const taskNames = () => Object.entries(states).filter(([, state]) => state.Type === 'Task');
+  const WAITING: string[] = [STATES.requestReview, STATES.requestChanges];
+
+  it('retries every Task on Lambda service errors and on a failure of its function, with exponential back-off and full jitter, before any Catch', () => {
+    for (const [name, state] of taskNames()) {
+      const rules = state.Retry ?? [];
+      const service = rules.find((rule) => rule.ErrorEquals.includes('Lambda.ServiceException'));
+      const failure = rules.find((rule) => rule.ErrorEquals.includes('States.TaskFailed'));
+      expect(service?.ErrorEquals, name).toEqual(expect.arrayContaining([...LAMBDA_SERVICE_ERRORS]));
+      for (const rule of [service, failure]) {
+        expect(rule, name).toMatchObject({ JitterStrategy: 'FULL', MaxAttempts: expect.any(Number), IntervalSeconds: expect.any(Number), MaxDelaySeconds: expect.any(Number) });
+        expect(rule!.BackoffRate, name).toBeGreaterThan(1);
+        expect(rule!.MaxAttempts, name).toBeGreaterThanOrEqual(2);
+        // Retries that end within minutes: a case is marked failed soon enough for ops to look.
+        const waited = Array.from({ length: rule!.MaxAttempts! }, (_, i) => Math.min(rule!.IntervalSeconds! * rule!.BackoffRate! ** i, rule!.MaxDelaySeconds!));
+        expect(waited.reduce((a, b) => a + b, 0), name).toBeLessThan(15 * 60);
+      }
+      // Step Functions takes the first rule that matches: the service errors before the TaskFailed wildcard.
+      expect(rules.indexOf(service!), name).toBeLessThan(rules.indexOf(failure!));
+      expect(rules.flatMap((rule) => rule.ErrorEquals), name).not.toContain('States.ALL');
+    }
+  });
+
+  it('retries the time-out of a task that calls a function, never that of RequestReview or RequestChanges (the review or amend window)', () => {
+    for (const [name, state] of taskNames()) {
+      const retriesTimeout = (state.Retry ?? []).some((rule) => rule.ErrorEquals.includes('States.Timeout') || rule.ErrorEquals.includes('States.ALL'));
+      expect(retriesTimeout, name).toBe(!WAITING.includes(name));
+      expect(state.TimeoutSeconds, name).toEqual(expect.any(Number));
+    }
+    for (const name of WAITING) expect(states[name]!.Catch?.[0]?.ErrorEquals, name).toEqual(['States.Timeout']);
   });
 
   it('enters MarkFailed only with $.error set, since it reads $.error.Error (else it fails with States.Runtime)', () => {

@@ -4,6 +4,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { catalogHandler } from '../../functions/get-catalog/handler';
 import { CSV_COLUMNS, type CatalogItem } from '../../shared/domain/catalog';
 import { createCatalogStore } from '../../shared/store/catalog-store';
 import { postCase, startTestRuntime, validCase } from '../support/runtime';
@@ -308,6 +310,50 @@ describe('GET /catalog.csv', () => {
     // The JSON keeps the text as it was submitted.
     const { body } = await getJson('/catalog?kind=hospital-app');
     expect(body.items[0]!.title).toBe('=HYPERLINK("http://evil.example/x","Clicca qui")');
+  });
+
+  it('answers a catalogue under its page budget in one page, with no Link header, and refuses a forged cursor', async () => {
+    const response = await fetch(`${runtime.url}/catalog.csv`);
+    expect(response.headers.get('link')).toBeNull();
+    expect(parseCsv((await response.text()).replace(/^\uFEFF/, '')).length).toBe(approved().length + 1);
+    expect((await fetch(`${runtime.url}/catalog.csv?cursor=forged`)).status).toBe(400);
+  });
+
+  it('comes in pages under a small budget: each a whole CSV, a Link rel=next to the rest, every case once', async () => {
+    // The handler itself with a 2 KB budget, over the runtime's table: two or three cases a page.
+    const handler = catalogHandler({ csvPageBytes: 2048 }) as unknown as (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+    const get = (query: Record<string, string>) =>
+      handler(
+        {
+          version: '2.0', routeKey: 'GET /catalog.csv', rawPath: '/catalog.csv', rawQueryString: new URLSearchParams(query).toString(),
+          headers: {}, queryStringParameters: Object.keys(query).length ? query : undefined, isBase64Encoded: false,
+          requestContext: {
+            accountId: '000000000000', apiId: 'local', domainName: 'localhost', domainPrefix: 'localhost', requestId: 'csv', routeKey: 'GET /catalog.csv',
+            http: { method: 'GET', path: '/catalog.csv', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, stage: '$default', time: '', timeEpoch: 0,
+          },
+        },
+        {} as Context,
+      );
+    const references: string[] = [];
+    let query: Record<string, string> = {};
+    let pages = 0;
+    for (;;) {
+      const answer = await get(query);
+      expect(answer.statusCode).toBe(200);
+      pages += 1;
+      const [header, ...rows] = parseCsv(String(answer.body).replace(/^\uFEFF/, ''));
+      expect(header).toEqual([...CSV_COLUMNS]);
+      expect(rows.length).toBeGreaterThan(0);
+      references.push(...rows.map((row) => row[1]!));
+      const link = String(answer.headers?.Link ?? '');
+      if (!link) break;
+      const next = /^<([^>]+)>; rel="next"$/.exec(link)?.[1];
+      expect(next).toMatch(/\/catalog\.csv\?cursor=/);
+      query = Object.fromEntries(new URL(next!).searchParams);
+      expect(pages).toBeLessThan(20);
+    }
+    expect(pages).toBeGreaterThan(1);
+    expect(references).toEqual(approved().map((c) => c.reference).reverse());
   });
 
   it('applies the same filters', async () => {

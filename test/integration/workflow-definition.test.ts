@@ -10,7 +10,7 @@ import {
   type DescribeExecutionCommandOutput,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STATES } from '../../infra/constructs/review-workflow';
+import { STATES, TASK_RETRY } from '../../infra/constructs/review-workflow';
 import { loadWorkflowDefinition, taskStatesOf, type WorkflowDefinition } from '../../infra/local/workflow/definition';
 import { startLocalStepFunctions, type LocalStepFunctions } from '../../infra/local/workflow/engine';
 import { FUNCTIONS, type FunctionName } from '../../infra/routes';
@@ -45,6 +45,10 @@ const calls: Call[] = [];
 const recordFails = new Set<string>();
 /** Cases whose request-review invocation itself fails. */
 const requestReviewFails = new Set<string>();
+/** Cases whose record-outcome fails the first time only, as a table briefly unavailable would. */
+const recordFailsOnce = new Set<string>();
+/** Attempts of a task that keeps failing: the first, then every retry. */
+const ATTEMPTS = 1 + TASK_RETRY.failure.maxAttempts;
 
 async function fakeInvoke(fn: FunctionName, payload: unknown): Promise<unknown> {
   if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) throw new Error(`payload of ${fn} is not an object`);
@@ -52,6 +56,7 @@ async function fakeInvoke(fn: FunctionName, payload: unknown): Promise<unknown> 
   calls.push({ fn, payload: record });
   const caseId = String(record.caseId);
   if (fn === 'record-outcome' && recordFails.has(caseId) && record.outcome !== 'failed') throw new RecordFailed('the table is unavailable');
+  if (fn === 'record-outcome' && recordFailsOnce.delete(caseId)) throw new RecordFailed('the table is briefly unavailable');
   if (fn === 'request-review' && requestReviewFails.has(caseId)) throw new TypeError('reviewers not configured');
   return { ok: true };
 }
@@ -67,7 +72,7 @@ beforeAll(async () => {
   const started = performance.now();
   workflow = await loadWorkflowDefinition(REVIEW);
   loadMs = performance.now() - started;
-  sfn = await startLocalStepFunctions({ ...workflow, invoke: fakeInvoke });
+  sfn = await startLocalStepFunctions({ ...withQuickRetries(workflow), invoke: fakeInvoke });
   client = new SFNClient({ endpoint: sfn.endpoint, region: 'eu-south-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
   short = await startLocalStepFunctions({ ...(await loadWorkflowDefinition(SHORT)), invoke: fakeInvoke, stateMachineName: 'case-review-short' });
   shortClient = new SFNClient({ endpoint: short.endpoint, region: 'eu-south-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
@@ -78,6 +83,19 @@ afterAll(async () => {
   shortClient?.destroy();
   await Promise.all([sfn?.close(), short?.close()]);
 });
+
+/**
+ * The same definition with every retry at most 50 ms apart, so that retries are run as written
+ * (which errors, how many times) without the minutes of back-off they wait on AWS.
+ */
+function withQuickRetries(source: WorkflowDefinition): WorkflowDefinition {
+  const definition = structuredClone(source.definition);
+  for (const state of Object.values(definition.States)) {
+    if (state.Type !== 'Task' || !state.Retry) continue;
+    state.Retry = state.Retry.map((rule) => ({ ...rule, IntervalSeconds: 0.05, MaxDelaySeconds: 0.05 }));
+  }
+  return { ...source, definition };
+}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -218,36 +236,54 @@ describe('the case-review state machine', () => {
     await expect(answer(amendToken, {}, shortClient)).rejects.toBeInstanceOf(TaskDoesNotExist);
   });
 
-  it.concurrent('a failing task: the case is marked failed and the execution fails', async ({ expect }) => {
+  it.concurrent('a task that fails once: retried, and the case is approved', async ({ expect }) => {
+    recordFailsOnce.add('flaky');
+    const arn = await start('flaky');
+    await answer(await tokenOf('flaky', 'request-review'), { decision: 'approve' });
+    expect(await finished(arn)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await visited(arn)).toEqual([init, requestReview, decision, recordApproval, notifyApproval, approved]);
+    expect(callsOf('flaky', 'record-outcome').map((c) => c.payload.outcome)).toEqual(['approved', 'approved']);
+    const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn: arn }));
+    expect(events.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails?.error)).toEqual(['RecordFailed']);
+  });
+
+  it.concurrent('a task that keeps failing: retried, then the case is marked failed and the execution fails', async ({ expect }) => {
     recordFails.add('broken');
     const arn = await start('broken');
     await answer(await tokenOf('broken', 'request-review'), { decision: 'approve' });
     expect(await finished(arn)).toMatchObject({ status: 'FAILED', error: 'CaseReviewFailed' });
     expect(await visited(arn)).toEqual([init, requestReview, decision, recordApproval, STATES.markFailed, STATES.failed]);
     expect(callsOf('broken', 'record-outcome').map((c) => c.payload)).toEqual([
-      { caseId: 'broken', round: 1, outcome: 'approved' },
+      ...Array.from({ length: ATTEMPTS }, () => ({ caseId: 'broken', round: 1, outcome: 'approved' })),
       { caseId: 'broken', round: 1, outcome: 'failed', error: 'RecordFailed' },
     ]);
     const { events = [] } = await client.send(new GetExecutionHistoryCommand({ executionArn: arn }));
-    expect(events.find((e) => e.type === 'TaskFailed')?.taskFailedEventDetails).toMatchObject({ error: 'RecordFailed' });
+    expect(events.filter((e) => e.type === 'TaskFailed').map((e) => e.taskFailedEventDetails?.error)).toEqual(Array(ATTEMPTS).fill('RecordFailed'));
     expect(events.at(-1)).toMatchObject({ type: 'ExecutionFailed', executionFailedEventDetails: { error: 'CaseReviewFailed' } });
   });
 
-  it.concurrent('SendTaskFailure on the review: the Catch sees its error name', async ({ expect }) => {
+  it.concurrent('SendTaskFailure on every review: retried with a new token each time, then the Catch sees its error name', async ({ expect }) => {
     const arn = await start('task-failure');
-    const token = await tokenOf('task-failure', 'request-review');
-    await client.send(new SendTaskFailureCommand({ taskToken: token, error: 'ReviewBroken', cause: 'the review record is corrupt' }));
+    const tokens: string[] = [];
+    for (let nth = 1; nth <= ATTEMPTS; nth++) {
+      const token = await tokenOf('task-failure', 'request-review', nth);
+      tokens.push(token);
+      await client.send(new SendTaskFailureCommand({ taskToken: token, error: 'ReviewBroken', cause: 'the review record is corrupt' }));
+    }
+    expect(new Set(tokens).size).toBe(ATTEMPTS);
     expect(await finished(arn)).toMatchObject({ status: 'FAILED', error: 'CaseReviewFailed' });
     expect(await visited(arn)).toEqual([init, requestReview, STATES.markFailed, STATES.failed]);
+    expect(callsOf('task-failure', 'request-review').map((c) => [c.payload.round, c.payload.attempt])).toEqual(Array(ATTEMPTS).fill([1, 0]));
     expect(callsOf('task-failure', 'record-outcome').map((c) => c.payload.error)).toEqual(['ReviewBroken']);
-    await expect(answer(token, { decision: 'approve' })).rejects.toBeInstanceOf(TaskDoesNotExist);
+    await expect(answer(tokens[0]!, { decision: 'approve' })).rejects.toBeInstanceOf(TaskDoesNotExist);
   });
 
-  it.concurrent('request-review itself throws: the case is marked failed with its error type', async ({ expect }) => {
+  it.concurrent('request-review itself keeps throwing: retried, then the case is marked failed with its error type', async ({ expect }) => {
     requestReviewFails.add('no-reviewers');
     const arn = await start('no-reviewers');
     expect(await finished(arn)).toMatchObject({ status: 'FAILED' });
     expect(await visited(arn)).toEqual([init, requestReview, STATES.markFailed, STATES.failed]);
+    expect(callsOf('no-reviewers', 'request-review')).toHaveLength(ATTEMPTS);
     expect(callsOf('no-reviewers', 'record-outcome').map((c) => c.payload.error)).toEqual(['TypeError']);
   });
 
