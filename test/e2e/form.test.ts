@@ -258,6 +258,7 @@ describe.skipIf(!browserTestsEnabled)('the case form, used in a browser', () => 
       ['contact.email', ''],
       ['contact.role', ''],
       ['consent', 'true'],
+      ['altcha', await solvedChallenge('humanitas')],
     ]);
 
     // Act

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
 import { CASE_SHAPE } from '../../shared/domain/case';
-import { startTestRuntime, validCase } from '../support/runtime';
+import { partnerKey, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
 
 /**
@@ -66,10 +66,14 @@ async function call(handler: Handler, e: APIGatewayProxyEventV2) {
 const FORM = 'application/x-www-form-urlencoded';
 
 /** A form post to POST /cases of a valid case plus one extra field. */
+/** humanitas's key, made once the runtime is up. */
+let authorization = '';
+
 const postCase = (name: string, accept: string) => {
   const body = formOf(validCase());
   body.append(name, 'x');
-  return call(submit, event('POST /cases', { body: body.toString(), headers: { 'content-type': FORM, accept } }));
+  // With the partner's key, so that the post reaches decoding and validation.
+  return call(submit, event('POST /cases', { body: body.toString(), headers: { 'content-type': FORM, accept, authorization } }));
 };
 
 /** An edit post of the case sent back, valid but for one extra field. */
@@ -110,7 +114,8 @@ beforeAll(async () => {
 
   // One case sent back with changes, so that its edit link takes posts.
   const input = validCase({ language: 'en' });
-  const created = await fetch(`${runtime.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(input) });
+  authorization = `Bearer ${await partnerKey(runtime)}`;
+  const created = await fetch(`${runtime.url}/cases`, { method: 'POST', headers: { 'content-type': 'application/json', authorization }, body: JSON.stringify(input) });
   expect(created.status).toBe(201);
   const { id, reference, statusUrl } = (await created.json()) as { id: string; reference: string; statusUrl: string };
   const reviewMail = await waitFor('the review mail', () => runtime.mails().find((mail) => mail.to.includes(REVIEWER) && mail.subject.includes(reference)));

@@ -7,7 +7,7 @@ import { submitCase, type SubmitDeps } from '../../shared/domain/submit-case';
 import type { MailMessage } from '../../shared/mail/mailer';
 import { createDocumentClient } from '../../shared/store/clients';
 import { createOutboxStore, type OutboxStore } from '../../shared/store/outbox-store';
-import { domainDeps } from '../support/domain';
+import { bearerFor, domainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 /**
@@ -79,7 +79,7 @@ async function deadLetteredReceipt() {
   clock = new Date('2026-03-02T10:00:00Z');
   const started = clock.getTime();
   const input = validCase();
-  const { id } = await submitCase(deps, { payload: input, lang: 'it' });
+  const { id } = await submitCase(deps, { payload: input, lang: 'it', authorization: await bearerFor(deps) });
   const [pending] = await pendingOf(id);
   expect(pending).toMatchObject({ effect: 'receipt', attempts: 1 });
   await sweepUntil(async () => (await deadOf(id)).length > 0);

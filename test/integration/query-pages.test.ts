@@ -9,7 +9,7 @@ import type { MailMessage } from '../../shared/mail/mailer';
 import { createDocumentClient } from '../../shared/store/clients';
 import { createPersonStore } from '../../shared/store/person-store';
 import { createReviewStore } from '../../shared/store/review-store';
-import { domainDeps } from '../support/domain';
+import { bearerFor, domainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 /**
@@ -63,7 +63,7 @@ afterAll(async () => {
 });
 
 async function approvedCaseOf(email: string, name: string) {
-  const { id, reference } = await submitCase(deps, { payload: validCase({ contact: { name, email, role: 'Referente' } }), lang: 'it' });
+  const { id, reference } = await submitCase(deps, { payload: validCase({ contact: { name, email, role: 'Referente' } }), lang: 'it', authorization: await bearerFor(deps) });
   await requestReview(deps, { caseId: id, round: 1, attempt: 0, taskToken: `t-${id}` });
   const link = mails.find((m) => m.to.includes(REVIEWER) && m.subject.includes(reference))?.text.match(/\/review\/([\w-]+)/)?.[1] ?? '';
   await decide(deps, link, { decision: 'approve' }, 'it');
