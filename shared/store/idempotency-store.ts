@@ -112,7 +112,9 @@ export function createIdempotencyStore(doc: DynamoDBDocumentClient, tableName: s
           TableName: tableName,
           Key: keyOf(partner, key),
           ConditionExpression: 'caseId = :caseId',
-          UpdateExpression: 'SET reference = :reference',
+          // REFERENCE is a reserved word of DynamoDB's expressions: named through a placeholder.
+          UpdateExpression: 'SET #reference = :reference',
+          ExpressionAttributeNames: { '#reference': 'reference' },
           ExpressionAttributeValues: { ':caseId': caseId, ':reference': reference },
         }),
       );
