@@ -17,7 +17,8 @@ import { measureWriteCapacity, type StepCapacity, type WriteCapacityResult } fro
  * `npm run bench`: measures, side by side in one run on this machine, the bundle sizes, cold
  * starts, warm submission latency, aggregation cost and per-case capacity of hub-intake, prints
  * a table against the targets and writes every raw number to bench/results.json.
- * `BENCH_QUICK=1` shrinks the sizes for a smoke run.
+ * `BENCH_QUICK=1` shrinks the sizes for a smoke run. Figures named on the command line
+ * (`npm run bench -- aggregation`; see FIGURES) are measured alone.
  */
 
 /** The targets, as the figures are judged. */
@@ -27,7 +28,19 @@ export const TARGETS = {
   submitLatencyRatio: 1.3,
   perCaseGrowth: 1.2,
   readCapacityRatio: 1.1,
+  peakHeapGrowth: 1.2,
 } as const;
+
+/** The figures a run can be limited to; cold starts need the bundles, which are then built too. */
+export const FIGURES = ['bundles', 'cold-start', 'latency', 'aggregation', 'capacity'] as const;
+export type Figure = (typeof FIGURES)[number];
+
+/** The figures named on the command line, all of them when none is. */
+export function selectedFigures(args: readonly string[]): Set<Figure> {
+  const unknown = args.filter((arg) => !(FIGURES as readonly string[]).includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown figure(s) ${unknown.join(', ')}: choose among ${FIGURES.join(', ')}`);
+  return new Set(args.length > 0 ? (args as Figure[]) : FIGURES);
+}
 
 /** How much to measure: the full run, or a smoke run with `BENCH_QUICK=1`. */
 export interface BenchSettings {
@@ -47,6 +60,9 @@ export function benchSettings(quick: boolean): BenchSettings {
 
 const progress = (message: string) => process.stderr.write(`… ${message}\n`);
 const count = (value: number) => value.toLocaleString('en-US');
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+/** The size the aggregation's cost is extrapolated to. */
+const ESTIMATE_CASES = 1_000_000;
 
 /** The environment `cdk deploy` gives the functions of the production stage. */
 function deployedEnvironment(): Record<string, string> {
@@ -147,6 +163,26 @@ function aggregationSection(runs: AggregationRun[]): Section {
     rows.push({ figure: `4 per-case time ${count(largest.cases)}/${count(middle.cases)}`, value: times(growth), target: `<= ${times(TARGETS.perCaseGrowth)}`, met: growth <= TARGETS.perCaseGrowth });
   }
   for (const run of runs) {
+    rows.push({
+      figure: `4 peak heap ${count(run.cases)} cases`,
+      value:
+        `live ${mb(run.heap.live.peak)} (idle ${mb(run.heap.live.idle)}), with garbage ${mb(run.heap.sampled.peak)}; ` +
+        `holding every case: live ${mb(run.heapHoldingAll.live.peak)}, with garbage ${mb(run.heapHoldingAll.sampled.peak)}`,
+      target: '—',
+    });
+  }
+  if (middle && largest) {
+    const growth = ratio(largest.heap.live.peak, middle.heap.live.peak);
+    rows.push({
+      figure: `4 peak heap ${count(largest.cases)}/${count(middle.cases)}`,
+      value:
+        `live ${times(growth)}, with garbage ${times(ratio(largest.heap.sampled.peak, middle.heap.sampled.peak))}; ` +
+        `holding every case: live ${times(ratio(largest.heapHoldingAll.live.peak, middle.heapHoldingAll.live.peak))}`,
+      target: `<= ${times(TARGETS.peakHeapGrowth)}`,
+      met: growth <= TARGETS.peakHeapGrowth,
+    });
+  }
+  for (const run of runs) {
     const value = ratio(run.readCapacity, run.minimumReadCapacity);
     rows.push({
       figure: `4 read capacity ${count(run.cases)} cases`,
@@ -156,6 +192,11 @@ function aggregationSection(runs: AggregationRun[]): Section {
     });
   }
   const last = runs.at(-1)!;
+  const estimateMs = last.perCaseMs * ESTIMATE_CASES;
+  rows.push(
+    { figure: `4 estimate ${count(ESTIMATE_CASES)} cases, time`, value: `~${(estimateMs / 1000).toFixed(0)} s (${(last.perCaseMs * 1000).toFixed(1)} µs/case at ${count(last.cases)})`, target: 'estimate' },
+    { figure: `4 estimate ${count(ESTIMATE_CASES)} cases, read`, value: `~${count(Math.round((last.readCapacity / last.cases) * ESTIMATE_CASES))} RCU (${round(last.readCapacity / last.cases, 4)} RCU/case at ${count(last.cases)})`, target: 'estimate' },
+  );
   return {
     title: '4 aggregation',
     rows,
@@ -166,7 +207,14 @@ function aggregationSection(runs: AggregationRun[]): Section {
       'Minimum RCU = (sum over index items of their DynamoDB size: the table and index keys plus the STATUS_INDEX_ATTRIBUTES projection, ' +
       'attribute names + values in UTF-8, numbers 1 byte per 2 digits + 1, lists and maps 3 + 1 per element) / 4096 x 0.5 (GSI reads are eventually consistent), ' +
       `unrounded; DynamoDB rounds each page of up to 1 MB up to 4 KB. Reported = ConsumedCapacity summed over the pages, as dynalite computes it (strings counted in UTF-16 units). ` +
-      `An index projecting only METRIC_ATTRIBUTES would need ${round(last.minimumReadCapacityMetricOnly, 1)} RCU at ${count(last.cases)} cases.`,
+      `An index projecting only METRIC_ATTRIBUTES would need ${round(last.minimumReadCapacityMetricOnly, 1)} RCU at ${count(last.cases)} cases. ` +
+      'Peak heap: two more aggregateMetrics runs per size, each after two global.gc() (idle = heapUsed then); process.memoryUsage().heapUsed sampled before and after every DynamoDB call ' +
+      '(after: a page in memory as received and as returned), "live" with a global.gc() before each sample (the memory the run holds, what must fit in the function), ' +
+      '"with garbage" without, plus every 1 ms (it counts what V8 has not yet collected, which follows its own heuristics); the target is on the live peak. ' +
+      `Array buffers outside the heap (response bodies, the hours list: 8 bytes per decided case) peaked at ${mb(last.heap.live.peakArrayBuffers)} at ${count(last.cases)}. ` +
+      '"Holding every case" is the former way measured the same way (queryAll, then computeMetrics), for comparison. ' +
+      `The ${count(ESTIMATE_CASES)} figures are estimates, not measurements: the per-case time and RCU measured at ${count(last.cases)} times ${count(ESTIMATE_CASES)}; ` +
+      'the time is dynalite\'s on this machine, where DynamoDB would add a network round trip per page of up to 1 MB.',
   };
 }
 
@@ -214,31 +262,51 @@ function machine() {
 async function main(): Promise<void> {
   const started = performance.now();
   const settings = benchSettings(process.env.BENCH_QUICK === '1');
+  const figures = selectedFigures(process.argv.slice(2));
+  const wants = (...names: Figure[]) => names.some((name) => figures.has(name));
   const outdir = mkdtempSync(join(tmpdir(), 'hub-intake-bench-'));
   try {
-    progress(`bundling every function (${settings.quick ? 'quick' : 'full'} run)`);
-    const bundles = await buildBundles(outdir, deployedEnvironment());
-    progress(`cold starts: ${settings.coldStartRuns} loads of ${bundles.functions.length + 1} bundles`);
-    const cold = await measureColdStarts(bundles, settings.coldStartRuns);
-    progress(`warm submit latency: N=${settings.latencyN}`);
-    const latency = await measureSubmitLatency(settings.latencyN, settings.latencyWarmup);
-    progress(`aggregation: ${settings.aggregationSizes.map(count).join(' → ')} approved cases`);
-    const aggregation = await measureAggregation(settings.aggregationSizes, settings.aggregationRepeats, progress);
-    progress('write capacity per submission and decision');
-    const capacity = await measureWriteCapacity();
-    progress('state transitions of the case-review workflow');
-    const transitions = await countTransitions();
+    let bundles: Awaited<ReturnType<typeof buildBundles>> | undefined;
+    if (wants('bundles', 'cold-start')) {
+      progress(`bundling every function (${settings.quick ? 'quick' : 'full'} run)`);
+      bundles = await buildBundles(outdir, deployedEnvironment());
+    }
+    let cold: Awaited<ReturnType<typeof measureColdStarts>> | undefined;
+    if (bundles && wants('cold-start')) {
+      progress(`cold starts: ${settings.coldStartRuns} loads of ${bundles.functions.length + 1} bundles`);
+      cold = await measureColdStarts(bundles, settings.coldStartRuns);
+    }
+    let latency: SubmitLatencyResult | undefined;
+    if (wants('latency')) {
+      progress(`warm submit latency: N=${settings.latencyN}`);
+      latency = await measureSubmitLatency(settings.latencyN, settings.latencyWarmup);
+    }
+    let aggregation: AggregationRun[] | undefined;
+    if (wants('aggregation')) {
+      progress(`aggregation: ${settings.aggregationSizes.map(count).join(' → ')} approved cases`);
+      aggregation = await measureAggregation(settings.aggregationSizes, settings.aggregationRepeats, progress);
+    }
+    let capacity: WriteCapacityResult | undefined;
+    let transitions: TransitionCount[] | undefined;
+    if (wants('latency', 'capacity')) {
+      progress('write capacity per submission and decision');
+      capacity = await measureWriteCapacity();
+    }
+    if (wants('capacity')) {
+      progress('state transitions of the case-review workflow');
+      transitions = await countTransitions();
+    }
 
     const sections = [
-      bundleSection(bundles.functions, bundles.baseline, bundles.options.bundling as Record<string, unknown>),
-      coldStartSection(cold, settings.coldStartRuns, bundles.runtimeEnvironment.NODE_OPTIONS),
-      latencySection(latency, capacity.submission),
-      aggregationSection(aggregation),
-      capacitySection(capacity, transitions),
-    ];
+      bundles && wants('bundles') ? bundleSection(bundles.functions, bundles.baseline, bundles.options.bundling as Record<string, unknown>) : undefined,
+      bundles && cold ? coldStartSection(cold, settings.coldStartRuns, bundles.runtimeEnvironment.NODE_OPTIONS) : undefined,
+      latency && capacity ? latencySection(latency, capacity.submission) : undefined,
+      aggregation ? aggregationSection(aggregation) : undefined,
+      capacity && transitions ? capacitySection(capacity, transitions) : undefined,
+    ].filter((section): section is Section => section !== undefined);
     const durationSeconds = round((performance.now() - started) / 1000, 1);
     console.log(renderTable(sections));
-    console.log(`\n${heaviestListing(bundles.functions)}`);
+    if (bundles && wants('bundles')) console.log(`\n${heaviestListing(bundles.functions)}`);
     const host = machine();
     const misses = sections.flatMap((section) => section.rows).filter((row) => row.met === false).length;
     console.log(`\n${misses} figure(s) miss their target. Took ${durationSeconds} s on ${host.cpuCount} x ${host.cpuModel}, node ${host.node}.`);
@@ -246,11 +314,11 @@ async function main(): Promise<void> {
     const results = {
       date: new Date().toISOString(),
       machine: host,
-      settings,
+      settings: { ...settings, figures: [...figures] },
       durationSeconds,
       targets: TARGETS,
-      bundling: { options: bundles.options.bundling, runtime: bundles.options.runtime, environment: bundles.runtimeEnvironment },
-      figures: { bundles: { functions: bundles.functions, baseline: bundles.baseline }, coldStart: cold, submitLatency: latency, aggregation, writeCapacity: capacity, transitions },
+      bundling: bundles && { options: bundles.options.bundling, runtime: bundles.options.runtime, environment: bundles.runtimeEnvironment },
+      figures: { bundles: bundles && { functions: bundles.functions, baseline: bundles.baseline }, coldStart: cold, submitLatency: latency, aggregation, writeCapacity: capacity, transitions },
       table: sections,
     };
     const file = join(REPO_ROOT, 'bench', 'results.json');

@@ -1,9 +1,9 @@
 import { GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { CASE_STATUSES, type CaseStatus } from '../domain/case-record';
-import type { MetricCase, MetricsSnapshot } from '../domain/metrics';
+import type { DecisionTimes, MetricCase, MetricsSnapshot } from '../domain/metrics';
 import { INDEX, keys } from './keys';
-import { queryAll } from './query';
+import { queryPages } from './query';
 
 /** Attributes of an approved case that the metrics use: all the aggregation reads. */
 export const METRIC_ATTRIBUTES = [
@@ -17,11 +17,20 @@ export interface StoredSnapshot {
   etag: string;
 }
 
+/** One page of a query on the byStatus index, and the read capacity it consumed. */
+export interface Page<T> {
+  items: T[];
+  readCapacity: number;
+}
+
 export interface MetricsStore {
-  /** Approved cases, only their metric attributes, from the byStatus index; and the read capacity used. */
-  approvedCases(): Promise<{ cases: MetricCase[]; readCapacity: number }>;
-  /** Submission and decision times of the cases in a status. */
-  decisionTimes(status: CaseStatus): Promise<{ times: { createdAt: string; decidedAt?: string }[]; readCapacity: number }>;
+  /**
+   * Approved cases, only their metric attributes, from the byStatus index, a page at a time: the
+   * next page is read when the consumer asks for it, so only one page is held at once.
+   */
+  approvedCases(): AsyncIterable<Page<MetricCase>>;
+  /** Submission and decision times of the cases in a status, a page at a time likewise. */
+  decisionTimes(status: CaseStatus): AsyncIterable<Page<DecisionTimes>>;
   statusCounts(): Promise<Partial<Record<CaseStatus, number>>>;
   /** Writes the snapshot to the history, then as the latest. */
   save(snapshot: MetricsSnapshot): Promise<StoredSnapshot>;
@@ -38,8 +47,9 @@ export function etagOf(snapshot: MetricsSnapshot): string {
 const names = (attributes: readonly string[]) => Object.fromEntries(attributes.map((name, i) => [`#a${i}`, name]));
 
 export function createMetricsStore(doc: DynamoDBDocumentClient, tableName: string): MetricsStore {
-  const queryStatus = (status: CaseStatus, attributes: readonly string[]) =>
-    queryAll(doc, {
+  /** The items come with only the attributes asked for: the caller names what they are. */
+  const queryStatus = <T>(status: CaseStatus, attributes: readonly string[]) =>
+    queryPages(doc, {
       TableName: tableName,
       IndexName: INDEX.byStatus,
       KeyConditionExpression: 'gsi1pk = :pk',
@@ -47,18 +57,12 @@ export function createMetricsStore(doc: DynamoDBDocumentClient, tableName: strin
       ProjectionExpression: attributes.map((_, i) => `#a${i}`).join(', '),
       ExpressionAttributeNames: names(attributes),
       ReturnConsumedCapacity: 'TOTAL',
-    });
+    }) as AsyncIterable<Page<unknown>> as AsyncIterable<Page<T>>;
 
   return {
-    async approvedCases() {
-      const { items, readCapacity } = await queryStatus('approved', METRIC_ATTRIBUTES);
-      return { cases: items as unknown as MetricCase[], readCapacity };
-    },
+    approvedCases: () => queryStatus<MetricCase>('approved', METRIC_ATTRIBUTES),
 
-    async decisionTimes(status) {
-      const { items, readCapacity } = await queryStatus(status, ['createdAt', 'decidedAt']);
-      return { times: items as { createdAt: string; decidedAt?: string }[], readCapacity };
-    },
+    decisionTimes: (status) => queryStatus<DecisionTimes>(status, ['createdAt', 'decidedAt']),
 
     async statusCounts() {
       const item = (await doc.send(new GetCommand({ TableName: tableName, Key: keys.statusCounters }))).Item ?? {};

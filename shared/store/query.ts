@@ -3,6 +3,26 @@ import { ServiceUnavailable } from '../domain/errors';
 
 export type Item = Record<string, unknown>;
 
+/** One page of a query: its items and the read capacity it consumed (0 unless the input asks for it). */
+export interface QueryPage {
+  items: Item[];
+  readCapacity: number;
+}
+
+/**
+ * Runs a query page after page, following `LastEvaluatedKey`, and yields each page as it arrives:
+ * the next page is asked for only when the consumer takes it, so a consumer that folds each page
+ * holds one page at a time, not the whole result.
+ */
+export async function* queryPages(doc: DynamoDBDocumentClient, input: QueryCommandInput): AsyncGenerator<QueryPage, void, undefined> {
+  let ExclusiveStartKey = input.ExclusiveStartKey;
+  do {
+    const page = await doc.send(new QueryCommand({ ...input, ExclusiveStartKey }));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+    yield { items: (page.Items ?? []) as Item[], readCapacity: page.ConsumedCapacity?.CapacityUnits ?? 0 };
+  } while (ExclusiveStartKey);
+}
+
 /**
  * Runs a query page after page, following `LastEvaluatedKey`, until the end or until `enough`
  * says the items gathered suffice. Returns the items and the read capacity the pages consumed

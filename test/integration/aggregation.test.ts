@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamo, type Emulator } from '../../infra/local/emulators';
 import { aggregateMetrics } from '../../shared/domain/aggregate';
@@ -13,6 +13,9 @@ import { validCase } from '../support/runtime';
 let dynamo: Emulator;
 let cases: CaseStore;
 let metrics: MetricsStore;
+/** The same store on a client whose queries come back two items a page. */
+let smallPageMetrics: MetricsStore;
+let queries = 0;
 let clock = new Date('2026-03-02T10:00:00Z');
 const now = () => clock;
 const scans: unknown[] = [];
@@ -26,10 +29,26 @@ beforeAll(async () => {
   }, { step: 'initialize', name: 'recordScans' });
   cases = createCaseStore(doc, 'aggregation');
   metrics = createMetricsStore(doc, 'aggregation');
+  smallPageMetrics = createMetricsStore(withPagesOf(doc, 2), 'aggregation');
 });
 afterAll(async () => {
   await dynamo?.close();
 });
+
+/** The same client, with every Query limited to `limit` items a page and counted. */
+function withPagesOf(client: DynamoDBDocumentClient, limit: number): DynamoDBDocumentClient {
+  const send = client.send.bind(client) as (command: unknown) => Promise<unknown>;
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property !== 'send') return Reflect.get(target, property, receiver);
+      return (command: unknown) => {
+        if (!(command instanceof QueryCommand)) return send(command);
+        queries += 1;
+        return send(new QueryCommand({ ...command.input, Limit: limit }));
+      };
+    },
+  });
+}
 
 /** Stores a case and walks it to `status` through real transitions. */
 async function storeCase(status: CaseStatus, overrides: Record<string, unknown> = {}) {
@@ -90,10 +109,53 @@ describe('the aggregation', () => {
     expect(next.items[0]?.generatedAt).toBe('2026-03-03T10:00:00.000Z');
   });
 
-  it('leaves the last good snapshot in place when a run fails', async () => {
+  it('folds the approved cases page by page into the same figures, reading a page only when the last one is counted', async () => {
+    await storeCase('approved', { kind: 'hospital-app', telexServices: undefined, partner: 'ieo', facility: { name: 'Ospedale Nuovo' } });
+    await storeCase('rejected');
+    clock = new Date('2026-03-04T10:00:00Z');
+    const whole = await aggregateMetrics({ metrics, now });
+    queries = 0;
+    const paged = await aggregateMetrics({ metrics: smallPageMetrics, now });
+    expect(whole.snapshot.casesConsidered).toBe(7);
+    // 7 approved cases in pages of 2 (the last page tells there is no more), 2 rejected in 1 or 2 pages.
+    expect(queries).toBeGreaterThanOrEqual(5);
+    expect(paged.snapshot).toEqual(whole.snapshot);
+    expect(paged.etag).toBe(whole.etag);
+    expect(paged.readCapacity).toBeGreaterThan(0);
+
+    queries = 0;
+    const pages = smallPageMetrics.approvedCases()[Symbol.asyncIterator]();
+    const first = await pages.next();
+    expect(first.done).toBe(false);
+    expect(first.value.items).toHaveLength(2);
+    expect(queries).toBe(1);
+    await pages.next();
+    expect(queries).toBe(2);
+    await pages.return?.();
+  });
+
+  it('leaves the last good snapshot in place when a run fails, before the first page or after some', async () => {
     const before = await metrics.latest();
-    const failing: MetricsStore = { ...metrics, approvedCases: async () => { throw new Error('throttled'); } };
+    const failing: MetricsStore = {
+      ...metrics,
+      approvedCases: async function* () {
+        throw new Error('throttled');
+      },
+    };
     await expect(aggregateMetrics({ metrics: failing, now })).rejects.toThrow('throttled');
+    const failingLater: MetricsStore = {
+      ...smallPageMetrics,
+      approvedCases: async function* () {
+        let pages = 0;
+        for await (const page of smallPageMetrics.approvedCases()) {
+          if (++pages === 3) throw new Error('throttled on page 3');
+          yield page;
+        }
+      },
+    };
+    clock = new Date('2026-03-04T11:00:00Z');
+    await expect(aggregateMetrics({ metrics: failingLater, now })).rejects.toThrow('throttled on page 3');
     expect(await metrics.latest()).toEqual(before);
+    expect((await metrics.history(1)).items[0]?.generatedAt).toBe(before?.snapshot.generatedAt);
   });
 });

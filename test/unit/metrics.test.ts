@@ -1,5 +1,19 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeMetrics, facilityKey, RULES_VERSION, type MetricCase } from '../../shared/domain/metrics';
+import { CARE_SETTINGS, CLINICAL_AREAS, FUNDING, REIMBURSEMENT, STAGES, TECHNOLOGIES, TELEX_SERVICES } from '../../shared/domain/case';
+import { CASE_STATUSES, type CaseStatus } from '../../shared/domain/case-record';
+import {
+  BREAKDOWNS,
+  computeMetrics,
+  createMetricsFold,
+  facilityKey,
+  RULES_VERSION,
+  type Breakdown,
+  type DecisionTimes,
+  type MetricCase,
+  type MetricsInput,
+  type MetricsSnapshot,
+} from '../../shared/domain/metrics';
 
 let seq = 0;
 const approved = (overrides: Partial<MetricCase>): MetricCase => ({
@@ -87,5 +101,212 @@ describe('the metrics of approved cases', () => {
   it('gives the same figures for the same cases in any order', () => {
     const cases = [approved({ patientsImpacted: 3 }), approved({ kind: 'hospital-app', telexServices: undefined }), approved({ facility: { name: 'B' }, patientsImpacted: 4 })];
     expect(compute([...cases].reverse())).toEqual(compute(cases));
+  });
+});
+
+/**
+ * The computation as it was before the fold, every case in memory: the reference the fold must
+ * equal, figure for figure and byte for byte (the entity tag is the hash of the snapshot's JSON).
+ */
+function referenceMetrics(input: MetricsInput): MetricsSnapshot {
+  const zeros = (values: readonly string[]) => Object.fromEntries(values.map((value) => [value, 0])) as Record<string, number>;
+  const median = (values: number[]): number | null => {
+    if (values.length === 0) return null;
+    const sorted = [...values].sort((a, b) => a - b);
+    const middle = Math.floor(sorted.length / 2);
+    const value = sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+    return Math.round(value * 10) / 10;
+  };
+  const hoursBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 3_600_000;
+  const facilities = new Set<string>();
+  let telexProjects = 0;
+  let hospitalApps = 0;
+  let patientsImpacted = 0;
+  const breakdowns: Record<Breakdown, Record<string, number>> = {
+    telexService: zeros(TELEX_SERVICES),
+    clinicalArea: zeros(CLINICAL_AREAS),
+    careSetting: zeros(CARE_SETTINGS),
+    technology: zeros(TECHNOLOGIES),
+    partner: {},
+    stage: zeros(STAGES),
+    funding: zeros(FUNDING),
+    reimbursement: zeros(REIMBURSEMENT),
+  };
+  const submissions = { need: 0, proposal: 0 };
+  const count = (breakdown: Breakdown, values: readonly string[] | string | undefined) => {
+    for (const value of typeof values === 'string' ? [values] : (values ?? [])) {
+      breakdowns[breakdown][value] = (breakdowns[breakdown][value] ?? 0) + 1;
+    }
+  };
+  for (const item of input.approved) {
+    if (item.kind === 'need' || item.kind === 'proposal') {
+      submissions[item.kind] += 1;
+      continue;
+    }
+    facilities.add(facilityKey(item.facility));
+    if (item.kind === 'telex') {
+      telexProjects += 1;
+      patientsImpacted += item.patientsImpacted ?? 0;
+      count('telexService', item.telexServices);
+    } else {
+      hospitalApps += 1;
+    }
+    count('clinicalArea', item.clinicalAreas);
+    count('careSetting', item.careSettings);
+    count('technology', item.technologies);
+    count('partner', item.partner);
+    count('stage', item.stage);
+    count('funding', item.funding);
+    count('reimbursement', item.reimbursement);
+  }
+  const decisionHours = [...input.approved, ...input.rejected]
+    .filter((item): item is { createdAt: string; decidedAt: string } => typeof item.decidedAt === 'string')
+    .map((item) => hoursBetween(item.createdAt, item.decidedAt));
+  return {
+    rulesVersion: RULES_VERSION,
+    generatedAt: input.generatedAt,
+    asOf: input.asOf,
+    casesConsidered: input.approved.length,
+    headline: { hospitalStructures: facilities.size, telexProjects, patientsImpacted, hospitalApps },
+    breakdowns,
+    submissions,
+    pipeline: {
+      byStatus: Object.fromEntries(CASE_STATUSES.map((status) => [status, Math.max(0, input.statusCounts[status] ?? 0)])) as Record<CaseStatus, number>,
+      medianHoursToDecision: median(decisionHours),
+    },
+  };
+}
+
+const BASE = Date.parse('2026-01-01T00:00:00.000Z');
+/** An instant within about four months, to the millisecond: durations of every size, ties included. */
+const instant = fc.oneof(fc.integer({ min: 0, max: 10_000_000_000 }), fc.constantFrom(0, 3_600_000, 1_800_000, 86_400_000)).map((ms) => new Date(BASE + ms).toISOString());
+const subset = <T>(values: readonly T[]) => fc.subarray([...values]);
+const optional = <T>(arbitrary: fc.Arbitrary<T>) => fc.option(arbitrary, { nil: undefined });
+/** Facility names that collide under the facility rule (case, accents, spaces) and codes that collide in case. */
+const facility = fc.record(
+  {
+    name: fc.constantFrom('Humanitas', 'humanitas ', 'HUMANITAS', 'Ospedale di Città', 'ospedale di citta', 'IEO', 'Niguarda', 'Casa di Comunità Lodi'),
+    code: fc.constantFrom('030906', ' 030906', 'ab12', 'AB12', '', '  '),
+  },
+  { requiredKeys: ['name'] },
+);
+
+const metricCase: fc.Arbitrary<MetricCase> = fc
+  .record({
+    kind: fc.constantFrom('telex', 'telex', 'hospital-app', 'need', 'proposal'),
+    partner: fc.oneof(fc.constantFrom('humanitas', 'ieo', 'maugeri'), fc.stringMatching(/^[a-z][a-z0-9-]{0,8}$/)),
+    facility,
+    clinicalAreas: subset(CLINICAL_AREAS),
+    telexServices: optional(subset(TELEX_SERVICES)),
+    careSettings: optional(subset(CARE_SETTINGS)),
+    technologies: optional(subset(TECHNOLOGIES)),
+    stage: optional(fc.constantFrom(...STAGES)),
+    patientsImpacted: optional(fc.integer({ min: 0, max: 100_000_000 })),
+    funding: optional(subset(FUNDING)),
+    reimbursement: optional(fc.constantFrom(...REIMBURSEMENT)),
+    createdAt: instant,
+    decidedAt: optional(instant),
+  })
+  .map((fields) => ({ id: '', ...fields }) as MetricCase)
+  .map((item) => Object.fromEntries(Object.entries(item).filter(([, value]) => value !== undefined)) as MetricCase);
+
+const decision: fc.Arbitrary<DecisionTimes> = fc.record({ createdAt: instant, decidedAt: optional(instant) }, { requiredKeys: ['createdAt'] });
+
+const statusCounts = fc.record(Object.fromEntries(CASE_STATUSES.map((status) => [status, fc.integer({ min: -2, max: 1_000 })])) as Record<CaseStatus, fc.Arbitrary<number>>, {
+  requiredKeys: [],
+});
+
+/** Cuts `items` into consecutive pages of the given sizes (cycled), as a query would return them. */
+function paginate<T>(items: readonly T[], sizes: readonly number[]): T[][] {
+  const pages: T[][] = [];
+  for (let start = 0, i = 0; start < items.length; i++) {
+    const size = sizes[i % sizes.length]!;
+    pages.push(items.slice(start, start + size));
+    start += size;
+  }
+  return pages;
+}
+
+/** Feeds the fold as the aggregation does: pages of approved and rejected cases interleaved. */
+function foldPages(input: MetricsInput, approvedSizes: number[], rejectedSizes: number[]): MetricsSnapshot {
+  const fold = createMetricsFold();
+  const approvedPages = paginate(input.approved, approvedSizes);
+  const rejectedPages = paginate(input.rejected, rejectedSizes);
+  for (let i = 0; i < Math.max(approvedPages.length, rejectedPages.length); i++) {
+    for (const item of approvedPages[i] ?? []) fold.add(item);
+    for (const item of rejectedPages[i] ?? []) fold.addRejected(item);
+  }
+  return fold.result(input);
+}
+
+describe('the metrics fold', () => {
+  const pageSizes = fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 4 });
+  const input = fc.record({
+    approved: fc.array(metricCase, { maxLength: 60 }),
+    rejected: fc.array(decision, { maxLength: 20 }),
+    statusCounts,
+    asOf: instant,
+    generatedAt: instant,
+  });
+
+  it('gives exactly the figures of the all-in-memory computation, whatever the cases and the pages', () => {
+    fc.assert(
+      fc.property(input, pageSizes, pageSizes, (metricsInput, approvedSizes, rejectedSizes) => {
+        const expected = referenceMetrics(metricsInput);
+        const folded = foldPages(metricsInput, approvedSizes, rejectedSizes);
+        expect(folded).toEqual(expected);
+        // The same bytes, keys in the same order: the same entity tag.
+        expect(JSON.stringify(folded)).toBe(JSON.stringify(expected));
+        expect(JSON.stringify(computeMetrics(metricsInput))).toBe(JSON.stringify(expected));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('keeps an exact median past the growth of its hours list, odd and even counts', () => {
+    const cases = fc.sample(metricCase, { seed: 9, numRuns: 5_001 });
+    const rejected = fc.sample(decision, { seed: 10, numRuns: 2_500 });
+    for (const approvedCount of [5_001, 5_000, 1_025, 1_024]) {
+      const metricsInput: MetricsInput = { approved: cases.slice(0, approvedCount), rejected, statusCounts: {}, asOf: '2026-03-05T00:00:00.000Z', generatedAt: '2026-03-05T00:00:00.000Z' };
+      const folded = foldPages(metricsInput, [1_000], [333]);
+      expect(folded.pipeline.medianHoursToDecision).not.toBeNull();
+      expect(JSON.stringify(folded)).toBe(JSON.stringify(referenceMetrics(metricsInput)));
+    }
+  });
+
+  it('takes the median of known hours: the middle one, or the mean of the two middle ones, to one decimal', () => {
+    const hoursCase = (hours: number): DecisionTimes => ({ createdAt: '2026-03-01T00:00:00.000Z', decidedAt: new Date(Date.parse('2026-03-01T00:00:00.000Z') + hours * 3_600_000).toISOString() });
+    const median = (hours: number[], undecided = 0) => {
+      const fold = createMetricsFold();
+      for (const h of hours) fold.addRejected(hoursCase(h));
+      for (let i = 0; i < undecided; i++) fold.addRejected({ createdAt: '2026-03-01T00:00:00.000Z' });
+      return fold.result({ statusCounts: {}, asOf: '', generatedAt: '' }).pipeline.medianHoursToDecision;
+    };
+    expect(median([5, 1, 3])).toBe(3);
+    expect(median([4, 1, 3, 100])).toBe(3.5);
+    expect(median([1.25, 1.3])).toBe(1.3);
+    expect(median([2, 10], 5)).toBe(6);
+    expect(median([], 3)).toBeNull();
+    expect(median(Array.from({ length: 3_000 }, (_, i) => 3_000 - i))).toBe(1_500.5);
+  });
+
+  it('counts nothing of a rejected case but its hours, and lets result be asked again as cases keep coming', () => {
+    const fold = createMetricsFold();
+    fold.add(approved({ patientsImpacted: 10, createdAt: '2026-03-01T00:00:00Z', decidedAt: '2026-03-01T04:00:00Z' }));
+    fold.addRejected({ createdAt: '2026-03-01T00:00:00Z', decidedAt: '2026-03-01T02:00:00Z' });
+    const context = { statusCounts: { approved: 2 }, asOf: 'a', generatedAt: 'g' };
+    const first = fold.result(context);
+    expect(first.casesConsidered).toBe(1);
+    expect(first.headline.telexProjects).toBe(1);
+    expect(first.pipeline.medianHoursToDecision).toBe(3);
+    fold.add(approved({ kind: 'hospital-app', telexServices: undefined, partner: 'ieo', createdAt: '2026-03-01T00:00:00Z', decidedAt: '2026-03-01T09:00:00Z' }));
+    const second = fold.result(context);
+    expect(second.casesConsidered).toBe(2);
+    expect(second.headline.hospitalApps).toBe(1);
+    expect(second.pipeline.medianHoursToDecision).toBe(4);
+    // The first snapshot is not changed by what came after it.
+    expect(first.breakdowns.partner).toEqual({ humanitas: 1 });
+    expect(second.breakdowns.partner).toEqual({ humanitas: 1, ieo: 1 });
+    expect(Object.keys(second.breakdowns)).toEqual([...BREAKDOWNS]);
   });
 });
