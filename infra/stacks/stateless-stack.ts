@@ -202,6 +202,7 @@ export class StatelessStack extends Stack {
         logEncryptionKey: logsKey,
         failedInvocations: this.failedInvocations(name, spec, this.deadLetters),
         reservedConcurrency,
+        ...(spec.timeoutSeconds ? { timeout: Duration.seconds(spec.timeoutSeconds) } : {}),
       });
       if (reservedConcurrency === undefined) {
         acknowledge(

@@ -272,6 +272,13 @@ describe('schedules and alarms', () => {
     }
   });
 
+  it('lets the functions that go over every case run 15 minutes, and the rest 10 seconds', () => {
+    for (const name of names) {
+      const long = name === 'aggregate-metrics' || name === 'purge-personal-data';
+      expect(functionProps(stateless, name).Timeout, name).toBe(long ? 900 : 10);
+    }
+  });
+
   it('gives every schedule the input the scheduled functions and their samples expect', () => {
     const schedules = Object.values(stateless.findResources('AWS::Scheduler::Schedule'));
     expect(schedules).toHaveLength(SCHEDULES.length);
