@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ReviewDeps, TaskPayload } from './domain/review-flow';
 import { log } from './log';
 import { deps } from './runtime';

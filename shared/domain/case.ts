@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The case submission: one zod schema that is at once the TypeScript type, the JSON Schema

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A member organisation of the Hub that may submit cases, with the web origins it embeds from. */
 export const Partner = z.strictObject({

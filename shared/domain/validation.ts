@@ -1,4 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod';
+import en from 'zod/v4/locales/en.js';
+import it from 'zod/v4/locales/it.js';
 import { CaseInput, type Language } from './case';
 import { fieldLabel } from './i18n';
 
@@ -31,13 +33,16 @@ const RULE_MESSAGES: Record<string, Record<Language, string>> = {
 
 type Issue = z.core.$ZodIssue;
 
+const LOCALES = { it, en } as const;
+
 function ruleMessage(rule: string, lang: Language): string | undefined {
   return Object.hasOwn(RULE_MESSAGES, rule) ? RULE_MESSAGES[rule]?.[lang] : undefined;
 }
 
 /** zod's own wording in the language, for the rare issues not worded here. */
 function zodMessage(issue: Issue, lang: Language): string {
-  const message = z.locales[lang]().localeError(issue as Parameters<z.core.$ZodErrorMap>[0]);
+  // Only these two locales: indexing zod's own table by a variable would bundle all of them.
+  const message = LOCALES[lang]().localeError(issue as Parameters<z.core.$ZodErrorMap>[0]);
   if (typeof message === 'string') return message;
   return message?.message ?? (lang === 'it' ? 'valore non valido' : 'invalid value');
 }

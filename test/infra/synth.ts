@@ -50,6 +50,7 @@ export interface FunctionProps {
   TracingConfig: { Mode: string };
   Role: { 'Fn::GetAtt': [string, string] };
   Environment: { Variables: Record<string, unknown> };
+  Timeout: number;
 }
 
 /** The function resource's properties. */
