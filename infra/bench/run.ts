@@ -8,7 +8,8 @@ import { measureAggregation, type AggregationRun } from './aggregation';
 import { BASELINE, buildBundles, type BundleResult } from './bundles';
 import { lambdaEnvironment, measureLoadTimes, type LoadTimes } from './cold-start';
 import { kb, ms, renderTable, times, type Row, type Section } from './report';
-import { ratio, round } from './stats';
+import { measureStartUp, type StartUpResult } from './start-up';
+import { median, ratio, round } from './stats';
 import { measureSubmitLatency, type SubmitLatencyResult } from './submit-latency';
 import { countTransitions, type TransitionCount } from './transitions';
 import { measureWriteCapacity, type StepCapacity, type WriteCapacityResult } from './write-capacity';
@@ -27,7 +28,23 @@ export const TARGETS = {
   submitLatencyRatio: 1.3,
   perCaseGrowth: 1.2,
   readCapacityRatio: 1.1,
+  /** `npm start` to its banner, warm cache, in milliseconds. */
+  startMs: 3_000,
 } as const;
+
+/**
+ * The sections of the bench, by the names that `npm run bench -- <name> ...` selects (all when
+ * none is given): for example `npm run bench -- start`.
+ */
+export const SECTIONS = ['bundles', 'cold-start', 'submit', 'aggregation', 'capacity', 'start'] as const;
+export type SectionName = (typeof SECTIONS)[number];
+
+/** The sections named in `args`, or all of them; an unknown name is an error that lists the known ones. */
+export function selectedSections(args: readonly string[]): Set<SectionName> {
+  const unknown = args.filter((arg) => !(SECTIONS as readonly string[]).includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown bench section(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
+  return new Set(args.length > 0 ? (args as SectionName[]) : SECTIONS);
+}
 
 /** How much to measure: the full run, or a smoke run with `BENCH_QUICK=1`. */
 export interface BenchSettings {
@@ -37,12 +54,14 @@ export interface BenchSettings {
   latencyWarmup: number;
   aggregationSizes: number[];
   aggregationRepeats: number;
+  startColdRuns: number;
+  startWarmRuns: number;
 }
 
 export function benchSettings(quick: boolean): BenchSettings {
   return quick
-    ? { quick, coldStartRuns: 5, latencyN: 100, latencyWarmup: 20, aggregationSizes: [500, 2_000, 5_000], aggregationRepeats: 2 }
-    : { quick, coldStartRuns: 20, latencyN: 500, latencyWarmup: 50, aggregationSizes: [1_000, 10_000, 100_000], aggregationRepeats: 5 };
+    ? { quick, coldStartRuns: 5, latencyN: 100, latencyWarmup: 20, aggregationSizes: [500, 2_000, 5_000], aggregationRepeats: 2, startColdRuns: 1, startWarmRuns: 3 }
+    : { quick, coldStartRuns: 20, latencyN: 500, latencyWarmup: 50, aggregationSizes: [1_000, 10_000, 100_000], aggregationRepeats: 5, startColdRuns: 3, startWarmRuns: 5 };
 }
 
 const progress = (message: string) => process.stderr.write(`… ${message}\n`);
@@ -195,6 +214,31 @@ function capacitySection(capacity: WriteCapacityResult, transitions: TransitionC
   };
 }
 
+function startUpSection(start: StartUpResult): Section {
+  const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
+  const runtime = (samples: StartUpResult['warm']) => median(samples.map((sample) => sample.runtimeMs ?? Number.NaN));
+  const processes = [...new Set([...start.cold, ...start.warm].map((sample) => sample.nodeProcesses ?? 'unknown'))];
+  return {
+    title: '6 local start',
+    rows: [
+      {
+        figure: '6 npm start to banner, warm cache',
+        value: `${seconds(start.warmMedianMs)} (startRuntime ${ms(runtime(start.warm), 0)})`,
+        target: `<= ${seconds(TARGETS.startMs)}`,
+        met: start.warmMedianMs <= TARGETS.startMs,
+      },
+      { figure: '6 npm start to banner, cold cache', value: `${seconds(start.coldMedianMs)} (startRuntime ${ms(runtime(start.cold), 0)})`, target: '—' },
+      { figure: '6 node processes of npm start', value: processes.join(', '), target: '1', met: processes.length === 1 && processes[0] === 1 },
+    ],
+    note:
+      `${start.command} with PORT=0 DATA_DIR=memory, timed from the spawn to the line "hub-intake listening on" on its stdout, then SIGTERM; ` +
+      `median of ${start.warm.length} starts sharing a cache folder (HUB_INTAKE_CACHE_DIR) that one unrecorded start filled, and of ${start.cold.length} each with an empty one ` +
+      '(the case-review definition synthesized: aws-cdk-lib loaded). "startRuntime" is the runtime\'s own "started in" (emulators, engine, listen), the rest is npm, node, ' +
+      'tsx and the imports. Node processes counted in the command\'s process tree (/proc) at the banner. ' +
+      `An absolute time, not a ratio: the machine's load average was ${start.loadAverage.before.toFixed(1)} before and ${start.loadAverage.after.toFixed(1)} after (${cpus().length} cores).`,
+  };
+}
+
 /** The heaviest inputs of each bundle, printed under the table. */
 function heaviestListing(functions: BundleResult[]): string {
   return [
@@ -214,31 +258,56 @@ function machine() {
 async function main(): Promise<void> {
   const started = performance.now();
   const settings = benchSettings(process.env.BENCH_QUICK === '1');
+  const wanted = selectedSections(process.argv.slice(2));
   const outdir = mkdtempSync(join(tmpdir(), 'hub-intake-bench-'));
   try {
-    progress(`bundling every function (${settings.quick ? 'quick' : 'full'} run)`);
-    const bundles = await buildBundles(outdir, deployedEnvironment());
-    progress(`cold starts: ${settings.coldStartRuns} loads of ${bundles.functions.length + 1} bundles`);
-    const cold = await measureColdStarts(bundles, settings.coldStartRuns);
-    progress(`warm submit latency: N=${settings.latencyN}`);
-    const latency = await measureSubmitLatency(settings.latencyN, settings.latencyWarmup);
-    progress(`aggregation: ${settings.aggregationSizes.map(count).join(' → ')} approved cases`);
-    const aggregation = await measureAggregation(settings.aggregationSizes, settings.aggregationRepeats, progress);
-    progress('write capacity per submission and decision');
-    const capacity = await measureWriteCapacity();
-    progress('state transitions of the case-review workflow');
-    const transitions = await countTransitions();
+    let bundles: Awaited<ReturnType<typeof buildBundles>> | undefined;
+    if (wanted.has('bundles') || wanted.has('cold-start')) {
+      progress(`bundling every function (${settings.quick ? 'quick' : 'full'} run)`);
+      bundles = await buildBundles(outdir, deployedEnvironment());
+    }
+    let cold: Awaited<ReturnType<typeof measureColdStarts>> | undefined;
+    if (bundles && wanted.has('cold-start')) {
+      progress(`cold starts: ${settings.coldStartRuns} loads of ${bundles.functions.length + 1} bundles`);
+      cold = await measureColdStarts(bundles, settings.coldStartRuns);
+    }
+    let latency: SubmitLatencyResult | undefined;
+    if (wanted.has('submit')) {
+      progress(`warm submit latency: N=${settings.latencyN}`);
+      latency = await measureSubmitLatency(settings.latencyN, settings.latencyWarmup);
+    }
+    let aggregation: AggregationRun[] | undefined;
+    if (wanted.has('aggregation')) {
+      progress(`aggregation: ${settings.aggregationSizes.map(count).join(' → ')} approved cases`);
+      aggregation = await measureAggregation(settings.aggregationSizes, settings.aggregationRepeats, progress);
+    }
+    let capacity: WriteCapacityResult | undefined;
+    let transitions: TransitionCount[] | undefined;
+    if (wanted.has('submit') || wanted.has('capacity')) {
+      progress('write capacity per submission and decision');
+      capacity = await measureWriteCapacity();
+    }
+    if (wanted.has('capacity')) {
+      progress('state transitions of the case-review workflow');
+      transitions = await countTransitions();
+    }
+    let startUp: StartUpResult | undefined;
+    if (wanted.has('start')) {
+      progress(`npm start: ${settings.startColdRuns} cold and ${settings.startWarmRuns} warm starts`);
+      startUp = await measureStartUp(outdir, settings.startColdRuns, settings.startWarmRuns);
+    }
 
     const sections = [
-      bundleSection(bundles.functions, bundles.baseline, bundles.options.bundling as Record<string, unknown>),
-      coldStartSection(cold, settings.coldStartRuns, bundles.runtimeEnvironment.NODE_OPTIONS),
-      latencySection(latency, capacity.submission),
-      aggregationSection(aggregation),
-      capacitySection(capacity, transitions),
-    ];
+      bundles && wanted.has('bundles') ? bundleSection(bundles.functions, bundles.baseline, bundles.options.bundling as Record<string, unknown>) : undefined,
+      bundles && cold ? coldStartSection(cold, settings.coldStartRuns, bundles.runtimeEnvironment.NODE_OPTIONS) : undefined,
+      latency && capacity ? latencySection(latency, capacity.submission) : undefined,
+      aggregation ? aggregationSection(aggregation) : undefined,
+      capacity && transitions ? capacitySection(capacity, transitions) : undefined,
+      startUp ? startUpSection(startUp) : undefined,
+    ].filter((section): section is Section => section !== undefined);
     const durationSeconds = round((performance.now() - started) / 1000, 1);
     console.log(renderTable(sections));
-    console.log(`\n${heaviestListing(bundles.functions)}`);
+    if (bundles && wanted.has('bundles')) console.log(`\n${heaviestListing(bundles.functions)}`);
     const host = machine();
     const misses = sections.flatMap((section) => section.rows).filter((row) => row.met === false).length;
     console.log(`\n${misses} figure(s) miss their target. Took ${durationSeconds} s on ${host.cpuCount} x ${host.cpuModel}, node ${host.node}.`);
@@ -247,10 +316,19 @@ async function main(): Promise<void> {
       date: new Date().toISOString(),
       machine: host,
       settings,
+      sections: [...wanted],
       durationSeconds,
       targets: TARGETS,
-      bundling: { options: bundles.options.bundling, runtime: bundles.options.runtime, environment: bundles.runtimeEnvironment },
-      figures: { bundles: { functions: bundles.functions, baseline: bundles.baseline }, coldStart: cold, submitLatency: latency, aggregation, writeCapacity: capacity, transitions },
+      bundling: bundles && { options: bundles.options.bundling, runtime: bundles.options.runtime, environment: bundles.runtimeEnvironment },
+      figures: {
+        bundles: bundles && { functions: bundles.functions, baseline: bundles.baseline },
+        coldStart: cold,
+        submitLatency: latency,
+        aggregation,
+        writeCapacity: capacity,
+        transitions,
+        startUp,
+      },
       table: sections,
     };
     const file = join(REPO_ROOT, 'bench', 'results.json');

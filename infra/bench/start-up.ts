@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../paths';
 import { median } from './stats';
@@ -105,6 +106,8 @@ export interface StartUpResult {
   warm: StartSample[];
   coldMedianMs: number;
   warmMedianMs: number;
+  /** The machine's 1-minute load average before and after the starts: the figure is absolute, not a ratio. */
+  loadAverage: { before: number; after: number };
 }
 
 /**
@@ -113,6 +116,7 @@ export interface StartUpResult {
  * folder that a first, unrecorded start filled.
  */
 export async function measureStartUp(cacheRoot: string, coldRuns: number, warmRuns: number): Promise<StartUpResult> {
+  const before = loadavg()[0]!;
   const env = (cacheDir: string) => ({ PORT: '0', DATA_DIR: 'memory', HUB_INTAKE_CACHE_DIR: cacheDir, LOG_LEVEL: 'WARN' });
   const cold: StartSample[] = [];
   for (let i = 0; i < coldRuns; i++) cold.push(await timeStart('npm', ['start'], env(join(cacheRoot, `cold-${i}`))));
@@ -126,5 +130,6 @@ export async function measureStartUp(cacheRoot: string, coldRuns: number, warmRu
     warm,
     coldMedianMs: median(cold.map((s) => s.ms)),
     warmMedianMs: median(warm.map((s) => s.ms)),
+    loadAverage: { before, after: loadavg()[0]! },
   };
 }
