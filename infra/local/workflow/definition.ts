@@ -51,8 +51,6 @@ export const DEFAULT_WORKFLOW_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cach
 export interface WorkflowLoadOptions {
   /** The cache folder. @default `HUB_INTAKE_CACHE_DIR`, else {@link DEFAULT_WORKFLOW_CACHE_DIR} */
   cacheDir?: string;
-  /** Skip the cache: synthesize, and do not write the result. @default false */
-  noCache?: boolean;
 }
 
 /** A definition and where it came from. */
@@ -81,15 +79,14 @@ export async function resolveWorkflowDefinition(review: ReviewTimings = {}, opti
   const cacheDir = options.cacheDir ?? (process.env.HUB_INTAKE_CACHE_DIR || DEFAULT_WORKFLOW_CACHE_DIR);
   // Validates the timings first (a bad value stops the start whether or not the cache holds anything).
   const inputs = workflowInputs(review);
-  const hash = createHash('sha256').update(JSON.stringify(inputs)).digest('hex');
+  const hash = sha256(JSON.stringify(inputs));
   const file = join(cacheDir, `workflow-${hash.slice(0, 24)}.json`);
-  if (!options.noCache) {
-    const cached = readCached(file, hash);
-    if (cached) return { workflow: cached, source: 'cache', hash, file };
-  }
+  const cached = readCached(file, hash);
+  if (cached) return { workflow: cached, source: 'cache', hash, file };
+  // The only way into aws-cdk-lib from the runtime (test/unit/runtime-imports.test.ts keeps it so).
   const { synthesizeLocalTemplate } = await import('./synthesize');
-  const workflow = workflowFromTemplate(await synthesizeLocalTemplate(review));
-  if (!options.noCache) writeCached(cacheDir, file, { format: CACHE_FORMAT, hash, inputs, workflow });
+  const workflow = workflowFromTemplate(synthesizeLocalTemplate(review));
+  writeCached(cacheDir, file, { format: CACHE_FORMAT, hash, inputs, workflow });
   return { workflow, source: 'synthesis', hash, file };
 }
 
