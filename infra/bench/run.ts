@@ -8,7 +8,8 @@ import { measureAggregation, type AggregationRun } from './aggregation';
 import { BASELINE, buildBundles, type BundleResult } from './bundles';
 import { lambdaEnvironment, measureLoadTimes, type LoadTimes } from './cold-start';
 import { kb, ms, renderTable, times, type Row, type Section } from './report';
-import { ratio, round } from './stats';
+import { measureStartUp, type StartUpResult } from './start-up';
+import { median, ratio, round } from './stats';
 import { measureSubmitLatency, type SubmitLatencyResult } from './submit-latency';
 import { countTransitions, type TransitionCount } from './transitions';
 import { measureWriteCapacity, type StepCapacity, type WriteCapacityResult } from './write-capacity';
@@ -17,8 +18,7 @@ import { measureWriteCapacity, type StepCapacity, type WriteCapacityResult } fro
  * `npm run bench`: measures, side by side in one run on this machine, the bundle sizes, cold
  * starts, warm submission latency, aggregation cost and per-case capacity of hub-intake, prints
  * a table against the targets and writes every raw number to bench/results.json.
- * `BENCH_QUICK=1` shrinks the sizes for a smoke run. Figures named on the command line
- * (`npm run bench -- aggregation`; see FIGURES) are measured alone.
+ * `BENCH_QUICK=1` shrinks the sizes for a smoke run.
  */
 
 /** The targets, as the figures are judged. */
@@ -29,17 +29,22 @@ export const TARGETS = {
   perCaseGrowth: 1.2,
   readCapacityRatio: 1.1,
   peakHeapGrowth: 1.2,
+  /** `npm start` to its banner, warm cache, in milliseconds. */
+  startMs: 3_000,
 } as const;
 
-/** The figures a run can be limited to; cold starts need the bundles, which are then built too. */
-export const FIGURES = ['bundles', 'cold-start', 'latency', 'aggregation', 'capacity'] as const;
-export type Figure = (typeof FIGURES)[number];
+/**
+ * The sections of the bench, by the names that `npm run bench -- <name> ...` selects (all when
+ * none is given): for example `npm run bench -- start`.
+ */
+export const SECTIONS = ['bundles', 'cold-start', 'submit', 'aggregation', 'capacity', 'start'] as const;
+export type SectionName = (typeof SECTIONS)[number];
 
-/** The figures named on the command line, all of them when none is. */
-export function selectedFigures(args: readonly string[]): Set<Figure> {
-  const unknown = args.filter((arg) => !(FIGURES as readonly string[]).includes(arg));
-  if (unknown.length > 0) throw new Error(`unknown figure(s) ${unknown.join(', ')}: choose among ${FIGURES.join(', ')}`);
-  return new Set(args.length > 0 ? (args as Figure[]) : FIGURES);
+/** The sections named in `args`, or all of them; an unknown name is an error that lists the known ones. */
+export function selectedSections(args: readonly string[]): Set<SectionName> {
+  const unknown = args.filter((arg) => !(SECTIONS as readonly string[]).includes(arg));
+  if (unknown.length > 0) throw new Error(`unknown bench section(s) ${unknown.join(', ')}; known: ${SECTIONS.join(', ')}`);
+  return new Set(args.length > 0 ? (args as SectionName[]) : SECTIONS);
 }
 
 /** How much to measure: the full run, or a smoke run with `BENCH_QUICK=1`. */
@@ -50,19 +55,18 @@ export interface BenchSettings {
   latencyWarmup: number;
   aggregationSizes: number[];
   aggregationRepeats: number;
+  startColdRuns: number;
+  startWarmRuns: number;
 }
 
 export function benchSettings(quick: boolean): BenchSettings {
   return quick
-    ? { quick, coldStartRuns: 5, latencyN: 100, latencyWarmup: 20, aggregationSizes: [500, 2_000, 5_000], aggregationRepeats: 2 }
-    : { quick, coldStartRuns: 20, latencyN: 500, latencyWarmup: 50, aggregationSizes: [1_000, 10_000, 100_000], aggregationRepeats: 5 };
+    ? { quick, coldStartRuns: 5, latencyN: 100, latencyWarmup: 20, aggregationSizes: [500, 2_000, 5_000], aggregationRepeats: 2, startColdRuns: 1, startWarmRuns: 3 }
+    : { quick, coldStartRuns: 20, latencyN: 500, latencyWarmup: 50, aggregationSizes: [1_000, 10_000, 100_000], aggregationRepeats: 5, startColdRuns: 3, startWarmRuns: 5 };
 }
 
 const progress = (message: string) => process.stderr.write(`… ${message}\n`);
 const count = (value: number) => value.toLocaleString('en-US');
-const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
-/** The size the aggregation's cost is extrapolated to. */
-const ESTIMATE_CASES = 1_000_000;
 
 /** The environment `cdk deploy` gives the functions of the production stage. */
 function deployedEnvironment(): Record<string, string> {
@@ -163,26 +167,6 @@ function aggregationSection(runs: AggregationRun[]): Section {
     rows.push({ figure: `4 per-case time ${count(largest.cases)}/${count(middle.cases)}`, value: times(growth), target: `<= ${times(TARGETS.perCaseGrowth)}`, met: growth <= TARGETS.perCaseGrowth });
   }
   for (const run of runs) {
-    rows.push({
-      figure: `4 peak heap ${count(run.cases)} cases`,
-      value:
-        `live ${mb(run.heap.live.peak)} (idle ${mb(run.heap.live.idle)}), with garbage ${mb(run.heap.sampled.peak)}; ` +
-        `holding every case: live ${mb(run.heapHoldingAll.live.peak)}, with garbage ${mb(run.heapHoldingAll.sampled.peak)}`,
-      target: '—',
-    });
-  }
-  if (middle && largest) {
-    const growth = ratio(largest.heap.live.peak, middle.heap.live.peak);
-    rows.push({
-      figure: `4 peak heap ${count(largest.cases)}/${count(middle.cases)}`,
-      value:
-        `live ${times(growth)}, with garbage ${times(ratio(largest.heap.sampled.peak, middle.heap.sampled.peak))}; ` +
-        `holding every case: live ${times(ratio(largest.heapHoldingAll.live.peak, middle.heapHoldingAll.live.peak))}`,
-      target: `<= ${times(TARGETS.peakHeapGrowth)}`,
-      met: growth <= TARGETS.peakHeapGrowth,
-    });
-  }
-  for (const run of runs) {
     const value = ratio(run.readCapacity, run.minimumReadCapacity);
     rows.push({
       figure: `4 read capacity ${count(run.cases)} cases`,
@@ -192,11 +176,6 @@ function aggregationSection(runs: AggregationRun[]): Section {
     });
   }
   const last = runs.at(-1)!;
-  const estimateMs = last.perCaseMs * ESTIMATE_CASES;
-  rows.push(
-    { figure: `4 estimate ${count(ESTIMATE_CASES)} cases, time`, value: `~${(estimateMs / 1000).toFixed(0)} s (${(last.perCaseMs * 1000).toFixed(1)} µs/case at ${count(last.cases)})`, target: 'estimate' },
-    { figure: `4 estimate ${count(ESTIMATE_CASES)} cases, read`, value: `~${count(Math.round((last.readCapacity / last.cases) * ESTIMATE_CASES))} RCU (${round(last.readCapacity / last.cases, 4)} RCU/case at ${count(last.cases)})`, target: 'estimate' },
-  );
   return {
     title: '4 aggregation',
     rows,
@@ -207,14 +186,7 @@ function aggregationSection(runs: AggregationRun[]): Section {
       'Minimum RCU = (sum over index items of their DynamoDB size: the table and index keys plus the STATUS_INDEX_ATTRIBUTES projection, ' +
       'attribute names + values in UTF-8, numbers 1 byte per 2 digits + 1, lists and maps 3 + 1 per element) / 4096 x 0.5 (GSI reads are eventually consistent), ' +
       `unrounded; DynamoDB rounds each page of up to 1 MB up to 4 KB. Reported = ConsumedCapacity summed over the pages, as dynalite computes it (strings counted in UTF-16 units). ` +
-      `An index projecting only METRIC_ATTRIBUTES would need ${round(last.minimumReadCapacityMetricOnly, 1)} RCU at ${count(last.cases)} cases. ` +
-      'Peak heap: two more aggregateMetrics runs per size, each after two global.gc() (idle = heapUsed then); process.memoryUsage().heapUsed sampled before and after every DynamoDB call ' +
-      '(after: a page in memory as received and as returned), "live" with a global.gc() before each sample (the memory the run holds, what must fit in the function), ' +
-      '"with garbage" without, plus every 1 ms (it counts what V8 has not yet collected, which follows its own heuristics); the target is on the live peak. ' +
-      `Array buffers outside the heap (response bodies, the hours list: 8 bytes per decided case) peaked at ${mb(last.heap.live.peakArrayBuffers)} at ${count(last.cases)}. ` +
-      '"Holding every case" is the former way measured the same way (queryAll, then computeMetrics), for comparison. ' +
-      `The ${count(ESTIMATE_CASES)} figures are estimates, not measurements: the per-case time and RCU measured at ${count(last.cases)} times ${count(ESTIMATE_CASES)}; ` +
-      'the time is dynalite\'s on this machine, where DynamoDB would add a network round trip per page of up to 1 MB.',
+      `An index projecting only METRIC_ATTRIBUTES would need ${round(last.minimumReadCapacityMetricOnly, 1)} RCU at ${count(last.cases)} cases.`,
   };
 }
 
@@ -243,6 +215,31 @@ function capacitySection(capacity: WriteCapacityResult, transitions: TransitionC
   };
 }
 
+function startUpSection(start: StartUpResult): Section {
+  const seconds = (value: number) => `${(value / 1000).toFixed(2)} s`;
+  const runtime = (samples: StartUpResult['warm']) => median(samples.map((sample) => sample.runtimeMs ?? Number.NaN));
+  const processes = [...new Set([...start.cold, ...start.warm].map((sample) => sample.nodeProcesses ?? 'unknown'))];
+  return {
+    title: '6 local start',
+    rows: [
+      {
+        figure: '6 npm start to banner, warm cache',
+        value: `${seconds(start.warmMedianMs)} (startRuntime ${ms(runtime(start.warm), 0)})`,
+        target: `<= ${seconds(TARGETS.startMs)}`,
+        met: start.warmMedianMs <= TARGETS.startMs,
+      },
+      { figure: '6 npm start to banner, cold cache', value: `${seconds(start.coldMedianMs)} (startRuntime ${ms(runtime(start.cold), 0)})`, target: '—' },
+      { figure: '6 node processes of npm start', value: processes.join(', '), target: '1', met: processes.length === 1 && processes[0] === 1 },
+    ],
+    note:
+      `${start.command} with PORT=0 DATA_DIR=memory, timed from the spawn to the line "hub-intake listening on" on its stdout, then SIGTERM; ` +
+      `median of ${start.warm.length} starts sharing a cache folder (HUB_INTAKE_CACHE_DIR) that one unrecorded start filled, and of ${start.cold.length} each with an empty one ` +
+      '(the case-review definition synthesized: aws-cdk-lib loaded). "startRuntime" is the runtime\'s own "started in" (emulators, engine, listen), the rest is npm, node, ' +
+      'tsx and the imports. Node processes counted in the command\'s process tree (/proc) at the banner. ' +
+      `An absolute time, not a ratio: the machine's load average was ${start.loadAverage.before.toFixed(1)} before and ${start.loadAverage.after.toFixed(1)} after (${cpus().length} cores).`,
+  };
+}
+
 /** The heaviest inputs of each bundle, printed under the table. */
 function heaviestListing(functions: BundleResult[]): string {
   return [
@@ -262,51 +259,56 @@ function machine() {
 async function main(): Promise<void> {
   const started = performance.now();
   const settings = benchSettings(process.env.BENCH_QUICK === '1');
-  const figures = selectedFigures(process.argv.slice(2));
-  const wants = (...names: Figure[]) => names.some((name) => figures.has(name));
+  const wanted = selectedSections(process.argv.slice(2));
   const outdir = mkdtempSync(join(tmpdir(), 'hub-intake-bench-'));
   try {
     let bundles: Awaited<ReturnType<typeof buildBundles>> | undefined;
-    if (wants('bundles', 'cold-start')) {
+    if (wanted.has('bundles') || wanted.has('cold-start')) {
       progress(`bundling every function (${settings.quick ? 'quick' : 'full'} run)`);
       bundles = await buildBundles(outdir, deployedEnvironment());
     }
     let cold: Awaited<ReturnType<typeof measureColdStarts>> | undefined;
-    if (bundles && wants('cold-start')) {
+    if (bundles && wanted.has('cold-start')) {
       progress(`cold starts: ${settings.coldStartRuns} loads of ${bundles.functions.length + 1} bundles`);
       cold = await measureColdStarts(bundles, settings.coldStartRuns);
     }
     let latency: SubmitLatencyResult | undefined;
-    if (wants('latency')) {
+    if (wanted.has('submit')) {
       progress(`warm submit latency: N=${settings.latencyN}`);
       latency = await measureSubmitLatency(settings.latencyN, settings.latencyWarmup);
     }
     let aggregation: AggregationRun[] | undefined;
-    if (wants('aggregation')) {
+    if (wanted.has('aggregation')) {
       progress(`aggregation: ${settings.aggregationSizes.map(count).join(' → ')} approved cases`);
       aggregation = await measureAggregation(settings.aggregationSizes, settings.aggregationRepeats, progress);
     }
     let capacity: WriteCapacityResult | undefined;
     let transitions: TransitionCount[] | undefined;
-    if (wants('latency', 'capacity')) {
+    if (wanted.has('submit') || wanted.has('capacity')) {
       progress('write capacity per submission and decision');
       capacity = await measureWriteCapacity();
     }
-    if (wants('capacity')) {
+    if (wanted.has('capacity')) {
       progress('state transitions of the case-review workflow');
       transitions = await countTransitions();
     }
+    let startUp: StartUpResult | undefined;
+    if (wanted.has('start')) {
+      progress(`npm start: ${settings.startColdRuns} cold and ${settings.startWarmRuns} warm starts`);
+      startUp = await measureStartUp(outdir, settings.startColdRuns, settings.startWarmRuns);
+    }
 
     const sections = [
-      bundles && wants('bundles') ? bundleSection(bundles.functions, bundles.baseline, bundles.options.bundling as Record<string, unknown>) : undefined,
+      bundles && wanted.has('bundles') ? bundleSection(bundles.functions, bundles.baseline, bundles.options.bundling as Record<string, unknown>) : undefined,
       bundles && cold ? coldStartSection(cold, settings.coldStartRuns, bundles.runtimeEnvironment.NODE_OPTIONS) : undefined,
       latency && capacity ? latencySection(latency, capacity.submission) : undefined,
       aggregation ? aggregationSection(aggregation) : undefined,
       capacity && transitions ? capacitySection(capacity, transitions) : undefined,
+      startUp ? startUpSection(startUp) : undefined,
     ].filter((section): section is Section => section !== undefined);
     const durationSeconds = round((performance.now() - started) / 1000, 1);
     console.log(renderTable(sections));
-    if (bundles && wants('bundles')) console.log(`\n${heaviestListing(bundles.functions)}`);
+    if (bundles && wanted.has('bundles')) console.log(`\n${heaviestListing(bundles.functions)}`);
     const host = machine();
     const misses = sections.flatMap((section) => section.rows).filter((row) => row.met === false).length;
     console.log(`\n${misses} figure(s) miss their target. Took ${durationSeconds} s on ${host.cpuCount} x ${host.cpuModel}, node ${host.node}.`);
@@ -314,11 +316,20 @@ async function main(): Promise<void> {
     const results = {
       date: new Date().toISOString(),
       machine: host,
-      settings: { ...settings, figures: [...figures] },
+      settings,
+      sections: [...wanted],
       durationSeconds,
       targets: TARGETS,
       bundling: bundles && { options: bundles.options.bundling, runtime: bundles.options.runtime, environment: bundles.runtimeEnvironment },
-      figures: { bundles: bundles && { functions: bundles.functions, baseline: bundles.baseline }, coldStart: cold, submitLatency: latency, aggregation, writeCapacity: capacity, transitions },
+      figures: {
+        bundles: bundles && { functions: bundles.functions, baseline: bundles.baseline },
+        coldStart: cold,
+        submitLatency: latency,
+        aggregation,
+        writeCapacity: capacity,
+        transitions,
+        startUp,
+      },
       table: sections,
     };
     const file = join(REPO_ROOT, 'bench', 'results.json');

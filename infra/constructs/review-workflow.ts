@@ -23,29 +23,10 @@ import {
 } from 'aws-cdk-lib/aws-stepfunctions';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-stepfunctions-tasks';
 import { Construct } from 'constructs';
+import { STATES } from '../config/workflow-states';
 
-/** Names of the states, shared with tests that assert on the states an execution visited. */
-export const STATES = {
-  init: 'Init',
-  requestReview: 'RequestReview',
-  checkReminders: 'RemindersLeft?',
-  remind: 'Remind',
-  decision: 'Decision?',
-  unknownDecision: 'UnknownDecision',
-  recordApproval: 'RecordApproval',
-  recordRejection: 'RecordRejection',
-  notifyApproval: 'NotifyApproval',
-  notifyRejection: 'NotifyRejection',
-  approved: 'Approved',
-  rejected: 'Rejected',
-  requestChanges: 'RequestChanges',
-  nextRound: 'NextRound',
-  expire: 'Expire',
-  notifyExpiry: 'NotifyExpiry',
-  expired: 'Expired',
-  markFailed: 'MarkFailed',
-  failed: 'Failed',
-} as const;
+/** Names of the states (CDK-free, so that the embedded runtime reads them without loading aws-cdk-lib). */
+export { STATES };
 
 /**
  * Errors of the Lambda service rather than of our code: throttling, a service fault, the SDK's

@@ -17,7 +17,7 @@ import { clientAddress, compileRoute, localContext, readBody, toApiGatewayEvent,
 import { executionName } from '../../shared/runtime';
 import { createCaseStore } from '../../shared/store/case-store';
 import { createDocumentClient } from '../../shared/store/clients';
-import { STATES } from '../constructs/review-workflow';
+import { STATES } from '../config/workflow-states';
 import { loadWorkflowDefinition } from './workflow/definition';
 import { startLocalStepFunctions, type LocalStepFunctions } from './workflow/engine';
 

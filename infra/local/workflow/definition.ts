@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { dirname, extname, join, relative, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { StateMachineDefinition } from 'aws-local-stepfunctions';
-import type { StageConfig } from '../../config';
+import { stageConfig, type StageConfig } from '../../config';
 import { REPO_ROOT } from '../../paths';
 import { FUNCTIONS, type FunctionName } from '../../routes';
 
@@ -42,32 +44,214 @@ export interface CfnTemplate {
   Resources: Record<string, TemplateResource>;
 }
 
+/** Where synthesized definitions are kept when `HUB_INTAKE_CACHE_DIR` is unset: not committed, not under `.data`. */
+export const DEFAULT_WORKFLOW_CACHE_DIR = join(REPO_ROOT, 'node_modules', '.cache', 'hub-intake');
+
+/** How {@link resolveWorkflowDefinition} finds or makes the definition. */
+export interface WorkflowLoadOptions {
+  /** The cache folder. @default `HUB_INTAKE_CACHE_DIR`, else {@link DEFAULT_WORKFLOW_CACHE_DIR} */
+  cacheDir?: string;
+}
+
+/** A definition and where it came from. */
+export interface ResolvedWorkflow {
+  workflow: WorkflowDefinition;
+  /** `cache`: read from the cache file, aws-cdk-lib not loaded; `synthesis`: the CDK app was synthesized. */
+  source: 'cache' | 'synthesis';
+  /** The hash of everything the definition depends on ({@link workflowInputs}). */
+  hash: string;
+  /** The cache file read or written. */
+  file: string;
+}
+
 /**
- * Synthesizes the app for stage `local` in this process (esbuild bundling skipped, the same
- * feature flags as `cdk synth` from cdk.json) and reads the case-review state machine back from
- * the stateless stack's template. So `npm start` runs exactly the definition `cdk deploy` ships,
- * with only the review timings replaced by `review`.
- *
- * CDK is imported lazily: modules that merely import this one (for example `npm run invoke`
- * through the runtime) do not pay for loading aws-cdk-lib.
+ * The case-review state machine for stage `local`, with the review timings replaced by `review`:
+ * exactly the definition `cdk deploy` ships. Read from the cache when a definition was made from
+ * the same inputs before; otherwise the CDK app is synthesized in this process (aws-cdk-lib is
+ * loaded only then, by a dynamic import) and the result cached.
  */
-export async function loadWorkflowDefinition(review: ReviewTimings = {}): Promise<WorkflowDefinition> {
-  const [{ App }, { buildApp }] = await Promise.all([import('aws-cdk-lib'), import('../../hub-intake-app')]);
-  const { context } = JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
-  const outdir = mkdtempSync(join(tmpdir(), 'hub-intake-workflow-'));
+export async function loadWorkflowDefinition(review: ReviewTimings = {}, options: WorkflowLoadOptions = {}): Promise<WorkflowDefinition> {
+  return (await resolveWorkflowDefinition(review, options)).workflow;
+}
+
+/** {@link loadWorkflowDefinition}, saying whether the definition came from the cache and which file holds it. */
+export async function resolveWorkflowDefinition(review: ReviewTimings = {}, options: WorkflowLoadOptions = {}): Promise<ResolvedWorkflow> {
+  const cacheDir = options.cacheDir ?? (process.env.HUB_INTAKE_CACHE_DIR || DEFAULT_WORKFLOW_CACHE_DIR);
+  // Validates the timings first (a bad value stops the start whether or not the cache holds anything).
+  const inputs = workflowInputs(review);
+  const hash = sha256(JSON.stringify(inputs));
+  const file = join(cacheDir, `workflow-${hash.slice(0, 24)}.json`);
+  const cached = readCached(file, hash);
+  if (cached) return { workflow: cached, source: 'cache', hash, file };
+  // The only way into aws-cdk-lib from the runtime (test/unit/runtime-imports.test.ts keeps it so).
+  const { synthesizeLocalTemplate } = await import('./synthesize');
+  const workflow = workflowFromTemplate(synthesizeLocalTemplate(review));
+  writeCached(cacheDir, file, { format: CACHE_FORMAT, hash, inputs, workflow });
+  return { workflow, source: 'synthesis', hash, file };
+}
+
+/** Bumped when the cache file's shape changes. */
+const CACHE_FORMAT = 1;
+/** Cache files kept per folder: the newest, so that switching between a few timings or branches stays fast. */
+const CACHE_KEEP = 8;
+
+/** Everything the synthesized definition depends on, as hashed for its cache key. */
+export interface WorkflowInputs {
+  format: number;
+  /** The `local` stage's configuration with the review timings applied (validated). */
+  config: StageConfig;
+  /** The partition, region and account the resolver writes into ARNs. */
+  pseudo: LocalPseudoParameters;
+  /** `CDK_*` variables of the environment, which CDK reads while synthesizing. */
+  cdkEnvironment: Record<string, string>;
+  /** sha-256 of cdk.json (its feature flags are the app's context). */
+  cdkJson: string;
+  /** Repository path → sha-256 of every source file that synthesis and this resolver import, transitively. */
+  sources: Record<string, string>;
+  /** Every package those files import → its installed version. */
+  packages: Record<string, string>;
+}
+
+/**
+ * The inputs of the definition: the stage configuration, the source files reached by imports from
+ * the synthesis module and this one (the constructs, stacks, config and routes they read), the
+ * installed versions of the packages they import (aws-cdk-lib above all) and cdk.json. Found by
+ * reading the import statements, so that a file added to the app or moved counts without a list
+ * to keep up to date. A few milliseconds; nothing of aws-cdk-lib is loaded.
+ */
+export function workflowInputs(review: ReviewTimings = {}, pseudo: LocalPseudoParameters = LOCAL_PSEUDO_PARAMETERS): WorkflowInputs {
+  const here = fileURLToPath(import.meta.url);
+  const graph = sourceGraph([here, join(dirname(here), `synthesize${extname(here)}`)]);
+  const cdkEnvironment = Object.fromEntries(
+    Object.entries(process.env)
+      .filter((entry): entry is [string, string] => entry[0].startsWith('CDK_') && entry[1] !== undefined)
+      .sort(([a], [b]) => a.localeCompare(b)),
+  );
+  return {
+    format: CACHE_FORMAT,
+    config: stageConfig('local', { review }),
+    pseudo,
+    cdkEnvironment,
+    cdkJson: sha256(readFileSync(join(REPO_ROOT, 'cdk.json'))),
+    sources: graph.sources,
+    packages: graph.packages,
+  };
+}
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** A relative import's file: as written, or with a TypeScript extension or `/index.ts` added. */
+function resolveRelative(from: string, specifier: string): string | undefined {
+  const base = resolve(dirname(from), specifier);
+  const candidates = [base, `${base}.ts`, `${base}.tsx`, `${base}.mts`, join(base, 'index.ts'), base.replace(/\.(m?)js$/, '.$1ts')];
+  return candidates.find((candidate) => {
+    try {
+      return statSync(candidate).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** `aws-cdk-lib/aws-iam` → `aws-cdk-lib`; `@scope/name/x` → `@scope/name`. */
+const packageName = (specifier: string) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
+
+/**
+ * Specifiers of `import … from '…'` and `export … from '…'` statements (type-only ones included),
+ * of `import '…'`, `import('…')` and `require('…')`.
+ */
+const IMPORT_SPECIFIERS = [
+  /^\s*(?:import|export)\b[^;='"]*?\bfrom\s*['"]([^'"\s]+)['"]/gm,
+  /^\s*import\s*['"]([^'"\s]+)['"]/gm,
+  /\b(?:import|require)\(\s*['"]([^'"\s]+)['"]\s*\)/g,
+];
+
+/** What a module specifier looks like (not an ellipsis in a comment). */
+const MODULE_SPECIFIER = /^[\w@.][\w@.:/-]*$/;
+
+/** The source files reached from `entries` through relative imports, each hashed, and the versions of the packages they import. */
+function sourceGraph(entries: string[]): { sources: Record<string, string>; packages: Record<string, string> } {
+  const seen = new Map<string, string>();
+  const packages = new Set<string>();
+  const pending = entries.filter((entry) => statSync(entry, { throwIfNoEntry: false })?.isFile());
+  while (pending.length > 0) {
+    const file = pending.pop()!;
+    if (seen.has(file)) continue;
+    const text = readFileSync(file, 'utf8');
+    seen.set(file, sha256(text));
+    for (const specifier of IMPORT_SPECIFIERS.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[1]!))) {
+      if (!MODULE_SPECIFIER.test(specifier)) continue;
+      if (specifier.startsWith('.')) {
+        const target = resolveRelative(file, specifier);
+        if (target && !seen.has(target)) pending.push(target);
+      } else if (!specifier.startsWith('node:') && !isBuiltin(specifier)) {
+        packages.add(packageName(specifier));
+      }
+    }
+  }
+  const sources = Object.fromEntries([...seen].map(([file, digest]) => [relative(REPO_ROOT, file).split(sep).join('/'), digest] as const).sort(([a], [b]) => a.localeCompare(b)));
+  const versions = Object.fromEntries(
+    [...packages].sort().map((name) => {
+      try {
+        return [name, (JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version?: string }).version ?? 'unknown'];
+      } catch {
+        return [name, 'not installed'];
+      }
+    }),
+  );
+  return { sources, packages: versions };
+}
+
+/** The cache file's content. */
+interface CacheEntry {
+  format: number;
+  hash: string;
+  inputs: WorkflowInputs;
+  workflow: WorkflowDefinition;
+}
+
+/** The cached definition of `hash`, or undefined when there is none or it is unreadable (then it is made again). */
+function readCached(file: string, hash: string): WorkflowDefinition | undefined {
+  let entry: Partial<CacheEntry>;
   try {
-    const app = new App({
-      outdir,
-      context: { ...context, 'aws:cdk:bundling-stacks': [] },
-      // The built-in CloudFormation validation loads a WebAssembly rule engine that costs ~4 s on
-      // every `npm start`; `cdk synth` and the infra tests still validate this very template.
-      builtinCloudFormationValidation: false,
-    });
-    const { stateless } = buildApp(app, 'local', { review });
-    const template = app.synth().getStackArtifact(stateless.artifactId).template as CfnTemplate;
-    return workflowFromTemplate(template);
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
+    entry = JSON.parse(readFileSync(file, 'utf8')) as Partial<CacheEntry>;
+  } catch {
+    return undefined;
+  }
+  const workflow = entry.workflow;
+  const valid =
+    entry.format === CACHE_FORMAT &&
+    entry.hash === hash &&
+    typeof workflow?.definition?.States === 'object' &&
+    typeof workflow.definition.StartAt === 'string' &&
+    typeof workflow.taskFunctions === 'object' &&
+    workflow.taskFunctions !== null;
+  return valid ? workflow : undefined;
+}
+
+/**
+ * Writes the cache file atomically (a temporary file of this process, then a rename), so that
+ * runtimes starting at once never read half a file, and keeps the {@link CACHE_KEEP} newest. A
+ * cache that cannot be written only costs the next start a synthesis.
+ */
+function writeCached(dir: string, file: string, entry: CacheEntry): void {
+  const temporary = `${file}.${process.pid}-${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(temporary, `${JSON.stringify(entry)}\n`);
+    renameSync(temporary, file);
+  } catch {
+    rmSync(temporary, { force: true });
+    return;
+  }
+  try {
+    const others = readdirSync(dir)
+      .filter((name) => /^workflow-[0-9a-f]+\.json$/.test(name))
+      .map((name) => ({ path: join(dir, name), mtime: statSync(join(dir, name), { throwIfNoEntry: false })?.mtimeMs ?? 0 }))
+      .sort((a, b) => b.mtime - a.mtime);
+    for (const old of others.slice(CACHE_KEEP)) rmSync(old.path, { force: true });
+  } catch {
+    // Another runtime pruning the same folder at the same time: nothing to do.
   }
 }
 
