@@ -1,7 +1,7 @@
 import type { ScheduledInvocation } from '../../infra/config/schedule-input';
 import { aggregateMetrics } from '../../shared/domain/aggregate';
 import { log } from '../../shared/log';
-import { deps } from '../../shared/runtime';
+import { metricsDeps } from '../../shared/wiring';
 import type { StoredSnapshot } from '../../shared/store/metrics-store';
 
 /**
@@ -9,7 +9,7 @@ import type { StoredSnapshot } from '../../shared/store/metrics-store';
  * function's error alarm tells ops; the previous snapshot stays the latest.
  */
 export async function handler(_event: ScheduledInvocation | Record<string, never>): Promise<StoredSnapshot> {
-  const { snapshot, etag, readCapacity } = await aggregateMetrics(deps());
+  const { snapshot, etag, readCapacity } = await aggregateMetrics(metricsDeps());
   log.info('metrics aggregated', { casesConsidered: snapshot.casesConsidered, readCapacity, headline: snapshot.headline });
   return { snapshot, etag };
 }

@@ -4,13 +4,13 @@ import type { FieldError } from '../../shared/domain/validation';
 import { parseBody } from '../../shared/http/body';
 import { httpHandler } from '../../shared/http/handler';
 import { page, type HttpResult } from '../../shared/http/response';
-import { deps } from '../../shared/runtime';
+import { decisionDeps } from '../../shared/wiring';
 import { renderFormPage } from '../../shared/views/form';
 import { amendClosedPage, amendedPage } from '../../shared/views/review';
 
 function show(view: AmendView, lang: Language, action: string, values?: Record<string, unknown>, errors: readonly FieldError[] = [], status = 200): HttpResult {
   if (view.state !== 'open') return page(view.state === 'done' ? 409 : 410, amendClosedPage(lang, view.record, view.state));
-  const { partners } = deps();
+  const { partners } = decisionDeps();
   const partner = partners.get(view.record.data.partner) ?? { id: view.record.data.partner, name: view.record.data.partner, origins: [], contactDomains: ['invalid.example'] };
   const it = lang === 'it';
   return page(
@@ -36,13 +36,13 @@ export const handler = httpHandler(
   {
     'GET /cases/{id}/edit': async ({ event, query, lang }) => {
       const id = event.pathParameters?.id ?? '';
-      const view = await openAmendment(deps(), id, query.token);
+      const view = await openAmendment(decisionDeps(), id, query.token);
       return show(view, query.lang ? lang : view.record.data.language, `${event.rawPath}?${event.rawQueryString}`);
     },
     'POST /cases/{id}/edit': async ({ event, headers, query, lang }) => {
       const id = event.pathParameters?.id ?? '';
       const { payload } = parseBody(event, headers);
-      const result = await amendCase(deps(), id, query.token, payload, lang);
+      const result = await amendCase(decisionDeps(), id, query.token, payload, lang);
       const action = `${event.rawPath}?${event.rawQueryString}`;
       switch (result.state) {
         case 'amended':

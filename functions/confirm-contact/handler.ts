@@ -2,7 +2,7 @@ import { confirmContact, viewConfirmation } from '../../shared/domain/confirm-co
 import { parseBody } from '../../shared/http/body';
 import { httpHandler, type RouteHandler } from '../../shared/http/handler';
 import { page } from '../../shared/http/response';
-import { deps } from '../../shared/runtime';
+import { confirmDeps } from '../../shared/wiring';
 import { confirmClosedPage, confirmPage } from '../../shared/views/pages';
 
 /**
@@ -11,7 +11,7 @@ import { confirmClosedPage, confirmPage } from '../../shared/views/pages';
  */
 const show: RouteHandler = async ({ event, query, lang }) => {
   const id = event.pathParameters?.id ?? '';
-  const view = await viewConfirmation(deps(), id, query.token);
+  const view = await viewConfirmation(confirmDeps(), id, query.token);
   const language = query.lang ? lang : view.record.data.language;
   const headers = { headers: { 'X-Robots-Tag': 'noindex, nofollow' } };
   if (view.state !== 'pending') return page(view.state === 'confirmed' ? 200 : 410, confirmClosedPage(language, view.record, view.state), headers);
@@ -26,7 +26,7 @@ export const handler = httpHandler(
       const id = event.pathParameters?.id ?? '';
       const { payload } = parseBody(event, headers);
       const token = typeof payload.token === 'string' ? payload.token : query.token;
-      const result = await confirmContact(deps(), id, token);
+      const result = await confirmContact(confirmDeps(), id, token);
       const language = typeof payload.lang === 'string' && (payload.lang === 'it' || payload.lang === 'en') ? payload.lang : query.lang ? lang : result.record.data.language;
       if (result.state === 'closed') return page(410, confirmClosedPage(language, result.record, 'closed'));
       return page(200, confirmClosedPage(language, result.record, 'confirmed'));

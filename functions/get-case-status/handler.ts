@@ -4,7 +4,7 @@ import { CASE_ID_PATTERN, secretMatches } from '../../shared/domain/ids';
 import { frameAncestors } from '../../shared/domain/partners';
 import { httpHandler } from '../../shared/http/handler';
 import { json, page } from '../../shared/http/response';
-import { deps } from '../../shared/runtime';
+import { statusDeps } from '../../shared/wiring';
 import { statusPage } from '../../shared/views/pages';
 
 /**
@@ -14,7 +14,7 @@ import { statusPage } from '../../shared/views/pages';
 export const handler = httpHandler({
   'GET /cases/{id}': async ({ event, query, lang, wantsHtml }) => {
     const id = event.pathParameters?.id ?? '';
-    const { cases } = deps();
+    const { cases } = statusDeps();
     const record = CASE_ID_PATTERN.test(id) ? await cases.get(id) : undefined;
     if (!record || !secretMatches(query.token, record.statusTokenHash)) throw new NotFound();
     const history = await cases.history(id);

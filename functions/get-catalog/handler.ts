@@ -2,7 +2,7 @@ import { config, type Config } from '../../shared/config';
 import { CSV_PAGE_BYTES, catalogCsvPage, catalogSearch, decodeCursor, encodeCursor, parseCatalogQuery, toCatalogItem, type CatalogCase } from '../../shared/domain/catalog';
 import { httpHandler } from '../../shared/http/handler';
 import { asset, json, page, type HttpResult } from '../../shared/http/response';
-import { deps } from '../../shared/runtime';
+import { catalogDeps } from '../../shared/wiring';
 import { catalogPage } from '../../shared/views/catalog';
 
 /** Approved cases change only when a reviewer decides: caches may keep a page for a minute. */
@@ -21,7 +21,7 @@ export const catalogHandler = ({ csvPageBytes = CSV_PAGE_BYTES }: { csvPageBytes
     request.responseHeaders['Access-Control-Allow-Origin'] = '*';
     const cfg = config();
     const query = parseCatalogQuery(request.query, cfg.partnersById, { paginated: true });
-    const result = await deps().catalog.page(query);
+    const result = await catalogDeps().catalog.page(query);
     const items = publicItems(cfg, result.items);
     const cursor = result.next ? encodeCursor(result.next) : undefined;
     if (request.wantsHtml) {
@@ -43,7 +43,7 @@ export const catalogHandler = ({ csvPageBytes = CSV_PAGE_BYTES }: { csvPageBytes
     const { filters } = parseCatalogQuery(request.query, cfg.partnersById, { paginated: false });
     const after = request.query.cursor ? decodeCursor(request.query.cursor) : undefined;
     const toItem = (item: CatalogCase) => toCatalogItem(item, cfg.partnersById.get(item.partner)?.name);
-    const { csv, next } = await catalogCsvPage(deps().catalog, { filters, toItem, budgetBytes: csvPageBytes, ...(after ? { after } : {}) });
+    const { csv, next } = await catalogCsvPage(catalogDeps().catalog, { filters, toItem, budgetBytes: csvPageBytes, ...(after ? { after } : {}) });
     const link: Record<string, string> = next
       ? { Link: `<${cfg.PUBLIC_BASE_URL}/catalog.csv${catalogSearch(filters, { cursor: encodeCursor(next) })}>; rel="next"` }
       : {};

@@ -5,7 +5,7 @@ import type { MetricsSnapshot } from '../../shared/domain/metrics';
 import { frameAncestors } from '../../shared/domain/partners';
 import { httpHandler, type HttpRequest } from '../../shared/http/handler';
 import { json, page, type HttpResult } from '../../shared/http/response';
-import { deps } from '../../shared/runtime';
+import { metricsDeps } from '../../shared/wiring';
 import { DASHBOARD_VERSION, renderDashboard, renderFiguresEmbed } from '../../shared/views/dashboard';
 import type { SafeHtml } from '../../shared/views/html';
 import { ASSET_VERSION } from '../../shared/views/pages';
@@ -30,7 +30,7 @@ const HISTORY_MAX = 100;
  */
 function pagesVersion(): string {
   return createHash('sha256')
-    .update(JSON.stringify([DASHBOARD_VERSION, ASSET_VERSION, [...deps().config.partnersById.values()]]))
+    .update(JSON.stringify([DASHBOARD_VERSION, ASSET_VERSION, [...metricsDeps().config.partnersById.values()]]))
     .digest('base64url')
     .slice(0, 8);
 }
@@ -51,7 +51,7 @@ async function figuresPage(
   request.wantsHtml = true;
   const { lang } = request;
   const headers: Record<string, string> = { 'Cache-Control': CACHE, 'Content-Language': lang, Vary: 'Accept-Language' };
-  const latest = await deps().metrics.latest();
+  const latest = await metricsDeps().metrics.latest();
   if (!latest) return page(200, await render(undefined, lang), { ...options, headers });
   const etag = pageTag(latest.etag, name, lang);
   const unchanged = notModified(request, etag);
@@ -61,7 +61,7 @@ async function figuresPage(
 
 /** Every partner's origins may frame the figures: one policy for all of them. */
 function allPartnersFrameAncestors(): string {
-  const { partnersById, ownOrigin } = deps().config;
+  const { partnersById, ownOrigin } = metricsDeps().config;
   const origins = [...new Set([...partnersById.values()].flatMap((partner) => partner.origins))];
   return frameAncestors({ origins }, ownOrigin);
 }
@@ -69,7 +69,7 @@ function allPartnersFrameAncestors(): string {
 /** The public metrics: the latest snapshot and its history, as JSON, as the dashboard and as a frameable figures page. */
 export const handler = httpHandler({
   'GET /metrics': async (request) => {
-    const latest = await deps().metrics.latest();
+    const latest = await metricsDeps().metrics.latest();
     if (!latest) throw new NotFound();
     return notModified(request, latest.etag) ?? json(200, latest.snapshot, { ETag: latest.etag, 'Cache-Control': CACHE, 'Access-Control-Allow-Origin': '*' });
   },
@@ -80,7 +80,7 @@ export const handler = httpHandler({
       throw new InvalidParameter({ it: `limit deve essere un intero tra 1 e ${HISTORY_MAX}.`, en: `limit must be a whole number from 1 to ${HISTORY_MAX}.` });
     }
     const cursor = query.cursor && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(query.cursor) ? query.cursor : undefined;
-    const page = await deps().metrics.history(limit, cursor);
+    const page = await metricsDeps().metrics.history(limit, cursor);
     return json(200, { items: page.items, ...(page.cursor ? { next: `/metrics/history?limit=${limit}&cursor=${encodeURIComponent(page.cursor)}` } : {}) }, {
       'Cache-Control': CACHE,
       'Access-Control-Allow-Origin': '*',
@@ -89,8 +89,8 @@ export const handler = httpHandler({
 
   'GET /dashboard': (request) =>
     figuresPage(request, 'dashboard', async (snapshot, lang) => {
-      const partners = deps().config.partnersById;
-      const history = snapshot ? (await deps().metrics.history(HISTORY_MAX)).items : [];
+      const partners = metricsDeps().config.partnersById;
+      const history = snapshot ? (await metricsDeps().metrics.history(HISTORY_MAX)).items : [];
       return renderDashboard({ lang, snapshot, history, partnerName: (id) => partners.get(id)?.name ?? id });
     }),
 
@@ -98,7 +98,7 @@ export const handler = httpHandler({
     figuresPage(
       request,
       'embed',
-      async (snapshot, lang) => renderFiguresEmbed({ lang, snapshot, dashboardUrl: `${deps().config.PUBLIC_BASE_URL}/dashboard?lang=${lang}` }),
+      async (snapshot, lang) => renderFiguresEmbed({ lang, snapshot, dashboardUrl: `${metricsDeps().config.PUBLIC_BASE_URL}/dashboard?lang=${lang}` }),
       { frameAncestors: allPartnersFrameAncestors() },
     ),
 });

@@ -1,5 +1,6 @@
 import { notifySubmitter } from '../../shared/domain/review-flow';
+import { mailingTaskDeps } from '../../shared/wiring';
 import { workflowTask } from '../../shared/workflow-task';
 
 /** case-review task `notify-submitter`: see {@link notifySubmitter}. */
-export const handler = workflowTask('notify-submitter', notifySubmitter);
+export const handler = workflowTask('notify-submitter', notifySubmitter, mailingTaskDeps);

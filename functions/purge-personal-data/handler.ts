@@ -2,7 +2,7 @@ import type { ScheduledInvocation } from '../../infra/config/schedule-input';
 import { expireUnconfirmed } from '../../shared/domain/confirm-contact';
 import { purgeExpiredPersonalData } from '../../shared/domain/personal-data';
 import { log } from '../../shared/log';
-import { deps } from '../../shared/runtime';
+import { purgeDeps } from '../../shared/wiring';
 
 /**
  * Scheduled daily: closes and erases cases whose contact never confirmed the address, then erases
@@ -10,7 +10,7 @@ import { deps } from '../../shared/runtime';
  * moved after a complete run, so the next run covers what this one missed.
  */
 export async function handler(_event: ScheduledInvocation | Record<string, never>): Promise<{ cases: number; items: number; until: string; unconfirmed: number }> {
-  const all = deps();
+  const all = purgeDeps();
   const { people, config, now } = all;
   const unconfirmed = await expireUnconfirmed(all, config.CONFIRM_WINDOW_SECONDS, now());
   if (unconfirmed.expired > 0) log.info('unconfirmed cases closed and erased', unconfirmed);

@@ -3,13 +3,13 @@ import type { Language } from '../../shared/domain/case';
 import { parseBody } from '../../shared/http/body';
 import { httpHandler } from '../../shared/http/handler';
 import { page, type HttpResult } from '../../shared/http/response';
-import { deps } from '../../shared/runtime';
+import { decisionDeps } from '../../shared/wiring';
 import { decidedPage, reviewClosedPage, reviewPage } from '../../shared/views/review';
 
 const NO_INDEX = { 'X-Robots-Tag': 'noindex, nofollow' };
 
 function show(view: ReviewView, lang: Language, path: string, extra: Pick<Parameters<typeof reviewPage>[0], 'errors' | 'values'> = {}, status = 200): HttpResult {
-  const partnerName = deps().partners.get(view.record.data.partner)?.name ?? view.record.data.partner;
+  const partnerName = decisionDeps().partners.get(view.record.data.partner)?.name ?? view.record.data.partner;
   switch (view.state) {
     case 'open':
       return page(status, reviewPage({ lang, path, record: view.record, partnerName, reviewer: view.request.reviewer, expiresAt: view.request.expiresAt, history: view.history, ...extra }), { headers: NO_INDEX });
@@ -26,15 +26,15 @@ function show(view: ReviewView, lang: Language, path: string, extra: Pick<Parame
  */
 export const handler = httpHandler(
   {
-    'GET /review/{reviewId}': async ({ event, lang }) => show(await openReview(deps(), event.pathParameters?.reviewId ?? ''), lang, event.rawPath),
-    'HEAD /review/{reviewId}': async ({ event, lang }) => show(await openReview(deps(), event.pathParameters?.reviewId ?? ''), lang, event.rawPath),
+    'GET /review/{reviewId}': async ({ event, lang }) => show(await openReview(decisionDeps(), event.pathParameters?.reviewId ?? ''), lang, event.rawPath),
+    'HEAD /review/{reviewId}': async ({ event, lang }) => show(await openReview(decisionDeps(), event.pathParameters?.reviewId ?? ''), lang, event.rawPath),
     'POST /review/{reviewId}': async ({ event, headers, lang }) => {
       const { payload } = parseBody(event, headers);
       const form = {
         decision: typeof payload.decision === 'string' ? payload.decision : undefined,
         comment: typeof payload.comment === 'string' ? payload.comment : undefined,
       };
-      const result = await decide(deps(), event.pathParameters?.reviewId ?? '', form, lang);
+      const result = await decide(decisionDeps(), event.pathParameters?.reviewId ?? '', form, lang);
       switch (result.state) {
         case 'recorded':
           return page(200, decidedPage(lang, result.record, result.decision, true), { headers: NO_INDEX });

@@ -7,7 +7,7 @@ import { parseBody } from '../../shared/http/body';
 import { corsHeaders, preflightHeaders } from '../../shared/http/cors';
 import { httpHandler } from '../../shared/http/handler';
 import { json, page, redirect, withHeaders } from '../../shared/http/response';
-import { deps } from '../../shared/runtime';
+import { submitDeps } from '../../shared/wiring';
 import { renderFormPage } from '../../shared/views/form';
 import { frameAncestors } from '../../shared/domain/partners';
 
@@ -27,7 +27,7 @@ export const handler = httpHandler({
     const lang = pickLanguage(query.lang, headers['accept-language'], payload.language);
     request.lang = lang;
     try {
-      const result = await submitCase(deps(), {
+      const result = await submitCase(submitDeps(), {
         payload,
         lang,
         origin: headers.origin,

@@ -80,7 +80,7 @@ export function nullTable(tableName = 'bench-null'): BenchTable {
 export type BenchDeps = ReviewDeps & SubmitDeps & { metrics: MetricsStore; mails: MailMessage[]; taskSuccesses: { token: string; output: Record<string, unknown> }[] };
 
 /**
- * The dependencies `createDeps` would build, on `table`, with a mailer and a workflow that do
+ * The dependencies the builders of `shared/wiring.ts` make, on `table`, with a mailer and a workflow that do
  * nothing but record: the figures measure our code and the storage, not SES or Step Functions.
  */
 export function benchDeps(table: BenchTable): BenchDeps {

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resetConfig } from '../../shared/config';
-import { resetDeps } from '../../shared/runtime';
+import { resetWiring } from '../../shared/wiring';
 import { API_THROTTLE, functionEnvironment, stageConfig } from '../config';
 import { EDGE_RATE_LIMIT } from '../config/edge';
 import type { ScheduledInvocation } from '../config/schedule-input';
@@ -14,7 +14,7 @@ import { FUNCTION_MODULES } from './functions';
 import type { Language } from '../../shared/domain/case';
 import { pickLanguage } from '../../shared/domain/i18n';
 import { clientAddress, compileRoute, localContext, readBody, toApiGatewayEvent, writeResult, type LambdaHttpHandler } from './http-adapter';
-import { executionName } from '../../shared/runtime';
+import { executionName } from '../../shared/store/workflow-port';
 import { createCaseStore } from '../../shared/store/case-store';
 import { createDocumentClient } from '../../shared/store/clients';
 import { STATES } from '../config/workflow-states';
@@ -315,7 +315,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
     ...(settings.amendWindowSeconds ? { AMEND_WINDOW_SECONDS: settings.amendWindowSeconds } : {}),
   });
   resetConfig();
-  resetDeps();
+  resetWiring();
   await resumeWorkflows(sfn, dynamo.endpoint);
 
   const every = (fn: FunctionName, seconds: number) =>

@@ -1,3 +1,4 @@
+import type { CaseStore } from '../store/case-store';
 import type { ContactStore } from '../store/contact-store';
 import type { PersonStore } from '../store/person-store';
 import { keys } from '../store/keys';
@@ -53,7 +54,7 @@ export async function confirmContact(deps: ConfirmDeps, caseId: string, token: s
  * ever vouched for it. Repeatable: a case closed by an earlier run is skipped.
  */
 export async function expireUnconfirmed(
-  deps: EffectDeps & { people: PersonStore },
+  deps: { cases: CaseStore; people: PersonStore },
   windowSeconds: number,
   now: Date,
 ): Promise<{ expired: number }> {

@@ -37,7 +37,11 @@ export interface EffectDeps {
   mailCaps: MailCaps;
   outbox: OutboxStore;
   reviews: ReviewStore;
-  mailer: Mailer;
+  /**
+   * Absent in the functions that send no mail: a mail effect run there fails and stays in the
+   * outbox for the sweep, which has one.
+   */
+  mailer?: Mailer;
   workflow?: WorkflowPort;
   publicBaseUrl: string;
   /** The Hub's partners, to name them in mails. */
@@ -118,17 +122,22 @@ async function underCap(deps: EffectDeps, record: CaseRecord, kind: CappedMail):
   return false;
 }
 
+function mailerOf(deps: EffectDeps): Mailer {
+  if (!deps.mailer) throw new Error('mail effect without a configured mailer');
+  return deps.mailer;
+}
+
 async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps): Promise<void> {
   const { payload } = entry;
   const base = deps.publicBaseUrl;
   switch (entry.effect satisfies Effect) {
     case 'receipt':
       if (!(await underCap(deps, record, 'receipt'))) return;
-      await deps.mailer.send(receiptMail(record, statusUrl(base, record.id, text(payload, 'statusToken'))));
+      await mailerOf(deps).send(receiptMail(record, statusUrl(base, record.id, text(payload, 'statusToken'))));
       return;
     case 'confirm-mail':
       if (!(await underCap(deps, record, 'confirm'))) return;
-      await deps.mailer.send(
+      await mailerOf(deps).send(
         confirmMail(record, {
           confirmUrl: confirmUrl(base, record.id, text(payload, 'confirmToken')),
           statusUrl: statusUrl(base, record.id, text(payload, 'statusToken')),
@@ -141,7 +150,7 @@ async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps)
       await deps.workflow.start(record.id);
       return;
     case 'review-mail':
-      await deps.mailer.send(
+      await mailerOf(deps).send(
         reviewMail(record, {
           partnerName: deps.partners.get(record.data.partner)?.name ?? record.data.partner,
           to: text(payload, 'reviewer'),
@@ -155,7 +164,7 @@ async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps)
     case 'changes-mail': {
       const round = Number(text(payload, 'round'));
       const decision = await deps.reviews.decision(record.id, round);
-      await deps.mailer.send(
+      await mailerOf(deps).send(
         changesMail(record, { url: editUrl(base, record.id, text(payload, 'editToken')), comment: decision?.comment ?? '', expiresAt: text(payload, 'expiresAt') }),
       );
       return;
@@ -163,7 +172,7 @@ async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps)
     case 'outcome-mail': {
       const round = Number(text(payload, 'round'));
       const decision = await deps.reviews.decision(record.id, round);
-      await deps.mailer.send(outcomeMail(record, { outcome: text(payload, 'outcome'), comment: decision?.comment }));
+      await mailerOf(deps).send(outcomeMail(record, { outcome: text(payload, 'outcome'), comment: decision?.comment }));
       return;
     }
     case 'deliver-decision':

@@ -1,3 +1,4 @@
+import type { Mailer } from '../mail/mailer';
 import { keys } from '../store/keys';
 import type { Language } from './case';
 import type { Actor, CaseRecord, CaseStatus, OutboxEntry } from './case-record';
@@ -13,6 +14,11 @@ export interface ReviewDeps extends EffectDeps {
   reviewers: readonly string[];
   reviewWindowSeconds: number;
   amendWindowSeconds: number;
+}
+
+/** The review tasks that mail reviewers or the submitter. */
+export interface MailingReviewDeps extends ReviewDeps {
+  mailer: Mailer;
 }
 
 /** The payload the state machine sends its tasks: ids and counters only. */
@@ -72,7 +78,7 @@ async function moveCase(
  * The RequestReview task: puts the case in review for this round, keeps the task token, and gives
  * every reviewer their own link by email. Safe to run again for the same round and attempt.
  */
-export async function requestReview(deps: ReviewDeps, task: TaskPayload): Promise<void> {
+export async function requestReview(deps: MailingReviewDeps, task: TaskPayload): Promise<void> {
   if (!task.taskToken) throw new Error('RequestReview needs a task token');
   const attempt = task.attempt ?? 0;
   let record = await moveCase(deps, task.caseId, ['submitted', 'changes_requested', 'in_review'], 'in_review', SYSTEM, { round: task.round, attempt });
@@ -109,7 +115,7 @@ export async function requestReview(deps: ReviewDeps, task: TaskPayload): Promis
 }
 
 /** The RequestChanges task: sends the case back to its submitter with an edit link, once per round. */
-export async function requestChanges(deps: ReviewDeps, task: TaskPayload): Promise<void> {
+export async function requestChanges(deps: MailingReviewDeps, task: TaskPayload): Promise<void> {
   if (!task.taskToken) throw new Error('RequestChanges needs a task token');
   const decision = await deps.reviews.decision(task.caseId, task.round);
   if (decision?.decision !== 'changes') throw new Error(`round ${task.round} of ${task.caseId} has no changes decision`);
@@ -163,7 +169,7 @@ export async function recordOutcome(deps: ReviewDeps, task: TaskPayload): Promis
 }
 
 /** The Notify* tasks: the submitter hears the outcome once, whatever retries happen. */
-export async function notifySubmitter(deps: ReviewDeps, task: TaskPayload): Promise<void> {
+export async function notifySubmitter(deps: MailingReviewDeps, task: TaskPayload): Promise<void> {
   const record = await mustGet(deps, task.caseId);
   const now = deps.now();
   const entry = {

@@ -1,3 +1,4 @@
+import type { Mailer } from '../mail/mailer';
 import type { CaseStore } from '../store/case-store';
 import type { IdempotencyRecord, IdempotencyStore } from '../store/idempotency-store';
 import { HONEYPOT_FIELD, type CaseInput, type Language } from './case';
@@ -32,6 +33,8 @@ export interface ConfirmedContacts {
 }
 
 export interface SubmitDeps extends EffectDeps {
+  /** Every submission mails its receipt or the contact's confirmation. */
+  mailer: Mailer;
   idempotency: IdempotencyStore;
   partnerKeys: PartnerKeys;
   humanCheck: HumanCheck;

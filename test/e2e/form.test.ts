@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
-import { deps } from '../../shared/runtime';
+import { statusDeps } from '../../shared/wiring';
 import { browserTestsEnabled, launchBrowser, validationMessage } from '../support/browser';
 import { solvedChallenge, startTestRuntime } from '../support/runtime';
 
@@ -118,7 +118,7 @@ describe.skipIf(!browserTestsEnabled)('the case form, used in a browser', () => 
     });
 
     // Assess: every value typed is stored.
-    const stored = await deps().cases.get(id);
+    const stored = await statusDeps().cases.get(id);
     expect(stored?.data).toEqual({
       partner: 'humanitas',
       kind: 'telex',

@@ -133,18 +133,18 @@ describe('a case sent through the Hub’s form', () => {
     process.env.CONFIRM_WINDOW_SECONDS = '1';
     try {
       const { resetConfig } = await import('../../shared/config');
-      const { resetDeps } = await import('../../shared/runtime');
+      const { resetWiring } = await import('../../shared/wiring');
       resetConfig();
-      resetDeps();
+      resetWiring();
       await new Promise((resolve) => setTimeout(resolve, 1100));
       const result = (await runtime.runScheduled('purge-personal-data')) as { unconfirmed: number };
       expect(result.unconfirmed).toBeGreaterThanOrEqual(1);
     } finally {
       delete process.env.CONFIRM_WINDOW_SECONDS;
       const { resetConfig } = await import('../../shared/config');
-      const { resetDeps } = await import('../../shared/runtime');
+      const { resetWiring } = await import('../../shared/wiring');
       resetConfig();
-      resetDeps();
+      resetWiring();
     }
     const status = await statusOf(statusUrl);
     expect(status.status).toBe('expired');

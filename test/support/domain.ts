@@ -20,7 +20,7 @@ export const TEST_CHALLENGE_KEY = 'test-challenge-hmac-key';
 
 /**
  * The domain's dependencies over real stores on an emulated table, with the mailer, the workflow
- * and the clock of the test: what the functions get from shared/runtime, minus SES and Step Functions.
+ * and the clock of the test: what the functions get from shared/wiring, minus SES and Step Functions.
  */
 export function domainDeps(options: {
   doc: DynamoDBDocumentClient;

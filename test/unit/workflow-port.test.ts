@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWorkflowPort, executionName } from '../../shared/runtime';
+import { createWorkflowPort, executionName } from '../../shared/store/workflow-port';
 import { workflowTask } from '../../shared/workflow-task';
 
 const sfn = mockClient(SFNClient);
@@ -71,9 +71,15 @@ describe('completing a waiting task', () => {
 });
 
 describe('a workflow task handler', () => {
-  const handler = workflowTask('test-task', async () => {
-    throw new Error('must not run');
-  });
+  const handler = workflowTask(
+    'test-task',
+    async () => {
+      throw new Error('must not run');
+    },
+    () => {
+      throw new Error('must not build its dependencies');
+    },
+  );
 
   it.each([
     ['personal data in the payload', { caseId: '01KJPF0N2R3Z8W6Y4T1V5X7Q9B', round: 1, email: 'someone@example.org' }],

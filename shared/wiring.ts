@@ -1,0 +1,138 @@
+/**
+ * The one place where the functions' dependencies are built: one builder per function (or per
+ * group of functions with the same needs), each using only the factories its functions call.
+ * A function imports its own builder and nothing else from here, so that its bundle holds only
+ * the clients it uses: only the functions that send mail carry the SES client, only those that
+ * start or answer the case-review workflow carry the Step Functions client.
+ *
+ * Each builder runs once per process, on first use (a cold start that only serves a page builds
+ * no clients); {@link resetWiring} forgets them all, for the embedded runtime and tests that
+ * change the environment.
+ */
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { config, type Config } from './config';
+import type { ConfirmDeps } from './domain/confirm-contact';
+import type { EffectDeps, WorkflowPort } from './domain/effects';
+import type { MailingReviewDeps, ReviewDeps } from './domain/review-flow';
+import type { SubmitDeps } from './domain/submit-case';
+import { log } from './log';
+import { createSesMailer, type Mailer } from './mail/mailer';
+import { createCaseStore, type CaseStore } from './store/case-store';
+import { createCatalogStore, type CatalogStore } from './store/catalog-store';
+import { createDocumentClient } from './store/clients';
+import { createContactStore } from './store/contact-store';
+import { createHumanCheck } from './store/human-check';
+import { createIdempotencyStore } from './store/idempotency-store';
+import { createMailCapStore } from './store/mail-cap-store';
+import { createMetricsStore, type MetricsStore } from './store/metrics-store';
+import { createOutboxStore } from './store/outbox-store';
+import { createPartnerKeyStore } from './store/partner-key-store';
+import { createPersonStore, type PersonStore } from './store/person-store';
+import { createReviewStore } from './store/review-store';
+import { createWorkflowPort } from './store/workflow-port';
+
+let generation = 0;
+
+/**
+ * `build` over the process configuration, run on the first call and kept until {@link resetWiring}.
+ * Making a builder has no side effect, so its calls are marked pure: a bundle drops every builder
+ * its function never calls, and with it the clients only that builder uses.
+ */
+function once<T>(build: (cfg: Config) => T): () => T {
+  let built: { value: T; generation: number } | undefined;
+  return () => {
+    if (built?.generation !== generation) built = { value: build(config()), generation };
+    return built.value;
+  };
+}
+
+/** Forgets every dependency built so far: the next call of a builder builds afresh from `config()`. */
+export function resetWiring(): void {
+  generation += 1;
+}
+
+/** One DynamoDB document client per process, shared by every builder. */
+const documentClient = /* @__PURE__ */ once((cfg): DynamoDBDocumentClient => createDocumentClient(cfg.DYNAMODB_ENDPOINT));
+
+const mailer = /* @__PURE__ */ once((cfg): Mailer => createSesMailer({ from: cfg.MAIL_FROM, endpoint: cfg.SES_ENDPOINT, configurationSet: cfg.SES_CONFIGURATION_SET }));
+
+const workflow = /* @__PURE__ */ once((cfg): WorkflowPort => createWorkflowPort(cfg.STATE_MACHINE_ARN, cfg.SFN_ENDPOINT));
+
+/** What every function that runs outbox effects needs; the mailer and the workflow are the caller's to add. */
+function effectStores(cfg: Config): Omit<EffectDeps, 'mailer' | 'workflow'> {
+  const doc = documentClient();
+  return {
+    cases: createCaseStore(doc, cfg.TABLE_NAME),
+    outbox: createOutboxStore(doc, cfg.TABLE_NAME),
+    reviews: createReviewStore(doc, cfg.TABLE_NAME),
+    mailCaps: createMailCapStore(doc, cfg.TABLE_NAME),
+    partners: cfg.partnersById,
+    publicBaseUrl: cfg.PUBLIC_BASE_URL,
+    now: () => new Date(),
+    log,
+  };
+}
+
+/** `get-case-status`: the configuration and the case store. */
+export const statusDeps = /* @__PURE__ */ once((cfg): { config: Config; cases: CaseStore } => ({ config: cfg, cases: createCaseStore(documentClient(), cfg.TABLE_NAME) }));
+
+/** `get-catalog`: the configuration and the catalog store. */
+export const catalogDeps = /* @__PURE__ */ once((cfg): { config: Config; catalog: CatalogStore } => ({ config: cfg, catalog: createCatalogStore(documentClient(), cfg.TABLE_NAME) }));
+
+/** `get-metrics` and `aggregate-metrics`: the configuration, the metrics store and the clock. */
+export const metricsDeps = /* @__PURE__ */ once((cfg): { config: Config; metrics: MetricsStore; now: () => Date } => ({
+  config: cfg,
+  metrics: createMetricsStore(documentClient(), cfg.TABLE_NAME),
+  now: () => new Date(),
+}));
+
+/** `purge-personal-data`: cases and the personal data in them; it sends nothing. */
+export const purgeDeps = /* @__PURE__ */ once((cfg): { config: Config; cases: CaseStore; people: PersonStore; now: () => Date } => ({
+  config: cfg,
+  cases: createCaseStore(documentClient(), cfg.TABLE_NAME),
+  people: createPersonStore(documentClient(), cfg.TABLE_NAME),
+  now: () => new Date(),
+}));
+
+/** `submit-case`: stores the case, sends its receipt or confirmation mail, starts its review. */
+export const submitDeps = /* @__PURE__ */ once((cfg): SubmitDeps & { config: Config } => {
+  const doc = documentClient();
+  return {
+    ...effectStores(cfg),
+    config: cfg,
+    idempotency: createIdempotencyStore(doc, cfg.TABLE_NAME),
+    partnerKeys: createPartnerKeyStore(doc, cfg.TABLE_NAME),
+    humanCheck: createHumanCheck(doc, cfg.TABLE_NAME, cfg.CHALLENGE_HMAC_KEY),
+    confirmedContacts: createContactStore(doc, cfg.TABLE_NAME),
+    ownOrigin: cfg.ownOrigin,
+    startsWorkflow: Boolean(cfg.STATE_MACHINE_ARN),
+    mailer: mailer(),
+    workflow: workflow(),
+  };
+});
+
+/** `sweep-outbox`: runs any pending effect, so it has the mailer and the workflow. */
+export const sweepDeps = /* @__PURE__ */ once((cfg): EffectDeps => ({ ...effectStores(cfg), mailer: mailer(), workflow: workflow() }));
+
+/** `confirm-contact`: remembers the confirmed contact and starts the review; it sends no mail. */
+export const confirmDeps = /* @__PURE__ */ once((cfg): ConfirmDeps => ({
+  ...effectStores(cfg),
+  contacts: createContactStore(documentClient(), cfg.TABLE_NAME),
+  startsWorkflow: Boolean(cfg.STATE_MACHINE_ARN),
+  workflow: workflow(),
+}));
+
+/** `review-case` and `amend-case`: record a decision or an amendment and hand it to the waiting workflow; no mail. */
+export const decisionDeps = /* @__PURE__ */ once((cfg): EffectDeps => ({ ...effectStores(cfg), workflow: workflow() }));
+
+const reviewSettings = (cfg: Config) => ({
+  reviewers: cfg.REVIEWERS,
+  reviewWindowSeconds: cfg.REVIEW_WINDOW_SECONDS,
+  amendWindowSeconds: cfg.AMEND_WINDOW_SECONDS,
+});
+
+/** `record-outcome`: a review task that only records; neither mail nor workflow. */
+export const reviewTaskDeps = /* @__PURE__ */ once((cfg): ReviewDeps => ({ ...effectStores(cfg), ...reviewSettings(cfg) }));
+
+/** `request-review`, `request-changes`, `notify-submitter`: review tasks that send mail. */
+export const mailingTaskDeps = /* @__PURE__ */ once((cfg): MailingReviewDeps => ({ ...effectStores(cfg), ...reviewSettings(cfg), mailer: mailer() }));

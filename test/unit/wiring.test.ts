@@ -1,0 +1,75 @@
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { LOCAL_PARTNERS } from '../../infra/config/partners';
+import { resetConfig } from '../../shared/config';
+import { confirmDeps, decisionDeps, mailingTaskDeps, resetWiring, reviewTaskDeps, statusDeps, submitDeps, sweepDeps } from '../../shared/wiring';
+
+const ENV = {
+  TABLE_NAME: 'wiring-test',
+  PUBLIC_BASE_URL: 'https://intake.example.org',
+  MAIL_FROM: 'hub@example.org',
+  PARTNERS: JSON.stringify(LOCAL_PARTNERS),
+  REVIEWERS: 'reviewer@example.org',
+  DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
+  STATE_MACHINE_ARN: '',
+} as const;
+const saved = Object.fromEntries(Object.keys(ENV).map((name) => [name, process.env[name]]));
+
+function setEnv(overrides: Partial<Record<keyof typeof ENV, string>> = {}) {
+  Object.assign(process.env, ENV, overrides);
+  resetConfig();
+  resetWiring();
+}
+
+beforeEach(() => setEnv());
+afterAll(() => {
+  for (const [name, value] of Object.entries(saved)) {
+    if (value === undefined) delete process.env[name];
+    else process.env[name] = value;
+  }
+  resetConfig();
+  resetWiring();
+});
+
+describe('the wiring', () => {
+  it('builds a function’s dependencies once per process', () => {
+    expect(statusDeps()).toBe(statusDeps());
+    expect(submitDeps()).toBe(submitDeps());
+  });
+
+  it('builds them again from the new configuration after resetWiring, and only then', () => {
+    const before = statusDeps();
+    process.env.TABLE_NAME = 'another-table';
+    resetConfig();
+    expect(statusDeps()).toBe(before);
+    resetWiring();
+    const after = statusDeps();
+    expect(after).not.toBe(before);
+    expect(after.config.TABLE_NAME).toBe('another-table');
+  });
+
+  it('starts workflows from submissions and confirmations only where a state machine is configured', () => {
+    expect(submitDeps().startsWorkflow).toBe(false);
+    expect(confirmDeps().startsWorkflow).toBe(false);
+    setEnv({ STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:123456789012:stateMachine:CaseReview' });
+    expect(submitDeps().startsWorkflow).toBe(true);
+    expect(confirmDeps().startsWorkflow).toBe(true);
+  });
+
+  it('gives the mailer and the workflow only to the functions that use them', () => {
+    expect(submitDeps()).toMatchObject({ mailer: expect.any(Object), workflow: expect.any(Object) });
+    expect(sweepDeps()).toMatchObject({ mailer: expect.any(Object), workflow: expect.any(Object) });
+    expect(mailingTaskDeps().mailer).toBeDefined();
+    expect(mailingTaskDeps().workflow).toBeUndefined();
+    expect(confirmDeps().workflow).toBeDefined();
+    expect(confirmDeps().mailer).toBeUndefined();
+    expect(decisionDeps().workflow).toBeDefined();
+    expect(decisionDeps().mailer).toBeUndefined();
+    expect(reviewTaskDeps().mailer).toBeUndefined();
+    expect(reviewTaskDeps().workflow).toBeUndefined();
+  });
+
+  it('shares one mailer and one workflow port between the builders of a process', () => {
+    expect(sweepDeps().mailer).toBe(submitDeps().mailer);
+    expect(decisionDeps().workflow).toBe(submitDeps().workflow);
+  });
+});
