@@ -1,9 +1,8 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { newCaseId } from '../../shared/domain/ids';
-import { submitCase } from '../../shared/domain/submit-case';
 import { keys } from '../../shared/store/keys';
 import { random, submissionPayload } from './cases';
-import { benchDeps, nullTable, openTable } from './harness';
+import { benchDeps, inMemoryPartnerKeys, submitAsPartner, nullTable, openTable } from './harness';
 import { summarize, type TimingSummary } from './stats';
 
 type Item = Record<string, unknown>;
@@ -60,7 +59,8 @@ export async function measureSubmitLatency(n: number, warmup: number): Promise<S
     const caseItem = lastCaseItem(table.doc);
     const deps = benchDeps(table);
     const rng = random(42);
-    const submit = (i: number) => submitCase(deps, { payload: submissionPayload(rng, i), lang: 'it' });
+    const asPartner = await submitAsPartner(deps);
+    const submit = (i: number) => asPartner(submissionPayload(rng, i));
     const put = () => table.doc.send(new PutCommand({ TableName: table.tableName, Item: asNewCase(caseItem()!) }));
     const samples = { submit: [] as number[], barePut: [] as number[] };
     for (let i = 0; i < warmup + n; i++) {
@@ -81,11 +81,12 @@ export async function measureSubmitLatency(n: number, warmup: number): Promise<S
 
 /** `submitCase` timings with every DynamoDB call answered at once. */
 async function measureCodeOnly(n: number, warmup: number): Promise<number[]> {
-  const deps = benchDeps(nullTable());
+  const deps = { ...benchDeps(nullTable()), partnerKeys: inMemoryPartnerKeys() };
+  const asPartner = await submitAsPartner(deps);
   const rng = random(42);
   const samples: number[] = [];
   for (let i = 0; i < warmup + n; i++) {
-    const ms = await timed(() => submitCase(deps, { payload: submissionPayload(rng, i), lang: 'it' }));
+    const ms = await timed(() => asPartner(submissionPayload(rng, i)));
     deps.mails.length = 0;
     if (i >= warmup) samples.push(ms);
   }
