@@ -15,7 +15,7 @@ export interface Section {
 
 const verdict = (met: boolean | undefined) => (met === undefined ? '—' : met ? 'yes' : 'NO');
 
-/** Formats bytes in kilobytes of 1,000 bytes, as the 250 KB target is read. */
+/** Formats bytes in kilobytes of 1,000 bytes, as the bundle target is read. */
 export const kb = (bytes: number): string => `${(bytes / 1000).toFixed(1)} KB`;
 export const ms = (value: number, digits = 2): string => `${value.toFixed(digits)} ms`;
 export const times = (value: number): string => `${value.toFixed(2)}x`;

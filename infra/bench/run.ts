@@ -23,9 +23,12 @@ import { measureWriteCapacity, type StepCapacity, type WriteCapacityResult } fro
 
 /** The targets, as the figures are judged. */
 export const TARGETS = {
-  bundleBytes: 250_000,
-  coldStartRatio: 1.5,
-  submitLatencyRatio: 1.3,
+  /** Bytes a function's bundle may weigh over the bare DynamoDB handler's, bundled the same way. */
+  bundleOverBaselineBytes: 150_000,
+  /** Module load of a function against the bare handler's. */
+  coldStartRatio: 1.4,
+  /** Warm submit p50 against a bare put of the same item (p99 is reported against it too). */
+  submitLatencyRatio: 1.5,
   perCaseGrowth: 1.2,
   readCapacityRatio: 1.1,
   peakHeapGrowth: 1.2,
@@ -89,9 +92,9 @@ const packagesLine = (bundle: BundleResult) => bundle.topPackages.map((p) => `${
 function bundleSection(functions: BundleResult[], baseline: BundleResult, options: Record<string, unknown>): Section {
   const rows: Row[] = functions.map((bundle) => ({
     figure: `1 bundle ${bundle.name}`,
-    value: `${kb(bundle.bytes)} (map ${kb(bundle.sourceMapBytes)})`,
-    target: `<= ${kb(TARGETS.bundleBytes)}`,
-    met: bundle.bytes <= TARGETS.bundleBytes,
+    value: `${kb(bundle.bytes)}, ${bundle.bytes >= baseline.bytes ? '+' : '-'}${kb(Math.abs(bundle.bytes - baseline.bytes))} (map ${kb(bundle.sourceMapBytes)})`,
+    target: `<= baseline + ${kb(TARGETS.bundleOverBaselineBytes)}`,
+    met: bundle.bytes - baseline.bytes <= TARGETS.bundleOverBaselineBytes,
   }));
   rows.push({ figure: `1 bundle ${BASELINE}`, value: kb(baseline.bytes), target: 'reference' });
   const largest = [...functions].sort((a, b) => b.bytes - a.bytes)[0]!;
