@@ -8,7 +8,7 @@ import { ComparisonOperator, Metric, TreatMissingData, type IAlarmAction } from 
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AaaaRecord, ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
@@ -93,6 +93,16 @@ const PUBLIC_ROUTE_CONTROLS: Partial<Record<FunctionName, string>> = {
  */
 const SES_REPUTATION_ALARMS = { bounceRate: 0.05, complaintRate: 0.001 } as const;
 
+/** What the functions are given and granted, made before them. */
+interface FunctionDependencies {
+  table: ITable;
+  publicBaseUrl: string;
+  logsKey: IKey;
+  originSecret: Secret;
+  challengeKey: Secret;
+  mail: ConfigurationSet;
+}
+
 /** Everything that can be replaced freely: functions, the HTTP API, mail, schedules and alarms. */
 export class StatelessStack extends Stack {
   /** The functions, by name. */
@@ -111,18 +121,43 @@ export class StatelessStack extends Stack {
     super(scope, id, props);
     const { config: cfg, table } = props;
     const logsKey = createLogsKey(this, 'LogsKey', 'hub-intake log groups (functions, API access logs, case-review executions)');
+    this.httpApi = this.createHttpApi(cfg, logsKey);
+    const mail = this.createMail();
+    this.deadLetters = this.createDeadLetters();
+    // The secret CloudFront sends the API with every request, and the functions expect.
+    const originSecret = this.originSecret();
+    // The key that signs the form's proof-of-work challenges, for the functions that make or check them.
+    const challengeKey = this.generatedSecret('ChallengeKey', "the key that signs the form's proof-of-work challenges", 'are only signed and checked by the functions');
+    this.distribution = this.createDistribution(cfg, props.edge, originSecret);
+    // Links always point at the edge: the stage's domain, else the distribution's own name.
+    const publicBaseUrl = cfg.publicBaseUrl ?? `https://${this.distribution.distributionDomainName}`;
+    const functions = this.createFunctions(cfg, { table, publicBaseUrl, logsKey, originSecret, challengeKey, mail });
+    const workflow = this.createWorkflow(cfg, functions, logsKey);
+    this.stateMachine = workflow.stateMachine;
+    this.functions = functions;
+    this.addRoutes(functions);
+    this.addSchedules(cfg, functions);
+    this.opsTopic = this.createOpsTopic(cfg.opsEmail, this.deadLetters);
+    this.addAlarms(functions, workflow, this.opsTopic);
+    this.addOutputs(workflow, publicBaseUrl, table);
+  }
 
+  /**
+   * The HTTP API, its default stage (throttling, access logs) and nothing else: the routes come
+   * with the functions (see {@link addRoutes}).
+   */
+  private createHttpApi(cfg: StageConfig, logsKey: IKey): HttpApi {
     // The functions read the API's URL and the routes need the functions: that is no cycle in
     // CloudFormation, because the HttpApi resource itself depends on neither.
     // No corsPreflight: the function answers OPTIONS itself, per partner origin, and API Gateway's
-    // CORS would answer first. The default stage is added below, since only addStage takes throttling and logs.
-    this.httpApi = new HttpApi(this, 'HttpApi', { description: `hub-intake ${cfg.stage}`, createDefaultStage: false });
+    // CORS would answer first. The default stage is added here, since only addStage takes throttling and logs.
+    const httpApi = new HttpApi(this, 'HttpApi', { description: `hub-intake ${cfg.stage}`, createDefaultStage: false });
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
       encryptionKey: logsKey,
     });
-    this.httpApi.addStage('DefaultStage', {
+    httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: { burstLimit: API_THROTTLE.burstLimit, rateLimit: API_THROTTLE.rateLimit },
@@ -145,7 +180,11 @@ export class StatelessStack extends Stack {
         ),
       },
     });
+    return httpApi;
+  }
 
+  /** The SES configuration set every mail is sent with, its counts in CloudWatch. */
+  private createMail(): ConfigurationSet {
     const mail = new ConfigurationSet(this, 'Mail', {
       reputationMetrics: true,
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
@@ -166,8 +205,12 @@ export class StatelessStack extends Stack {
         EmailSendingEvent.RENDERING_FAILURE,
       ],
     });
+    return mail;
+  }
 
-    this.deadLetters = new Queue(this, 'DeadLetters', {
+  /** The queue failed schedule runs, failed scheduled invocations and undeliverable ops mail go to. */
+  private createDeadLetters(): Queue {
+    const queue = new Queue(this, 'DeadLetters', {
       // SQS-managed keys: the messages are schedule payloads and alarm notifications, never case data,
       // and the senders (Scheduler, Lambda, SNS) need no KMS grant.
       encryption: QueueEncryption.SQS_MANAGED,
@@ -175,23 +218,23 @@ export class StatelessStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
     acknowledge(
-      this.deadLetters,
+      queue,
       'Serverless-SQSRedrivePolicy',
       'This queue is itself the dead-letter queue of the schedules, of the scheduled functions and of the ops mail ' +
         'subscription: nothing consumes it, so a redrive policy would only move messages further. Compensating control: ' +
         'an alarm notifies ops as soon as one message is in it, and messages are kept 14 days.',
     );
+    return queue;
+  }
 
-    // The secret CloudFront sends the API with every request, and the functions expect.
-    const originSecret = this.originSecret();
-    // The key that signs the form's proof-of-work challenges, for the functions that make or check them.
-    const challengeKey = this.generatedSecret('ChallengeKey', "the key that signs the form's proof-of-work challenges", 'are only signed and checked by the functions');
-    this.distribution = this.createDistribution(cfg, props.edge, originSecret);
-    // Links always point at the edge: the stage's domain, else the distribution's own name.
-    const publicBaseUrl = cfg.publicBaseUrl ?? `https://${this.distribution.distributionDomainName}`;
+  /**
+   * One {@link HubFunction} per entry of FUNCTIONS, with its environment, its concurrency, where
+   * its failed invocations go, and its grants: the table, the origin secret, the challenge key, mail.
+   */
+  private createFunctions(cfg: StageConfig, uses: FunctionDependencies): Record<FunctionName, HubFunction> {
+    const { table, publicBaseUrl, logsKey, originSecret, challengeKey, mail } = uses;
     const values = { tableName: table.tableName, publicBaseUrl };
     const partners = partnersJson(cfg);
-
     const functions = {} as Record<FunctionName, HubFunction>;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       const reservedConcurrency = cfg.reservedConcurrency === false ? undefined : cfg.reservedConcurrency[name];
@@ -220,7 +263,14 @@ export class StatelessStack extends Stack {
       if (spec.sendsMail) fn.bindMail(cfg.mailFrom, mail);
       functions[name] = fn;
     }
+    return functions;
+  }
 
+  /**
+   * The case-review state machine, its role, and the grants of the functions that start it or
+   * answer its tasks.
+   */
+  private createWorkflow(cfg: StageConfig, functions: Record<FunctionName, HubFunction>, logsKey: IKey): ReviewWorkflow {
     const workflowRole = new ManagedPolicyRole(this, 'CaseReviewRole', { assumedBy: new ServicePrincipal('states.amazonaws.com') });
     const workflow = new ReviewWorkflow(this, 'CaseReview', {
       requestReview: functions['request-review'],
@@ -241,7 +291,6 @@ export class StatelessStack extends Stack {
         'delivery and resource-policy actions), none of which supports resource-level permissions. The compliance test ' +
         'fails if any other action is allowed on every resource.',
     );
-    this.stateMachine = workflow.stateMachine;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       // Only the functions that start executions learn the ARN: the tasks the machine invokes must not, or the two would depend on each other.
       if (spec.startsWorkflow) {
@@ -251,8 +300,11 @@ export class StatelessStack extends Stack {
       if (spec.answersWorkflow) workflow.stateMachine.grantTaskResponse(functions[name]);
       if (spec.workflowTask) acknowledgeInvokeQualifiers(workflowRole, name, functions[name], 'the case-review state machine');
     }
-    this.functions = functions;
+    return workflow;
+  }
 
+  /** A route of the HTTP API per entry of ROUTES, with one integration per function, each acknowledged as public. */
+  private addRoutes(functions: Record<FunctionName, HubFunction>): void {
     const integrations = new Map<FunctionName, HttpLambdaIntegration>();
     for (const route of ROUTES) {
       let integration = integrations.get(route.fn);
@@ -266,7 +318,10 @@ export class StatelessStack extends Stack {
         acknowledge(httpRoute, 'AwsSolutions-APIG4', `${routeKey(route)} has no authorizer. ${controls}`);
       }
     }
+  }
 
+  /** A schedule per entry of SCHEDULES, each with its own role, retries and the dead-letter queue. */
+  private addSchedules(cfg: StageConfig, functions: Record<FunctionName, HubFunction>): void {
     for (const { fn, everyMinutes: every } of SCHEDULES) {
       const everyMinutes = every === 'aggregateEveryMinutes' ? cfg.aggregateEveryMinutes : every;
       const role = new ManagedPolicyRole(this, `${pascal(fn)}ScheduleRole`, {
@@ -296,9 +351,14 @@ export class StatelessStack extends Stack {
       });
       acknowledgeInvokeQualifiers(role, fn, functions[fn], `the ${fn} schedule`);
     }
+  }
 
-    this.opsTopic = this.createOpsTopic(cfg.opsEmail, this.deadLetters);
-    const alarmAction = new SnsAction(this.opsTopic);
+  /**
+   * The alarms, all to the ops topic: every function's errors and throttles, dead-lettered outbox
+   * entries, failed executions, the dead-letter queue, and the account's SES reputation.
+   */
+  private addAlarms(functions: Record<FunctionName, HubFunction>, workflow: ReviewWorkflow, topic: Topic): void {
+    const alarmAction = new SnsAction(topic);
     for (const [name, fn] of Object.entries(functions)) {
       this.alarm(`${pascal(name)}ErrorsAlarm`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), alarmAction, {
         description: `${name}: at least one error in 5 minutes`,
@@ -331,7 +391,10 @@ export class StatelessStack extends Stack {
       description: `SES complaint rate of the account at ${SES_REPUTATION_ALARMS.complaintRate * 100} % or more: SES reviews the account at 0.1 %`,
       threshold: SES_REPUTATION_ALARMS.complaintRate,
     });
+  }
 
+  /** What a deployment prints and the ops scripts read. */
+  private addOutputs(workflow: ReviewWorkflow, publicBaseUrl: string, table: ITable): void {
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'PublicUrl', { value: publicBaseUrl, description: 'Base URL of hub-intake: the distribution' });
     new CfnOutput(this, 'DistributionDomainName', { value: this.distribution.distributionDomainName, description: 'Where the domain’s alias points' });
