@@ -1,13 +1,10 @@
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AllowedMethods, CachePolicy, Distribution, HttpVersion, OriginProtocolPolicy, OriginRequestPolicy, OriginSslPolicy, PriceClass, SecurityPolicyProtocol, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { ComparisonOperator, Metric, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AaaaRecord, ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
@@ -17,8 +14,7 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/a
 import { SCHEDULE_INPUT } from '../config/schedule-input';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { CloudWatchDimensionSource, ConfigurationSet, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -29,9 +25,11 @@ import { logsKey as createLogsKey } from '../constructs/logs-key';
 import { HubFunction, type FailedInvocations } from '../constructs/hub-function';
 import { ManagedPolicyRole } from '../constructs/managed-policy-role';
 import { ReviewWorkflow } from '../constructs/review-workflow';
-import { DeadLetterAlarm } from '../constructs/dead-letter-alarm';
+import { pascal } from '../constructs/construct-ids';
+import { addOpsAlarms, createOpsTopic } from '../constructs/ops-alarms';
+import { addPublicRoutes, THROTTLING } from '../constructs/public-routes';
 import type { EdgeStack } from './edge-stack';
-import { FUNCTIONS, ROUTES, SCHEDULES, routeKey, type FunctionName, type FunctionSpec } from '../routes';
+import { FUNCTIONS, ROUTES, SCHEDULES, type FunctionName, type FunctionSpec } from '../routes';
 
 /** Properties of the {@link StatelessStack}. */
 export interface StatelessStackProps extends StackProps {
@@ -41,57 +39,6 @@ export interface StatelessStackProps extends StackProps {
   /** The web ACL, certificate and log bucket of the distribution, in us-east-1. */
   edge: EdgeStack;
 }
-
-/** `submit-case` → `SubmitCase`: construct ids that stay stable as long as the function names do. */
-const pascal = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
-
-/** The throttling every route shares, in words, for the reasons below. */
-const THROTTLING = `the stage throttles every route to ${API_THROTTLE.rateLimit} requests/s with bursts of ${API_THROTTLE.burstLimit} and answers 429 beyond`;
-
-/**
- * Why each function's routes have no API Gateway authorizer, and what protects them instead.
- * Every function that serves a route needs an entry, or the stack refuses to build.
- */
-const PUBLIC_ROUTE_CONTROLS: Partial<Record<FunctionName, string>> = {
-  'submit-case':
-    'Partners submit from the form embedded in their own sites and from scripts, without accounts, so the route is public by design. ' +
-    'Compensating controls: the partner must be a configured one and a browser Origin must be on its allow-list (403 otherwise); ' +
-    'bodies over 64 KB get 413 and other content types 415; strict validation rejects unknown fields; a honeypot field drops bot posts; ' +
-    `an Idempotency-Key makes retries safe; ${THROTTLING}; nothing is published before a reviewer approves it.`,
-  'get-case-status':
-    'The submitter opens the status link from the receipt, without an account. Compensating controls: the link carries a 256-bit ' +
-    'random token of which only the SHA-256 is stored; a wrong token gets the same 404 as an unknown case; the route only reads; ' +
-    `query strings are kept out of the access logs; ${THROTTLING}.`,
-  'serve-form':
-    'Static, public content (the embeddable form, embed.js, the JSON Schema, assets) that partner pages load without credentials. ' +
-    `Compensating controls: it reads no data and changes nothing, the form only posts to POST /cases with its own checks; ${THROTTLING}.`,
-  'confirm-contact':
-    'The contact of a case sent through the form confirms the address from the link in the confirmation mail, without an account. ' +
-    'Compensating controls: the link holds 256 random bits of which only the SHA-256 is stored; a wrong token gets the same 404 as an ' +
-    'unknown case; GET and HEAD only show a button (mail scanners probe links); the POST is a single conditional write that can ' +
-    `only move an unconfirmed case to review once; ${THROTTLING}.`,
-  'review-case':
-    'Reviewers decide from the link in their email, without an account. Compensating controls: each link holds 256 random bits, ' +
-    'is bound to one reviewer, stored only as a SHA-256 hash and expires with the review window; GET and HEAD only show a ' +
-    'confirmation page and never change anything (mail scanners probe links); the POST decision is a single conditional write, ' +
-    `so a second one gets 409; ${THROTTLING}.`,
-  'amend-case':
-    'The submitter amends a case from the edit link in the changes email, without an account. Compensating controls: the link ' +
-    'holds a 256-bit token stored only as a hash, valid for the amend window and one round; the amendment passes the same ' +
-    `validation as a submission and goes back to review; ${THROTTLING}.`,
-  'get-metrics':
-    "The Hub's published figures (metrics, history, dashboard, embeddable figures) are public by purpose. Compensating controls: " +
-    `read-only; only aggregate snapshots of approved cases, which hold no personal data; ${THROTTLING}.`,
-  'get-catalog':
-    'The public catalogue of approved projects is public by purpose. Compensating controls: read-only; only approved cases and ' +
-    `only their public fields, never contact data; ${THROTTLING}.`,
-};
-
-/**
- * SES reviews an account whose bounce rate reaches 5 % or whose complaint rate reaches 0.1 %
- * (and may pause sending at 10 % and 0.5 %): ops hear of it at those rates.
- */
-const SES_REPUTATION_ALARMS = { bounceRate: 0.05, complaintRate: 0.001 } as const;
 
 /** What the functions are given and granted, made before them. */
 interface FunctionDependencies {
@@ -135,16 +82,16 @@ export class StatelessStack extends Stack {
     const workflow = this.createWorkflow(cfg, functions, logsKey);
     this.stateMachine = workflow.stateMachine;
     this.functions = functions;
-    this.addRoutes(functions);
+    addPublicRoutes(this.httpApi, functions);
     this.addSchedules(cfg, functions);
-    this.opsTopic = this.createOpsTopic(cfg.opsEmail, this.deadLetters);
-    this.addAlarms(functions, workflow, this.opsTopic);
+    this.opsTopic = createOpsTopic(this, cfg.opsEmail, this.deadLetters);
+    addOpsAlarms(this, { functions, workflow, deadLetters: this.deadLetters, topic: this.opsTopic });
     this.addOutputs(workflow, publicBaseUrl, table);
   }
 
   /**
    * The HTTP API, its default stage (throttling, access logs) and nothing else: the routes come
-   * with the functions (see {@link addRoutes}).
+   * with the functions (see `addPublicRoutes`).
    */
   private createHttpApi(cfg: StageConfig, logsKey: IKey): HttpApi {
     // The functions read the API's URL and the routes need the functions: that is no cycle in
@@ -303,23 +250,6 @@ export class StatelessStack extends Stack {
     return workflow;
   }
 
-  /** A route of the HTTP API per entry of ROUTES, with one integration per function, each acknowledged as public. */
-  private addRoutes(functions: Record<FunctionName, HubFunction>): void {
-    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
-    for (const route of ROUTES) {
-      let integration = integrations.get(route.fn);
-      if (!integration) {
-        integration = new HttpLambdaIntegration(`${pascal(route.fn)}Integration`, functions[route.fn]);
-        integrations.set(route.fn, integration);
-      }
-      const controls = PUBLIC_ROUTE_CONTROLS[route.fn];
-      if (!controls) throw new Error(`${routeKey(route)} is served by ${route.fn}, which has no entry in PUBLIC_ROUTE_CONTROLS`);
-      for (const httpRoute of this.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration })) {
-        acknowledge(httpRoute, 'AwsSolutions-APIG4', `${routeKey(route)} has no authorizer. ${controls}`);
-      }
-    }
-  }
-
   /** A schedule per entry of SCHEDULES, each with its own role, retries and the dead-letter queue. */
   private addSchedules(cfg: StageConfig, functions: Record<FunctionName, HubFunction>): void {
     for (const { fn, everyMinutes: every } of SCHEDULES) {
@@ -353,46 +283,6 @@ export class StatelessStack extends Stack {
     }
   }
 
-  /**
-   * The alarms, all to the ops topic: every function's errors and throttles, dead-lettered outbox
-   * entries, failed executions, the dead-letter queue, and the account's SES reputation.
-   */
-  private addAlarms(functions: Record<FunctionName, HubFunction>, workflow: ReviewWorkflow, topic: Topic): void {
-    const alarmAction = new SnsAction(topic);
-    for (const [name, fn] of Object.entries(functions)) {
-      this.alarm(`${pascal(name)}ErrorsAlarm`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), alarmAction, {
-        description: `${name}: at least one error in 5 minutes`,
-        threshold: 1,
-      });
-      this.alarm(`${pascal(name)}ThrottlesAlarm`, fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }), alarmAction, {
-        description: `${name}: at least one throttled invocation in 5 minutes`,
-        threshold: 1,
-      });
-    }
-
-    new DeadLetterAlarm(this, 'OutboxDeadLetters', { logGroups: Object.values(functions).map((fn) => fn.logGroup), action: alarmAction });
-    this.alarm('CaseReviewFailedAlarm', workflow.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }), alarmAction, {
-      description: 'case-review: at least one execution failed in 5 minutes (the case is marked failed)',
-      threshold: 1,
-    });
-    this.alarm(
-      'DeadLettersAlarm',
-      this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      alarmAction,
-      { description: 'A scheduled run or an ops notification failed for good: see the DeadLetters queue', threshold: 1 },
-    );
-    const reputation = (metricName: string) =>
-      new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
-    this.alarm('MailBounceRateAlarm', reputation('Reputation.BounceRate'), alarmAction, {
-      description: `SES bounce rate of the account at ${SES_REPUTATION_ALARMS.bounceRate * 100} % or more: SES reviews the account at 5 %`,
-      threshold: SES_REPUTATION_ALARMS.bounceRate,
-    });
-    this.alarm('MailComplaintRateAlarm', reputation('Reputation.ComplaintRate'), alarmAction, {
-      description: `SES complaint rate of the account at ${SES_REPUTATION_ALARMS.complaintRate * 100} % or more: SES reviews the account at 0.1 %`,
-      threshold: SES_REPUTATION_ALARMS.complaintRate,
-    });
-  }
-
   /** What a deployment prints and the ops scripts read. */
   private addOutputs(workflow: ReviewWorkflow, publicBaseUrl: string, table: ITable): void {
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
@@ -402,19 +292,6 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'OpsTopicArn', { value: this.opsTopic.topicArn });
     new CfnOutput(this, 'DeadLettersUrl', { value: this.deadLetters.queueUrl });
-  }
-
-  /** An alarm at `threshold` or above, with missing data (no traffic) as fine, that notifies `action`. */
-  private alarm(id: string, metric: Metric, action: IAlarmAction, options: { description: string; threshold: number }): void {
-    metric
-      .createAlarm(this, id, {
-        alarmDescription: options.description,
-        threshold: options.threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      })
-      .addAlarmAction(action);
   }
 
   /**
@@ -525,33 +402,6 @@ export class StatelessStack extends Stack {
       new AaaaRecord(this, 'AliasAaaa', { zone, recordName: cfg.domain.name, target });
     }
     return distribution;
-  }
-
-  /** The topic alarms go to, encrypted with a key CloudWatch may use (it cannot use alias/aws/sns). */
-  private createOpsTopic(email: string, deadLetters: IQueue): Topic {
-    const key = new Key(this, 'OpsTopicKey', {
-      description: 'hub-intake ops alarm topic',
-      enableKeyRotation: true,
-      // Protects messages in transit only; nothing stored needs it after the stack is gone.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // Only this account's alarms, through both the key policy and the topic policy.
-    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
-    const conditions = {
-      StringEquals: { 'aws:SourceAccount': this.account },
-      ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-    };
-    key.addToResourcePolicy(
-      new PolicyStatement({ principals: [cloudWatch], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'], conditions }),
-    );
-    const topic = new Topic(this, 'OpsTopic', { displayName: 'hub-intake alarms', enforceSSL: true, masterKey: key });
-    // The topic policy replaces SNS's default one, which is what let same-account alarms publish.
-    topic.addToResourcePolicy(
-      new PolicyStatement({ principals: [cloudWatch], actions: ['sns:Publish'], resources: [topic.topicArn], conditions }),
-    );
-    // A notification SNS cannot deliver is kept rather than dropped.
-    topic.addSubscription(new EmailSubscription(email, { deadLetterQueue: deadLetters }));
-    return topic;
   }
 }
 
