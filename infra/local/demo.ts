@@ -78,17 +78,36 @@ interface MailEntry {
  * same runtime: submissions carry an Idempotency-Key and decided cases are left alone.
  */
 export async function runDemo(baseUrl: string, log: Log = console.log, options: { timeoutMs?: number } = {}): Promise<DemoResult> {
-  const base = baseUrl.replace(/\/+$/, '');
-  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  const run: DemoRun = { base: baseUrl.replace(/\/+$/, ''), deadline: Date.now() + (options.timeoutMs ?? 120_000), log };
+  const approvals = DEMO_CASES.filter((demo) => demo.decision === 'approve').length;
+  const partners = new Set(DEMO_CASES.map((demo) => demo.input.partner)).size;
+  log(`Submitting ${DEMO_CASES.length} cases of ${partners} member organisations to ${run.base} ...`);
+
+  const { submitted, replayed } = await submitCases(run);
+  log(`  ${submitted.length - replayed} submitted${replayed ? `, ${replayed} already there from an earlier run` : ''}`);
+  const decidedByUs = await reviewCases(run, submitted);
+  await awaitOutcomes(run, submitted);
+  log(`  ${submitted.length} decided (${decidedByUs} now, ${submitted.length - decidedByUs} before): ${approvals} approved, ${submitted.length - approvals} rejected`);
+  const headline = await checkFigures(run, approvals);
+  const dashboardUrl = `${run.base}/dashboard`;
+  log(`Dashboard: ${dashboardUrl}`);
+  log(`Catalogue: ${run.base}/catalog (CSV: ${run.base}/catalog.csv)`);
+  return { headline, dashboardUrl, submitted: { created: submitted.length - replayed, replayed } };
+}
+
+/** One run of the demo: the runtime's URL, when to give up, where to report. */
+interface DemoRun {
+  base: string;
+  deadline: number;
+  log: Log;
+}
+
+/** 1. Submits through the public API, as a partner's integration would: with the partner's own key. */
+async function submitCases({ base }: DemoRun): Promise<{ submitted: Submitted[]; replayed: number }> {
   const onBase = (link: string) => {
     const url = new URL(link, base);
     return `${base}${url.pathname}${url.search}`;
   };
-  const approvals = DEMO_CASES.filter((demo) => demo.decision === 'approve').length;
-  const partners = new Set(DEMO_CASES.map((demo) => demo.input.partner)).size;
-  log(`Submitting ${DEMO_CASES.length} cases of ${partners} member organisations to ${base} ...`);
-
-  // 1. Submit through the public API, as a partner's integration would: with the partner's own key.
   const keys = new Map<string, Promise<string>>();
   const keyFor = (partner: string) => {
     let key = keys.get(partner);
@@ -120,15 +139,21 @@ export async function runDemo(baseUrl: string, log: Log = console.log, options: 
     const body = (await response.json()) as { id: string; reference: string; statusUrl: string };
     return { demo, id: body.id, reference: body.reference, statusUrl: onBase(body.statusUrl) };
   });
-  log(`  ${submitted.length - replayed} submitted${replayed ? `, ${replayed} already there from an earlier run` : ''}`);
+  return { submitted, replayed };
+}
 
-  const statusOf = async (item: Submitted): Promise<string> => {
-    const response = await call(item.statusUrl, { headers: { accept: 'application/json' } });
-    if (!response.ok) throw new DemoError(`GET ${new URL(item.statusUrl).pathname} for ${item.reference} answered ${response.status}: ${await problemText(response)}`);
-    return ((await response.json()) as { status: string }).status;
-  };
+/** The status of a submitted case, from its status link. */
+async function statusOf(item: Submitted): Promise<string> {
+  const response = await call(item.statusUrl, { headers: { accept: 'application/json' } });
+  if (!response.ok) throw new DemoError(`GET ${new URL(item.statusUrl).pathname} for ${item.reference} answered ${response.status}: ${await problemText(response)}`);
+  return ((await response.json()) as { status: string }).status;
+}
 
-  // 2. Review each case that is not decided yet, from the link in the reviewer mail of its reference.
+/**
+ * 2. Reviews each case that is not decided yet, from the link in the reviewer mail of its
+ * reference, polling the mailbox until every such mail has come. Returns how many this run decided.
+ */
+async function reviewCases({ base, deadline, log }: DemoRun, submitted: readonly Submitted[]): Promise<number> {
   const initial = await pooled(submitted, CONCURRENCY, statusOf);
   let pending = submitted.filter((_, index) => !DECIDED.has(initial[index]!));
   const toReject = pending.filter((item) => item.demo.decision === 'reject').length;
@@ -168,8 +193,11 @@ export async function runDemo(baseUrl: string, log: Log = console.log, options: 
     pending = waiting;
     if (pending.length > 0) await sleep(POLL_MS);
   }
+  return decidedByUs;
+}
 
-  // 3. Wait until every case has its outcome, and check it is the intended one.
+/** 3. Waits until every case has its outcome, and checks it is the intended one. */
+async function awaitOutcomes({ deadline }: DemoRun, submitted: readonly Submitted[]): Promise<void> {
   let undecided = [...submitted];
   while (undecided.length > 0) {
     const statuses = await pooled(undecided, CONCURRENCY, statusOf);
@@ -184,9 +212,10 @@ export async function runDemo(baseUrl: string, log: Log = console.log, options: 
     if (Date.now() > deadline) throw new DemoError(`Still undecided after the reviews: ${undecided.map((item) => `${item.reference} (${item.demo.key})`).join(', ')}.`);
     await sleep(POLL_MS);
   }
-  log(`  ${submitted.length} decided (${decidedByUs} now, ${submitted.length - decidedByUs} before): ${approvals} approved, ${submitted.length - approvals} rejected`);
+}
 
-  // 4. Aggregate now rather than waiting for the schedule, and compare with the published table.
+/** 4. Aggregates now rather than waiting for the schedule, and compares with the published table. */
+async function checkFigures({ base, log }: DemoRun, approvals: number): Promise<Headline> {
   log('Aggregating ...');
   const aggregated = await call(`${base}/_local/aggregate`, { method: 'POST', headers: { accept: 'application/json' } });
   if (!aggregated.ok) throw new DemoError(`POST /_local/aggregate answered ${aggregated.status}: ${await problemText(aggregated)}`);
@@ -204,7 +233,6 @@ export async function runDemo(baseUrl: string, log: Log = console.log, options: 
     const ok = snapshot.headline[field] === PUBLISHED_FIGURES[field];
     log(`  ${label.padEnd(52)} ${format(snapshot.headline[field]).padStart(7)}  ${ok ? 'ok' : `expected ${format(PUBLISHED_FIGURES[field])}`}`);
   }
-  const dashboardUrl = `${base}/dashboard`;
   if (mismatches.length > 0) {
     const others = snapshot.casesConsidered - approvals;
     throw new DemoError(
@@ -212,9 +240,7 @@ export async function runDemo(baseUrl: string, log: Log = console.log, options: 
         (others > 0 ? ` The runtime holds ${others} approved cases besides the demo's: run the demo on a fresh runtime (DATA_DIR=memory npm start, or no npm start at all).` : ''),
     );
   }
-  log(`Dashboard: ${dashboardUrl}`);
-  log(`Catalogue: ${base}/catalog (CSV: ${base}/catalog.csv)`);
-  return { headline: snapshot.headline, dashboardUrl, submitted: { created: submitted.length - replayed, replayed } };
+  return snapshot.headline;
 }
 
 /** What answers at `url`: a local hub-intake (its mailbox answers), something else, or nothing. */

@@ -7,7 +7,7 @@ import { EDGE_RATE_LIMIT } from '../config/edge';
 import type { ScheduledInvocation } from '../config/schedule-input';
 import { rateLimitedPaths, slidingWindowLimiter, tokenBucket } from './throttle';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../routes';
-import { startDynamo, startSes, type LocalMail } from './emulators';
+import { startDynamo, startSes, type Emulator, type LocalMail } from './emulators';
 import { partnerKeysRoute } from './partner-keys-route';
 import { randomBytes } from 'node:crypto';
 import { FUNCTION_MODULES } from './functions';
@@ -18,7 +18,7 @@ import { executionName } from '../../shared/store/workflow-port';
 import { createCaseStore } from '../../shared/store/case-store';
 import { createDocumentClient } from '../../shared/store/clients';
 import { STATES } from '../config/workflow-states';
-import { loadWorkflowDefinition } from './workflow/definition';
+import { loadWorkflowDefinition, type WorkflowDefinition } from './workflow/definition';
 import { startLocalStepFunctions, type LocalStepFunctions } from './workflow/engine';
 
 export { LOCAL_TABLE } from './table';
@@ -167,43 +167,89 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
     reminders: num(settings.reminders),
     amendWindowSeconds: num(settings.amendWindowSeconds),
   });
-  const dynamo = await startDynamo(settings.dataDir, LOCAL_TABLE);
+  const services = await startServices(settings.dataDir, workflow);
+  const { dynamo, ses, sfn } = services;
+
+  let url = '';
+  const onRequest = requestListener(apiHandler(settings, services, () => url));
+  const servers = [createServer(onRequest), createServer(onRequest)];
+  let port: number;
+  try {
+    port = await listen(servers[0]!, settings.port, settings.host);
+  } catch (error) {
+    await Promise.all([sfn.close(), dynamo.close(), ses.close()]);
+    throw error;
+  }
+  // `localhost` may resolve to ::1 first; answer there too when listening on the IPv4 loopback.
+  if (settings.host === '127.0.0.1') await listen(servers[1]!, port, '::1').catch(() => undefined);
+  url = `http://localhost:${port}`;
+
+  configureFunctions(settings, services, url);
+  await resumeWorkflows(sfn, dynamo.endpoint);
+  const timers = startSchedules(settings);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    mailViewerUrl: `${ses.endpoint}/`,
+    mails: () => ses.mails(),
+    runScheduled,
+    close() {
+      closing ??= (async () => {
+        timers.forEach((timer) => clearInterval(timer));
+        const stopped = servers
+          .filter((server) => server.listening)
+          .map((server) => new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          }));
+        await Promise.all(stopped);
+        // The workflow's tasks use the table and the mail endpoint: stop them first.
+        await sfn.close();
+        await Promise.all([dynamo.close(), ses.close()]);
+      })();
+      return closing;
+    },
+  };
+}
+
+/** The emulated services the functions call. */
+interface Services {
+  dynamo: Emulator;
+  ses: Emulator & { mails(): LocalMail[] };
+  sfn: LocalStepFunctions;
+}
+
+type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
+
+/** Starts DynamoDB, SES and Step Functions, or none of them: a failure stops those already started. */
+async function startServices(dataDir: string, workflow: WorkflowDefinition): Promise<Services> {
+  const dynamo = await startDynamo(dataDir, LOCAL_TABLE);
   const ses = await startSes().catch(async (error: unknown) => {
     await dynamo.close();
     throw error;
   });
-  let sfn: LocalStepFunctions;
   try {
-    sfn = await startLocalStepFunctions({
+    const sfn = await startLocalStepFunctions({
       ...workflow,
       invoke: async (fn, payload) => (await FUNCTION_MODULES[fn]()).handler(payload as never, localContext(fn) as never),
     });
+    return { dynamo, ses, sfn };
   } catch (error) {
     await Promise.all([dynamo.close(), ses.close()]);
     throw error;
   }
+}
 
-  const routes = ROUTES.map(compileRoute);
-  const bucket = tokenBucket(settings.throttle.rateLimit, settings.throttle.burstLimit, settings.limitClock);
-  const edgeLimiter = slidingWindowLimiter(settings.edgeRateLimit.requests, settings.edgeRateLimit.windowSeconds, settings.limitClock);
-  const edgeCounts = rateLimitedPaths(EDGE_RATE_LIMIT.paths);
-  const handlers = new Map<FunctionName, Promise<LambdaHttpHandler>>();
-  const load = (fn: FunctionName) => {
-    let loaded = handlers.get(fn);
-    if (!loaded) {
-      loaded = FUNCTION_MODULES[fn]().then((module) => module.handler as unknown as LambdaHttpHandler);
-      handlers.set(fn, loaded);
-    }
-    return loaded;
-  };
+/** Runs a scheduled function now, with the event its schedule would send. */
+async function runScheduled(fn: FunctionName): Promise<unknown> {
+  const module = await FUNCTION_MODULES[fn]();
+  return module.handler(scheduledInvocation(fn) as never, localContext(fn) as never);
+}
 
-  const runScheduled = async (fn: FunctionName) => {
-    const module = await FUNCTION_MODULES[fn]();
-    return module.handler(scheduledInvocation(fn) as never, localContext(fn) as never);
-  };
-
-  let url = '';
-  const local: Record<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>> = {
+/** The routes only the embedded runtime has: the local mailbox, partner keys, an aggregation now. */
+function localRoutes({ dynamo, ses }: Services): Record<string, RequestHandler> {
+  return {
     'GET /_local/mail': async (_request, response) => {
       const body = JSON.stringify(ses.mails());
       response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -217,13 +263,59 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
       response.end(body);
     },
   };
+}
 
-  async function handle(request: IncomingMessage, response: ServerResponse) {
+/**
+ * The two limits in front of the API, as on AWS: the edge's rate rule per client address on the
+ * paths it counts, then the stage's throttling. Answers 429 and returns false when one refuses.
+ */
+function admission(settings: RuntimeSettings): (request: IncomingMessage, response: ServerResponse, method: string, target: URL) => boolean {
+  const bucket = tokenBucket(settings.throttle.rateLimit, settings.throttle.burstLimit, settings.limitClock);
+  const edgeLimiter = slidingWindowLimiter(settings.edgeRateLimit.requests, settings.edgeRateLimit.windowSeconds, settings.limitClock);
+  const edgeCounts = rateLimitedPaths(EDGE_RATE_LIMIT.paths);
+  return (request, response, method, target) => {
+    // The edge's rate rule comes first: a request it refuses never reaches the API's throttling.
+    if (edgeCounts(method, target.pathname)) {
+      const decision = edgeLimiter.take(clientAddress(request));
+      if (!decision.allowed) {
+        request.resume();
+        sendRateLimited(response, requestLanguage(request, target), 'edge', decision.retryAfterSeconds);
+        return false;
+      }
+    }
+    if (!bucket.take()) {
+      request.resume();
+      sendRateLimited(response, requestLanguage(request, target), 'stage', 1);
+      return false;
+    }
+    return true;
+  };
+}
+
+/**
+ * What the distribution and API Gateway do with a request: the local routes first, then the
+ * limits, the route table (404, 405), API Gateway's body limit, and the route's function.
+ */
+function apiHandler(settings: RuntimeSettings, services: Services, baseUrl: () => string): RequestHandler {
+  const local = localRoutes(services);
+  const admit = admission(settings);
+  const routes = ROUTES.map(compileRoute);
+  const handlers = new Map<FunctionName, Promise<LambdaHttpHandler>>();
+  const load = (fn: FunctionName) => {
+    let loaded = handlers.get(fn);
+    if (!loaded) {
+      loaded = FUNCTION_MODULES[fn]().then((module) => module.handler as unknown as LambdaHttpHandler);
+      handlers.set(fn, loaded);
+    }
+    return loaded;
+  };
+
+  return async (request, response) => {
     const started = Date.now();
     const method = (request.method ?? 'GET').toUpperCase();
     let target: URL;
     try {
-      target = new URL(request.url ?? '/', url);
+      target = new URL(request.url ?? '/', baseUrl());
     } catch {
       sendProblem(response, 400, 'Bad Request', 'The request target is not a valid URL.');
       return;
@@ -233,20 +325,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
       await localRoute(request, response);
       return;
     }
-    // The edge's rate rule comes first: a request it refuses never reaches the API's throttling.
-    if (edgeCounts(method, target.pathname)) {
-      const decision = edgeLimiter.take(clientAddress(request));
-      if (!decision.allowed) {
-        request.resume();
-        sendRateLimited(response, requestLanguage(request, target), 'edge', decision.retryAfterSeconds);
-        return;
-      }
-    }
-    if (!bucket.take()) {
-      request.resume();
-      sendRateLimited(response, requestLanguage(request, target), 'stage', 1);
-      return;
-    }
+    if (!admit(request, response, method, target)) return;
     const head = method === 'HEAD';
     const candidates = routes
       .map((route) => ({ route, params: route.match(target.pathname) }))
@@ -276,29 +355,25 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
       // The route's path, not the request's: review ids and case ids stay out of the log.
       console.log(`${method} ${found.route.spec.path} ${status} ${Date.now() - started}ms`);
     }
-  }
+  };
+}
 
-  const onRequest = (request: IncomingMessage, response: ServerResponse) => {
+/** `handle` as a server's request listener: a failure becomes a 500, or a dropped connection once the answer has begun. */
+function requestListener(handle: RequestHandler): (request: IncomingMessage, response: ServerResponse) => void {
+  return (request, response) => {
     handle(request, response).catch((error: unknown) => {
       console.error('local runtime error', error);
       if (!response.headersSent) sendProblem(response, 500, 'Internal Server Error', 'The embedded runtime failed on this request.');
       else response.destroy();
     });
   };
+}
 
-  const primary = createServer(onRequest);
-  const secondary = createServer(onRequest);
-  let port: number;
-  try {
-    port = await listen(primary, settings.port, settings.host);
-  } catch (error) {
-    await Promise.all([sfn.close(), dynamo.close(), ses.close()]);
-    throw error;
-  }
-  // `localhost` may resolve to ::1 first; answer there too when listening on the IPv4 loopback.
-  if (settings.host === '127.0.0.1') await listen(secondary, port, '::1').catch(() => undefined);
-  url = `http://localhost:${port}`;
-
+/**
+ * The environment the functions read, as the stage's would be on Lambda but pointing at the
+ * emulators, then the configuration and the wiring rebuilt from it.
+ */
+function configureFunctions(settings: RuntimeSettings, { dynamo, ses, sfn }: Services, url: string): void {
   const stage = stageConfig('local');
   const publicBaseUrl = settings.publicBaseUrl ?? url;
   Object.assign(process.env, functionEnvironment(stage, { tableName: LOCAL_TABLE, publicBaseUrl }), {
@@ -316,38 +391,17 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   });
   resetConfig();
   resetWiring();
-  await resumeWorkflows(sfn, dynamo.endpoint);
+}
 
+/** The schedules of AWS as timers: the outbox sweep and the aggregation. They keep no process alive. */
+function startSchedules(settings: RuntimeSettings): NodeJS.Timeout[] {
   const every = (fn: FunctionName, seconds: number) =>
     setInterval(() => {
       runScheduled(fn).catch((error: unknown) => console.error(`${fn}:`, error instanceof Error ? error.message : error));
     }, seconds * 1000);
   const timers = [every('sweep-outbox', settings.sweepEverySeconds), every('aggregate-metrics', settings.aggregateEverySeconds)];
   timers.forEach((timer) => timer.unref());
-
-  let closing: Promise<void> | undefined;
-  return {
-    url,
-    mailViewerUrl: `${ses.endpoint}/`,
-    mails: () => ses.mails(),
-    runScheduled,
-    close() {
-      closing ??= (async () => {
-        timers.forEach((timer) => clearInterval(timer));
-        const stopped = [primary, secondary]
-          .filter((server) => server.listening)
-          .map((server) => new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeIdleConnections();
-          }));
-        await Promise.all(stopped);
-        // The workflow's tasks use the table and the mail endpoint: stop them first.
-        await sfn.close();
-        await Promise.all([dynamo.close(), ses.close()]);
-      })();
-      return closing;
-    },
-  };
+  return timers;
 }
 
 /**

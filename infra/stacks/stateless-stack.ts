@@ -1,14 +1,11 @@
-import { ArnFormat, CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
-import { HttpApi, HttpMethod, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
-import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import { HttpApi, LogGroupLogDestination } from 'aws-cdk-lib/aws-apigatewayv2';
 import { AllowedMethods, CachePolicy, Distribution, HttpVersion, OriginProtocolPolicy, OriginRequestPolicy, OriginSslPolicy, PriceClass, SecurityPolicyProtocol, ViewerProtocolPolicy } from 'aws-cdk-lib/aws-cloudfront';
 import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
-import { ComparisonOperator, Metric, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
-import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Key } from 'aws-cdk-lib/aws-kms';
+import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AaaaRecord, ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
@@ -17,8 +14,7 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/a
 import { SCHEDULE_INPUT } from '../config/schedule-input';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { CloudWatchDimensionSource, ConfigurationSet, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
-import { Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
 import { Queue, QueueEncryption, type IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { StateMachine } from 'aws-cdk-lib/aws-stepfunctions';
 import type { Construct } from 'constructs';
@@ -29,9 +25,11 @@ import { logsKey as createLogsKey } from '../constructs/logs-key';
 import { HubFunction, type FailedInvocations } from '../constructs/hub-function';
 import { ManagedPolicyRole } from '../constructs/managed-policy-role';
 import { ReviewWorkflow } from '../constructs/review-workflow';
-import { DeadLetterAlarm } from '../constructs/dead-letter-alarm';
+import { pascal } from '../constructs/construct-ids';
+import { addOpsAlarms, createOpsTopic } from '../constructs/ops-alarms';
+import { addPublicRoutes, THROTTLING } from '../constructs/public-routes';
 import type { EdgeStack } from './edge-stack';
-import { FUNCTIONS, ROUTES, SCHEDULES, routeKey, type FunctionName, type FunctionSpec } from '../routes';
+import { FUNCTIONS, ROUTES, SCHEDULES, type FunctionName, type FunctionSpec } from '../routes';
 
 /** Properties of the {@link StatelessStack}. */
 export interface StatelessStackProps extends StackProps {
@@ -42,56 +40,15 @@ export interface StatelessStackProps extends StackProps {
   edge: EdgeStack;
 }
 
-/** `submit-case` → `SubmitCase`: construct ids that stay stable as long as the function names do. */
-const pascal = (name: string) => name.replace(/(^|-)([a-z0-9])/g, (_, __, c: string) => c.toUpperCase());
-
-/** The throttling every route shares, in words, for the reasons below. */
-const THROTTLING = `the stage throttles every route to ${API_THROTTLE.rateLimit} requests/s with bursts of ${API_THROTTLE.burstLimit} and answers 429 beyond`;
-
-/**
- * Why each function's routes have no API Gateway authorizer, and what protects them instead.
- * Every function that serves a route needs an entry, or the stack refuses to build.
- */
-const PUBLIC_ROUTE_CONTROLS: Partial<Record<FunctionName, string>> = {
-  'submit-case':
-    'Partners submit from the form embedded in their own sites and from scripts, without accounts, so the route is public by design. ' +
-    'Compensating controls: the partner must be a configured one and a browser Origin must be on its allow-list (403 otherwise); ' +
-    'bodies over 64 KB get 413 and other content types 415; strict validation rejects unknown fields; a honeypot field drops bot posts; ' +
-    `an Idempotency-Key makes retries safe; ${THROTTLING}; nothing is published before a reviewer approves it.`,
-  'get-case-status':
-    'The submitter opens the status link from the receipt, without an account. Compensating controls: the link carries a 256-bit ' +
-    'random token of which only the SHA-256 is stored; a wrong token gets the same 404 as an unknown case; the route only reads; ' +
-    `query strings are kept out of the access logs; ${THROTTLING}.`,
-  'serve-form':
-    'Static, public content (the embeddable form, embed.js, the JSON Schema, assets) that partner pages load without credentials. ' +
-    `Compensating controls: it reads no data and changes nothing, the form only posts to POST /cases with its own checks; ${THROTTLING}.`,
-  'confirm-contact':
-    'The contact of a case sent through the form confirms the address from the link in the confirmation mail, without an account. ' +
-    'Compensating controls: the link holds 256 random bits of which only the SHA-256 is stored; a wrong token gets the same 404 as an ' +
-    'unknown case; GET and HEAD only show a button (mail scanners probe links); the POST is a single conditional write that can ' +
-    `only move an unconfirmed case to review once; ${THROTTLING}.`,
-  'review-case':
-    'Reviewers decide from the link in their email, without an account. Compensating controls: each link holds 256 random bits, ' +
-    'is bound to one reviewer, stored only as a SHA-256 hash and expires with the review window; GET and HEAD only show a ' +
-    'confirmation page and never change anything (mail scanners probe links); the POST decision is a single conditional write, ' +
-    `so a second one gets 409; ${THROTTLING}.`,
-  'amend-case':
-    'The submitter amends a case from the edit link in the changes email, without an account. Compensating controls: the link ' +
-    'holds a 256-bit token stored only as a hash, valid for the amend window and one round; the amendment passes the same ' +
-    `validation as a submission and goes back to review; ${THROTTLING}.`,
-  'get-metrics':
-    "The Hub's published figures (metrics, history, dashboard, embeddable figures) are public by purpose. Compensating controls: " +
-    `read-only; only aggregate snapshots of approved cases, which hold no personal data; ${THROTTLING}.`,
-  'get-catalog':
-    'The public catalogue of approved projects is public by purpose. Compensating controls: read-only; only approved cases and ' +
-    `only their public fields, never contact data; ${THROTTLING}.`,
-};
-
-/**
- * SES reviews an account whose bounce rate reaches 5 % or whose complaint rate reaches 0.1 %
- * (and may pause sending at 10 % and 0.5 %): ops hear of it at those rates.
- */
-const SES_REPUTATION_ALARMS = { bounceRate: 0.05, complaintRate: 0.001 } as const;
+/** What the functions are given and granted, made before them. */
+interface FunctionDependencies {
+  table: ITable;
+  publicBaseUrl: string;
+  logsKey: IKey;
+  originSecret: Secret;
+  challengeKey: Secret;
+  mail: ConfigurationSet;
+}
 
 /** Everything that can be replaced freely: functions, the HTTP API, mail, schedules and alarms. */
 export class StatelessStack extends Stack {
@@ -111,18 +68,43 @@ export class StatelessStack extends Stack {
     super(scope, id, props);
     const { config: cfg, table } = props;
     const logsKey = createLogsKey(this, 'LogsKey', 'hub-intake log groups (functions, API access logs, case-review executions)');
+    this.httpApi = this.createHttpApi(cfg, logsKey);
+    const mail = this.createMail();
+    this.deadLetters = this.createDeadLetters();
+    // The secret CloudFront sends the API with every request, and the functions expect.
+    const originSecret = this.originSecret();
+    // The key that signs the form's proof-of-work challenges, for the functions that make or check them.
+    const challengeKey = this.generatedSecret('ChallengeKey', "the key that signs the form's proof-of-work challenges", 'are only signed and checked by the functions');
+    this.distribution = this.createDistribution(cfg, props.edge, originSecret);
+    // Links always point at the edge: the stage's domain, else the distribution's own name.
+    const publicBaseUrl = cfg.publicBaseUrl ?? `https://${this.distribution.distributionDomainName}`;
+    const functions = this.createFunctions(cfg, { table, publicBaseUrl, logsKey, originSecret, challengeKey, mail });
+    const workflow = this.createWorkflow(cfg, functions, logsKey);
+    this.stateMachine = workflow.stateMachine;
+    this.functions = functions;
+    addPublicRoutes(this.httpApi, functions);
+    this.addSchedules(cfg, functions);
+    this.opsTopic = createOpsTopic(this, cfg.opsEmail, this.deadLetters);
+    addOpsAlarms(this, { functions, workflow, deadLetters: this.deadLetters, topic: this.opsTopic });
+    this.addOutputs(workflow, publicBaseUrl, table);
+  }
 
+  /**
+   * The HTTP API, its default stage (throttling, access logs) and nothing else: the routes come
+   * with the functions (see `addPublicRoutes`).
+   */
+  private createHttpApi(cfg: StageConfig, logsKey: IKey): HttpApi {
     // The functions read the API's URL and the routes need the functions: that is no cycle in
     // CloudFormation, because the HttpApi resource itself depends on neither.
     // No corsPreflight: the function answers OPTIONS itself, per partner origin, and API Gateway's
-    // CORS would answer first. The default stage is added below, since only addStage takes throttling and logs.
-    this.httpApi = new HttpApi(this, 'HttpApi', { description: `hub-intake ${cfg.stage}`, createDefaultStage: false });
+    // CORS would answer first. The default stage is added here, since only addStage takes throttling and logs.
+    const httpApi = new HttpApi(this, 'HttpApi', { description: `hub-intake ${cfg.stage}`, createDefaultStage: false });
     const accessLogs = new LogGroup(this, 'ApiAccessLogs', {
       retention: RetentionDays.THREE_MONTHS,
       removalPolicy: RemovalPolicy.DESTROY,
       encryptionKey: logsKey,
     });
-    this.httpApi.addStage('DefaultStage', {
+    httpApi.addStage('DefaultStage', {
       stageName: '$default',
       autoDeploy: true,
       throttle: { burstLimit: API_THROTTLE.burstLimit, rateLimit: API_THROTTLE.rateLimit },
@@ -145,7 +127,11 @@ export class StatelessStack extends Stack {
         ),
       },
     });
+    return httpApi;
+  }
 
+  /** The SES configuration set every mail is sent with, its counts in CloudWatch. */
+  private createMail(): ConfigurationSet {
     const mail = new ConfigurationSet(this, 'Mail', {
       reputationMetrics: true,
       suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
@@ -166,8 +152,12 @@ export class StatelessStack extends Stack {
         EmailSendingEvent.RENDERING_FAILURE,
       ],
     });
+    return mail;
+  }
 
-    this.deadLetters = new Queue(this, 'DeadLetters', {
+  /** The queue failed schedule runs, failed scheduled invocations and undeliverable ops mail go to. */
+  private createDeadLetters(): Queue {
+    const queue = new Queue(this, 'DeadLetters', {
       // SQS-managed keys: the messages are schedule payloads and alarm notifications, never case data,
       // and the senders (Scheduler, Lambda, SNS) need no KMS grant.
       encryption: QueueEncryption.SQS_MANAGED,
@@ -175,23 +165,23 @@ export class StatelessStack extends Stack {
       retentionPeriod: Duration.days(14),
     });
     acknowledge(
-      this.deadLetters,
+      queue,
       'Serverless-SQSRedrivePolicy',
       'This queue is itself the dead-letter queue of the schedules, of the scheduled functions and of the ops mail ' +
         'subscription: nothing consumes it, so a redrive policy would only move messages further. Compensating control: ' +
         'an alarm notifies ops as soon as one message is in it, and messages are kept 14 days.',
     );
+    return queue;
+  }
 
-    // The secret CloudFront sends the API with every request, and the functions expect.
-    const originSecret = this.originSecret();
-    // The key that signs the form's proof-of-work challenges, for the functions that make or check them.
-    const challengeKey = this.generatedSecret('ChallengeKey', "the key that signs the form's proof-of-work challenges", 'are only signed and checked by the functions');
-    this.distribution = this.createDistribution(cfg, props.edge, originSecret);
-    // Links always point at the edge: the stage's domain, else the distribution's own name.
-    const publicBaseUrl = cfg.publicBaseUrl ?? `https://${this.distribution.distributionDomainName}`;
+  /**
+   * One {@link HubFunction} per entry of FUNCTIONS, with its environment, its concurrency, where
+   * its failed invocations go, and its grants: the table, the origin secret, the challenge key, mail.
+   */
+  private createFunctions(cfg: StageConfig, uses: FunctionDependencies): Record<FunctionName, HubFunction> {
+    const { table, publicBaseUrl, logsKey, originSecret, challengeKey, mail } = uses;
     const values = { tableName: table.tableName, publicBaseUrl };
     const partners = partnersJson(cfg);
-
     const functions = {} as Record<FunctionName, HubFunction>;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       const reservedConcurrency = cfg.reservedConcurrency === false ? undefined : cfg.reservedConcurrency[name];
@@ -220,7 +210,14 @@ export class StatelessStack extends Stack {
       if (spec.sendsMail) fn.bindMail(cfg.mailFrom, mail);
       functions[name] = fn;
     }
+    return functions;
+  }
 
+  /**
+   * The case-review state machine, its role, and the grants of the functions that start it or
+   * answer its tasks.
+   */
+  private createWorkflow(cfg: StageConfig, functions: Record<FunctionName, HubFunction>, logsKey: IKey): ReviewWorkflow {
     const workflowRole = new ManagedPolicyRole(this, 'CaseReviewRole', { assumedBy: new ServicePrincipal('states.amazonaws.com') });
     const workflow = new ReviewWorkflow(this, 'CaseReview', {
       requestReview: functions['request-review'],
@@ -241,7 +238,6 @@ export class StatelessStack extends Stack {
         'delivery and resource-policy actions), none of which supports resource-level permissions. The compliance test ' +
         'fails if any other action is allowed on every resource.',
     );
-    this.stateMachine = workflow.stateMachine;
     for (const [name, spec] of Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]) {
       // Only the functions that start executions learn the ARN: the tasks the machine invokes must not, or the two would depend on each other.
       if (spec.startsWorkflow) {
@@ -251,22 +247,11 @@ export class StatelessStack extends Stack {
       if (spec.answersWorkflow) workflow.stateMachine.grantTaskResponse(functions[name]);
       if (spec.workflowTask) acknowledgeInvokeQualifiers(workflowRole, name, functions[name], 'the case-review state machine');
     }
-    this.functions = functions;
+    return workflow;
+  }
 
-    const integrations = new Map<FunctionName, HttpLambdaIntegration>();
-    for (const route of ROUTES) {
-      let integration = integrations.get(route.fn);
-      if (!integration) {
-        integration = new HttpLambdaIntegration(`${pascal(route.fn)}Integration`, functions[route.fn]);
-        integrations.set(route.fn, integration);
-      }
-      const controls = PUBLIC_ROUTE_CONTROLS[route.fn];
-      if (!controls) throw new Error(`${routeKey(route)} is served by ${route.fn}, which has no entry in PUBLIC_ROUTE_CONTROLS`);
-      for (const httpRoute of this.httpApi.addRoutes({ path: route.path, methods: [HttpMethod[route.method]], integration })) {
-        acknowledge(httpRoute, 'AwsSolutions-APIG4', `${routeKey(route)} has no authorizer. ${controls}`);
-      }
-    }
-
+  /** A schedule per entry of SCHEDULES, each with its own role, retries and the dead-letter queue. */
+  private addSchedules(cfg: StageConfig, functions: Record<FunctionName, HubFunction>): void {
     for (const { fn, everyMinutes: every } of SCHEDULES) {
       const everyMinutes = every === 'aggregateEveryMinutes' ? cfg.aggregateEveryMinutes : every;
       const role = new ManagedPolicyRole(this, `${pascal(fn)}ScheduleRole`, {
@@ -296,42 +281,10 @@ export class StatelessStack extends Stack {
       });
       acknowledgeInvokeQualifiers(role, fn, functions[fn], `the ${fn} schedule`);
     }
+  }
 
-    this.opsTopic = this.createOpsTopic(cfg.opsEmail, this.deadLetters);
-    const alarmAction = new SnsAction(this.opsTopic);
-    for (const [name, fn] of Object.entries(functions)) {
-      this.alarm(`${pascal(name)}ErrorsAlarm`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), alarmAction, {
-        description: `${name}: at least one error in 5 minutes`,
-        threshold: 1,
-      });
-      this.alarm(`${pascal(name)}ThrottlesAlarm`, fn.metricThrottles({ period: Duration.minutes(5), statistic: 'Sum' }), alarmAction, {
-        description: `${name}: at least one throttled invocation in 5 minutes`,
-        threshold: 1,
-      });
-    }
-
-    new DeadLetterAlarm(this, 'OutboxDeadLetters', { logGroups: Object.values(functions).map((fn) => fn.logGroup), action: alarmAction });
-    this.alarm('CaseReviewFailedAlarm', workflow.stateMachine.metricFailed({ period: Duration.minutes(5), statistic: 'Sum' }), alarmAction, {
-      description: 'case-review: at least one execution failed in 5 minutes (the case is marked failed)',
-      threshold: 1,
-    });
-    this.alarm(
-      'DeadLettersAlarm',
-      this.deadLetters.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
-      alarmAction,
-      { description: 'A scheduled run or an ops notification failed for good: see the DeadLetters queue', threshold: 1 },
-    );
-    const reputation = (metricName: string) =>
-      new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
-    this.alarm('MailBounceRateAlarm', reputation('Reputation.BounceRate'), alarmAction, {
-      description: `SES bounce rate of the account at ${SES_REPUTATION_ALARMS.bounceRate * 100} % or more: SES reviews the account at 5 %`,
-      threshold: SES_REPUTATION_ALARMS.bounceRate,
-    });
-    this.alarm('MailComplaintRateAlarm', reputation('Reputation.ComplaintRate'), alarmAction, {
-      description: `SES complaint rate of the account at ${SES_REPUTATION_ALARMS.complaintRate * 100} % or more: SES reviews the account at 0.1 %`,
-      threshold: SES_REPUTATION_ALARMS.complaintRate,
-    });
-
+  /** What a deployment prints and the ops scripts read. */
+  private addOutputs(workflow: ReviewWorkflow, publicBaseUrl: string, table: ITable): void {
     new CfnOutput(this, 'StateMachineArn', { value: workflow.stateMachine.stateMachineArn });
     new CfnOutput(this, 'PublicUrl', { value: publicBaseUrl, description: 'Base URL of hub-intake: the distribution' });
     new CfnOutput(this, 'DistributionDomainName', { value: this.distribution.distributionDomainName, description: 'Where the domain’s alias points' });
@@ -339,19 +292,6 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'OpsTopicArn', { value: this.opsTopic.topicArn });
     new CfnOutput(this, 'DeadLettersUrl', { value: this.deadLetters.queueUrl });
-  }
-
-  /** An alarm at `threshold` or above, with missing data (no traffic) as fine, that notifies `action`. */
-  private alarm(id: string, metric: Metric, action: IAlarmAction, options: { description: string; threshold: number }): void {
-    metric
-      .createAlarm(this, id, {
-        alarmDescription: options.description,
-        threshold: options.threshold,
-        evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
-      })
-      .addAlarmAction(action);
   }
 
   /**
@@ -462,33 +402,6 @@ export class StatelessStack extends Stack {
       new AaaaRecord(this, 'AliasAaaa', { zone, recordName: cfg.domain.name, target });
     }
     return distribution;
-  }
-
-  /** The topic alarms go to, encrypted with a key CloudWatch may use (it cannot use alias/aws/sns). */
-  private createOpsTopic(email: string, deadLetters: IQueue): Topic {
-    const key = new Key(this, 'OpsTopicKey', {
-      description: 'hub-intake ops alarm topic',
-      enableKeyRotation: true,
-      // Protects messages in transit only; nothing stored needs it after the stack is gone.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    // Only this account's alarms, through both the key policy and the topic policy.
-    const cloudWatch = new ServicePrincipal('cloudwatch.amazonaws.com');
-    const conditions = {
-      StringEquals: { 'aws:SourceAccount': this.account },
-      ArnLike: { 'aws:SourceArn': this.formatArn({ service: 'cloudwatch', resource: 'alarm', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) },
-    };
-    key.addToResourcePolicy(
-      new PolicyStatement({ principals: [cloudWatch], actions: ['kms:Decrypt', 'kms:GenerateDataKey*'], resources: ['*'], conditions }),
-    );
-    const topic = new Topic(this, 'OpsTopic', { displayName: 'hub-intake alarms', enforceSSL: true, masterKey: key });
-    // The topic policy replaces SNS's default one, which is what let same-account alarms publish.
-    topic.addToResourcePolicy(
-      new PolicyStatement({ principals: [cloudWatch], actions: ['sns:Publish'], resources: [topic.topicArn], conditions }),
-    );
-    // A notification SNS cannot deliver is kept rather than dropped.
-    topic.addSubscription(new EmailSubscription(email, { deadLetterQueue: deadLetters }));
-    return topic;
   }
 }
 
