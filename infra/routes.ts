@@ -2,7 +2,7 @@
  * The functions of hub-intake and the HTTP routes each serves. The CDK stack and the embedded
  * runtime both read this list, so a route exists in both places or in neither.
  */
-import { INDEX, keys } from '../shared/store/keys';
+import { INDEX, keys } from '../shared/adapters/dynamodb/keys';
 
 /** The DynamoDB data actions a function may be granted; no Scan, no DescribeTable: nothing calls them. */
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'BatchWriteItem' | 'DeleteItem' | 'ConditionCheckItem';

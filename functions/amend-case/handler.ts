@@ -1,12 +1,12 @@
-import { amendCase, openAmendment, type AmendView } from '../../shared/domain/review-flow';
-import type { Language } from '../../shared/domain/case';
-import type { FieldError } from '../../shared/domain/validation';
-import { parseBody } from '../../shared/http/body';
-import { httpHandler } from '../../shared/http/handler';
-import { page, type HttpResult } from '../../shared/http/response';
+import { amendCase, openAmendment, type AmendView } from '../../shared/app/review-flow';
+import type { Language } from '../../shared/core/case';
+import type { FieldError } from '../../shared/core/validation';
+import { parseBody } from '../../shared/adapters/http/body';
+import { httpHandler } from '../../shared/adapters/http/handler';
+import { page, type HttpResult } from '../../shared/adapters/http/response';
 import { decisionDeps } from '../../shared/wiring';
-import { renderFormPage } from '../../shared/views/form';
-import { amendClosedPage, amendedPage } from '../../shared/views/review';
+import { renderFormPage } from '../../shared/adapters/html/form';
+import { amendClosedPage, amendedPage } from '../../shared/adapters/html/review';
 
 function show(view: AmendView, lang: Language, action: string, values?: Record<string, unknown>, errors: readonly FieldError[] = [], status = 200): HttpResult {
   if (view.state !== 'open') return page(view.state === 'done' ? 409 : 410, amendClosedPage(lang, view.record, view.state));

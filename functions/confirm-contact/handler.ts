@@ -1,9 +1,9 @@
-import { confirmContact, viewConfirmation } from '../../shared/domain/confirm-contact';
-import { parseBody } from '../../shared/http/body';
-import { httpHandler, type RouteHandler } from '../../shared/http/handler';
-import { page } from '../../shared/http/response';
+import { confirmContact, viewConfirmation } from '../../shared/app/confirm-contact';
+import { parseBody } from '../../shared/adapters/http/body';
+import { httpHandler, type RouteHandler } from '../../shared/adapters/http/handler';
+import { page } from '../../shared/adapters/http/response';
 import { confirmDeps } from '../../shared/wiring';
-import { confirmClosedPage, confirmPage } from '../../shared/views/pages';
+import { confirmClosedPage, confirmPage } from '../../shared/adapters/html/pages';
 
 /**
  * The contact's confirmation link, for cases sent through the Hub's form. GET and HEAD show a

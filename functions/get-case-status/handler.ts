@@ -1,11 +1,11 @@
 import { config } from '../../shared/config';
-import { NotFound } from '../../shared/domain/errors';
-import { CASE_ID_PATTERN, secretMatches } from '../../shared/domain/ids';
-import { frameAncestors } from '../../shared/domain/partners';
-import { httpHandler } from '../../shared/http/handler';
-import { json, page } from '../../shared/http/response';
+import { NotFound } from '../../shared/core/errors';
+import { CASE_ID_PATTERN, secretMatches } from '../../shared/core/ids';
+import { frameAncestors } from '../../shared/core/partners';
+import { httpHandler } from '../../shared/adapters/http/handler';
+import { json, page } from '../../shared/adapters/http/response';
 import { statusDeps } from '../../shared/wiring';
-import { statusPage } from '../../shared/views/pages';
+import { statusPage } from '../../shared/adapters/html/pages';
 
 /**
  * `GET /cases/{id}?token=...`: the status and history of a case, for the holder of the link in

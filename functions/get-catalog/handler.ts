@@ -1,9 +1,9 @@
 import { config, type Config } from '../../shared/config';
-import { CSV_PAGE_BYTES, catalogCsvPage, catalogSearch, decodeCursor, encodeCursor, parseCatalogQuery, toCatalogItem, type CatalogCase } from '../../shared/domain/catalog';
-import { httpHandler } from '../../shared/http/handler';
-import { asset, json, page, type HttpResult } from '../../shared/http/response';
+import { CSV_PAGE_BYTES, catalogCsvPage, catalogSearch, decodeCursor, encodeCursor, parseCatalogQuery, toCatalogItem, type CatalogCase } from '../../shared/app/catalog';
+import { httpHandler } from '../../shared/adapters/http/handler';
+import { asset, json, page, type HttpResult } from '../../shared/adapters/http/response';
 import { catalogDeps } from '../../shared/wiring';
-import { catalogPage } from '../../shared/views/catalog';
+import { catalogPage } from '../../shared/adapters/html/catalog';
 
 /** Approved cases change only when a reviewer decides: caches may keep a page for a minute. */
 const PUBLIC = { 'Cache-Control': 'public, max-age=60', Vary: 'Accept, Accept-Language' };

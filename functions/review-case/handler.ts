@@ -1,10 +1,10 @@
-import { decide, openReview, type ReviewView } from '../../shared/domain/review-flow';
-import type { Language } from '../../shared/domain/case';
-import { parseBody } from '../../shared/http/body';
-import { httpHandler } from '../../shared/http/handler';
-import { page, type HttpResult } from '../../shared/http/response';
+import { decide, openReview, type ReviewView } from '../../shared/app/review-flow';
+import type { Language } from '../../shared/core/case';
+import { parseBody } from '../../shared/adapters/http/body';
+import { httpHandler } from '../../shared/adapters/http/handler';
+import { page, type HttpResult } from '../../shared/adapters/http/response';
 import { decisionDeps } from '../../shared/wiring';
-import { decidedPage, reviewClosedPage, reviewPage } from '../../shared/views/review';
+import { decidedPage, reviewClosedPage, reviewPage } from '../../shared/adapters/html/review';
 
 const NO_INDEX = { 'X-Robots-Tag': 'noindex, nofollow' };
 

@@ -1,7 +1,7 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { newCaseId } from '../../shared/domain/ids';
-import { submitCase } from '../../shared/domain/submit-case';
-import { keys } from '../../shared/store/keys';
+import { newCaseId } from '../../shared/core/ids';
+import { submitCase } from '../../shared/app/submit-case';
+import { keys } from '../../shared/adapters/dynamodb/keys';
 import { random, submissionPayload } from './cases';
 import { benchDeps, nullTable, openTable } from './harness';
 import { summarize, type TimingSummary } from './stats';

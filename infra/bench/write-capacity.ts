@@ -1,5 +1,5 @@
-import { decide, notifySubmitter, recordOutcome, requestReview } from '../../shared/domain/review-flow';
-import { submitCase } from '../../shared/domain/submit-case';
+import { decide, notifySubmitter, recordOutcome, requestReview } from '../../shared/app/review-flow';
+import { submitCase } from '../../shared/app/submit-case';
 import { meterCapacity, readUnits, writeUnits, type MeteredOperation } from './capacity-meter';
 import { random, submissionPayload } from './cases';
 import { benchDeps, openTable } from './harness';

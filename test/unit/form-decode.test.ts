@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { validateCase } from '../../shared/domain/validation';
-import { decodeForm, MAX_FORM_FIELDS } from '../../shared/http/form-decode';
+import { validateCase } from '../../shared/core/validation';
+import { decodeForm, MAX_FORM_FIELDS } from '../../shared/adapters/http/form-decode';
 
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
 const REJECTED = new Set(['__proto__', 'constructor']);

@@ -1,9 +1,9 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { NotFound } from '../../shared/domain/errors';
-import { httpHandler } from '../../shared/http/handler';
-import { json } from '../../shared/http/response';
+import { NotFound } from '../../shared/core/errors';
+import { httpHandler } from '../../shared/adapters/http/handler';
+import { json } from '../../shared/adapters/http/response';
 import submitEvent from '../../events/submit-case.json';
 
 const event = (overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 => ({

@@ -3,16 +3,16 @@ import { MessageRejected, SESv2Client, SendEmailCommand, TooManyRequestsExceptio
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sweepOutbox } from '../../shared/domain/effects';
-import { Forbidden, IdempotencyKeyReused, InvalidIdempotencyKey, ValidationFailed } from '../../shared/domain/errors';
-import { submitCase, type SubmitDeps } from '../../shared/domain/submit-case';
-import { mintKey, type PartnerKeys } from '../../shared/domain/partner-keys';
-import { createSesMailer } from '../../shared/mail/mailer';
-import { createCaseStore } from '../../shared/store/case-store';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createIdempotencyStore } from '../../shared/store/idempotency-store';
-import { createOutboxStore } from '../../shared/store/outbox-store';
-import { createReviewStore } from '../../shared/store/review-store';
+import { sweepOutbox } from '../../shared/app/effects';
+import { Forbidden, IdempotencyKeyReused, InvalidIdempotencyKey, ValidationFailed } from '../../shared/core/errors';
+import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
+import { mintKey, type PartnerKeys } from '../../shared/app/partner-keys';
+import { createSesMailer } from '../../shared/adapters/ses/mailer';
+import { createCaseStore } from '../../shared/adapters/dynamodb/case-store';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store';
+import { createOutboxStore } from '../../shared/adapters/dynamodb/outbox-store';
+import { createReviewStore } from '../../shared/adapters/dynamodb/review-store';
 import { LOCAL_PARTNERS } from '../../infra/config/partners';
 import { validCase } from '../support/runtime';
 
