@@ -1,4 +1,4 @@
-import type { MetricsStore, Page, StoredSnapshot } from '../adapters/dynamodb/metrics-store';
+import type { MetricsStore, Page, StoredSnapshot } from './ports';
 import { createMetricsFold } from '../core/metrics';
 
 /** Feeds every item of every page to `add` as the pages arrive; returns the read capacity they consumed. */

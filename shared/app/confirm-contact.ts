@@ -1,7 +1,6 @@
-import type { CaseStore } from '../adapters/dynamodb/case-store';
-import type { ContactStore } from '../adapters/dynamodb/contact-store';
-import type { PersonStore } from '../adapters/dynamodb/person-store';
-import { keys } from '../adapters/dynamodb/keys';
+import type { CaseStore } from './ports';
+import type { ContactStore } from './ports';
+import type { PersonStore } from './ports';
 import type { CaseRecord } from '../core/case-record';
 import { runInline, type EffectDeps } from './effects';
 import { NotFound } from '../core/errors';
@@ -40,7 +39,7 @@ export async function confirmContact(deps: ConfirmDeps, caseId: string, token: s
       deps.log.info('contact confirmed', { caseId, partner: record.data.partner });
       const confirmed = (await deps.cases.get(caseId)) ?? record;
       if (deps.startsWorkflow) {
-        await runInline([{ key: keys.case(caseId), caseId, effect: 'workflow', attempts: 0, dueAt: at }], confirmed, deps);
+        await runInline([{ key: deps.outbox.entryKey({ on: 'case', caseId }), caseId, effect: 'workflow', attempts: 0, dueAt: at }], confirmed, deps);
       }
       return { state: 'confirmed', record: confirmed };
     }

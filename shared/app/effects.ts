@@ -1,8 +1,8 @@
-import type { Mailer } from '../adapters/ses/mailer';
+import type { Mailer } from './ports';
 import { changesMail, confirmMail, outcomeMail, receiptMail, reviewMail } from '../adapters/ses/templates';
-import type { CaseStore } from '../adapters/dynamodb/case-store';
-import type { OutboxStore } from '../adapters/dynamodb/outbox-store';
-import type { ReviewStore } from '../adapters/dynamodb/review-store';
+import type { CaseStore } from './ports';
+import type { OutboxStore } from './ports';
+import type { ReviewStore } from './ports';
 import type { CaseRecord, Effect, OutboxEntry } from '../core/case-record';
 import type { Partner } from '../core/partners';
 import type { Decision } from '../core/review';

@@ -1,4 +1,4 @@
-import type { PersonStore, StoredItem } from '../adapters/dynamodb/person-store';
+import type { PersonStore, StoredItem } from './ports';
 
 /** What an erasure or export touched, by kind of item: the answer a data subject is owed. */
 export type Touched = Record<string, number>;

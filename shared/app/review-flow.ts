@@ -1,5 +1,4 @@
-import type { Mailer } from '../adapters/ses/mailer';
-import { keys } from '../adapters/dynamodb/keys';
+import type { Mailer } from './ports';
 import type { Language } from '../core/case';
 import type { Actor, CaseRecord, CaseStatus, OutboxEntry } from '../core/case-record';
 import { runInline, type EffectDeps } from './effects';
@@ -108,7 +107,7 @@ export async function requestReview(deps: MailingReviewDeps, task: TaskPayload):
       mailDueAt: plus(now, INLINE_GRACE_MS),
     });
     if (created) {
-      entries.push({ key: keys.reviewRequest(record.id, task.round, attempt, index), caseId: record.id, effect: 'review-mail', attempts: 0, dueAt: now.toISOString(), payload });
+      entries.push({ key: deps.outbox.entryKey({ on: 'review-request', caseId: record.id, round: task.round, attempt, index }), caseId: record.id, effect: 'review-mail', attempts: 0, dueAt: now.toISOString(), payload });
     }
   }
   await runInline(entries, record, deps);
@@ -135,7 +134,7 @@ export async function requestChanges(deps: MailingReviewDeps, task: TaskPayload)
   });
   if (created) {
     await runInline(
-      [{ key: keys.amendment(record.id, task.round), caseId: record.id, effect: 'changes-mail', attempts: 0, dueAt: now.toISOString(), payload: { editToken, round: task.round, expiresAt } }],
+      [{ key: deps.outbox.entryKey({ on: 'amendment', caseId: record.id, round: task.round }), caseId: record.id, effect: 'changes-mail', attempts: 0, dueAt: now.toISOString(), payload: { editToken, round: task.round, expiresAt } }],
       record,
       deps,
     );
@@ -173,7 +172,7 @@ export async function notifySubmitter(deps: MailingReviewDeps, task: TaskPayload
   const record = await mustGet(deps, task.caseId);
   const now = deps.now();
   const entry = {
-    key: keys.outbox(record.id, 'outcome-mail', `#${task.round}`),
+    key: deps.outbox.entryKey({ on: 'effect', caseId: record.id, effect: 'outcome-mail', suffix: `#${task.round}` }),
     caseId: record.id,
     effect: 'outcome-mail' as const,
     dueAt: plus(now, INLINE_GRACE_MS),
@@ -243,7 +242,7 @@ export async function decide(deps: EffectDeps, reviewId: string, form: { decisio
   if (!result.recorded) return { state: 'decided', request: view.request, record: view.record, decision: result.existing };
   deps.log.info('decision recorded', { caseId: record.caseId, round: record.round, decision: record.decision });
   await runInline(
-    [{ key: keys.decision(record.caseId, record.round), caseId: record.caseId, effect: 'deliver-decision', attempts: 0, dueAt: record.at, payload: { round: record.round, decision: record.decision } }],
+    [{ key: deps.outbox.entryKey({ on: 'decision', caseId: record.caseId, round: record.round }), caseId: record.caseId, effect: 'deliver-decision', attempts: 0, dueAt: record.at, payload: { round: record.round, decision: record.decision } }],
     view.record,
     deps,
   );
@@ -330,7 +329,7 @@ export async function amendCase(
   if (!stored) return { state: 'done', record: view.record };
   const record = await mustGet(deps, caseId);
   await runInline(
-    [{ key: keys.case(caseId), caseId, effect: 'deliver-amendment', attempts: 0, dueAt: at, payload: { round: view.amendment.round } }],
+    [{ key: deps.outbox.entryKey({ on: 'case', caseId }), caseId, effect: 'deliver-amendment', attempts: 0, dueAt: at, payload: { round: view.amendment.round } }],
     record,
     deps,
   );

@@ -1,10 +1,9 @@
-import type { Mailer } from '../adapters/ses/mailer';
-import type { CaseStore } from '../adapters/dynamodb/case-store';
-import type { IdempotencyRecord, IdempotencyStore } from '../adapters/dynamodb/idempotency-store';
+import type { Mailer } from './ports';
+import type { CaseStore } from './ports';
+import type { IdempotencyRecord, IdempotencyStore } from './ports';
 import { HONEYPOT_FIELD, type CaseInput, type Language } from '../core/case';
 import { CHALLENGE_FIELD } from './challenge';
 import type { CaseRecord, CaseStatus } from '../core/case-record';
-import { keys } from '../adapters/dynamodb/keys';
 import { effectsFor, runInline, statusUrl, type EffectDeps } from './effects';
 import {
   Forbidden,
@@ -283,7 +282,7 @@ export async function submitCase(deps: SubmitDeps, request: SubmitRequest): Prom
   if (created) {
     deps.log.info('case stored', { caseId, reference: record.reference, partner: data.partner, kind: data.kind, channel: caller.channel, awaitingConfirmation: !confirmed });
     const entries = effects.map(({ effect, payload: effectPayload }) => ({
-      key: keys.outbox(caseId, effect),
+      key: deps.outbox.entryKey({ on: 'effect', caseId, effect }),
       caseId,
       effect,
       attempts: 0,

@@ -11,60 +11,8 @@ import type { Actor, CaseEvent, CaseRecord, CaseStatus, CaseVersion, Effect } fr
 import { INDEX, keys } from './keys';
 import { outboxAttributes } from './outbox-store';
 import { queryAll } from './query';
-
-/** A new case, ready to be stored with its first version and its pending effects. */
-export interface NewCase {
-  id: string;
-  reference: string;
-  data: CaseInput;
-  /** How the submitter proved who they are. */
-  channel: 'api' | 'form';
-  statusTokenHash: string;
-  /** Set when the contact must confirm the address before the case goes to review. */
-  confirmTokenHash?: string;
-  at: string;
-  effects: readonly { effect: Effect; payload?: Record<string, string | number> }[];
-  /** When the outbox should pick up effects that were not completed inline. */
-  effectsDueAt: string;
-}
-
-export interface Transition {
-  id: string;
-  /** The revision read; the write fails if anyone changed the case since. */
-  expectedRevision: number;
-  from: CaseStatus;
-  to: CaseStatus;
-  actor: Actor;
-  at: string;
-  note?: string;
-}
-
-/** The case repository: domain code speaks to this, never to the SDK. */
-export interface CaseStore {
-  /** Claims a reference for a case; false when another case holds it. */
-  claimReference(reference: string, caseId: string): Promise<boolean>;
-  /** Stores a new case; `created: false` when a case with that id already exists (a retried request). */
-  create(draft: NewCase): Promise<{ created: boolean; record: CaseRecord }>;
-  get(id: string): Promise<CaseRecord | undefined>;
-  history(id: string): Promise<CaseEvent[]>;
-  /** Ids of the cases in a status, oldest change first (a query on the byStatus index). */
-  idsByStatus(status: CaseStatus): Promise<string[]>;
-  versions(id: string): Promise<CaseVersion[]>;
-  /** Changes status if the case is still at the expected revision and status; false otherwise. */
-  transition(change: Transition & { round?: number; attempt?: number }): Promise<boolean>;
-  /** Sets the review round and reminder attempt in progress (status unchanged). */
-  setRound(id: string, expectedRevision: number, round: number, attempt: number, at: string): Promise<boolean>;
-  /**
-   * Stores an amended version of a case sent back for changes, and in the same write queues the
-   * delivery of the amendment to the workflow. False if the case changed or was amended already.
-   */
-  amend(change: { id: string; expectedRevision: number; data: CaseInput; version: number; round: number; at: string }): Promise<boolean>;
-  /**
-   * Records that the contact confirmed the address, and in the same write queues the start of the
-   * review (when `startWorkflow`). False if the case changed or was confirmed already.
-   */
-  confirmContact(change: { id: string; expectedRevision: number; at: string; startWorkflow: boolean }): Promise<boolean>;
-}
+import type { NewCase, Transition, CaseStore } from '../../app/ports';
+export type { NewCase, Transition, CaseStore } from '../../app/ports';
 
 const DATA_FIELDS = Object.keys(CASE_SHAPE) as (keyof CaseInput)[];
 

@@ -1,11 +1,8 @@
 import { GetCommand, PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { ConfirmedContacts } from '../../app/submit-case';
 import { keys } from './keys';
-
-/** Contacts who confirmed their address for a partner, so that people confirm once. */
-export interface ContactStore extends ConfirmedContacts {
-  remember(partner: string, email: string, at: string): Promise<void>;
-}
+import type { ContactStore } from '../../app/ports';
+export type { ContactStore } from '../../app/ports';
 
 export function createContactStore(doc: DynamoDBDocumentClient, tableName: string): ContactStore {
   return {

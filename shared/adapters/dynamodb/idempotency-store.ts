@@ -2,38 +2,8 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hashSecret } from '../../core/ids';
 import { keys } from './keys';
-
-/** What an Idempotency-Key is bound to: the request it first came with and the case it made. */
-export interface IdempotencyRecord {
-  fingerprint: string;
-  caseId: string;
-  reference: string;
-  /**
-   * The status link's secret, encrypted under a key derived from the Idempotency-Key itself, which
-   * is stored only as a hash: the table alone never yields a working link.
-   */
-  sealedToken: string;
-  /** When the first request bound the key (or a replay took over a request that died). */
-  reservedAt: string;
-  /** Set when the request holding the key failed before storing its case: a retry may take over at once. */
-  releasedAt?: string;
-  /** Epoch seconds; the table's TTL attribute. */
-  expiresAt: number;
-}
-
-export interface IdempotencyStore {
-  /**
-   * Binds a key to `candidate` unless it is already bound. Returns the record that holds the
-   * key: `candidate` itself when `fresh`, otherwise the one stored by the first request.
-   */
-  reserve(partner: string, key: string, candidate: IdempotencyRecord, now: Date): Promise<{ fresh: boolean; record: IdempotencyRecord }>;
-  /** Takes over a reservation whose request died; false when another replay took it first. */
-  takeOver(partner: string, key: string, seen: IdempotencyRecord, now: Date): Promise<boolean>;
-  /** Says that the request holding the key gave up before storing its case. Best effort. */
-  release(partner: string, key: string, caseId: string, now: Date): Promise<void>;
-  /** Points the key at the reference its case finally claimed (after a rare collision). */
-  rebind(partner: string, key: string, caseId: string, reference: string): Promise<void>;
-}
+import type { IdempotencyRecord, IdempotencyStore } from '../../app/ports';
+export type { IdempotencyRecord, IdempotencyStore } from '../../app/ports';
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 

@@ -4,40 +4,14 @@ import { CASE_STATUSES, type CaseStatus } from '../../core/case-record';
 import type { DecisionTimes, MetricCase, MetricsSnapshot } from '../../core/metrics';
 import { INDEX, keys } from './keys';
 import { queryPages } from './query';
+import type { StoredSnapshot, Page, MetricsStore } from '../../app/ports';
+export type { StoredSnapshot, Page, MetricsStore } from '../../app/ports';
 
 /** Attributes of an approved case that the metrics use: all the aggregation reads. */
 export const METRIC_ATTRIBUTES = [
   'id', 'kind', 'partner', 'facility', 'telexServices', 'clinicalAreas', 'careSettings', 'technologies',
   'stage', 'patientsImpacted', 'funding', 'reimbursement', 'createdAt', 'decidedAt',
 ] as const;
-
-/** A stored snapshot: the metrics and the entity tag clients revalidate with. */
-export interface StoredSnapshot {
-  snapshot: MetricsSnapshot;
-  etag: string;
-}
-
-/** One page of a query on the byStatus index, and the read capacity it consumed. */
-export interface Page<T> {
-  items: T[];
-  readCapacity: number;
-}
-
-export interface MetricsStore {
-  /**
-   * Approved cases, only their metric attributes, from the byStatus index, a page at a time: the
-   * next page is read when the consumer asks for it, so only one page is held at once.
-   */
-  approvedCases(): AsyncIterable<Page<MetricCase>>;
-  /** Submission and decision times of the cases in a status, a page at a time likewise. */
-  decisionTimes(status: CaseStatus): AsyncIterable<Page<DecisionTimes>>;
-  statusCounts(): Promise<Partial<Record<CaseStatus, number>>>;
-  /** Writes the snapshot to the history, then as the latest. */
-  save(snapshot: MetricsSnapshot): Promise<StoredSnapshot>;
-  latest(): Promise<StoredSnapshot | undefined>;
-  /** Snapshots newest first, a page at a time; `cursor` comes from the previous page. */
-  history(limit: number, cursor?: string): Promise<{ items: MetricsSnapshot[]; cursor?: string }>;
-}
 
 /** A strong entity tag for a snapshot: the hash of its JSON. */
 export function etagOf(snapshot: MetricsSnapshot): string {

@@ -3,39 +3,8 @@ import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } 
 import type { Effect, OutboxEntry } from '../../core/case-record';
 import { INDEX, keys } from './keys';
 import { queryAll } from './query';
-
-/**
- * The outbox: any item that carries `effect`, `dueAt` and the outbox index keys is pending work.
- * Writing those attributes in the same single-item write as the change they follow is what makes
- * "stored, then emailed" safe without transactions.
- */
-export interface OutboxStore {
-  /** Entries due at or before `now`, oldest first. */
-  due(now: string, limit: number): Promise<OutboxEntry[]>;
-  /** Leases an entry for processing; false if someone else took it first or it is done. */
-  lease(entry: OutboxEntry, leaseUntil: string): Promise<boolean>;
-  /** Takes the entry out of the outbox and erases its payload (it may hold link secrets). */
-  complete(entry: OutboxEntry, at: string): Promise<void>;
-  /** Puts the entry back for a later attempt. */
-  defer(entry: OutboxEntry, dueAt: string, error: string): Promise<void>;
-  /** Queues work on an item of its own, once: false when that item exists already. */
-  enqueue(entry: Omit<OutboxEntry, 'attempts'>): Promise<boolean>;
-  /**
-   * Takes an entry that failed for good out of the outbox, into the dead letters: the same item,
-   * its payload kept (a retry needs its link secret), with its last error and attempts.
-   */
-  deadLetter(entry: OutboxEntry, at: string, error: string): Promise<void>;
-  /** Every dead-lettered entry, oldest first. */
-  deadLetters(): Promise<DeadLetter[]>;
-  /** Puts a dead-lettered entry back in the outbox, due at `at`, with its attempts counted afresh; false if it is no dead letter. */
-  revive(entry: Pick<OutboxEntry, 'key' | 'caseId'>, at: string): Promise<boolean>;
-}
-
-/** An outbox entry given up on: what ops see with `npm run outbox -- list-dead`. */
-export interface DeadLetter extends OutboxEntry {
-  deadLetteredAt: string;
-  lastError: string;
-}
+import type { DeadLetter, EntryAt, OutboxStore } from '../../app/ports';
+export type { DeadLetter, EntryAt, OutboxStore } from '../../app/ports';
 
 /** The attributes that put an item in the outbox; spread them into the item's own write. */
 export function outboxAttributes(caseId: string, effect: Effect, dueAt: string, payload?: Record<string, string | number>) {
@@ -64,8 +33,20 @@ function entryOf(item: Record<string, unknown>): OutboxEntry {
   };
 }
 
+/** The key of the item an outbox entry rides on (see `EntryAt`). */
+export function entryKey(at: EntryAt): OutboxEntry['key'] {
+  switch (at.on) {
+    case 'case': return keys.case(at.caseId);
+    case 'effect': return keys.outbox(at.caseId, at.effect, at.suffix);
+    case 'review-request': return keys.reviewRequest(at.caseId, at.round, at.attempt, at.index);
+    case 'amendment': return keys.amendment(at.caseId, at.round);
+    case 'decision': return keys.decision(at.caseId, at.round);
+  }
+}
+
 export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string): OutboxStore {
   return {
+    entryKey,
     async due(now, limit) {
       const result = await doc.send(
         new QueryCommand({

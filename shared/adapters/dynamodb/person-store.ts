@@ -2,28 +2,11 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { INDEX, keys } from './keys';
 import { batchGetAll, queryAll } from './query';
+import type { StoredItem, PersonStore } from '../../app/ports';
+export type { StoredItem, PersonStore } from '../../app/ports';
 
 /** What stands in for erased personal data. */
 export const ERASED = '[erased]';
-
-export type StoredItem = Record<string, unknown> & { pk: string; sk: string; type?: string };
-
-/** The items that hold one person's data, and the means to erase them in place. */
-export interface PersonStore {
-  /** Every item that holds this email (through the byPerson index), read in full. */
-  itemsOf(email: string): Promise<StoredItem[]>;
-  /**
-   * Replaces the personal data of one item by placeholders and takes it out of the byPerson
-   * index. Each item type keeps its shape, so history and audit still read.
-   */
-  erase(item: StoredItem, at: string): Promise<void>;
-  /** Items of a case partition (case item, versions), for retention erasure of a submitter. */
-  caseItems(caseId: string): Promise<StoredItem[]>;
-  /** Ids of decided cases with `status`, decided between `from` (exclusive) and `to` (inclusive). */
-  decidedBetween(status: string, from: string, to: string): Promise<string[]>;
-  watermark(): Promise<string | undefined>;
-  setWatermark(at: string): Promise<void>;
-}
 
 const erasedContact = { name: ERASED, email: ERASED };
 

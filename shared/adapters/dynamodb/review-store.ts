@@ -5,27 +5,8 @@ import type { AmendmentRecord, Decision, DecisionRecord, ReviewRequest } from '.
 import { keys } from './keys';
 import { outboxAttributes } from './outbox-store';
 import { queryAll } from './query';
-
-/** The review side of the table: task tokens, review links, decisions and amendments. */
-export interface ReviewStore {
-  /** Keeps the current task token of a workflow wait; a newer token (a reminder, a retry) replaces it. */
-  saveTaskToken(caseId: string, kind: 'review' | 'amend', round: number, token: string, at: string): Promise<void>;
-  taskToken(caseId: string, kind: 'review' | 'amend', round: number): Promise<string | undefined>;
-  /**
-   * Creates one reviewer's link for a round and attempt, with its mail in the outbox. Idempotent:
-   * false (and nothing new) when that request exists already, as on a retried task.
-   */
-  createRequest(request: Omit<ReviewRequest, 'reviewIdHash'> & { index: number; reviewId: string; mailDueAt: string }): Promise<boolean>;
-  /** The request a review link opens, if the link is genuine. */
-  findRequest(reviewId: string): Promise<ReviewRequest | undefined>;
-  /** Records the round's decision once; otherwise returns the decision that was there first. */
-  recordDecision(decision: DecisionRecord): Promise<{ recorded: true } | { recorded: false; existing: DecisionRecord }>;
-  decision(caseId: string, round: number): Promise<DecisionRecord | undefined>;
-  decisions(caseId: string): Promise<DecisionRecord[]>;
-  /** Opens the amendment of a round with its edit link and queues its mail; idempotent like createRequest. */
-  createAmendment(amendment: AmendmentRecord & { editToken: string; mailDueAt: string }): Promise<boolean>;
-  amendment(caseId: string, round: number): Promise<AmendmentRecord | undefined>;
-}
+import type { ReviewStore } from '../../app/ports';
+export type { ReviewStore } from '../../app/ports';
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 

@@ -1,17 +1,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { localCredentials } from '../dynamodb/clients';
-
-export interface MailMessage {
-  to: string[];
-  subject: string;
-  text: string;
-  html: string;
-}
-
-/** Sends email; the SES v2 adapter is the only implementation outside tests. */
-export interface Mailer {
-  send(message: MailMessage): Promise<{ messageId: string }>;
-}
+import type { MailMessage, Mailer } from '../../app/ports';
+export type { MailMessage, Mailer } from '../../app/ports';
 
 /** A header value on one line: CR, LF and other controls never reach a mail header. */
 export function headerSafe(value: string): string {
