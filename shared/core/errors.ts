@@ -4,17 +4,15 @@ import type { FieldError } from './validation';
 type Bilingual = Record<Language, string>;
 
 /**
- * An error the caller can act on. Each one carries its HTTP status, a stable problem type and
- * its title and detail in Italian and English; the HTTP layer maps it to problem+json or a page.
+ * An error the caller can act on: what happened, as a stable problem type and a title and detail
+ * in Italian and English. It carries no HTTP status: the HTTP adapter's table
+ * (`shared/adapters/http/statuses.ts`) maps each type to its status and headers.
  */
 export abstract class DomainError extends Error {
-  abstract readonly status: number;
   abstract readonly type: string;
   abstract readonly title: Bilingual;
   readonly detailText: Bilingual;
   readonly errors?: FieldError[];
-  /** Extra response headers, such as `Allow` or `Retry-After`. */
-  readonly headers: Record<string, string> = {};
 
   constructor(detail: Bilingual, errors?: FieldError[]) {
     super(detail.en);
@@ -27,7 +25,6 @@ export abstract class DomainError extends Error {
 const detail = (it: string, en: string): Bilingual => ({ it, en });
 
 export class ValidationFailed extends DomainError {
-  readonly status = 422;
   readonly type = 'validation';
   readonly title = detail('Dati non validi', 'Invalid submission');
   constructor(errors: FieldError[]) {
@@ -42,16 +39,13 @@ export class ValidationFailed extends DomainError {
 }
 
 export class MalformedBody extends DomainError {
-  readonly status = 400;
   readonly type = 'malformed-body';
   readonly title = detail('Corpo della richiesta non leggibile', 'Unreadable request body');
 }
 
 export class UnsupportedMediaType extends DomainError {
-  readonly status = 415;
   readonly type = 'unsupported-media-type';
   readonly title = detail('Tipo di contenuto non supportato', 'Unsupported content type');
-  override readonly headers = { 'Accept-Post': 'application/json, application/x-www-form-urlencoded' };
   constructor(contentType: string | undefined) {
     super(
       detail(
@@ -63,7 +57,6 @@ export class UnsupportedMediaType extends DomainError {
 }
 
 export class PayloadTooLarge extends DomainError {
-  readonly status = 413;
   readonly type = 'payload-too-large';
   readonly title = detail('Richiesta troppo grande', 'Request too large');
   constructor(limitBytes: number) {
@@ -75,7 +68,6 @@ export class PayloadTooLarge extends DomainError {
 }
 
 export class Forbidden extends DomainError {
-  readonly status = 403;
   readonly type = 'forbidden';
   readonly title = detail('Accesso negato', 'Forbidden');
 
@@ -99,7 +91,6 @@ export class Forbidden extends DomainError {
 }
 
 export class NotFound extends DomainError {
-  readonly status = 404;
   readonly type = 'not-found';
   readonly title = detail('Non trovato', 'Not found');
   constructor() {
@@ -113,7 +104,6 @@ export class NotFound extends DomainError {
 }
 
 export class IdempotencyKeyReused extends DomainError {
-  readonly status = 422;
   readonly type = 'idempotency-key-reused';
   readonly title = detail('Chiave di idempotenza già usata', 'Idempotency key already used');
   constructor() {
@@ -127,7 +117,6 @@ export class IdempotencyKeyReused extends DomainError {
 }
 
 export class InvalidIdempotencyKey extends DomainError {
-  readonly status = 400;
   readonly type = 'invalid-idempotency-key';
   readonly title = detail('Idempotency-Key non valida', 'Invalid Idempotency-Key');
   constructor() {
@@ -142,10 +131,8 @@ export class InvalidIdempotencyKey extends DomainError {
 
 /** A dependency failed in a way that a retry may fix; the caller gets 503 and nothing internal. */
 export class ServiceUnavailable extends DomainError {
-  readonly status = 503;
   readonly type = 'service-unavailable';
   readonly title = detail('Servizio momentaneamente non disponibile', 'Service temporarily unavailable');
-  override readonly headers = { 'Retry-After': '5' };
   constructor() {
     super(
       detail(
@@ -158,7 +145,6 @@ export class ServiceUnavailable extends DomainError {
 
 /** Anything unexpected: the caller learns only that it happened and was logged. */
 export class InternalError extends DomainError {
-  readonly status = 500;
   readonly type = 'internal';
   readonly title = detail('Errore interno', 'Internal error');
   constructor() {
@@ -173,17 +159,14 @@ export class InternalError extends DomainError {
 
 /** A query parameter out of its range; the detail names it and what it accepts. */
 export class InvalidParameter extends DomainError {
-  readonly status = 400;
   readonly type = 'invalid-parameter';
   readonly title = detail('Parametro non valido', 'Invalid parameter');
 }
 
 /** No valid partner key and no solved challenge: the caller is not known to the Hub. */
 export class Unauthorized extends DomainError {
-  readonly status = 401;
   readonly type = 'unauthorized';
   readonly title = detail('Autenticazione richiesta', 'Authentication required');
-  override readonly headers = { 'WWW-Authenticate': 'Bearer realm="hub-intake"' };
 
   static missing(): Unauthorized {
     return new Unauthorized(
@@ -215,7 +198,6 @@ export class Unauthorized extends DomainError {
 
 /** A key that belongs to another partner than the one the submission names. */
 export class KeyForAnotherPartner extends DomainError {
-  readonly status = 403;
   readonly type = 'key-for-another-partner';
   readonly title = detail('Chiave di un altro partner', "Another partner's key");
   constructor() {
@@ -230,10 +212,8 @@ export class KeyForAnotherPartner extends DomainError {
 
 /** The first request with this Idempotency-Key is still being processed. */
 export class SubmissionInProgress extends DomainError {
-  readonly status = 409;
   readonly type = 'submission-in-progress';
   readonly title = detail('Invio in corso', 'Submission in progress');
-  override readonly headers = { 'Retry-After': '2' };
   constructor() {
     super(
       detail(
@@ -243,3 +223,20 @@ export class SubmissionInProgress extends DomainError {
     );
   }
 }
+
+/** Every problem type, so that the HTTP adapter's table of statuses is exhaustive. */
+export type ProblemType =
+  | ValidationFailed['type']
+  | MalformedBody['type']
+  | UnsupportedMediaType['type']
+  | PayloadTooLarge['type']
+  | Forbidden['type']
+  | NotFound['type']
+  | IdempotencyKeyReused['type']
+  | InvalidIdempotencyKey['type']
+  | ServiceUnavailable['type']
+  | InternalError['type']
+  | InvalidParameter['type']
+  | Unauthorized['type']
+  | KeyForAnotherPartner['type']
+  | SubmissionInProgress['type'];

@@ -211,12 +211,12 @@ describe('submitting a case', () => {
 
   it('refuses a submission with neither key nor challenge, a forged key and a key of another partner, writing nothing', async () => {
     const deps = makeDeps();
-    await expect(submitCase(deps, { payload: validCase(), lang: 'en' })).rejects.toMatchObject({ status: 401 });
-    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: `${AUTH}x` })).rejects.toMatchObject({ status: 401 });
-    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: AUTH.replace(/_[^_]+$/, `_${'A'.repeat(43)}`) })).rejects.toMatchObject({ status: 401 });
-    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: 'Basic Zm9vOmJhcg==' })).rejects.toMatchObject({ status: 401 });
-    await expect(submitCase(deps, { payload: validCase({ partner: 'ieo' }), lang: 'en', authorization: AUTH })).rejects.toMatchObject({ status: 403, type: 'key-for-another-partner' });
-    await expect(submitCase(deps, { payload: { ...validCase(), altcha: 'forged' }, lang: 'en' })).rejects.toMatchObject({ status: 401 });
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en' })).rejects.toMatchObject({ type: 'unauthorized' });
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: `${AUTH}x` })).rejects.toMatchObject({ type: 'unauthorized' });
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: AUTH.replace(/_[^_]+$/, `_${'A'.repeat(43)}`) })).rejects.toMatchObject({ type: 'unauthorized' });
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: 'Basic Zm9vOmJhcg==' })).rejects.toMatchObject({ type: 'unauthorized' });
+    await expect(submitCase(deps, { payload: validCase({ partner: 'ieo' }), lang: 'en', authorization: AUTH })).rejects.toMatchObject({ type: 'key-for-another-partner' });
+    await expect(submitCase(deps, { payload: { ...validCase(), altcha: 'forged' }, lang: 'en' })).rejects.toMatchObject({ type: 'unauthorized' });
     expect(ddb.calls()).toHaveLength(0);
     expect(ses.calls()).toHaveLength(0);
   });

@@ -5,6 +5,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'a
 import type { Language } from '../../core/case';
 import { ORIGIN_VERIFY_HEADER, originVerifySecret } from '../../config';
 import { DomainError, Forbidden, InternalError, ServiceUnavailable } from '../../core/errors';
+import { statusOf } from './statuses';
 import { pickLanguage } from '../../core/i18n';
 import { log } from '../../log';
 import { problem, problemPage, withHeaders, type HttpResult } from './response';
@@ -84,7 +85,7 @@ export function httpHandler(routes: Record<string, RouteHandler>, options: { pag
 /** Every error answered in one place, in the caller's language and format. */
 function answerError(error: unknown, { event, lang, wantsHtml }: HttpRequest): HttpResult {
   const known = error instanceof DomainError ? error : isRetryable(error) ? new ServiceUnavailable() : undefined;
-  if (known && known.status < 500) return wantsHtml ? problemPage(known, lang) : problem(known, lang);
+  if (known && statusOf(known) < 500) return wantsHtml ? problemPage(known, lang) : problem(known, lang);
   log.error(known ? 'request failed' : 'unexpected error', {
     routeKey: event.routeKey,
     error: error instanceof Error ? (error.stack ?? error.message) : String(error),

@@ -1,6 +1,7 @@
 import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Language } from '../../core/case';
 import { DomainError } from '../../core/errors';
+import { headersOf, statusOf } from './statuses';
 import type { SafeHtml } from '../html/html';
 import { errorPage } from '../html/pages';
 
@@ -72,18 +73,18 @@ export function redirect(location: string, headers: Record<string, string> = {})
 /** RFC 9457 problem details in the caller's language. */
 export function problem(error: DomainError, lang: Language, instance?: string): HttpResult {
   return {
-    statusCode: error.status,
+    statusCode: statusOf(error),
     headers: {
       ...BASE_HEADERS,
       'Content-Type': 'application/problem+json; charset=utf-8',
       'Content-Language': lang,
       'Cache-Control': 'no-store',
-      ...error.headers,
+      ...headersOf(error),
     },
     body: JSON.stringify({
       type: `urn:hub-intake:problem:${error.type}`,
       title: error.title[lang],
-      status: error.status,
+      status: statusOf(error),
       detail: error.detailText[lang],
       ...(instance ? { instance } : {}),
       ...(error.errors ? { errors: error.errors } : {}),
@@ -93,8 +94,8 @@ export function problem(error: DomainError, lang: Language, instance?: string): 
 
 /** The same error as an HTML page, for routes people open in a browser. */
 export function problemPage(error: DomainError, lang: Language): HttpResult {
-  const result = page(error.status, errorPage(lang, error.title[lang], error.detailText[lang]));
-  return { ...result, headers: { ...result.headers, 'Content-Language': lang, ...error.headers } };
+  const result = page(statusOf(error), errorPage(lang, error.title[lang], error.detailText[lang]));
+  return { ...result, headers: { ...result.headers, 'Content-Language': lang, ...headersOf(error) } };
 }
 
 /** Adds headers to a result (CORS, for instance) without losing the ones it has. */
