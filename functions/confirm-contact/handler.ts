@@ -4,6 +4,7 @@ import { httpHandler, type RouteHandler } from '../../shared/adapters/http/handl
 import { page } from '../../shared/adapters/http/response';
 import { confirmDeps } from '../../shared/wiring';
 import { confirmClosedPage, confirmPage } from '../../shared/adapters/html/pages';
+import type { RouteKey } from '../../infra/routes';
 
 /**
  * The contact's confirmation link, for cases sent through the Hub's form. GET and HEAD show a
@@ -18,7 +19,7 @@ const show: RouteHandler = async ({ event, query, lang }) => {
   return page(200, confirmPage(language, view.record, event.rawPath, query.token ?? ''), headers);
 };
 
-export const handler = httpHandler(
+export const handler = httpHandler<RouteKey<'confirm-contact'>>(
   {
     'GET /cases/{id}/confirm': show,
     'HEAD /cases/{id}/confirm': show,

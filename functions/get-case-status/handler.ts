@@ -6,12 +6,13 @@ import { httpHandler } from '../../shared/adapters/http/handler';
 import { json, page } from '../../shared/adapters/http/response';
 import { statusDeps } from '../../shared/wiring';
 import { statusPage } from '../../shared/adapters/html/pages';
+import type { RouteKey } from '../../infra/routes';
 
 /**
  * `GET /cases/{id}?token=...`: the status and history of a case, for the holder of the link in
  * the receipt. Anyone else gets the same 404 as for a case that does not exist.
  */
-export const handler = httpHandler({
+export const handler = httpHandler<RouteKey<'get-case-status'>>({
   'GET /cases/{id}': async ({ event, query, lang, wantsHtml }) => {
     const id = event.pathParameters?.id ?? '';
     const { cases } = statusDeps();

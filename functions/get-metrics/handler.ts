@@ -9,6 +9,7 @@ import { metricsDeps } from '../../shared/wiring';
 import { DASHBOARD_VERSION, renderDashboard, renderFiguresEmbed } from '../../shared/adapters/html/dashboard';
 import type { SafeHtml } from '../../shared/adapters/html/html';
 import { ASSET_VERSION } from '../../shared/adapters/html/pages';
+import type { RouteKey } from '../../infra/routes';
 
 /** Public figures change at most once per aggregation: let caches keep them a minute, then revalidate. */
 const CACHE = 'public, max-age=60, must-revalidate';
@@ -67,7 +68,7 @@ function allPartnersFrameAncestors(): string {
 }
 
 /** The public metrics: the latest snapshot and its history, as JSON, as the dashboard and as a frameable figures page. */
-export const handler = httpHandler({
+export const handler = httpHandler<RouteKey<'get-metrics'>>({
   'GET /metrics': async (request) => {
     const latest = await metricsDeps().metrics.latest();
     if (!latest) throw new NotFound();

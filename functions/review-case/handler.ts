@@ -5,6 +5,7 @@ import { httpHandler } from '../../shared/adapters/http/handler';
 import { page, type HttpResult } from '../../shared/adapters/http/response';
 import { decisionDeps } from '../../shared/wiring';
 import { decidedPage, reviewClosedPage, reviewPage } from '../../shared/adapters/html/review';
+import type { RouteKey } from '../../infra/routes';
 
 const NO_INDEX = { 'X-Robots-Tag': 'noindex, nofollow' };
 
@@ -24,7 +25,7 @@ function show(view: ReviewView, lang: Language, path: string, extra: Pick<Parame
  * The reviewer's link. GET and HEAD only read: mail security scanners open every link in a
  * mail, so nothing but a POST of the form can decide. The decision is recorded once per round.
  */
-export const handler = httpHandler(
+export const handler = httpHandler<RouteKey<'review-case'>>(
   {
     'GET /review/{reviewId}': async ({ event, lang }) => show(await openReview(decisionDeps(), event.pathParameters?.reviewId ?? ''), lang, event.rawPath),
     'HEAD /review/{reviewId}': async ({ event, lang }) => show(await openReview(decisionDeps(), event.pathParameters?.reviewId ?? ''), lang, event.rawPath),

@@ -7,6 +7,7 @@ import { httpHandler } from '../../shared/adapters/http/handler';
 import { asset, json, page } from '../../shared/adapters/http/response';
 import { ALTCHA_CSS, ALTCHA_JS, ALTCHA_PBKDF2_WORKER_JS, CHALLENGE_CSS, CHALLENGE_JS, EMBED_JS, FORM_JS, HUB_CSS } from '../../shared/adapters/html/assets';
 import { renderFormPage } from '../../shared/adapters/html/form';
+import type { RouteKey } from '../../infra/routes';
 
 // A Map: the file name is the caller's, and `__proto__` or `toString` must be no asset.
 const ASSETS: ReadonlyMap<string, { body: string; type: string }> = new Map([
@@ -21,7 +22,7 @@ const ASSETS: ReadonlyMap<string, { body: string; type: string }> = new Map([
 const DAY = 86_400;
 
 /** The partner-facing assets: the embeddable form, embed.js, the JSON Schema and static files. */
-export const handler = httpHandler({
+export const handler = httpHandler<RouteKey<'serve-form'>>({
   'GET /form': async ({ query, lang }) => {
     const cfg = config();
     const partner = cfg.partnersById.get(query.partner ?? '');

@@ -10,9 +10,10 @@ import { json, page, redirect, withHeaders } from '../../shared/adapters/http/re
 import { submitDeps } from '../../shared/wiring';
 import { renderFormPage } from '../../shared/adapters/html/form';
 import { frameAncestors } from '../../shared/core/partners';
+import type { RouteKey } from '../../infra/routes';
 
 /** `POST /cases` (JSON or a plain form post) and its CORS preflight. */
-export const handler = httpHandler({
+export const handler = httpHandler<RouteKey<'submit-case'>>({
   'OPTIONS /cases': async ({ headers }) => {
     const cfg = config();
     return { statusCode: 204, headers: preflightHeaders(headers.origin, cfg.partnersById.values(), cfg.ownOrigin), body: '' };

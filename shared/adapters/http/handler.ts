@@ -9,6 +9,7 @@ import { statusOf } from './statuses';
 import { pickLanguage } from '../../core/i18n';
 import { log } from '../../log';
 import { problem, problemPage, withHeaders, type HttpResult } from './response';
+import type { RouteKey } from '../../../infra/routes';
 
 /** What a route handler gets: the event with lower-cased headers, plus the caller's language. */
 export interface HttpRequest {
@@ -62,7 +63,7 @@ const notThroughEdge = () =>
  * place: domain errors as problem+json (or a page), anything else as a 500 or 503 that says
  * nothing internal.
  */
-export function httpHandler(routes: Record<string, RouteHandler>, options: { pages?: boolean } = {}) {
+export function httpHandler<K extends RouteKey>(routes: { readonly [key in K]: RouteHandler }, options: { pages?: boolean } = {}) {
   const base = async (event: APIGatewayProxyEventV2, _context: Context): Promise<APIGatewayProxyResultV2> => {
     const headers = event.headers ?? {};
     const query = event.queryStringParameters ?? {};
@@ -71,7 +72,7 @@ export function httpHandler(routes: Record<string, RouteHandler>, options: { pag
     const request: HttpRequest = { event, headers, query, lang, wantsHtml, responseHeaders: {} };
     const expected = originVerifySecret();
     if (expected !== undefined && !sameSecret(headers[ORIGIN_VERIFY_HEADER], expected)) return problem(notThroughEdge(), lang);
-    const route = routes[event.routeKey];
+    const route = (routes as Partial<Record<string, RouteHandler>>)[event.routeKey];
     try {
       if (!route) throw new Error(`no route for ${event.routeKey}`);
       return withHeaders(await route(request), request.responseHeaders);
