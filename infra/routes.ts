@@ -2,7 +2,7 @@
  * The functions of hub-intake and the HTTP routes each serves. The CDK stack and the embedded
  * runtime both read this list, so a route exists in both places or in neither.
  */
-import { INDEX, keys } from '../shared/store/keys';
+import { INDEX, keys } from '../shared/adapters/dynamodb/keys';
 
 /** The DynamoDB data actions a function may be granted; no Scan, no DescribeTable: nothing calls them. */
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'BatchWriteItem' | 'DeleteItem' | 'ConditionCheckItem';
@@ -186,7 +186,7 @@ export interface RouteSpec {
   fn: FunctionName;
 }
 
-export const ROUTES: readonly RouteSpec[] = [
+export const ROUTES = [
   { method: 'POST', path: '/cases', fn: 'submit-case' },
   { method: 'OPTIONS', path: '/cases', fn: 'submit-case' },
   { method: 'GET', path: '/cases/{id}', fn: 'get-case-status' },
@@ -210,7 +210,18 @@ export const ROUTES: readonly RouteSpec[] = [
   { method: 'GET', path: '/embed/figures', fn: 'get-metrics' },
   { method: 'GET', path: '/catalog', fn: 'get-catalog' },
   { method: 'GET', path: '/catalog.csv', fn: 'get-catalog' },
-];
+] as const satisfies readonly RouteSpec[];
+
+export type Route = (typeof ROUTES)[number];
+
+/** The API Gateway route key of a route, `GET /cases/{id}`. */
+type KeyOf<R> = R extends { method: infer M extends string; path: infer P extends string } ? `${M} ${P}` : never;
+
+/**
+ * The route keys of ROUTES, or of one function's routes: a handler keyed by a route that does
+ * not exist does not compile.
+ */
+export type RouteKey<F extends FunctionName = FunctionName> = KeyOf<Extract<Route, { fn: F }>>;
 
 /** The API Gateway route key of a route: `POST /cases`. */
 export const routeKey = (route: Pick<RouteSpec, 'method' | 'path'>) => `${route.method} ${route.path}`;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Partner } from './domain/partners';
+import { Partner } from './core/partners';
 
 const csv = z
   .string()

@@ -11,25 +11,25 @@
  */
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config, type Config } from './config';
-import type { ConfirmDeps } from './domain/confirm-contact';
-import type { EffectDeps, WorkflowPort } from './domain/effects';
-import type { MailingReviewDeps, ReviewDeps } from './domain/review-flow';
-import type { SubmitDeps } from './domain/submit-case';
+import type { ConfirmDeps } from './app/confirm-contact';
+import type { EffectDeps, WorkflowPort } from './app/effects';
+import type { MailingReviewDeps, ReviewDeps } from './app/review-flow';
+import type { SubmitDeps } from './app/submit-case';
 import { log } from './log';
-import { createSesMailer, type Mailer } from './mail/mailer';
-import { createCaseStore, type CaseStore } from './store/case-store';
-import { createCatalogStore, type CatalogStore } from './store/catalog-store';
-import { createDocumentClient } from './store/clients';
-import { createContactStore } from './store/contact-store';
-import { createHumanCheck } from './store/human-check';
-import { createIdempotencyStore } from './store/idempotency-store';
-import { createMailCapStore } from './store/mail-cap-store';
-import { createMetricsStore, type MetricsStore } from './store/metrics-store';
-import { createOutboxStore } from './store/outbox-store';
-import { createPartnerKeyStore } from './store/partner-key-store';
-import { createPersonStore, type PersonStore } from './store/person-store';
-import { createReviewStore } from './store/review-store';
-import { createWorkflowPort } from './store/workflow-port';
+import { createSesMailer, type Mailer } from './adapters/ses/mailer';
+import { createCaseStore, type CaseStore } from './adapters/dynamodb/case-store';
+import { createCatalogStore, type CatalogStore } from './adapters/dynamodb/catalog-store';
+import { createDocumentClient } from './adapters/dynamodb/clients';
+import { createContactStore } from './adapters/dynamodb/contact-store';
+import { createHumanCheck } from './adapters/dynamodb/human-check';
+import { createIdempotencyStore } from './adapters/dynamodb/idempotency-store';
+import { createMailCapStore } from './adapters/dynamodb/mail-cap-store';
+import { createMetricsStore, type MetricsStore } from './adapters/dynamodb/metrics-store';
+import { createOutboxStore } from './adapters/dynamodb/outbox-store';
+import { createPartnerKeyStore } from './adapters/dynamodb/partner-key-store';
+import { createPersonStore, type PersonStore } from './adapters/dynamodb/person-store';
+import { createReviewStore } from './adapters/dynamodb/review-store';
+import { createWorkflowPort } from './adapters/sfn/workflow-port';
 
 let generation = 0;
 

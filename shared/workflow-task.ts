@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { ReviewDeps, TaskPayload } from './domain/review-flow';
+import type { ReviewDeps, TaskPayload } from './app/review-flow';
 import { log } from './log';
 
 /** The payload the state machine sends its tasks, checked: ids and counters, never personal data. */

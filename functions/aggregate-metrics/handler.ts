@@ -1,8 +1,8 @@
 import type { ScheduledInvocation } from '../../infra/config/schedule-input';
-import { aggregateMetrics } from '../../shared/domain/aggregate';
+import { aggregateMetrics } from '../../shared/app/aggregate';
 import { log } from '../../shared/log';
 import { metricsDeps } from '../../shared/wiring';
-import type { StoredSnapshot } from '../../shared/store/metrics-store';
+import type { StoredSnapshot } from '../../shared/app/ports';
 
 /**
  * Scheduled: turns approved cases into the Hub's published figures. An error propagates, so the

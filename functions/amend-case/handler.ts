@@ -1,12 +1,13 @@
-import { amendCase, openAmendment, type AmendView } from '../../shared/domain/review-flow';
-import type { Language } from '../../shared/domain/case';
-import type { FieldError } from '../../shared/domain/validation';
-import { parseBody } from '../../shared/http/body';
-import { httpHandler } from '../../shared/http/handler';
-import { page, type HttpResult } from '../../shared/http/response';
+import { amendCase, openAmendment, type AmendView } from '../../shared/app/review-flow';
+import type { Language } from '../../shared/core/case';
+import type { FieldError } from '../../shared/core/validation';
+import { parseBody } from '../../shared/adapters/http/body';
+import { httpHandler } from '../../shared/adapters/http/handler';
+import { page, type HttpResult } from '../../shared/adapters/http/response';
 import { decisionDeps } from '../../shared/wiring';
-import { renderFormPage } from '../../shared/views/form';
-import { amendClosedPage, amendedPage } from '../../shared/views/review';
+import { renderFormPage } from '../../shared/adapters/html/form';
+import { amendClosedPage, amendedPage } from '../../shared/adapters/html/review';
+import type { RouteKey } from '../../infra/routes';
 
 function show(view: AmendView, lang: Language, action: string, values?: Record<string, unknown>, errors: readonly FieldError[] = [], status = 200): HttpResult {
   if (view.state !== 'open') return page(view.state === 'done' ? 409 : 410, amendClosedPage(lang, view.record, view.state));
@@ -32,7 +33,7 @@ function show(view: AmendView, lang: Language, action: string, values?: Record<s
 }
 
 /** The submitter's edit link for a case sent back with `changes`. */
-export const handler = httpHandler(
+export const handler = httpHandler<RouteKey<'amend-case'>>(
   {
     'GET /cases/{id}/edit': async ({ event, query, lang }) => {
       const id = event.pathParameters?.id ?? '';

@@ -1,9 +1,10 @@
-import { confirmContact, viewConfirmation } from '../../shared/domain/confirm-contact';
-import { parseBody } from '../../shared/http/body';
-import { httpHandler, type RouteHandler } from '../../shared/http/handler';
-import { page } from '../../shared/http/response';
+import { confirmContact, viewConfirmation } from '../../shared/app/confirm-contact';
+import { parseBody } from '../../shared/adapters/http/body';
+import { httpHandler, type RouteHandler } from '../../shared/adapters/http/handler';
+import { page } from '../../shared/adapters/http/response';
 import { confirmDeps } from '../../shared/wiring';
-import { confirmClosedPage, confirmPage } from '../../shared/views/pages';
+import { confirmClosedPage, confirmPage } from '../../shared/adapters/html/pages';
+import type { RouteKey } from '../../infra/routes';
 
 /**
  * The contact's confirmation link, for cases sent through the Hub's form. GET and HEAD show a
@@ -18,7 +19,7 @@ const show: RouteHandler = async ({ event, query, lang }) => {
   return page(200, confirmPage(language, view.record, event.rawPath, query.token ?? ''), headers);
 };
 
-export const handler = httpHandler(
+export const handler = httpHandler<RouteKey<'confirm-contact'>>(
   {
     'GET /cases/{id}/confirm': show,
     'HEAD /cases/{id}/confirm': show,

@@ -1,17 +1,18 @@
 import { config } from '../../shared/config';
-import { NotFound } from '../../shared/domain/errors';
-import { CASE_ID_PATTERN, secretMatches } from '../../shared/domain/ids';
-import { frameAncestors } from '../../shared/domain/partners';
-import { httpHandler } from '../../shared/http/handler';
-import { json, page } from '../../shared/http/response';
+import { NotFound } from '../../shared/core/errors';
+import { CASE_ID_PATTERN, secretMatches } from '../../shared/core/ids';
+import { frameAncestors } from '../../shared/core/partners';
+import { httpHandler } from '../../shared/adapters/http/handler';
+import { json, page } from '../../shared/adapters/http/response';
 import { statusDeps } from '../../shared/wiring';
-import { statusPage } from '../../shared/views/pages';
+import { statusPage } from '../../shared/adapters/html/pages';
+import type { RouteKey } from '../../infra/routes';
 
 /**
  * `GET /cases/{id}?token=...`: the status and history of a case, for the holder of the link in
  * the receipt. Anyone else gets the same 404 as for a case that does not exist.
  */
-export const handler = httpHandler({
+export const handler = httpHandler<RouteKey<'get-case-status'>>({
   'GET /cases/{id}': async ({ event, query, lang, wantsHtml }) => {
     const id = event.pathParameters?.id ?? '';
     const { cases } = statusDeps();

@@ -1,9 +1,10 @@
 import { config, type Config } from '../../shared/config';
-import { CSV_PAGE_BYTES, catalogCsvPage, catalogSearch, decodeCursor, encodeCursor, parseCatalogQuery, toCatalogItem, type CatalogCase } from '../../shared/domain/catalog';
-import { httpHandler } from '../../shared/http/handler';
-import { asset, json, page, type HttpResult } from '../../shared/http/response';
+import { CSV_PAGE_BYTES, catalogCsvPage, catalogSearch, decodeCursor, encodeCursor, parseCatalogQuery, toCatalogItem, type CatalogCase } from '../../shared/app/catalog';
+import { httpHandler } from '../../shared/adapters/http/handler';
+import { asset, json, page, type HttpResult } from '../../shared/adapters/http/response';
 import { catalogDeps } from '../../shared/wiring';
-import { catalogPage } from '../../shared/views/catalog';
+import { catalogPage } from '../../shared/adapters/html/catalog';
+import type { RouteKey } from '../../infra/routes';
 
 /** Approved cases change only when a reviewer decides: caches may keep a page for a minute. */
 const PUBLIC = { 'Cache-Control': 'public, max-age=60', Vary: 'Accept, Accept-Language' };
@@ -15,7 +16,7 @@ const publicItems = (cfg: Config, cases: readonly CatalogCase[]) =>
  * `GET /catalog` (JSON, or HTML for browsers) and `GET /catalog.csv`: approved cases, public fields
  * only. `csvPageBytes` is the CSV page budget ({@link CSV_PAGE_BYTES} unless a test sets a small one).
  */
-export const catalogHandler = ({ csvPageBytes = CSV_PAGE_BYTES }: { csvPageBytes?: number } = {}) => httpHandler({
+export const catalogHandler = ({ csvPageBytes = CSV_PAGE_BYTES }: { csvPageBytes?: number } = {}) => httpHandler<RouteKey<'get-catalog'>>({
   'GET /catalog': async (request): Promise<HttpResult> => {
     // Public data: any site may read it, errors included.
     request.responseHeaders['Access-Control-Allow-Origin'] = '*';

@@ -1,14 +1,15 @@
 import { createHash } from 'node:crypto';
-import type { Language } from '../../shared/domain/case';
-import { InvalidParameter, NotFound } from '../../shared/domain/errors';
-import type { MetricsSnapshot } from '../../shared/domain/metrics';
-import { frameAncestors } from '../../shared/domain/partners';
-import { httpHandler, type HttpRequest } from '../../shared/http/handler';
-import { json, page, type HttpResult } from '../../shared/http/response';
+import type { Language } from '../../shared/core/case';
+import { InvalidParameter, NotFound } from '../../shared/core/errors';
+import type { MetricsSnapshot } from '../../shared/core/metrics';
+import { frameAncestors } from '../../shared/core/partners';
+import { httpHandler, type HttpRequest } from '../../shared/adapters/http/handler';
+import { json, page, type HttpResult } from '../../shared/adapters/http/response';
 import { metricsDeps } from '../../shared/wiring';
-import { DASHBOARD_VERSION, renderDashboard, renderFiguresEmbed } from '../../shared/views/dashboard';
-import type { SafeHtml } from '../../shared/views/html';
-import { ASSET_VERSION } from '../../shared/views/pages';
+import { DASHBOARD_VERSION, renderDashboard, renderFiguresEmbed } from '../../shared/adapters/html/dashboard';
+import type { SafeHtml } from '../../shared/adapters/html/html';
+import { ASSET_VERSION } from '../../shared/adapters/html/pages';
+import type { RouteKey } from '../../infra/routes';
 
 /** Public figures change at most once per aggregation: let caches keep them a minute, then revalidate. */
 const CACHE = 'public, max-age=60, must-revalidate';
@@ -67,7 +68,7 @@ function allPartnersFrameAncestors(): string {
 }
 
 /** The public metrics: the latest snapshot and its history, as JSON, as the dashboard and as a frameable figures page. */
-export const handler = httpHandler({
+export const handler = httpHandler<RouteKey<'get-metrics'>>({
   'GET /metrics': async (request) => {
     const latest = await metricsDeps().metrics.latest();
     if (!latest) throw new NotFound();

@@ -1,4 +1,4 @@
-import { notifySubmitter } from '../../shared/domain/review-flow';
+import { notifySubmitter } from '../../shared/app/review-flow';
 import { mailingTaskDeps } from '../../shared/wiring';
 import { workflowTask } from '../../shared/workflow-task';
 

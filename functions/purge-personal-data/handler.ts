@@ -1,6 +1,6 @@
 import type { ScheduledInvocation } from '../../infra/config/schedule-input';
-import { expireUnconfirmed } from '../../shared/domain/confirm-contact';
-import { purgeExpiredPersonalData } from '../../shared/domain/personal-data';
+import { expireUnconfirmed } from '../../shared/app/confirm-contact';
+import { purgeExpiredPersonalData } from '../../shared/app/personal-data';
 import { log } from '../../shared/log';
 import { purgeDeps } from '../../shared/wiring';
 

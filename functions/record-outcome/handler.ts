@@ -1,4 +1,4 @@
-import { recordOutcome } from '../../shared/domain/review-flow';
+import { recordOutcome } from '../../shared/app/review-flow';
 import { reviewTaskDeps } from '../../shared/wiring';
 import { workflowTask } from '../../shared/workflow-task';
 

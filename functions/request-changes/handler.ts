@@ -1,4 +1,4 @@
-import { requestChanges } from '../../shared/domain/review-flow';
+import { requestChanges } from '../../shared/app/review-flow';
 import { mailingTaskDeps } from '../../shared/wiring';
 import { workflowTask } from '../../shared/workflow-task';
 

@@ -1,4 +1,4 @@
-import { requestReview } from '../../shared/domain/review-flow';
+import { requestReview } from '../../shared/app/review-flow';
 import { mailingTaskDeps } from '../../shared/wiring';
 import { workflowTask } from '../../shared/workflow-task';
 

@@ -1,10 +1,11 @@
-import { decide, openReview, type ReviewView } from '../../shared/domain/review-flow';
-import type { Language } from '../../shared/domain/case';
-import { parseBody } from '../../shared/http/body';
-import { httpHandler } from '../../shared/http/handler';
-import { page, type HttpResult } from '../../shared/http/response';
+import { decide, openReview, type ReviewView } from '../../shared/app/review-flow';
+import type { Language } from '../../shared/core/case';
+import { parseBody } from '../../shared/adapters/http/body';
+import { httpHandler } from '../../shared/adapters/http/handler';
+import { page, type HttpResult } from '../../shared/adapters/http/response';
 import { decisionDeps } from '../../shared/wiring';
-import { decidedPage, reviewClosedPage, reviewPage } from '../../shared/views/review';
+import { decidedPage, reviewClosedPage, reviewPage } from '../../shared/adapters/html/review';
+import type { RouteKey } from '../../infra/routes';
 
 const NO_INDEX = { 'X-Robots-Tag': 'noindex, nofollow' };
 
@@ -24,7 +25,7 @@ function show(view: ReviewView, lang: Language, path: string, extra: Pick<Parame
  * The reviewer's link. GET and HEAD only read: mail security scanners open every link in a
  * mail, so nothing but a POST of the form can decide. The decision is recorded once per round.
  */
-export const handler = httpHandler(
+export const handler = httpHandler<RouteKey<'review-case'>>(
   {
     'GET /review/{reviewId}': async ({ event, lang }) => show(await openReview(decisionDeps(), event.pathParameters?.reviewId ?? ''), lang, event.rawPath),
     'HEAD /review/{reviewId}': async ({ event, lang }) => show(await openReview(decisionDeps(), event.pathParameters?.reviewId ?? ''), lang, event.rawPath),

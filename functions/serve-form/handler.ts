@@ -1,12 +1,13 @@
 import { config } from '../../shared/config';
-import { caseJsonSchema } from '../../shared/domain/case';
-import { createChallenge } from '../../shared/domain/challenge';
-import { Forbidden, NotFound } from '../../shared/domain/errors';
-import { frameAncestors } from '../../shared/domain/partners';
-import { httpHandler } from '../../shared/http/handler';
-import { asset, json, page } from '../../shared/http/response';
-import { ALTCHA_CSS, ALTCHA_JS, ALTCHA_PBKDF2_WORKER_JS, CHALLENGE_CSS, CHALLENGE_JS, EMBED_JS, FORM_JS, HUB_CSS } from '../../shared/views/assets';
-import { renderFormPage } from '../../shared/views/form';
+import { caseJsonSchema } from '../../shared/core/case';
+import { createChallenge } from '../../shared/app/challenge';
+import { Forbidden, NotFound } from '../../shared/core/errors';
+import { frameAncestors } from '../../shared/core/partners';
+import { httpHandler } from '../../shared/adapters/http/handler';
+import { asset, json, page } from '../../shared/adapters/http/response';
+import { ALTCHA_CSS, ALTCHA_JS, ALTCHA_PBKDF2_WORKER_JS, CHALLENGE_CSS, CHALLENGE_JS, EMBED_JS, FORM_JS, HUB_CSS } from '../../shared/adapters/html/assets';
+import { renderFormPage } from '../../shared/adapters/html/form';
+import type { RouteKey } from '../../infra/routes';
 
 // A Map: the file name is the caller's, and `__proto__` or `toString` must be no asset.
 const ASSETS: ReadonlyMap<string, { body: string; type: string }> = new Map([
@@ -21,7 +22,7 @@ const ASSETS: ReadonlyMap<string, { body: string; type: string }> = new Map([
 const DAY = 86_400;
 
 /** The partner-facing assets: the embeddable form, embed.js, the JSON Schema and static files. */
-export const handler = httpHandler({
+export const handler = httpHandler<RouteKey<'serve-form'>>({
   'GET /form': async ({ query, lang }) => {
     const cfg = config();
     const partner = cfg.partnersById.get(query.partner ?? '');

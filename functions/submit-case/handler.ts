@@ -1,18 +1,19 @@
 import { config } from '../../shared/config';
-import { pickLanguage } from '../../shared/domain/i18n';
-import { Unauthorized, ValidationFailed } from '../../shared/domain/errors';
-import { CHALLENGE_FIELD } from '../../shared/domain/challenge';
-import { submitCase } from '../../shared/domain/submit-case';
-import { parseBody } from '../../shared/http/body';
-import { corsHeaders, preflightHeaders } from '../../shared/http/cors';
-import { httpHandler } from '../../shared/http/handler';
-import { json, page, redirect, withHeaders } from '../../shared/http/response';
+import { pickLanguage } from '../../shared/core/i18n';
+import { Unauthorized, ValidationFailed } from '../../shared/core/errors';
+import { CHALLENGE_FIELD } from '../../shared/app/challenge';
+import { submitCase } from '../../shared/app/submit-case';
+import { parseBody } from '../../shared/adapters/http/body';
+import { corsHeaders, preflightHeaders } from '../../shared/adapters/http/cors';
+import { httpHandler } from '../../shared/adapters/http/handler';
+import { json, page, redirect, withHeaders } from '../../shared/adapters/http/response';
 import { submitDeps } from '../../shared/wiring';
-import { renderFormPage } from '../../shared/views/form';
-import { frameAncestors } from '../../shared/domain/partners';
+import { renderFormPage } from '../../shared/adapters/html/form';
+import { frameAncestors } from '../../shared/core/partners';
+import type { RouteKey } from '../../infra/routes';
 
 /** `POST /cases` (JSON or a plain form post) and its CORS preflight. */
-export const handler = httpHandler({
+export const handler = httpHandler<RouteKey<'submit-case'>>({
   'OPTIONS /cases': async ({ headers }) => {
     const cfg = config();
     return { statusCode: 204, headers: preflightHeaders(headers.origin, cfg.partnersById.values(), cfg.ownOrigin), body: '' };

@@ -1,5 +1,5 @@
 import type { ScheduledInvocation } from '../../infra/config/schedule-input';
-import { sweepOutbox } from '../../shared/domain/effects';
+import { sweepOutbox } from '../../shared/app/effects';
 import { log } from '../../shared/log';
 import { sweepDeps } from '../../shared/wiring';
 

@@ -1,11 +1,11 @@
 import { BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { aggregateMetrics } from '../../shared/domain/aggregate';
-import { computeMetrics, type MetricCase } from '../../shared/domain/metrics';
-import { METRIC_ATTRIBUTES } from '../../shared/store/metrics-store';
-import { INDEX, keys, STATUS_INDEX_ATTRIBUTES } from '../../shared/store/keys';
-import { queryAll } from '../../shared/store/query';
+import { aggregateMetrics } from '../../shared/app/aggregate';
+import { computeMetrics, type MetricCase } from '../../shared/core/metrics';
+import { METRIC_ATTRIBUTES } from '../../shared/adapters/dynamodb/metrics-store';
+import { INDEX, keys, STATUS_INDEX_ATTRIBUTES } from '../../shared/adapters/dynamodb/keys';
+import { queryAll } from '../../shared/adapters/dynamodb/query';
 import { approvedCaseItems } from './cases';
 import { benchDeps, openTable, type BenchTable } from './harness';
 import { itemSize, minimumReadUnits, projectedItem } from './item-size';

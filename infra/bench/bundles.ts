@@ -35,7 +35,7 @@ export interface BundleResult {
 
 /**
  * The package an input file belongs to: the last `node_modules/<name>` (or `@scope/name`) in its
- * path, else the top two folders of our own code (`shared/views`).
+ * path, else the top two folders of our own code (`shared/adapters/html`).
  */
 export function packageOf(path: string): string {
   const parts = path.split('/');
@@ -44,7 +44,9 @@ export function packageOf(path: string): string {
     const first = parts[at + 1] ?? '';
     return first.startsWith('@') ? `${first}/${parts[at + 2] ?? ''}` : first;
   }
-  return `(ours) ${parts.slice(0, Math.min(2, parts.length - 1)).join('/') || path}`;
+  // A folder of ours: `shared/core`, `shared/app`, or one adapter (`shared/adapters/ses`).
+  const depth = parts[1] === 'adapters' ? 3 : 2;
+  return `(ours) ${parts.slice(0, Math.min(depth, parts.length - 1)).join('/') || path}`;
 }
 
 /** The folder of an input file, without the leading `node_modules/`: `zod/v4/locales`. */

@@ -10,11 +10,11 @@ import {
   TECHNOLOGIES,
   TELEX_SERVICES,
   type CaseInput,
-} from '../../shared/domain/case';
-import { hashSecret, newCaseId, newReference, newSecret } from '../../shared/domain/ids';
-import { validateCase } from '../../shared/domain/validation';
-import { createCaseStore } from '../../shared/store/case-store';
-import { keys } from '../../shared/store/keys';
+} from '../../shared/core/case';
+import { hashSecret, newCaseId, newReference, newSecret } from '../../shared/core/ids';
+import { validateCase } from '../../shared/core/validation';
+import { createCaseStore } from '../../shared/adapters/dynamodb/case-store';
+import { keys } from '../../shared/adapters/dynamodb/keys';
 
 /**
  * Realistic cases for the benchmark, deterministic for a seed: the sizes of what partners send

@@ -5,24 +5,23 @@ import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LOCAL_PARTNERS } from '../config/partners';
-import { createPartnerKey, type PartnerKeyRecord, type PartnerKeys } from '../../shared/domain/partner-keys';
-import { submitCase } from '../../shared/domain/submit-case';
-import { createContactStore } from '../../shared/store/contact-store';
-import { createHumanCheck } from '../../shared/store/human-check';
-import { createMailCapStore } from '../../shared/store/mail-cap-store';
-import { createPartnerKeyStore } from '../../shared/store/partner-key-store';
-
+import { createPartnerKey, type PartnerKeyRecord, type PartnerKeys } from '../../shared/app/partner-keys';
+import { submitCase } from '../../shared/app/submit-case';
+import { createContactStore } from '../../shared/adapters/dynamodb/contact-store';
+import { createHumanCheck } from '../../shared/adapters/dynamodb/human-check';
+import { createMailCapStore } from '../../shared/adapters/dynamodb/mail-cap-store';
+import { createPartnerKeyStore } from '../../shared/adapters/dynamodb/partner-key-store';
 import { startDynamo, type Emulator } from '../local/emulators';
-import type { WorkflowPort } from '../../shared/domain/effects';
-import type { ReviewDeps } from '../../shared/domain/review-flow';
-import type { SubmitDeps } from '../../shared/domain/submit-case';
-import type { MailMessage } from '../../shared/mail/mailer';
-import { createCaseStore } from '../../shared/store/case-store';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createIdempotencyStore } from '../../shared/store/idempotency-store';
-import { createMetricsStore, type MetricsStore } from '../../shared/store/metrics-store';
-import { createOutboxStore } from '../../shared/store/outbox-store';
-import { createReviewStore } from '../../shared/store/review-store';
+import type { WorkflowPort } from '../../shared/app/effects';
+import type { ReviewDeps } from '../../shared/app/review-flow';
+import type { SubmitDeps } from '../../shared/app/submit-case';
+import type { MailMessage } from '../../shared/adapters/ses/mailer';
+import { createCaseStore } from '../../shared/adapters/dynamodb/case-store';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store';
+import { createMetricsStore, type MetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
+import { createOutboxStore } from '../../shared/adapters/dynamodb/outbox-store';
+import { createReviewStore } from '../../shared/adapters/dynamodb/review-store';
 
 /** An embedded table (dynalite, in memory) and the document client the stores use, as in the runtime. */
 export interface BenchTable {

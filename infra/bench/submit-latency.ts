@@ -1,6 +1,6 @@
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { newCaseId } from '../../shared/domain/ids';
-import { keys } from '../../shared/store/keys';
+import { newCaseId } from '../../shared/core/ids';
+import { keys } from '../../shared/adapters/dynamodb/keys';
 import { random, submissionPayload } from './cases';
 import { benchDeps, inMemoryPartnerKeys, submitAsPartner, nullTable, openTable } from './harness';
 import { summarize, type TimingSummary } from './stats';

@@ -1,4 +1,4 @@
-import { decide, notifySubmitter, recordOutcome, requestReview } from '../../shared/domain/review-flow';
+import { decide, notifySubmitter, recordOutcome, requestReview } from '../../shared/app/review-flow';
 import { meterCapacity, readUnits, writeUnits, type MeteredOperation } from './capacity-meter';
 import { random, submissionPayload } from './cases';
 import { benchDeps, submitAsPartner, openTable } from './harness';

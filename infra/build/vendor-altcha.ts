@@ -1,6 +1,6 @@
 // `npm run vendor:altcha`: copies the ALTCHA widget's prebuilt files (the `external` build: no
 // inline styles, no inline workers, so the form's strict CSP holds) from node_modules into
-// shared/views/altcha-widget.ts, so that every function bundle carries them as strings, with no
+// shared/adapters/html/altcha-widget.ts, so that every function bundle carries them as strings, with no
 // file access, like the form's own script. Run it after upgrading the `altcha` package; a unit
 // test fails while the copy and the installed package differ.
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -8,12 +8,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { REPO_ROOT } from '../paths';
 
-export const VENDORED_FILE = fileURLToPath(new URL('../../shared/views/altcha-widget.ts', import.meta.url));
+export const VENDORED_FILE = fileURLToPath(new URL('../../shared/adapters/html/altcha-widget.ts', import.meta.url));
 
 const packageDir = join(REPO_ROOT, 'node_modules', 'altcha');
 const read = (path: string) => readFileSync(join(packageDir, path), 'utf8');
 
-/** The text of shared/views/altcha-widget.ts for the installed `altcha` package. */
+/** The text of shared/adapters/html/altcha-widget.ts for the installed `altcha` package. */
 export function vendoredAltcha(): string {
   const { version, license } = JSON.parse(read('package.json')) as { version: string; license: string };
   const banner = `/*! ALTCHA ${version} | ${license} License | Copyright (c) Daniel Regeci, BAU Software s.r.o. | https://altcha.org */`;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { Partner } from '../../shared/domain/partners';
+import { Partner } from '../../shared/core/partners';
 import { FUNCTIONS, type FunctionName } from '../routes';
 import { HUB_PARTNERS, LOCAL_PARTNERS } from './partners';
 

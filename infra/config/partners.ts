@@ -1,4 +1,4 @@
-import type { Partner } from '../../shared/domain/partners';
+import type { Partner } from '../../shared/core/partners';
 
 /** The Hub's member organisations and the sites they embed the form in. */
 export const HUB_PARTNERS: readonly Partner[] = [

@@ -2,7 +2,7 @@ import { Duration, Stack } from 'aws-cdk-lib';
 import { ComparisonOperator, Metric, TreatMissingData, type IAlarmAction } from 'aws-cdk-lib/aws-cloudwatch';
 import { FilterPattern, MetricFilter, type ILogGroup } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { DEAD_LETTER_MESSAGE } from '../../shared/domain/effects';
+import { DEAD_LETTER_MESSAGE } from '../../shared/app/effects';
 
 export interface DeadLetterAlarmProps {
   /** The log groups of every function that runs outbox effects. */

@@ -12,7 +12,7 @@ import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { BUNDLED_PARTNERS_IDENTIFIER } from '../../shared/config';
-import { INDEX } from '../../shared/store/keys';
+import { INDEX } from '../../shared/adapters/dynamodb/keys';
 import { functionEntry, REPO_ROOT } from '../paths';
 import { FUNCTIONS, type FunctionName, type TableAction, type TableGrant } from '../routes';
 import { acknowledge } from './compliance';

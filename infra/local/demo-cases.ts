@@ -1,4 +1,4 @@
-import type { CaseInput } from '../../shared/domain/case';
+import type { CaseInput } from '../../shared/core/case';
 
 /**
  * The cases `npm run demo` submits: success cases of the Hub's member organisations that give

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { createRequire } from 'node:module';
-import { localCredentials } from '../../shared/store/clients';
+import { localCredentials } from '../../shared/adapters/dynamodb/clients';
 import { localTableDefinition } from './table';
 
 // aws-ses-v2-local is CommonJS with an ES default export; require() reads it the same way under every loader.

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createPartnerKey } from '../../shared/domain/partner-keys';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createPartnerKeyStore } from '../../shared/store/partner-key-store';
+import { createPartnerKey } from '../../shared/app/partner-keys';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createPartnerKeyStore } from '../../shared/adapters/dynamodb/partner-key-store';
 import { stageConfig } from '../config';
 import { readBody } from './http-adapter';
 

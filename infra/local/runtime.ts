@@ -11,12 +11,12 @@ import { startDynamo, startSes, type Emulator, type LocalMail } from './emulator
 import { partnerKeysRoute } from './partner-keys-route';
 import { randomBytes } from 'node:crypto';
 import { FUNCTION_MODULES } from './functions';
-import type { Language } from '../../shared/domain/case';
-import { pickLanguage } from '../../shared/domain/i18n';
+import type { Language } from '../../shared/core/case';
+import { pickLanguage } from '../../shared/core/i18n';
 import { clientAddress, compileRoute, localContext, readBody, toApiGatewayEvent, writeResult, type LambdaHttpHandler } from './http-adapter';
-import { executionName } from '../../shared/store/workflow-port';
-import { createCaseStore } from '../../shared/store/case-store';
-import { createDocumentClient } from '../../shared/store/clients';
+import { executionName } from '../../shared/adapters/sfn/workflow-port';
+import { createCaseStore } from '../../shared/adapters/dynamodb/case-store';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { STATES } from '../config/workflow-states';
 import { loadWorkflowDefinition, type WorkflowDefinition } from './workflow/definition';
 import { startLocalStepFunctions, type LocalStepFunctions } from './workflow/engine';

@@ -1,5 +1,5 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
-import { INDEX, STATUS_INDEX_ATTRIBUTES } from '../../shared/store/keys';
+import { INDEX, STATUS_INDEX_ATTRIBUTES } from '../../shared/adapters/dynamodb/keys';
 
 /** The table's name in the embedded runtime. */
 export const LOCAL_TABLE = 'hub-intake';

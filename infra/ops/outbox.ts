@@ -7,8 +7,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { LOCAL_TABLE } from '../local/runtime';
 import { startDynamo } from '../local/emulators';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createOutboxStore, type DeadLetter, type OutboxStore } from '../../shared/store/outbox-store';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createOutboxStore, type DeadLetter, type OutboxStore } from '../../shared/adapters/dynamodb/outbox-store';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -6,9 +6,9 @@ import { parseArgs } from 'node:util';
 import { LOCAL_TABLE } from '../local/table';
 import { startDynamo } from '../local/emulators';
 import { stageConfig, STAGE_NAMES } from '../config';
-import { createPartnerKey, MAX_LIVE_KEYS, TooManyLiveKeys } from '../../shared/domain/partner-keys';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createPartnerKeyStore } from '../../shared/store/partner-key-store';
+import { createPartnerKey, MAX_LIVE_KEYS, TooManyLiveKeys } from '../../shared/app/partner-keys';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createPartnerKeyStore } from '../../shared/adapters/dynamodb/partner-key-store';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -5,9 +5,9 @@
 import { parseArgs } from 'node:util';
 import { LOCAL_TABLE } from '../local/table';
 import { startDynamo } from '../local/emulators';
-import { erasePerson, exportPerson } from '../../shared/domain/personal-data';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createPersonStore } from '../../shared/store/person-store';
+import { erasePerson, exportPerson } from '../../shared/app/personal-data';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createPersonStore } from '../../shared/adapters/dynamodb/person-store';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 

@@ -4,7 +4,7 @@ import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } fr
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
-import { INDEX, STATUS_INDEX_ATTRIBUTES } from '../../shared/store/keys';
+import { INDEX, STATUS_INDEX_ATTRIBUTES } from '../../shared/adapters/dynamodb/keys';
 import { acknowledge } from '../constructs/compliance';
 
 /**
@@ -12,7 +12,7 @@ import { acknowledge } from '../constructs/compliance';
  * the functions so that replacing or deleting the stateless stack can never touch the data.
  */
 export class StatefulStack extends Stack {
-  /** The single table of hub-intake (keys in `shared/store/keys.ts`). */
+  /** The single table of hub-intake (keys in `shared/adapters/dynamodb/keys.ts`). */
   public readonly table: Table;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -54,7 +54,7 @@ export class StatefulStack extends Stack {
     });
 
     // Every item that holds an email, by a hash of the address: what erasure and export of one
-    // person's data look up (shared/store/person-store.ts). Keys only: the items are read by key.
+    // person's data look up (shared/adapters/dynamodb/person-store.ts). Keys only: the items are read by key.
     this.table.addGlobalSecondaryIndex({
       indexName: INDEX.byPerson,
       partitionKey: { name: 'gsi3pk', type: AttributeType.STRING },

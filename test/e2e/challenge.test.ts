@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext, Page, Request, Route } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
-import { CHALLENGE_FIELD, verifySolution } from '../../shared/domain/challenge';
+import { CHALLENGE_FIELD, verifySolution } from '../../shared/app/challenge';
 import { browserTestsEnabled, launchBrowser, validationMessage } from '../support/browser';
 import { startTestRuntime } from '../support/runtime';
 

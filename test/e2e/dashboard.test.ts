@@ -6,7 +6,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { LOCAL_PARTNERS } from '../../infra/config/partners';
 import type { Runtime } from '../../infra/local/runtime';
-import { BREAKDOWNS, type MetricsSnapshot } from '../../shared/domain/metrics';
+import { BREAKDOWNS, type MetricsSnapshot } from '../../shared/core/metrics';
 import { browserTestsEnabled, launchBrowser } from '../support/browser';
 import { postCase, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';

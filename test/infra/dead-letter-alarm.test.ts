@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { DEAD_LETTER_METRIC } from '../../infra/constructs/dead-letter-alarm';
 import { FUNCTIONS } from '../../infra/routes';
-import { DEAD_LETTER_MESSAGE } from '../../shared/domain/effects';
+import { DEAD_LETTER_MESSAGE } from '../../shared/app/effects';
 import { synthStage } from './synth';
 
 describe.each(['dev', 'prod'])('the dead-lettered outbox alarm of the %s stage', (stage) => {

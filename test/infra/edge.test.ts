@@ -153,7 +153,7 @@ describe('the distribution', () => {
     const reference = { 'Fn::Join': ['', ['{{resolve:secretsmanager:', { Ref: secretId }, ':SecretString:::}}']] };
     expect(header[0].HeaderValue).toEqual(reference);
     expect(dev.stateless.findResources('AWS::SecretsManager::Secret')[secretId!]?.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
-    const routed = new Set(ROUTES.map((route) => route.fn));
+    const routed = new Set<string>(ROUTES.map((route) => route.fn));
     for (const name of Object.keys(dev.stacks.stateless.functions) as (keyof typeof dev.stacks.stateless.functions)[]) {
       const value = functionProps(dev.stateless, name).Environment.Variables.ORIGIN_VERIFY_SECRET;
       expect(value, name).toEqual(routed.has(name) ? reference : undefined);

@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { INDEX, STATUS_INDEX_ATTRIBUTES } from '../../shared/store/keys';
+import { INDEX, STATUS_INDEX_ATTRIBUTES } from '../../shared/adapters/dynamodb/keys';
 import { synthStage } from './synth';
 
 const { stateful } = synthStage('dev');

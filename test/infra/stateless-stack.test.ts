@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { HUB_PARTNERS } from '../../infra/config/partners';
 import { SCHEDULE_INPUT } from '../../infra/config/schedule-input';
 import { partnersJson, stageConfig } from '../../infra/config';
-import type { Partner } from '../../shared/domain/partners';
+import type { Partner } from '../../shared/core/partners';
 import { FUNCTIONS, ROUTES, SCHEDULES, routeKey, type FunctionName, type FunctionSpec, type TableGrant } from '../../infra/routes';
 import { parseConfig } from '../../shared/config';
 import { allowedActions, asList, buildStage, functionId, functionProps, policyResources, roleStatements, synthStage } from './synth';

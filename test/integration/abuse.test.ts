@@ -1,8 +1,8 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLE, type Runtime } from '../../infra/local/runtime';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createPartnerKeyStore } from '../../shared/store/partner-key-store';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createPartnerKeyStore } from '../../shared/adapters/dynamodb/partner-key-store';
 import { formBody, partnerKey, postForm, solvedChallenge, startTestRuntime, validCase } from '../support/runtime';
 
 /**

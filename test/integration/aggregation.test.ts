@@ -1,13 +1,13 @@
 import { QueryCommand, ScanCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamo, type Emulator } from '../../infra/local/emulators';
-import { aggregateMetrics } from '../../shared/domain/aggregate';
-import type { CaseInput } from '../../shared/domain/case';
-import type { CaseStatus } from '../../shared/domain/case-record';
-import { newCaseId } from '../../shared/domain/ids';
-import { createCaseStore, type CaseStore } from '../../shared/store/case-store';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createMetricsStore, type MetricsStore } from '../../shared/store/metrics-store';
+import { aggregateMetrics } from '../../shared/app/aggregate';
+import type { CaseInput } from '../../shared/core/case';
+import type { CaseStatus } from '../../shared/core/case-record';
+import { newCaseId } from '../../shared/core/ids';
+import { createCaseStore, type CaseStore } from '../../shared/adapters/dynamodb/case-store';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createMetricsStore, type MetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
 import { validCase } from '../support/runtime';
 
 let dynamo: Emulator;

@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { catalogHandler } from '../../functions/get-catalog/handler';
-import { CSV_COLUMNS, type CatalogItem } from '../../shared/domain/catalog';
-import { createCatalogStore } from '../../shared/store/catalog-store';
+import { CSV_COLUMNS, type CatalogItem } from '../../shared/app/catalog';
+import { createCatalogStore } from '../../shared/adapters/dynamodb/catalog-store';
 import { postCase, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
-import { CHALLENGE_ALGORITHM, CHALLENGE_EXPIRES_IN_SECONDS, verifySolution, type Challenge } from '../../shared/domain/challenge';
+import { CHALLENGE_ALGORITHM, CHALLENGE_EXPIRES_IN_SECONDS, verifySolution, type Challenge } from '../../shared/app/challenge';
 import { startTestRuntime } from '../support/runtime';
 
 let runtime: Runtime;

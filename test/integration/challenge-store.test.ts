@@ -1,9 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamo, type Emulator } from '../../infra/local/emulators';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createChallengeStore, type ChallengeStore } from '../../shared/store/challenge-store';
-import { keys } from '../../shared/store/keys';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createChallengeStore, type ChallengeStore } from '../../shared/adapters/dynamodb/challenge-store';
+import { keys } from '../../shared/adapters/dynamodb/keys';
 
 const TABLE = 'challenges';
 let dynamo: Emulator;

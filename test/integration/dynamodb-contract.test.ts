@@ -3,28 +3,28 @@ import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, BatchWriteCommand, GetCommand, PutCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamo, type Emulator } from '../../infra/local/emulators';
-import { CaseInput } from '../../shared/domain/case';
-import type { CaseStatus } from '../../shared/domain/case-record';
-import type { MetricsSnapshot } from '../../shared/domain/metrics';
-import { createCaseStore, type NewCase } from '../../shared/store/case-store';
-import { createCatalogStore } from '../../shared/store/catalog-store';
-import { createChallengeStore } from '../../shared/store/challenge-store';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createContactStore } from '../../shared/store/contact-store';
-import { createIdempotencyStore, type IdempotencyRecord } from '../../shared/store/idempotency-store';
-import { keys } from '../../shared/store/keys';
-import { createMailCapStore } from '../../shared/store/mail-cap-store';
-import { createMetricsStore, METRIC_ATTRIBUTES } from '../../shared/store/metrics-store';
-import { createOutboxStore } from '../../shared/store/outbox-store';
-import { createPartnerKeyStore } from '../../shared/store/partner-key-store';
-import { createPersonStore, ERASED } from '../../shared/store/person-store';
-import { batchGetAll, queryAll } from '../../shared/store/query';
-import { createReviewStore } from '../../shared/store/review-store';
+import { CaseInput } from '../../shared/core/case';
+import type { CaseStatus } from '../../shared/core/case-record';
+import type { MetricsSnapshot } from '../../shared/core/metrics';
+import { createCaseStore, type NewCase } from '../../shared/adapters/dynamodb/case-store';
+import { createCatalogStore } from '../../shared/adapters/dynamodb/catalog-store';
+import { createChallengeStore } from '../../shared/adapters/dynamodb/challenge-store';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createContactStore } from '../../shared/adapters/dynamodb/contact-store';
+import { createIdempotencyStore, type IdempotencyRecord } from '../../shared/adapters/dynamodb/idempotency-store';
+import { keys } from '../../shared/adapters/dynamodb/keys';
+import { createMailCapStore } from '../../shared/adapters/dynamodb/mail-cap-store';
+import { createMetricsStore, METRIC_ATTRIBUTES } from '../../shared/adapters/dynamodb/metrics-store';
+import { createOutboxStore } from '../../shared/adapters/dynamodb/outbox-store';
+import { createPartnerKeyStore } from '../../shared/adapters/dynamodb/partner-key-store';
+import { createPersonStore, ERASED } from '../../shared/adapters/dynamodb/person-store';
+import { batchGetAll, queryAll } from '../../shared/adapters/dynamodb/query';
+import { createReviewStore } from '../../shared/adapters/dynamodb/review-store';
 import { dynamodbLocalAvailability, startDynamodbLocal } from '../support/dynamodb-local';
 
 /**
  * The DynamoDB adapter's contract: every access pattern, condition and index the stores in
- * shared/store rely on, through their own interfaces, written once and run against dynalite (the
+ * shared/adapters/dynamodb rely on, through their own interfaces, written once and run against dynalite (the
  * embedded emulator) and against AWS's DynamoDB Local, whose validation is DynamoDB's own.
  */
 

@@ -1,11 +1,11 @@
 import { ProvisionedThroughputExceededException, InternalServerError } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamo, type Emulator } from '../../infra/local/emulators';
-import { sweepOutbox, type WorkflowPort } from '../../shared/domain/effects';
-import { decide, notifySubmitter, recordOutcome, requestReview, type ReviewDeps } from '../../shared/domain/review-flow';
-import { submitCase, type SubmitDeps } from '../../shared/domain/submit-case';
-import type { MailMessage } from '../../shared/mail/mailer';
-import { createDocumentClient } from '../../shared/store/clients';
+import { sweepOutbox, type WorkflowPort } from '../../shared/app/effects';
+import { decide, notifySubmitter, recordOutcome, requestReview, type ReviewDeps } from '../../shared/app/review-flow';
+import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
+import type { MailMessage } from '../../shared/adapters/ses/mailer';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { bearerFor, domainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 

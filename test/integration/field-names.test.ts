@@ -4,7 +4,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
-import { CASE_SHAPE } from '../../shared/domain/case';
+import { CASE_SHAPE } from '../../shared/core/case';
 import { partnerKey, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
 

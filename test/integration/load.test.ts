@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { settingsFromEnv, startRuntime, type Runtime } from '../../infra/local/runtime';
-import { createCaseStore } from '../../shared/store/case-store';
-import { createDocumentClient } from '../../shared/store/clients';
+import { createCaseStore } from '../../shared/adapters/dynamodb/case-store';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { partnerKey, postCase, validCase } from '../support/runtime';
 
 /**

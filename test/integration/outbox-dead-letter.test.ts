@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDynamo, type Emulator } from '../../infra/local/emulators';
 import { runOutboxCommand, UsageError } from '../../infra/ops/outbox';
-import { DEAD_LETTER_MESSAGE, MAX_ATTEMPTS, retryDelayMs, sweepOutbox, type WorkflowPort } from '../../shared/domain/effects';
-import type { ReviewDeps } from '../../shared/domain/review-flow';
-import { submitCase, type SubmitDeps } from '../../shared/domain/submit-case';
-import type { MailMessage } from '../../shared/mail/mailer';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createOutboxStore, type OutboxStore } from '../../shared/store/outbox-store';
+import { DEAD_LETTER_MESSAGE, MAX_ATTEMPTS, retryDelayMs, sweepOutbox, type WorkflowPort } from '../../shared/app/effects';
+import type { ReviewDeps } from '../../shared/app/review-flow';
+import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
+import type { MailMessage } from '../../shared/adapters/ses/mailer';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createOutboxStore, type OutboxStore } from '../../shared/adapters/dynamodb/outbox-store';
 import { bearerFor, domainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 

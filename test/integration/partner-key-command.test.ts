@@ -6,9 +6,9 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamo } from '../../infra/local/emulators';
 import { LOCAL_TABLE } from '../../infra/local/table';
-import { authenticateKey } from '../../shared/domain/partner-keys';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createPartnerKeyStore } from '../../shared/store/partner-key-store';
+import { authenticateKey } from '../../shared/app/partner-keys';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createPartnerKeyStore } from '../../shared/adapters/dynamodb/partner-key-store';
 
 const run = promisify(execFile);
 let dataDir: string;

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamo, type Emulator } from '../../infra/local/emulators';
-import type { WorkflowPort } from '../../shared/domain/effects';
-import { erasePerson, exportPerson, purgeExpiredPersonalData } from '../../shared/domain/personal-data';
-import { decide, recordOutcome, requestReview, type ReviewDeps } from '../../shared/domain/review-flow';
-import { submitCase, type SubmitDeps } from '../../shared/domain/submit-case';
-import type { MailMessage } from '../../shared/mail/mailer';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createPersonStore, ERASED, type PersonStore } from '../../shared/store/person-store';
+import type { WorkflowPort } from '../../shared/app/effects';
+import { erasePerson, exportPerson, purgeExpiredPersonalData } from '../../shared/app/personal-data';
+import { decide, recordOutcome, requestReview, type ReviewDeps } from '../../shared/app/review-flow';
+import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
+import type { MailMessage } from '../../shared/adapters/ses/mailer';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createPersonStore, ERASED, type PersonStore } from '../../shared/adapters/dynamodb/person-store';
 import { bearerFor, domainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 

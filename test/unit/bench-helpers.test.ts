@@ -135,7 +135,7 @@ describe('what weighs in a bundle', () => {
     expect(packageOf('node_modules/zod/v4/core/schemas.js')).toBe('zod');
     expect(packageOf('node_modules/@smithy/core/dist-es/index.js')).toBe('@smithy/core');
     expect(packageOf('node_modules/a/node_modules/@x/y/z.js')).toBe('@x/y');
-    expect(packageOf('shared/views/assets.ts')).toBe('(ours) shared/views');
+    expect(packageOf('shared/adapters/html/assets.ts')).toBe('(ours) shared/adapters/html');
     expect(folderOf('node_modules/zod/v4/locales/he.js')).toBe('zod/v4/locales');
   });
 
@@ -144,7 +144,7 @@ describe('what weighs in a bundle', () => {
       'node_modules/zod/v4/locales/he.js': { bytesInOutput: 10 },
       'node_modules/zod/v4/locales/ru.js': { bytesInOutput: 8 },
       'node_modules/zod/v4/core/schemas.js': { bytesInOutput: 15 },
-      'shared/domain/case.ts': { bytesInOutput: 3 },
+      'shared/core/case.ts': { bytesInOutput: 3 },
     };
     const heaviest = heaviestInputs({ bytes: 36, inputs, imports: [], exports: [], entryPoint: 'x' } as never, 2);
     expect(heaviest.topInputs).toEqual([
@@ -153,7 +153,7 @@ describe('what weighs in a bundle', () => {
     ]);
     expect(heaviest.topPackages).toEqual([
       { path: 'zod', bytes: 33 },
-      { path: '(ours) shared/domain', bytes: 3 },
+      { path: '(ours) shared/core', bytes: 3 },
     ]);
     expect(heaviest.topFolders[0]).toEqual({ path: 'zod/v4/locales', bytes: 18 });
   });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { caseJsonSchema } from '../../shared/domain/case';
-import { pickLanguage } from '../../shared/domain/i18n';
-import { validateCase } from '../../shared/domain/validation';
-import { decodeForm } from '../../shared/http/form-decode';
+import { caseJsonSchema } from '../../shared/core/case';
+import { pickLanguage } from '../../shared/core/i18n';
+import { validateCase } from '../../shared/core/validation';
+import { decodeForm } from '../../shared/adapters/http/form-decode';
 import { validCase } from '../support/runtime';
 
 const errorsOf = (input: unknown, lang: 'it' | 'en' = 'en') => {

@@ -13,7 +13,7 @@ import {
   type CatalogItem,
   type CatalogQuery,
   type CatalogReader,
-} from '../../shared/domain/catalog';
+} from '../../shared/app/catalog';
 
 const TRIGGER = /^[=+\-@\t\r]/;
 

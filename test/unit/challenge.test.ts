@@ -12,8 +12,8 @@ import {
   createChallenge,
   verifySolution,
   type Challenge,
-} from '../../shared/domain/challenge';
-import { renderFormPage } from '../../shared/views/form';
+} from '../../shared/app/challenge';
+import { renderFormPage } from '../../shared/adapters/html/form';
 
 const hmacKey = 'test-key-of-at-least-thirty-two-characters';
 // A small puzzle: the tests check the protocol, not the cost.

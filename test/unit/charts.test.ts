@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BAR_CHART, LINE_CHART, barChart, dataTable, lineChart, niceStep } from '../../shared/views/charts';
+import { BAR_CHART, LINE_CHART, barChart, dataTable, lineChart, niceStep } from '../../shared/adapters/html/charts';
 
 const text = { id: 'chart-test', title: 'Aree cliniche', description: 'Progetti per area clinica.' };
 

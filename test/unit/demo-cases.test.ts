@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { HUB_PARTNERS } from '../../infra/config/partners';
 import { DEMO_CASES, PUBLISHED_FIGURES } from '../../infra/local/demo-cases';
-import { computeMetrics, facilityKey, type MetricCase } from '../../shared/domain/metrics';
-import { validateCase } from '../../shared/domain/validation';
+import { computeMetrics, facilityKey, type MetricCase } from '../../shared/core/metrics';
+import { validateCase } from '../../shared/core/validation';
 
 const AT = '2026-03-02T10:00:00.000Z';
 const asApproved = (cases: typeof DEMO_CASES): MetricCase[] =>

@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { describe, expect, it } from 'vitest';
-import { validateCase } from '../../shared/domain/validation';
-import { decodeForm, MAX_FORM_FIELDS } from '../../shared/http/form-decode';
+import { validateCase } from '../../shared/core/validation';
+import { decodeForm, MAX_FORM_FIELDS } from '../../shared/adapters/http/form-decode';
 
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype);
 const REJECTED = new Set(['__proto__', 'constructor']);
@@ -25,7 +25,7 @@ describe('decodeForm with names of Object.prototype', () => {
   });
 
   it.each(['__proto__', 'constructor', 'prototype', 'facility.__proto__', 'constructor.prototype', '__proto__.polluted'])('refuses %s with a 400', (name) => {
-    expect(() => decodeForm(`${encodeURIComponent(name)}=x`)).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => decodeForm(`${encodeURIComponent(name)}=x`)).toThrow(expect.objectContaining({ type: 'malformed-body' }));
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 });
@@ -33,7 +33,7 @@ describe('decodeForm with names of Object.prototype', () => {
 describe('decodeForm on many fields', () => {
   it(`refuses more than ${MAX_FORM_FIELDS} pairs with a 400`, () => {
     expect(Object.keys(decodeForm('a=1&'.repeat(MAX_FORM_FIELDS)))).toEqual(['a']);
-    expect(() => decodeForm('a=1&'.repeat(MAX_FORM_FIELDS + 1))).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() => decodeForm('a=1&'.repeat(MAX_FORM_FIELDS + 1))).toThrow(expect.objectContaining({ type: 'malformed-body' }));
     expect(() => decodeForm('clinicalAreas=x&'.repeat(16_000))).toThrow(/1000/);
   });
 

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { clientAddress, compileRoute, deliveredAsText, toApiGatewayEvent } from '../../infra/local/http-adapter';
 import { ROUTES } from '../../infra/routes';
-import { parseBody, rawBody } from '../../shared/http/body';
+import { parseBody, rawBody } from '../../shared/adapters/http/body';
 
 const submitRoute = compileRoute(ROUTES.find((route) => route.method === 'POST' && route.path === '/cases')!);
 

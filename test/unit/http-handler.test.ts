@@ -1,14 +1,15 @@
 import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { NotFound } from '../../shared/domain/errors';
-import { httpHandler } from '../../shared/http/handler';
-import { json } from '../../shared/http/response';
+import type { RouteKey } from '../../infra/routes';
+import { NotFound } from '../../shared/core/errors';
+import { httpHandler } from '../../shared/adapters/http/handler';
+import { json } from '../../shared/adapters/http/response';
 import submitEvent from '../../events/submit-case.json';
 
 const event = (overrides: Partial<APIGatewayProxyEventV2> = {}): APIGatewayProxyEventV2 => ({
   ...(submitEvent as unknown as APIGatewayProxyEventV2),
-  routeKey: 'GET /thing',
+  routeKey: 'GET /metrics',
   body: undefined,
   ...overrides,
 });
@@ -18,7 +19,7 @@ const call = async (handler: ReturnType<typeof httpHandler>, e: APIGatewayProxyE
 
 describe('the HTTP error boundary', () => {
   it('answers a domain error as problem+json in the language of Accept-Language', async () => {
-    const handler = httpHandler({ 'GET /thing': async () => { throw new NotFound(); } });
+    const handler = httpHandler({ 'GET /metrics': async () => { throw new NotFound(); } });
     const result = await call(handler, event({ headers: { 'Accept-Language': 'en-US,en;q=0.8' } }));
     expect(result.statusCode).toBe(404);
     expect(result.headers['Content-Type']).toBe('application/problem+json; charset=utf-8');
@@ -31,7 +32,7 @@ describe('the HTTP error boundary', () => {
   });
 
   it('answers a browser with an HTML page of the same status', async () => {
-    const handler = httpHandler({ 'GET /thing': async () => { throw new NotFound(); } });
+    const handler = httpHandler({ 'GET /metrics': async () => { throw new NotFound(); } });
     const result = await call(handler, event({ headers: { accept: 'text/html,application/xhtml+xml', 'accept-language': 'it' } }));
     expect(result.statusCode).toBe(404);
     expect(result.headers['Content-Type']).toContain('text/html');
@@ -40,7 +41,7 @@ describe('the HTTP error boundary', () => {
 
   it('turns DynamoDB throttling into 503 with Retry-After, saying nothing internal', async () => {
     const handler = httpHandler({
-      'GET /thing': async () => { throw new ProvisionedThroughputExceededException({ message: 'table hub-intake-secret is hot', $metadata: {} }); },
+      'GET /metrics': async () => { throw new ProvisionedThroughputExceededException({ message: 'table hub-intake-secret is hot', $metadata: {} }); },
     });
     const result = await call(handler, event());
     expect(result.statusCode).toBe(503);
@@ -49,7 +50,7 @@ describe('the HTTP error boundary', () => {
   });
 
   it('turns an unexpected error into a 500 that names nothing internal', async () => {
-    const handler = httpHandler({ 'GET /thing': async () => { throw new TypeError('cannot read x of undefined at /var/task/index.js'); } });
+    const handler = httpHandler({ 'GET /metrics': async () => { throw new TypeError('cannot read x of undefined at /var/task/index.js'); } });
     const result = await call(handler, event({ headers: { 'accept-language': 'en' } }));
     expect(result.statusCode).toBe(500);
     expect(JSON.parse(String(result.body)).detail).toBe('An unexpected error occurred. It has been logged and will be looked at.');
@@ -58,7 +59,7 @@ describe('the HTTP error boundary', () => {
 
   it('adds the route’s response headers to errors as well as to answers', async () => {
     const handler = httpHandler({
-      'GET /thing': async (request) => {
+      'GET /metrics': async (request) => {
         request.responseHeaders['Access-Control-Allow-Origin'] = 'https://www.ieo.it';
         if (request.query.fail) throw new NotFound();
         return json(200, { ok: true });
@@ -73,7 +74,7 @@ describe('the HTTP error boundary', () => {
 
 describe('the origin check', () => {
   const SECRET = 'a'.repeat(31) + 'Z'.repeat(33);
-  const routes = { 'GET /thing': async () => json(200, { ok: true }) };
+  const routes = { 'GET /metrics': async () => json(200, { ok: true }) };
 
   const withSecret = async <T>(value: string | undefined, run: () => Promise<T>): Promise<T> => {
     const before = process.env.ORIGIN_VERIFY_SECRET;
@@ -89,7 +90,7 @@ describe('the origin check', () => {
 
   it('refuses a request without the origin header with 403 problem+json, before any route runs', async () => {
     let ran = false;
-    const handler = httpHandler({ 'GET /thing': async () => { ran = true; return json(200, {}); } });
+    const handler = httpHandler({ 'GET /metrics': async () => { ran = true; return json(200, {}); } });
     const result = await withSecret(SECRET, () => call(handler, event({ headers: { 'accept-language': 'en' } })));
     expect(result.statusCode).toBe(403);
     expect(result.headers['Content-Type']).toBe('application/problem+json; charset=utf-8');
@@ -118,5 +119,19 @@ describe('the origin check', () => {
   it('checks nothing where no secret is configured, as in the embedded runtime', async () => {
     const result = await withSecret(undefined, () => call(httpHandler(routes), event({ headers: {} })));
     expect(result.statusCode).toBe(200);
+  });
+});
+
+describe('route keys', () => {
+  it('are those of infra/routes.ts: a handler for a route that does not exist, or of another function, does not compile', () => {
+    const ok = async () => json(200, {});
+    // @ts-expect-error: no route `GET /nowhere` in ROUTES
+    const unknown = httpHandler({ 'GET /nowhere': ok });
+    // @ts-expect-error: `GET /metrics` is a route of get-metrics, not of get-case-status
+    const another = httpHandler<RouteKey<'get-case-status'>>({ 'GET /cases/{id}': ok, 'GET /metrics': ok });
+    // @ts-expect-error: get-metrics serves four routes; a handler with one of them misses three
+    const missing = httpHandler<RouteKey<'get-metrics'>>({ 'GET /metrics': ok });
+    const all = httpHandler<RouteKey<'get-catalog'>>({ 'GET /catalog': ok, 'GET /catalog.csv': ok });
+    for (const handler of [unknown, another, missing, all]) expect(handler).toBeTypeOf('function');
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CARE_SETTINGS, CLINICAL_AREAS, FUNDING, REIMBURSEMENT, STAGES, TECHNOLOGIES, TELEX_SERVICES } from '../../shared/domain/case';
-import { CASE_STATUSES, type CaseStatus } from '../../shared/domain/case-record';
+import { CARE_SETTINGS, CLINICAL_AREAS, FUNDING, REIMBURSEMENT, STAGES, TECHNOLOGIES, TELEX_SERVICES } from '../../shared/core/case';
+import { CASE_STATUSES, type CaseStatus } from '../../shared/core/case-record';
 import {
   BREAKDOWNS,
   computeMetrics,
@@ -13,7 +13,7 @@ import {
   type MetricCase,
   type MetricsInput,
   type MetricsSnapshot,
-} from '../../shared/domain/metrics';
+} from '../../shared/core/metrics';
 
 let seq = 0;
 const approved = (overrides: Partial<MetricCase>): MetricCase => ({

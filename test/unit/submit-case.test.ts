@@ -3,16 +3,16 @@ import { MessageRejected, SESv2Client, SendEmailCommand, TooManyRequestsExceptio
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sweepOutbox } from '../../shared/domain/effects';
-import { Forbidden, IdempotencyKeyReused, InvalidIdempotencyKey, ValidationFailed } from '../../shared/domain/errors';
-import { submitCase, type SubmitDeps } from '../../shared/domain/submit-case';
-import { mintKey, type PartnerKeys } from '../../shared/domain/partner-keys';
-import { createSesMailer } from '../../shared/mail/mailer';
-import { createCaseStore } from '../../shared/store/case-store';
-import { createDocumentClient } from '../../shared/store/clients';
-import { createIdempotencyStore } from '../../shared/store/idempotency-store';
-import { createOutboxStore } from '../../shared/store/outbox-store';
-import { createReviewStore } from '../../shared/store/review-store';
+import { sweepOutbox } from '../../shared/app/effects';
+import { Forbidden, IdempotencyKeyReused, InvalidIdempotencyKey, ValidationFailed } from '../../shared/core/errors';
+import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
+import { mintKey, type PartnerKeys } from '../../shared/app/partner-keys';
+import { createSesMailer } from '../../shared/adapters/ses/mailer';
+import { createCaseStore } from '../../shared/adapters/dynamodb/case-store';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store';
+import { createOutboxStore } from '../../shared/adapters/dynamodb/outbox-store';
+import { createReviewStore } from '../../shared/adapters/dynamodb/review-store';
 import { LOCAL_PARTNERS } from '../../infra/config/partners';
 import { validCase } from '../support/runtime';
 
@@ -211,12 +211,12 @@ describe('submitting a case', () => {
 
   it('refuses a submission with neither key nor challenge, a forged key and a key of another partner, writing nothing', async () => {
     const deps = makeDeps();
-    await expect(submitCase(deps, { payload: validCase(), lang: 'en' })).rejects.toMatchObject({ status: 401 });
-    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: `${AUTH}x` })).rejects.toMatchObject({ status: 401 });
-    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: AUTH.replace(/_[^_]+$/, `_${'A'.repeat(43)}`) })).rejects.toMatchObject({ status: 401 });
-    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: 'Basic Zm9vOmJhcg==' })).rejects.toMatchObject({ status: 401 });
-    await expect(submitCase(deps, { payload: validCase({ partner: 'ieo' }), lang: 'en', authorization: AUTH })).rejects.toMatchObject({ status: 403, type: 'key-for-another-partner' });
-    await expect(submitCase(deps, { payload: { ...validCase(), altcha: 'forged' }, lang: 'en' })).rejects.toMatchObject({ status: 401 });
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en' })).rejects.toMatchObject({ type: 'unauthorized' });
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: `${AUTH}x` })).rejects.toMatchObject({ type: 'unauthorized' });
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: AUTH.replace(/_[^_]+$/, `_${'A'.repeat(43)}`) })).rejects.toMatchObject({ type: 'unauthorized' });
+    await expect(submitCase(deps, { payload: validCase(), lang: 'en', authorization: 'Basic Zm9vOmJhcg==' })).rejects.toMatchObject({ type: 'unauthorized' });
+    await expect(submitCase(deps, { payload: validCase({ partner: 'ieo' }), lang: 'en', authorization: AUTH })).rejects.toMatchObject({ type: 'key-for-another-partner' });
+    await expect(submitCase(deps, { payload: { ...validCase(), altcha: 'forged' }, lang: 'en' })).rejects.toMatchObject({ type: 'unauthorized' });
     expect(ddb.calls()).toHaveLength(0);
     expect(ses.calls()).toHaveLength(0);
   });

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createWorkflowPort, executionName } from '../../shared/store/workflow-port';
+import { createWorkflowPort, executionName } from '../../shared/adapters/sfn/workflow-port';
 import { workflowTask } from '../../shared/workflow-task';
 
 const sfn = mockClient(SFNClient);

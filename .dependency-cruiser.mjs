@@ -1,0 +1,57 @@
+/**
+ * The layers of `shared/` and `functions/`, checked by `test/unit/layers.test.ts` (and by
+ * `npx depcruise shared functions`). `shared/core` is pure; `shared/app` holds the use cases and
+ * the ports they declare; `shared/adapters/<technology>` implements them and alone talks to AWS;
+ * `shared/wiring.ts` builds them; a function calls the wiring, the use cases and the HTTP adapter
+ * (the HTML views reach it through the HTTP adapter's responses or directly, as pages are its output).
+ * Type-only imports count.
+ * @type {import('dependency-cruiser').IConfiguration}
+ */
+const SDK = '^node_modules/(@aws-sdk|@smithy)/';
+
+/** Imports against the layers that are known and stated, with the reason beside each rule. */
+export const KNOWN_EXCEPTIONS = { appToTemplates: '^shared/adapters/ses/templates\\.ts$' };
+
+export default {
+  forbidden: [
+    {
+      name: 'core-is-pure',
+      comment: 'shared/core imports nothing of the use cases, the adapters, the wiring, the functions or the AWS SDK.',
+      severity: 'error',
+      from: { path: '^shared/core/' },
+      to: { path: ['^shared/(app|adapters)/', '^shared/(wiring|config|log|workflow-task)\\.ts$', '^functions/', '^infra/', SDK] },
+    },
+    {
+      name: 'app-uses-ports',
+      comment: 'shared/app declares the ports it needs and imports no adapter, no wiring and no AWS SDK.',
+      severity: 'error',
+      from: { path: '^shared/app/' },
+      to: {
+        path: ['^shared/adapters/', '^shared/wiring\\.ts$', '^functions/', '^infra/', SDK],
+        // Known exception: the outbox effects render their mails with the SES adapter's templates
+        // (pure functions of the case, no SDK) and hand the result to the Mailer port. Putting the
+        // templates behind a notifier port changes every builder of the effects' dependencies.
+        pathNot: KNOWN_EXCEPTIONS.appToTemplates,
+      },
+    },
+    {
+      name: 'sdk-only-in-adapters',
+      comment: 'Only shared/adapters talks to AWS (the wiring may name an adapter client type).',
+      severity: 'error',
+      from: { pathNot: ['^shared/adapters/', '^shared/wiring\\.ts$'] },
+      to: { path: SDK },
+    },
+    {
+      name: 'functions-through-wiring',
+      comment: 'A function reaches an adapter only through the wiring, save the HTTP and HTML adapters it answers with.',
+      severity: 'error',
+      from: { path: '^functions/' },
+      to: { path: '^shared/adapters/', pathNot: '^shared/adapters/(http|html)/' },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+  },
+};

@@ -1,0 +1,333 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import { CASE_SHAPE, type CaseInput } from '../../core/case';
+import type { Actor, CaseEvent, CaseRecord, CaseStatus, CaseVersion, Effect } from '../../core/case-record';
+import { INDEX, keys } from './keys';
+import { outboxAttributes } from './outbox-store';
+import { queryAll } from './query';
+import type { NewCase, Transition, CaseStore } from '../../app/ports';
+export type { NewCase, Transition, CaseStore } from '../../app/ports';
+
+const DATA_FIELDS = Object.keys(CASE_SHAPE) as (keyof CaseInput)[];
+
+type Item = Record<string, unknown>;
+
+function recordFromItem(item: Item): CaseRecord {
+  const data: Record<string, unknown> = {};
+  for (const field of DATA_FIELDS) {
+    if (item[field] !== undefined) data[field] = item[field];
+  }
+  return {
+    id: String(item.id),
+    reference: String(item.reference),
+    status: item.status as CaseStatus,
+    revision: Number(item.revision),
+    dataVersion: Number(item.dataVersion),
+    data: data as CaseInput,
+    createdAt: String(item.createdAt),
+    updatedAt: String(item.updatedAt),
+    decidedAt: typeof item.decidedAt === 'string' ? item.decidedAt : undefined,
+    statusTokenHash: String(item.statusTokenHash),
+    ...(item.channel === 'api' || item.channel === 'form' ? { channel: item.channel } : {}),
+    ...(item.awaitingConfirmation === true ? { awaitingConfirmation: true } : {}),
+    ...(typeof item.confirmTokenHash === 'string' ? { confirmTokenHash: item.confirmTokenHash } : {}),
+    ...(typeof item.confirmedAt === 'string' ? { confirmedAt: item.confirmedAt } : {}),
+    ...(typeof item.reviewRound === 'number' ? { reviewRound: item.reviewRound, reviewAttempt: Number(item.reviewAttempt ?? 0) } : {}),
+  };
+}
+
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+const DECIDED: ReadonlySet<CaseStatus> = new Set(['approved', 'rejected', 'expired']);
+
+export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string): CaseStore {
+  const put = (Item: Item, ConditionExpression?: string, ExpressionAttributeValues?: Item) =>
+    doc.send(new PutCommand({ TableName: tableName, Item, ConditionExpression, ExpressionAttributeValues }));
+
+  /** Unconditional puts in one BatchWriteItem, retrying what DynamoDB leaves unprocessed. */
+  async function putAll(items: Item[]): Promise<void> {
+    let pending = items.map((Item) => ({ PutRequest: { Item } }));
+    for (let attempt = 0; pending.length > 0; attempt++) {
+      if (attempt >= 8) throw new Error('BatchWriteItem kept leaving items unprocessed');
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, 25 * 2 ** attempt));
+      const result = await doc.send(new BatchWriteCommand({ RequestItems: { [tableName]: pending } }));
+      pending = (result.UnprocessedItems?.[tableName] ?? []) as typeof pending;
+    }
+  }
+
+  const partitionItems = async (pk: string, prefix: string) =>
+    (
+      await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': pk, ':prefix': prefix },
+      })
+    ).items;
+
+  /**
+   * Keeps the per-status counts the pipeline metric reads, so it never has to count every case.
+   * A separate write after the change itself: a crash between the two can leave a count off by one,
+   * which the pipeline figure tolerates (the published figures come from the cases themselves).
+   */
+  const countStatus = async (from: CaseStatus | undefined, to: CaseStatus) => {
+    const names: Record<string, string> = { '#to': to };
+    const values: Record<string, number> = { ':one': 1 };
+    if (from) {
+      names['#from'] = from;
+      values[':minus'] = -1;
+    }
+    await doc
+      .send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.statusCounters,
+          UpdateExpression: from ? 'ADD #to :one, #from :minus' : 'ADD #to :one',
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      )
+      .catch(() => undefined);
+  };
+
+  const store: CaseStore = {
+    async claimReference(reference, caseId) {
+      try {
+        await put(
+          { ...keys.reference(reference), type: 'reference', reference, caseId },
+          'attribute_not_exists(pk) OR caseId = :caseId',
+          { ':caseId': caseId },
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async create(draft) {
+      // The case item is written last: it is the commit point. Everything before it is keyed by
+      // the case id and safe to write again, so a retry after a crash converges on one case.
+      // They are unconditional, so they go in one batch: one round trip instead of one per item.
+      await putAll([
+        ...draft.effects.map(({ effect, payload }) => ({
+          ...keys.outbox(draft.id, effect),
+          type: 'outbox',
+          ...outboxAttributes(draft.id, effect, draft.effectsDueAt, payload),
+        })),
+        { ...keys.version(draft.id, 1), ...keys.person(draft.data.contact.email), type: 'version', version: 1, at: draft.at, data: draft.data },
+        {
+          ...keys.event(draft.id, draft.at, 0),
+          type: 'event',
+          event: { at: draft.at, type: 'submitted', actor: { type: 'submitter' }, to: 'submitted' } satisfies CaseEvent,
+        },
+      ]);
+      const item: Item = {
+        ...keys.case(draft.id),
+        ...keys.byStatus('submitted', draft.at, draft.id),
+        ...keys.person(draft.data.contact.email),
+        type: 'case',
+        id: draft.id,
+        reference: draft.reference,
+        status: 'submitted',
+        revision: 1,
+        dataVersion: 1,
+        ...draft.data,
+        createdAt: draft.at,
+        updatedAt: draft.at,
+        channel: draft.channel,
+        statusTokenHash: draft.statusTokenHash,
+        ...(draft.confirmTokenHash ? { awaitingConfirmation: true, confirmTokenHash: draft.confirmTokenHash } : {}),
+      };
+      try {
+        await put(item, 'attribute_not_exists(pk)');
+        await countStatus(undefined, 'submitted');
+        return { created: true, record: recordFromItem(item) };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+        const existing = await store.get(draft.id);
+        if (!existing) throw error;
+        return { created: false, record: existing };
+      }
+    },
+
+    async get(id) {
+      const result = await doc.send(new GetCommand({ TableName: tableName, Key: keys.case(id), ConsistentRead: true }));
+      return result.Item ? recordFromItem(result.Item) : undefined;
+    },
+
+    async history(id) {
+      const items = await partitionItems(keys.casePartition(id), keys.eventPrefix);
+      return items.map((item) => item.event as CaseEvent);
+    },
+
+    async idsByStatus(status) {
+      const { items } = await queryAll(doc, {
+        TableName: tableName,
+        IndexName: INDEX.byStatus,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': keys.statusPartition(status) },
+        ProjectionExpression: 'id',
+      });
+      return items.map((item) => String(item.id));
+    },
+
+    async versions(id) {
+      const items = await partitionItems(keys.casePartition(id), keys.versionPrefix);
+      return items.map((item) => ({ version: Number(item.version), at: String(item.at), data: item.data as CaseInput }));
+    },
+
+    async transition(change) {
+      const decided = DECIDED.has(change.to);
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.case(change.id),
+            ConditionExpression: '#status = :from AND revision = :revision',
+            UpdateExpression: `SET #status = :to, revision = :next, updatedAt = :at, gsi1pk = :gsi1pk, gsi1sk = :gsi1sk${decided ? ', decidedAt = :at' : ''}${change.round !== undefined ? ', reviewRound = :round, reviewAttempt = :attempt' : ''}`,
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: {
+              ':from': change.from,
+              ':to': change.to,
+              ':revision': change.expectedRevision,
+              ':next': change.expectedRevision + 1,
+              ':at': change.at,
+              ':gsi1pk': keys.statusPartition(change.to),
+              ':gsi1sk': `${change.at}#${change.id}`,
+              ...(change.round !== undefined ? { ':round': change.round, ':attempt': change.attempt ?? 0 } : {}),
+            },
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+      await countStatus(change.from, change.to);
+      await put({
+        ...keys.event(change.id, change.at, change.expectedRevision),
+        ...(change.actor.type === 'reviewer' ? keys.person(change.actor.email) : {}),
+        type: 'event',
+        event: {
+          at: change.at,
+          type: 'status-changed',
+          actor: change.actor,
+          from: change.from,
+          to: change.to,
+          ...(change.note ? { note: change.note } : {}),
+        } satisfies CaseEvent,
+      });
+      return true;
+    },
+
+    async setRound(id, expectedRevision, round, attempt, at) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.case(id),
+            ConditionExpression: 'revision = :revision',
+            UpdateExpression: 'SET reviewRound = :round, reviewAttempt = :attempt, revision = :next, updatedAt = :at',
+            ExpressionAttributeValues: { ':revision': expectedRevision, ':next': expectedRevision + 1, ':round': round, ':attempt': attempt, ':at': at },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async amend({ id, expectedRevision, data, version, round, at }) {
+      await put({ ...keys.version(id, version), ...keys.person(data.contact.email), type: 'version', version, at, data });
+      const names: Record<string, string> = { '#status': 'status' };
+      const values: Record<string, unknown> = {
+        ':revision': expectedRevision,
+        ':next': expectedRevision + 1,
+        ':version': version,
+        ':at': at,
+        ':waiting': 'changes_requested',
+        ':round': round,
+        ':base': version - 1,
+      };
+      const sets = ['revision = :next', 'dataVersion = :version', 'updatedAt = :at', 'gsi3pk = :person'];
+      values[':person'] = keys.person(data.contact.email).gsi3pk;
+      const removes: string[] = [];
+      DATA_FIELDS.forEach((field, index) => {
+        names[`#f${index}`] = field;
+        if (data[field] === undefined) removes.push(`#f${index}`);
+        else {
+          values[`:f${index}`] = data[field];
+          sets.push(`#f${index} = :f${index}`);
+        }
+      });
+      for (const [name, value] of Object.entries(outboxAttributes(id, 'deliver-amendment', at, { round }))) {
+        names[`#o_${name}`] = name;
+        values[`:o_${name}`] = value;
+        sets.push(`#o_${name} = :o_${name}`);
+      }
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.case(id),
+            // dataVersion makes the edit link single-use: once the next version is stored, it cannot be stored again.
+            ConditionExpression: '#status = :waiting AND revision = :revision AND reviewRound = :round AND dataVersion = :base',
+            UpdateExpression: `SET ${sets.join(', ')}${removes.length ? ` REMOVE ${removes.join(', ')}` : ''}`,
+            ExpressionAttributeNames: names,
+            ExpressionAttributeValues: values,
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+      await put({
+        ...keys.event(id, at, expectedRevision),
+        type: 'event',
+        event: { at, type: 'amended', actor: { type: 'submitter' }, note: `v${version}` } satisfies CaseEvent,
+      });
+      return true;
+    },
+
+    async confirmContact({ id, expectedRevision, at, startWorkflow }) {
+      const names: Record<string, string> = {};
+      const values: Record<string, unknown> = { ':revision': expectedRevision, ':next': expectedRevision + 1, ':at': at, ':yes': true, ':submitted': 'submitted' };
+      const sets = ['revision = :next', 'updatedAt = :at', 'confirmedAt = :at'];
+      if (startWorkflow) {
+        for (const [name, value] of Object.entries(outboxAttributes(id, 'workflow', at))) {
+          names[`#o_${name}`] = name;
+          values[`:o_${name}`] = value;
+          sets.push(`#o_${name} = :o_${name}`);
+        }
+      }
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.case(id),
+            ConditionExpression: 'awaitingConfirmation = :yes AND revision = :revision AND #status = :submitted',
+            UpdateExpression: `SET ${sets.join(', ')} REMOVE awaitingConfirmation`,
+            ExpressionAttributeNames: { ...names, '#status': 'status' },
+            ExpressionAttributeValues: values,
+          }),
+        );
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+      await put({
+        ...keys.event(id, at, expectedRevision),
+        type: 'event',
+        event: { at, type: 'contact-confirmed', actor: { type: 'submitter' } } satisfies CaseEvent,
+      });
+      return true;
+    },
+  };
+  return store;
+}

@@ -1,0 +1,97 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { PartnerKeyRecord } from '../../app/partner-keys';
+import { keys } from './keys';
+import { queryAll } from './query';
+
+/** Partner API keys, one item each in the partner's partition. */
+export interface PartnerKeyStore {
+  get(partner: string, keyId: string): Promise<PartnerKeyRecord | undefined>;
+  list(partner: string): Promise<PartnerKeyRecord[]>;
+  /** Stores a new key; false if one with that id exists already. */
+  put(record: PartnerKeyRecord): Promise<boolean>;
+  /** Marks a key revoked; false when there is no such key or it was revoked already. */
+  revoke(partner: string, keyId: string, at: string): Promise<boolean>;
+  /** Records that the key was used, at most once per `resolutionMs`, so that submissions do not all write. */
+  touch(partner: string, keyId: string, at: Date, resolutionMs: number): Promise<void>;
+}
+
+const fromItem = (item: Record<string, unknown>): PartnerKeyRecord => ({
+  partner: String(item.partner),
+  keyId: String(item.keyId),
+  secretHash: String(item.secretHash),
+  createdAt: String(item.createdAt),
+  ...(typeof item.revokedAt === 'string' ? { revokedAt: item.revokedAt } : {}),
+  ...(typeof item.lastUsedAt === 'string' ? { lastUsedAt: item.lastUsedAt } : {}),
+  ...(typeof item.label === 'string' ? { label: item.label } : {}),
+});
+
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+export function createPartnerKeyStore(doc: DynamoDBDocumentClient, tableName: string): PartnerKeyStore {
+  return {
+    async get(partner, keyId) {
+      const result = await doc.send(new GetCommand({ TableName: tableName, Key: keys.partnerKey(partner, keyId) }));
+      return result.Item ? fromItem(result.Item) : undefined;
+    },
+
+    async list(partner) {
+      const { items } = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.partnerPartition(partner), ':prefix': keys.partnerKeyPrefix },
+      });
+      return items.map(fromItem);
+    },
+
+    async put(record) {
+      try {
+        await doc.send(
+          new PutCommand({
+            TableName: tableName,
+            Item: { ...keys.partnerKey(record.partner, record.keyId), type: 'partner-key', ...record },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async revoke(partner, keyId, at) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.partnerKey(partner, keyId),
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(revokedAt)',
+            UpdateExpression: 'SET revokedAt = :at',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+
+    async touch(partner, keyId, at, resolutionMs) {
+      try {
+        await doc.send(
+          new UpdateCommand({
+            TableName: tableName,
+            Key: keys.partnerKey(partner, keyId),
+            ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastUsedAt) OR lastUsedAt < :stale)',
+            UpdateExpression: 'SET lastUsedAt = :at',
+            ExpressionAttributeValues: { ':at': at.toISOString(), ':stale': new Date(at.getTime() - resolutionMs).toISOString() },
+          }),
+        );
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+    },
+  };
+}

@@ -1,0 +1,153 @@
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { hashSecret } from '../../core/ids';
+import type { AmendmentRecord, Decision, DecisionRecord, ReviewRequest } from '../../core/review';
+import { keys } from './keys';
+import { outboxAttributes } from './outbox-store';
+import { queryAll } from './query';
+import type { ReviewStore } from '../../app/ports';
+export type { ReviewStore } from '../../app/ports';
+
+const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
+
+function decisionFromItem(item: Record<string, unknown>): DecisionRecord {
+  return {
+    caseId: String(item.caseId),
+    round: Number(item.round),
+    decision: item.decision as Decision,
+    ...(typeof item.comment === 'string' ? { comment: item.comment } : {}),
+    reviewer: String(item.reviewer),
+    at: String(item.at),
+  };
+}
+
+export function createReviewStore(doc: DynamoDBDocumentClient, tableName: string): ReviewStore {
+  const get = async (Key: { pk: string; sk: string }) =>
+    (await doc.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))).Item;
+
+  const putOnce = async (Item: Record<string, unknown>) => {
+    try {
+      await doc.send(new PutCommand({ TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' }));
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  };
+
+  return {
+    async saveTaskToken(caseId, kind, round, token, at) {
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.task(caseId, kind, round),
+          UpdateExpression: 'SET taskToken = :token, updatedAt = :at, #type = :type',
+          ExpressionAttributeNames: { '#type': 'type' },
+          ExpressionAttributeValues: { ':token': token, ':at': at, ':type': 'task' },
+        }),
+      );
+    },
+
+    async taskToken(caseId, kind, round) {
+      const item = await get(keys.task(caseId, kind, round));
+      return typeof item?.taskToken === 'string' ? item.taskToken : undefined;
+    },
+
+    async createRequest({ caseId, round, attempt, index, reviewer, reviewId, expiresAt, createdAt, mailDueAt }) {
+      const reviewIdHash = hashSecret(reviewId);
+      const requestKey = keys.reviewRequest(caseId, round, attempt, index);
+      // The link item first: if the request then exists already (a retried task), this link is an orphan that opens nothing.
+      await doc.send(
+        new PutCommand({
+          TableName: tableName,
+          Item: { ...keys.reviewLink(reviewIdHash), type: 'review-link', caseId, requestSk: requestKey.sk, expiresAt },
+        }),
+      );
+      return putOnce({
+        ...requestKey,
+        ...keys.person(reviewer),
+        type: 'review-request',
+        round,
+        attempt,
+        reviewer,
+        reviewIdHash,
+        expiresAt,
+        createdAt,
+        ...outboxAttributes(caseId, 'review-mail', mailDueAt, { reviewId, reviewer, attempt, expiresAt }),
+      });
+    },
+
+    async findRequest(reviewId) {
+      if (!/^[A-Za-z0-9_-]{20,100}$/.test(reviewId)) return undefined;
+      const reviewIdHash = hashSecret(reviewId);
+      const link = await get(keys.reviewLink(reviewIdHash));
+      if (!link) return undefined;
+      const request = await get({ pk: keys.casePartition(String(link.caseId)), sk: String(link.requestSk) });
+      if (!request || request.reviewIdHash !== reviewIdHash) return undefined;
+      return {
+        caseId: String(request.caseId),
+        round: Number(request.round),
+        attempt: Number(request.attempt),
+        reviewer: String(request.reviewer),
+        reviewIdHash,
+        expiresAt: String(request.expiresAt),
+        createdAt: String(request.createdAt),
+      };
+    },
+
+    async recordDecision(decision) {
+      // The decision item is also the outbox entry that delivers it to the workflow: one write, both or neither.
+      const recorded = await putOnce({
+        ...keys.decision(decision.caseId, decision.round),
+        ...keys.person(decision.reviewer),
+        type: 'decision',
+        ...decision,
+        ...outboxAttributes(decision.caseId, 'deliver-decision', decision.at, { round: decision.round, decision: decision.decision }),
+      });
+      if (recorded) return { recorded: true };
+      const existing = await get(keys.decision(decision.caseId, decision.round));
+      if (!existing) throw new Error('decision vanished between write and read');
+      return { recorded: false, existing: decisionFromItem(existing) };
+    },
+
+    async decision(caseId, round) {
+      const item = await get(keys.decision(caseId, round));
+      return item ? decisionFromItem(item) : undefined;
+    },
+
+    async decisions(caseId) {
+      // Every page: a query stops at 1 MB, and a case's partition holds its whole history.
+      const { items } = await queryAll(doc, {
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.casePartition(caseId), ':prefix': keys.decisionPrefix },
+        ConsistentRead: true,
+      });
+      return items.map(decisionFromItem);
+    },
+
+    async createAmendment({ caseId, round, editToken, editTokenHash, expiresAt, baseVersion, mailDueAt }) {
+      return putOnce({
+        ...keys.amendment(caseId, round),
+        type: 'amendment',
+        round,
+        editTokenHash,
+        expiresAt,
+        baseVersion,
+        ...outboxAttributes(caseId, 'changes-mail', mailDueAt, { editToken, round, expiresAt }),
+      });
+    },
+
+    async amendment(caseId, round) {
+      const item = await get(keys.amendment(caseId, round));
+      if (!item) return undefined;
+      return {
+        caseId: String(item.caseId),
+        round: Number(item.round),
+        editTokenHash: String(item.editTokenHash),
+        expiresAt: String(item.expiresAt),
+        baseVersion: Number(item.baseVersion),
+      };
+    },
+  };
+}

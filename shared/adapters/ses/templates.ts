@@ -1,0 +1,189 @@
+import type { Language } from '../../core/case';
+import type { CaseRecord } from '../../core/case-record';
+import { formatDateTime, valueLabel } from '../../core/i18n';
+import { html, type SafeHtml } from '../html/html';
+import type { MailMessage } from './mailer';
+
+interface MailParts {
+  subject: string;
+  heading: string;
+  paragraphs: string[];
+  action?: { label: string; url: string };
+  facts: [string, string][];
+  footer: string;
+}
+
+/** One layout for every mail: a plain-text part that reads well on its own and a simple HTML part. */
+export function composeMail(to: string[], parts: MailParts): MailMessage {
+  const facts = parts.facts.map(([label, value]) => `${label}: ${value}`).join('\n');
+  const text = [
+    parts.heading,
+    '',
+    ...parts.paragraphs.flatMap((p) => [p, '']),
+    ...(parts.action ? [`${parts.action.label}:`, parts.action.url, ''] : []),
+    facts,
+    '',
+    '--',
+    parts.footer,
+  ].join('\n');
+  const rows: SafeHtml[] = parts.facts.map(
+    ([label, value]) =>
+      html`<tr><th align="left" style="padding:4px 12px 4px 0;color:#555;font-weight:normal;vertical-align:top">${label}</th><td style="padding:4px 0">${value}</td></tr>`,
+  );
+  const body = html`<!doctype html>
+<html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${parts.subject}</title></head>
+<body style="margin:0;padding:16px;background:#f4f6f8;font-family:Arial,Helvetica,sans-serif;color:#1b1f24;font-size:16px;line-height:1.5">
+<div style="max-width:560px;margin:0 auto;background:#fff;border-radius:8px;padding:24px">
+<p style="margin:0 0 8px;color:#00558c;font-weight:bold">Lombardy Digital Health Innovation Hub</p>
+<h1 style="font-size:20px;margin:0 0 16px">${parts.heading}</h1>
+${parts.paragraphs.map((p) => html`<p style="margin:0 0 12px">${p}</p>`)}
+${parts.action ? html`<p style="margin:20px 0"><a href="${parts.action.url}" style="display:inline-block;background:#00558c;color:#fff;text-decoration:none;padding:12px 20px;border-radius:6px;font-weight:bold">${parts.action.label}</a></p>` : ''}
+<table role="presentation" style="border-collapse:collapse;margin:16px 0;font-size:14px">${rows}</table>
+<p style="margin:24px 0 0;color:#666;font-size:13px">${parts.footer}</p>
+</div></body></html>`;
+  return { to, subject: parts.subject, text, html: body.value };
+}
+
+const FOOTER: Record<Language, string> = {
+  it: 'Questo messaggio è stato inviato automaticamente dallo Hub. Per domande rispondere al proprio referente dello Hub.',
+  en: 'This message was sent automatically by the Hub. For questions, write to your contact at the Hub.',
+};
+
+/** The receipt a submitter gets once the case is stored, with the link to follow it. */
+export function receiptMail(record: CaseRecord, statusUrl: string): MailMessage {
+  const lang = record.data.language;
+  const it = lang === 'it';
+  return composeMail([record.data.contact.email], {
+    subject: it
+      ? `Abbiamo ricevuto il vostro caso ${record.reference}`
+      : `We have received your case ${record.reference}`,
+    heading: it ? 'Caso ricevuto' : 'Case received',
+    paragraphs: [
+      it ? `Gentile ${record.data.contact.name},` : `Dear ${record.data.contact.name},`,
+      it
+        ? `grazie: il caso «${record.data.title}» è stato registrato con il riferimento ${record.reference}. I revisori dello Hub lo esamineranno e riceverete un messaggio con l'esito.`
+        : `thank you: the case "${record.data.title}" is registered with reference ${record.reference}. The Hub's reviewers will look at it and you will get a message with the outcome.`,
+    ],
+    action: { label: it ? 'Segui lo stato del caso' : 'Follow the status of your case', url: statusUrl },
+    facts: [
+      [it ? 'Riferimento' : 'Reference', record.reference],
+      [it ? 'Tipo' : 'Kind', valueLabel(record.data.kind, lang)],
+      [it ? 'Struttura' : 'Facility', record.data.facility.name],
+    ],
+    footer: FOOTER[lang],
+  });
+}
+
+/**
+ * The one mail a person who used the Hub's form gets before anything else: confirm the address,
+ * or the case goes nowhere. It says what the case is, so a stranger's submission can be ignored.
+ */
+export function confirmMail(record: CaseRecord, options: { confirmUrl: string; statusUrl: string; partnerName: string }): MailMessage {
+  const lang = record.data.language;
+  const it = lang === 'it';
+  return composeMail([record.data.contact.email], {
+    subject: it ? `Confermate il vostro indirizzo per il caso ${record.reference}` : `Confirm your address for case ${record.reference}`,
+    heading: it ? 'Confermate il vostro indirizzo email' : 'Confirm your email address',
+    paragraphs: [
+      it ? `Gentile ${record.data.contact.name},` : `Dear ${record.data.contact.name},`,
+      it
+        ? `il caso «${record.data.title}» è stato inviato allo Hub per ${options.partnerName} con questo indirizzo, con il riferimento ${record.reference}. Confermate che l'indirizzo è vostro: solo allora i revisori dello Hub esamineranno il caso. La conferma vale anche per i prossimi casi inviati con questo indirizzo.`
+        : `the case "${record.data.title}" was sent to the Hub for ${options.partnerName} with this address, with reference ${record.reference}. Confirm that the address is yours: only then will the Hub's reviewers look at the case. The confirmation also holds for later cases sent with this address.`,
+      it
+        ? 'Se non avete inviato voi questo caso, ignorate questo messaggio: senza conferma il caso viene chiuso e i dati cancellati.'
+        : 'If you did not send this case, ignore this message: without a confirmation the case is closed and its data erased.',
+    ],
+    action: { label: it ? 'Conferma il mio indirizzo' : 'Confirm my address', url: options.confirmUrl },
+    facts: [
+      [it ? 'Riferimento' : 'Reference', record.reference],
+      [it ? 'Stato del caso' : 'Case status', options.statusUrl],
+    ],
+    footer: FOOTER[lang],
+  });
+}
+
+const REVIEW_FOOTER =
+  'Questo collegamento è personale: non inoltrarlo. / This link is personal: do not forward it.';
+
+/** The request to a reviewer, in Italian and English in one message: reviewers read either. */
+export function reviewMail(
+  record: CaseRecord,
+  options: { partnerName: string; to: string; url: string; reminder: boolean; expiresAt: string; previous: { decision: string; comment?: string; round: number }[] },
+): MailMessage {
+  const data = record.data;
+  const deadlineIt = formatDateTime(options.expiresAt, 'it');
+  const deadlineEn = formatDateTime(options.expiresAt, 'en');
+  const amended = options.previous.filter((d) => d.decision === 'changes');
+  const lastChange = amended.at(-1);
+  return composeMail([options.to], {
+    // The submitter's own words stay in the body: a subject is a header.
+    subject: `${options.reminder ? 'Promemoria: ' : ''}caso ${record.reference} da revisionare / ${options.reminder ? 'Reminder: ' : ''}case ${record.reference} to review`,
+    heading: options.reminder ? 'Promemoria: un caso attende la vostra revisione' : 'Un nuovo caso da revisionare',
+    paragraphs: [
+      `«${data.title}» (${valueLabel(data.kind, 'it')}), inviato da ${options.partnerName}. Aprite il collegamento per leggerlo e decidere: approvare, respingere o chiedere modifiche. Il collegamento scade il ${deadlineIt}.`,
+      ...(lastChange ? [`Il caso è stato modificato dopo la richiesta: «${lastChange.comment ?? ''}».`] : []),
+      `${options.reminder ? 'Reminder: a' : 'A'} case awaits your review: "${data.title}" (${valueLabel(data.kind, 'en')}) from ${options.partnerName}. Open the link to read it and approve, reject or request changes. The link expires on ${deadlineEn}.`,
+    ],
+    action: { label: 'Revisiona il caso / Review the case', url: options.url },
+    facts: [
+      ['Riferimento / Reference', record.reference],
+      ['Struttura / Facility', data.facility.name],
+      ['Aree cliniche / Clinical areas', data.clinicalAreas.map((a) => valueLabel(a, 'it')).join(', ')],
+    ],
+    footer: REVIEW_FOOTER,
+  });
+}
+
+/** The request to the submitter to amend a case, with the reviewer's comment and the edit link. */
+export function changesMail(record: CaseRecord, options: { url: string; comment: string; expiresAt: string }): MailMessage {
+  const lang = record.data.language;
+  const it = lang === 'it';
+  return composeMail([record.data.contact.email], {
+    subject: it ? `Modifiche richieste per il caso ${record.reference}` : `Changes requested for case ${record.reference}`,
+    heading: it ? 'I revisori chiedono alcune modifiche' : 'The reviewers ask for some changes',
+    paragraphs: [
+      it ? `Gentile ${record.data.contact.name},` : `Dear ${record.data.contact.name},`,
+      it
+        ? `i revisori dello Hub hanno esaminato il caso «${record.data.title}» e chiedono alcune modifiche prima di decidere:`
+        : `the Hub's reviewers have looked at the case "${record.data.title}" and ask for some changes before deciding:`,
+      `«${options.comment}»`,
+      it
+        ? `Potete modificare il caso dal collegamento qui sotto fino al ${formatDateTime(options.expiresAt, lang)}; poi tornerà ai revisori.`
+        : `You can amend the case from the link below until ${formatDateTime(options.expiresAt, lang)}; it then goes back to the reviewers.`,
+    ],
+    action: { label: it ? 'Modifica il caso' : 'Amend the case', url: options.url },
+    facts: [[it ? 'Riferimento' : 'Reference', record.reference]],
+    footer: FOOTER[lang],
+  });
+}
+
+/** The outcome, told to the submitter: approved, rejected (with the reviewer's comment) or expired. */
+export function outcomeMail(record: CaseRecord, options: { outcome: string; comment?: string }): MailMessage {
+  const lang = record.data.language;
+  const it = lang === 'it';
+  const title = record.data.title;
+  const texts: Record<string, { subject: string; heading: string; body: string }> = {
+    approved: it
+      ? { subject: `Il caso ${record.reference} è stato approvato`, heading: 'Caso approvato', body: `il caso «${title}» è stato approvato dai revisori dello Hub e contribuirà alla mappatura della sanità digitale lombarda.` }
+      : { subject: `Case ${record.reference} has been approved`, heading: 'Case approved', body: `the case "${title}" has been approved by the Hub's reviewers and will be part of the map of Lombardy's digital health.` },
+    rejected: it
+      ? { subject: `Il caso ${record.reference} non è stato accolto`, heading: 'Caso non accolto', body: `i revisori dello Hub hanno esaminato il caso «${title}» e non lo hanno accolto.` }
+      : { subject: `Case ${record.reference} was not accepted`, heading: 'Case not accepted', body: `the Hub's reviewers have looked at the case "${title}" and did not accept it.` },
+    expired: it
+      ? { subject: `Il caso ${record.reference} è scaduto`, heading: 'Caso scaduto', body: `il caso «${title}» non è stato completato entro i termini previsti ed è stato chiuso. Potete inviarlo di nuovo in qualsiasi momento.` }
+      : { subject: `Case ${record.reference} has expired`, heading: 'Case expired', body: `the case "${title}" was not completed in time and has been closed. You can submit it again at any time.` },
+  };
+  const chosen = texts[options.outcome];
+  if (!chosen) throw new Error(`no outcome mail for ${options.outcome}`);
+  return composeMail([record.data.contact.email], {
+    subject: chosen.subject,
+    heading: chosen.heading,
+    paragraphs: [
+      it ? `Gentile ${record.data.contact.name},` : `Dear ${record.data.contact.name},`,
+      chosen.body,
+      ...(options.comment ? [it ? `Commento dei revisori: «${options.comment}»` : `The reviewers' comment: "${options.comment}"`] : []),
+    ],
+    facts: [[it ? 'Riferimento' : 'Reference', record.reference]],
+    footer: FOOTER[lang],
+  });
+}

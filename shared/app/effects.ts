@@ -1,0 +1,251 @@
+import type { Mailer } from './ports';
+import { changesMail, confirmMail, outcomeMail, receiptMail, reviewMail } from '../adapters/ses/templates';
+import type { CaseStore } from './ports';
+import type { OutboxStore } from './ports';
+import type { ReviewStore } from './ports';
+import type { CaseRecord, Effect, OutboxEntry } from '../core/case-record';
+import type { Partner } from '../core/partners';
+import type { Decision } from '../core/review';
+
+/** The case-review workflow as the domain sees it. */
+export interface WorkflowPort {
+  /** Starts the review of a case; a second start of the same case is a no-op. */
+  start(caseId: string): Promise<void>;
+  /** Completes a waiting task; `gone` when the workflow no longer waits on that token. */
+  succeed(taskToken: string, output: Record<string, unknown>): Promise<'done' | 'gone'>;
+}
+
+export interface Log {
+  error(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, extra?: Record<string, unknown>): void;
+}
+
+/** Counts the mails one address gets a day, so that nobody can make the Hub flood an inbox. */
+export interface MailCaps {
+  /** Counts one more mail of `kind` to `email` on `day`; false when the address had its `cap` already. */
+  take(email: string, kind: CappedMail, day: string, cap: number): Promise<boolean>;
+}
+
+/** Mails whose address comes from a submission, capped per address and day. */
+export type CappedMail = 'receipt' | 'confirm';
+
+/** At most this many mails of a kind to one address on one UTC day. */
+export const MAIL_CAPS: Record<CappedMail, number> = { receipt: 20, confirm: 3 };
+
+export interface EffectDeps {
+  cases: CaseStore;
+  mailCaps: MailCaps;
+  outbox: OutboxStore;
+  reviews: ReviewStore;
+  /**
+   * Absent in the functions that send no mail: a mail effect run there fails and stays in the
+   * outbox for the sweep, which has one.
+   */
+  mailer?: Mailer;
+  workflow?: WorkflowPort;
+  publicBaseUrl: string;
+  /** The Hub's partners, to name them in mails. */
+  partners: ReadonlyMap<string, Partner>;
+  now: () => Date;
+  log: Log;
+}
+
+/** The link to a case's status page, with its secret. */
+export function statusUrl(publicBaseUrl: string, caseId: string, token: string): string {
+  return `${publicBaseUrl}/cases/${caseId}?token=${encodeURIComponent(token)}`;
+}
+
+export function reviewUrl(publicBaseUrl: string, reviewId: string): string {
+  return `${publicBaseUrl}/review/${encodeURIComponent(reviewId)}`;
+}
+
+export function confirmUrl(publicBaseUrl: string, caseId: string, token: string): string {
+  return `${publicBaseUrl}/cases/${caseId}/confirm?token=${encodeURIComponent(token)}`;
+}
+
+export function editUrl(publicBaseUrl: string, caseId: string, token: string): string {
+  return `${publicBaseUrl}/cases/${caseId}/edit?token=${encodeURIComponent(token)}`;
+}
+
+/**
+ * The effects a new case needs, in the order they run: a receipt and the review when the caller is
+ * known (a partner's key, or a contact confirmed before); otherwise only the confirmation mail,
+ * and the review starts from the confirmation.
+ */
+export function effectsFor(options: { startsWorkflow: boolean; statusToken: string; confirmToken?: string }) {
+  if (options.confirmToken) {
+    return [{ effect: 'confirm-mail' as const, payload: { statusToken: options.statusToken, confirmToken: options.confirmToken } }];
+  }
+  return [
+    { effect: 'receipt' as const, payload: { statusToken: options.statusToken } },
+    ...(options.startsWorkflow ? [{ effect: 'workflow' as const }] : []),
+  ];
+}
+
+/** Waiting time before attempt `attempts + 1`: 30 s doubling up to an hour. */
+export function retryDelayMs(attempts: number): number {
+  return Math.min(30_000 * 2 ** attempts, 3_600_000);
+}
+
+/**
+ * Attempts after which an entry is given up on and dead-lettered: with {@link retryDelayMs},
+ * about a day of retries (30 s doubling to an hour, then hourly).
+ */
+export const MAX_ATTEMPTS = 30;
+
+/** The log line of a dead-lettered entry: the alarm's metric filter matches this message. */
+export const DEAD_LETTER_MESSAGE = 'outbox entry dead-lettered';
+
+/** How long a leased outbox entry is hidden from other sweeps while it is processed. */
+export const LEASE_MS = 120_000;
+
+const text = (payload: OutboxEntry['payload'], name: string) => {
+  const value = payload?.[name];
+  if (value === undefined) throw new Error(`outbox payload without ${name}`);
+  return String(value);
+};
+
+async function deliver(deps: EffectDeps, kind: 'review' | 'amend', caseId: string, round: number, output: Record<string, unknown>) {
+  if (!deps.workflow) throw new Error('no workflow configured');
+  const token = await deps.reviews.taskToken(caseId, kind, round);
+  if (!token) throw new Error(`no ${kind} task token for round ${round} yet`);
+  if ((await deps.workflow.succeed(token, output)) === 'gone') {
+    deps.log.info('workflow no longer waiting; delivery dropped', { caseId, kind, round });
+  }
+}
+
+/** Whether the case's contact may get one more mail of this kind today; logs when not. */
+async function underCap(deps: EffectDeps, record: CaseRecord, kind: CappedMail): Promise<boolean> {
+  const day = deps.now().toISOString().slice(0, 10);
+  if (await deps.mailCaps.take(record.data.contact.email, kind, day, MAIL_CAPS[kind])) return true;
+  deps.log.info('mail cap reached; mail not sent', { caseId: record.id, kind, cap: MAIL_CAPS[kind] });
+  return false;
+}
+
+function mailerOf(deps: EffectDeps): Mailer {
+  if (!deps.mailer) throw new Error('mail effect without a configured mailer');
+  return deps.mailer;
+}
+
+async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps): Promise<void> {
+  const { payload } = entry;
+  const base = deps.publicBaseUrl;
+  switch (entry.effect satisfies Effect) {
+    case 'receipt':
+      if (!(await underCap(deps, record, 'receipt'))) return;
+      await mailerOf(deps).send(receiptMail(record, statusUrl(base, record.id, text(payload, 'statusToken'))));
+      return;
+    case 'confirm-mail':
+      if (!(await underCap(deps, record, 'confirm'))) return;
+      await mailerOf(deps).send(
+        confirmMail(record, {
+          confirmUrl: confirmUrl(base, record.id, text(payload, 'confirmToken')),
+          statusUrl: statusUrl(base, record.id, text(payload, 'statusToken')),
+          partnerName: deps.partners.get(record.data.partner)?.name ?? record.data.partner,
+        }),
+      );
+      return;
+    case 'workflow':
+      if (!deps.workflow) throw new Error('workflow effect without a configured workflow');
+      await deps.workflow.start(record.id);
+      return;
+    case 'review-mail':
+      await mailerOf(deps).send(
+        reviewMail(record, {
+          partnerName: deps.partners.get(record.data.partner)?.name ?? record.data.partner,
+          to: text(payload, 'reviewer'),
+          url: reviewUrl(base, text(payload, 'reviewId')),
+          reminder: Number(payload?.attempt ?? 0) > 0,
+          expiresAt: text(payload, 'expiresAt'),
+          previous: await deps.reviews.decisions(record.id),
+        }),
+      );
+      return;
+    case 'changes-mail': {
+      const round = Number(text(payload, 'round'));
+      const decision = await deps.reviews.decision(record.id, round);
+      await mailerOf(deps).send(
+        changesMail(record, { url: editUrl(base, record.id, text(payload, 'editToken')), comment: decision?.comment ?? '', expiresAt: text(payload, 'expiresAt') }),
+      );
+      return;
+    }
+    case 'outcome-mail': {
+      const round = Number(text(payload, 'round'));
+      const decision = await deps.reviews.decision(record.id, round);
+      await mailerOf(deps).send(outcomeMail(record, { outcome: text(payload, 'outcome'), comment: decision?.comment }));
+      return;
+    }
+    case 'deliver-decision':
+      await deliver(deps, 'review', record.id, Number(text(payload, 'round')), {
+        decision: text(payload, 'decision') as Decision,
+        round: Number(text(payload, 'round')),
+      });
+      return;
+    case 'deliver-amendment':
+      await deliver(deps, 'amend', record.id, Number(text(payload, 'round')), { round: Number(text(payload, 'round')), dataVersion: record.dataVersion });
+      return;
+  }
+}
+
+/**
+ * Runs one pending effect and settles its outbox entry: taken out when done, put back with a
+ * later due time when it fails, dead-lettered when it has failed {@link MAX_ATTEMPTS} times.
+ * Never throws for the effect's own failure, so a failing mail can never undo or hide what was
+ * stored before it.
+ */
+export async function runEffect(entry: OutboxEntry, record: CaseRecord | undefined, deps: EffectDeps): Promise<boolean> {
+  const at = deps.now();
+  if (!record) {
+    // The case write never committed (the process stopped between the two writes): nothing to do.
+    await deps.outbox.complete(entry, at.toISOString());
+    return true;
+  }
+  try {
+    await perform(entry, record, deps);
+  } catch (error) {
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+    const attempts = entry.attempts + 1;
+    if (attempts >= MAX_ATTEMPTS) {
+      await deps.outbox.deadLetter(entry, at.toISOString(), message);
+      deps.log.error(DEAD_LETTER_MESSAGE, { caseId: entry.caseId, effect: entry.effect, attempts, error: message });
+      return false;
+    }
+    const dueAt = new Date(at.getTime() + retryDelayMs(entry.attempts)).toISOString();
+    deps.log.error('effect failed; retry scheduled', { caseId: entry.caseId, effect: entry.effect, attempts: entry.attempts + 1, dueAt, error: message });
+    await deps.outbox.defer(entry, dueAt, message);
+    return false;
+  }
+  await deps.outbox.complete(entry, deps.now().toISOString());
+  return true;
+}
+
+/** Runs effects just queued, right away; what fails or is not reached stays in the outbox for the sweep. */
+export async function runInline(entries: OutboxEntry[], record: CaseRecord, deps: EffectDeps): Promise<void> {
+  for (const entry of entries) {
+    await runEffect(entry, record, deps).catch((error: unknown) => {
+      deps.log.error('effect bookkeeping failed; left to the outbox sweep', { caseId: entry.caseId, effect: entry.effect, error: String(error) });
+    });
+  }
+}
+
+/** Runs every effect that is due: the safety net behind inline processing. */
+export async function sweepOutbox(deps: EffectDeps, limit = 50): Promise<{ done: number; failed: number }> {
+  const now = deps.now();
+  const due = await deps.outbox.due(now.toISOString(), limit);
+  let done = 0;
+  let failed = 0;
+  for (const entry of due) {
+    const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
+    try {
+      if (!(await deps.outbox.lease(entry, leaseUntil))) continue;
+      const ok = await runEffect({ ...entry, dueAt: leaseUntil }, await deps.cases.get(entry.caseId), deps);
+      if (ok) done += 1;
+      else failed += 1;
+    } catch (error) {
+      // One entry's storage error must not hold up the others; a leased entry comes back when its lease ends.
+      failed += 1;
+      deps.log.error('outbox entry not processed', { caseId: entry.caseId, effect: entry.effect, error: String(error) });
+    }
+  }
+  return { done, failed };
+}

@@ -1,0 +1,227 @@
+/**
+ * The ports the use cases need, declared by them: the repositories of the single table, the
+ * outbox, the mailer. `shared/adapters/*` implements them; `shared/wiring.ts` builds them.
+ */
+import type { CaseInput } from '../core/case';
+import type { Actor, CaseEvent, CaseRecord, CaseStatus, CaseVersion, Effect, OutboxEntry } from '../core/case-record';
+import type { DecisionTimes, MetricCase, MetricsSnapshot } from '../core/metrics';
+import type { AmendmentRecord, DecisionRecord, ReviewRequest } from '../core/review';
+import type { ConfirmedContacts } from './submit-case';
+
+/** A new case, ready to be stored with its first version and its pending effects. */
+export interface NewCase {
+  id: string;
+  reference: string;
+  data: CaseInput;
+  /** How the submitter proved who they are. */
+  channel: 'api' | 'form';
+  statusTokenHash: string;
+  /** Set when the contact must confirm the address before the case goes to review. */
+  confirmTokenHash?: string;
+  at: string;
+  effects: readonly { effect: Effect; payload?: Record<string, string | number> }[];
+  /** When the outbox should pick up effects that were not completed inline. */
+  effectsDueAt: string;
+}
+
+export interface Transition {
+  id: string;
+  /** The revision read; the write fails if anyone changed the case since. */
+  expectedRevision: number;
+  from: CaseStatus;
+  to: CaseStatus;
+  actor: Actor;
+  at: string;
+  note?: string;
+}
+
+/** The case repository: domain code speaks to this, never to the SDK. */
+export interface CaseStore {
+  /** Claims a reference for a case; false when another case holds it. */
+  claimReference(reference: string, caseId: string): Promise<boolean>;
+  /** Stores a new case; `created: false` when a case with that id already exists (a retried request). */
+  create(draft: NewCase): Promise<{ created: boolean; record: CaseRecord }>;
+  get(id: string): Promise<CaseRecord | undefined>;
+  history(id: string): Promise<CaseEvent[]>;
+  /** Ids of the cases in a status, oldest change first (a query on the byStatus index). */
+  idsByStatus(status: CaseStatus): Promise<string[]>;
+  versions(id: string): Promise<CaseVersion[]>;
+  /** Changes status if the case is still at the expected revision and status; false otherwise. */
+  transition(change: Transition & { round?: number; attempt?: number }): Promise<boolean>;
+  /** Sets the review round and reminder attempt in progress (status unchanged). */
+  setRound(id: string, expectedRevision: number, round: number, attempt: number, at: string): Promise<boolean>;
+  /**
+   * Stores an amended version of a case sent back for changes, and in the same write queues the
+   * delivery of the amendment to the workflow. False if the case changed or was amended already.
+   */
+  amend(change: { id: string; expectedRevision: number; data: CaseInput; version: number; round: number; at: string }): Promise<boolean>;
+  /**
+   * Records that the contact confirmed the address, and in the same write queues the start of the
+   * review (when `startWorkflow`). False if the case changed or was confirmed already.
+   */
+  confirmContact(change: { id: string; expectedRevision: number; at: string; startWorkflow: boolean }): Promise<boolean>;
+}
+
+/** Contacts who confirmed their address for a partner, so that people confirm once. */
+export interface ContactStore extends ConfirmedContacts {
+  remember(partner: string, email: string, at: string): Promise<void>;
+}
+
+/** What an Idempotency-Key is bound to: the request it first came with and the case it made. */
+export interface IdempotencyRecord {
+  fingerprint: string;
+  caseId: string;
+  reference: string;
+  /**
+   * The status link's secret, encrypted under a key derived from the Idempotency-Key itself, which
+   * is stored only as a hash: the table alone never yields a working link.
+   */
+  sealedToken: string;
+  /** When the first request bound the key (or a replay took over a request that died). */
+  reservedAt: string;
+  /** Set when the request holding the key failed before storing its case: a retry may take over at once. */
+  releasedAt?: string;
+  /** Epoch seconds; the table's TTL attribute. */
+  expiresAt: number;
+}
+
+export interface IdempotencyStore {
+  /**
+   * Binds a key to `candidate` unless it is already bound. Returns the record that holds the
+   * key: `candidate` itself when `fresh`, otherwise the one stored by the first request.
+   */
+  reserve(partner: string, key: string, candidate: IdempotencyRecord, now: Date): Promise<{ fresh: boolean; record: IdempotencyRecord }>;
+  /** Takes over a reservation whose request died; false when another replay took it first. */
+  takeOver(partner: string, key: string, seen: IdempotencyRecord, now: Date): Promise<boolean>;
+  /** Says that the request holding the key gave up before storing its case. Best effort. */
+  release(partner: string, key: string, caseId: string, now: Date): Promise<void>;
+  /** Points the key at the reference its case finally claimed (after a rare collision). */
+  rebind(partner: string, key: string, caseId: string, reference: string): Promise<void>;
+}
+
+/** A stored snapshot: the metrics and the entity tag clients revalidate with. */
+export interface StoredSnapshot {
+  snapshot: MetricsSnapshot;
+  etag: string;
+}
+
+/** One page of a query on the byStatus index, and the read capacity it consumed. */
+export interface Page<T> {
+  items: T[];
+  readCapacity: number;
+}
+
+export interface MetricsStore {
+  /**
+   * Approved cases, only their metric attributes, from the byStatus index, a page at a time: the
+   * next page is read when the consumer asks for it, so only one page is held at once.
+   */
+  approvedCases(): AsyncIterable<Page<MetricCase>>;
+  /** Submission and decision times of the cases in a status, a page at a time likewise. */
+  decisionTimes(status: CaseStatus): AsyncIterable<Page<DecisionTimes>>;
+  statusCounts(): Promise<Partial<Record<CaseStatus, number>>>;
+  /** Writes the snapshot to the history, then as the latest. */
+  save(snapshot: MetricsSnapshot): Promise<StoredSnapshot>;
+  latest(): Promise<StoredSnapshot | undefined>;
+  /** Snapshots newest first, a page at a time; `cursor` comes from the previous page. */
+  history(limit: number, cursor?: string): Promise<{ items: MetricsSnapshot[]; cursor?: string }>;
+}
+
+/**
+ * The outbox: any item that carries `effect`, `dueAt` and the outbox index keys is pending work.
+ * Writing those attributes in the same single-item write as the change they follow is what makes
+ * "stored, then emailed" safe without transactions.
+ */
+/**
+ * Which item an outbox entry rides on: the case item itself, an entry of its own for an effect, or
+ * the review request, amendment or decision whose write queued it. The DynamoDB adapter turns it
+ * into the item's key (`keys.ts`), so that the use cases never build one.
+ */
+export type EntryAt =
+  | { on: 'case'; caseId: string }
+  | { on: 'effect'; caseId: string; effect: Effect; suffix?: string }
+  | { on: 'review-request'; caseId: string; round: number; attempt: number; index: number }
+  | { on: 'amendment'; caseId: string; round: number }
+  | { on: 'decision'; caseId: string; round: number };
+
+export interface OutboxStore {
+  /** The key of the item that carries an entry. */
+  entryKey(at: EntryAt): OutboxEntry['key'];
+  /** Entries due at or before `now`, oldest first. */
+  due(now: string, limit: number): Promise<OutboxEntry[]>;
+  /** Leases an entry for processing; false if someone else took it first or it is done. */
+  lease(entry: OutboxEntry, leaseUntil: string): Promise<boolean>;
+  /** Takes the entry out of the outbox and erases its payload (it may hold link secrets). */
+  complete(entry: OutboxEntry, at: string): Promise<void>;
+  /** Puts the entry back for a later attempt. */
+  defer(entry: OutboxEntry, dueAt: string, error: string): Promise<void>;
+  /** Queues work on an item of its own, once: false when that item exists already. */
+  enqueue(entry: Omit<OutboxEntry, 'attempts'>): Promise<boolean>;
+  /**
+   * Takes an entry that failed for good out of the outbox, into the dead letters: the same item,
+   * its payload kept (a retry needs its link secret), with its last error and attempts.
+   */
+  deadLetter(entry: OutboxEntry, at: string, error: string): Promise<void>;
+  /** Every dead-lettered entry, oldest first. */
+  deadLetters(): Promise<DeadLetter[]>;
+  /** Puts a dead-lettered entry back in the outbox, due at `at`, with its attempts counted afresh; false if it is no dead letter. */
+  revive(entry: Pick<OutboxEntry, 'key' | 'caseId'>, at: string): Promise<boolean>;
+}
+
+/** An outbox entry given up on: what ops see with `npm run outbox -- list-dead`. */
+export interface DeadLetter extends OutboxEntry {
+  deadLetteredAt: string;
+  lastError: string;
+}
+
+/** The review side of the table: task tokens, review links, decisions and amendments. */
+export interface ReviewStore {
+  /** Keeps the current task token of a workflow wait; a newer token (a reminder, a retry) replaces it. */
+  saveTaskToken(caseId: string, kind: 'review' | 'amend', round: number, token: string, at: string): Promise<void>;
+  taskToken(caseId: string, kind: 'review' | 'amend', round: number): Promise<string | undefined>;
+  /**
+   * Creates one reviewer's link for a round and attempt, with its mail in the outbox. Idempotent:
+   * false (and nothing new) when that request exists already, as on a retried task.
+   */
+  createRequest(request: Omit<ReviewRequest, 'reviewIdHash'> & { index: number; reviewId: string; mailDueAt: string }): Promise<boolean>;
+  /** The request a review link opens, if the link is genuine. */
+  findRequest(reviewId: string): Promise<ReviewRequest | undefined>;
+  /** Records the round's decision once; otherwise returns the decision that was there first. */
+  recordDecision(decision: DecisionRecord): Promise<{ recorded: true } | { recorded: false; existing: DecisionRecord }>;
+  decision(caseId: string, round: number): Promise<DecisionRecord | undefined>;
+  decisions(caseId: string): Promise<DecisionRecord[]>;
+  /** Opens the amendment of a round with its edit link and queues its mail; idempotent like createRequest. */
+  createAmendment(amendment: AmendmentRecord & { editToken: string; mailDueAt: string }): Promise<boolean>;
+  amendment(caseId: string, round: number): Promise<AmendmentRecord | undefined>;
+}
+
+export type StoredItem = Record<string, unknown> & { pk: string; sk: string; type?: string };
+
+/** The items that hold one person's data, and the means to erase them in place. */
+export interface PersonStore {
+  /** Every item that holds this email (through the byPerson index), read in full. */
+  itemsOf(email: string): Promise<StoredItem[]>;
+  /**
+   * Replaces the personal data of one item by placeholders and takes it out of the byPerson
+   * index. Each item type keeps its shape, so history and audit still read.
+   */
+  erase(item: StoredItem, at: string): Promise<void>;
+  /** Items of a case partition (case item, versions), for retention erasure of a submitter. */
+  caseItems(caseId: string): Promise<StoredItem[]>;
+  /** Ids of decided cases with `status`, decided between `from` (exclusive) and `to` (inclusive). */
+  decidedBetween(status: string, from: string, to: string): Promise<string[]>;
+  watermark(): Promise<string | undefined>;
+  setWatermark(at: string): Promise<void>;
+}
+
+export interface MailMessage {
+  to: string[];
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** Sends email; the SES v2 adapter is the only implementation outside tests. */
+export interface Mailer {
+  send(message: MailMessage): Promise<{ messageId: string }>;
+}
