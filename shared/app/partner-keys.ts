@@ -55,8 +55,11 @@ export function keyAccepts(record: PartnerKeyRecord | undefined, secret: string)
 export interface PartnerKeys {
   get(partner: string, keyId: string): Promise<PartnerKeyRecord | undefined>;
   list(partner: string): Promise<PartnerKeyRecord[]>;
+  /** Stores a new key; false if one with that id exists already. */
   put(record: PartnerKeyRecord): Promise<boolean>;
+  /** Marks a key revoked; false when there is no such key or it was revoked already. */
   revoke(partner: string, keyId: string, at: string): Promise<boolean>;
+  /** Records that the key was used, at most once per `resolutionMs`, so that submissions do not all write. */
   touch(partner: string, keyId: string, at: Date, resolutionMs: number): Promise<void>;
 }
 

@@ -44,6 +44,18 @@ function recordFromItem(item: Item): CaseRecord {
 
 const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
+/** Adds the attributes that put the case item in the outbox to an UpdateItem's SET clause. */
+function setOutboxAttributes(
+  update: { names: Record<string, string>; values: Record<string, unknown>; sets: string[] },
+  attributes: Record<string, unknown>,
+): void {
+  for (const [name, value] of Object.entries(attributes)) {
+    update.names[`#o_${name}`] = name;
+    update.values[`:o_${name}`] = value;
+    update.sets.push(`#o_${name} = :o_${name}`);
+  }
+}
+
 const DECIDED: ReadonlySet<CaseStatus> = new Set(['approved', 'rejected', 'expired']);
 
 export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string): CaseStore {
@@ -266,11 +278,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
           sets.push(`#f${index} = :f${index}`);
         }
       });
-      for (const [name, value] of Object.entries(outboxAttributes(id, 'deliver-amendment', at, { round }))) {
-        names[`#o_${name}`] = name;
-        values[`:o_${name}`] = value;
-        sets.push(`#o_${name} = :o_${name}`);
-      }
+      setOutboxAttributes({ names, values, sets }, outboxAttributes(id, 'deliver-amendment', at, { round }));
       try {
         await doc.send(
           new UpdateCommand({
@@ -299,13 +307,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
       const names: Record<string, string> = {};
       const values: Record<string, unknown> = { ':revision': expectedRevision, ':next': expectedRevision + 1, ':at': at, ':yes': true, ':submitted': 'submitted' };
       const sets = ['revision = :next', 'updatedAt = :at', 'confirmedAt = :at'];
-      if (startWorkflow) {
-        for (const [name, value] of Object.entries(outboxAttributes(id, 'workflow', at))) {
-          names[`#o_${name}`] = name;
-          values[`:o_${name}`] = value;
-          sets.push(`#o_${name} = :o_${name}`);
-        }
-      }
+      if (startWorkflow) setOutboxAttributes({ names, values, sets }, outboxAttributes(id, 'workflow', at));
       try {
         await doc.send(
           new UpdateCommand({

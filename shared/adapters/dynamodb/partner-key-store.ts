@@ -1,20 +1,11 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { PartnerKeyRecord } from '../../app/partner-keys';
+import type { PartnerKeyRecord, PartnerKeys } from '../../app/partner-keys';
 import { keys } from './keys';
 import { queryAll } from './query';
 
 /** Partner API keys, one item each in the partner's partition. */
-export interface PartnerKeyStore {
-  get(partner: string, keyId: string): Promise<PartnerKeyRecord | undefined>;
-  list(partner: string): Promise<PartnerKeyRecord[]>;
-  /** Stores a new key; false if one with that id exists already. */
-  put(record: PartnerKeyRecord): Promise<boolean>;
-  /** Marks a key revoked; false when there is no such key or it was revoked already. */
-  revoke(partner: string, keyId: string, at: string): Promise<boolean>;
-  /** Records that the key was used, at most once per `resolutionMs`, so that submissions do not all write. */
-  touch(partner: string, keyId: string, at: Date, resolutionMs: number): Promise<void>;
-}
+export type PartnerKeyStore = PartnerKeys;
 
 const fromItem = (item: Record<string, unknown>): PartnerKeyRecord => ({
   partner: String(item.partner),
