@@ -80,7 +80,8 @@ export const handler = httpHandler<RouteKey<'get-metrics'>>({
     if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_MAX) {
       throw new InvalidParameter({ it: `limit deve essere un intero tra 1 e ${HISTORY_MAX}.`, en: `limit must be a whole number from 1 to ${HISTORY_MAX}.` });
     }
-    const cursor = query.cursor && /^\d{4}-\d{2}-\d{2}T[\d:.]+Z$/.test(query.cursor) ? query.cursor : undefined;
+    // A snapshot's own timestamp, nothing longer: the cursor becomes a sort key.
+    const cursor = query.cursor && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,3})?Z$/.test(query.cursor) ? query.cursor : undefined;
     const page = await metricsDeps().metrics.history(limit, cursor);
     return json(200, { items: page.items, ...(page.cursor ? { next: `/metrics/history?limit=${limit}&cursor=${encodeURIComponent(page.cursor)}` } : {}) }, {
       'Cache-Control': CACHE,

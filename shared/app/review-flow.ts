@@ -3,7 +3,7 @@ import type { Language } from '../core/case';
 import type { Actor, CaseRecord, CaseStatus, OutboxEntry } from '../core/case-record';
 import { runInline, type EffectDeps } from './effects';
 import { NotFound } from '../core/errors';
-import { hashSecret, newSecret, secretMatches } from '../core/ids';
+import { CASE_ID_PATTERN, hashSecret, newSecret, secretMatches } from '../core/ids';
 import { DECISIONS, type AmendmentRecord, type Decision, type DecisionRecord, type ReviewRequest } from '../core/review';
 import { validateCase, type FieldError } from '../core/validation';
 import { contactDomainAllowed } from '../core/partners';
@@ -256,7 +256,7 @@ export type AmendView =
   | { state: 'expired'; record: CaseRecord };
 
 export async function openAmendment(deps: EffectDeps, caseId: string, token: string | undefined): Promise<AmendView> {
-  const record = await deps.cases.get(caseId);
+  const record = CASE_ID_PATTERN.test(caseId) ? await deps.cases.get(caseId) : undefined;
   if (!record || !token) throw new NotFound();
   // The link belongs to one round; once the case has moved on, an earlier round's link says so rather than 404.
   for (let round = record.reviewRound ?? 0; round >= 1; round--) {

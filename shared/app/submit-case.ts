@@ -133,10 +133,11 @@ async function bindIdempotencyKey(
   deps: SubmitDeps,
   request: SubmitRequest & { idempotencyKey: string },
   data: CaseInput,
+  scope: string,
   fresh: { caseId: string; reference: string; token: string },
   now: Date,
 ): Promise<{ replay: CaseRecord; token: string } | { resume: IdempotencyRecord; token: string } | undefined> {
-  const sealKey = { secret: request.idempotencyKey, context: data.partner };
+  const sealKey = { secret: request.idempotencyKey, context: scope };
   const candidate: IdempotencyRecord = {
     fingerprint: fingerprint(data),
     caseId: fresh.caseId,
@@ -145,7 +146,7 @@ async function bindIdempotencyKey(
     reservedAt: now.toISOString(),
     expiresAt: Math.floor(now.getTime() / 1000) + IDEMPOTENCY_TTL_SECONDS,
   };
-  const reserved = await deps.idempotency.reserve(data.partner, request.idempotencyKey, candidate, now);
+  const reserved = await deps.idempotency.reserve(scope, request.idempotencyKey, candidate, now);
   if (reserved.fresh) return undefined;
   const record = reserved.record;
   if (record.fingerprint !== candidate.fingerprint) throw new IdempotencyKeyReused();
@@ -159,7 +160,7 @@ async function bindIdempotencyKey(
   }
   // No case: the first request gave up (it says so), or died (its reservation is old). Otherwise it is still running.
   const abandoned = record.releasedAt !== undefined || deps.now().getTime() - Date.parse(record.reservedAt) >= STALE_RESERVATION_MS;
-  if (!abandoned || !(await deps.idempotency.takeOver(data.partner, request.idempotencyKey, record, deps.now()))) throw new SubmissionInProgress();
+  if (!abandoned || !(await deps.idempotency.takeOver(scope, request.idempotencyKey, record, deps.now()))) throw new SubmissionInProgress();
   return { resume: record, token };
 }
 
@@ -175,6 +176,7 @@ async function storeCase(
     reference: string;
     now: Date;
     idempotencyKey?: string;
+    scope: string;
   },
 ) {
   const { caller, partner, data, caseId, token, now } = args;
@@ -183,7 +185,7 @@ async function storeCase(
   }
   const reference = await claimFreshReference(deps.cases, caseId, now, args.reference);
   if (reference !== args.reference && args.idempotencyKey !== undefined) {
-    await deps.idempotency.rebind(data.partner, args.idempotencyKey, caseId, reference);
+    await deps.idempotency.rebind(args.scope, args.idempotencyKey, caseId, reference);
   }
   const confirmed = caller.channel === 'api' || (await deps.confirmedContacts.isConfirmed(partner.id, data.contact.email));
   const confirmToken = confirmed ? undefined : newSecret();
@@ -243,12 +245,15 @@ export async function submitCase(deps: SubmitDeps, request: SubmitRequest): Prom
   checkContactDomain(partner, data, request.lang);
 
   const now = deps.now();
+  // A partner's keys are its systems' own: a person through the form (anyone, in the end) never
+  // shares their namespace, so nobody can claim a key the partner will send.
+  const scope = caller.channel === 'api' ? partner.id : `form:${partner.id}`;
   let caseId = newCaseId(now.getTime());
   let token = newSecret();
   let reference = newReference(now);
 
   if (request.idempotencyKey !== undefined) {
-    const bound = await bindIdempotencyKey(deps, { ...request, idempotencyKey: request.idempotencyKey }, data, { caseId, reference, token }, now);
+    const bound = await bindIdempotencyKey(deps, { ...request, idempotencyKey: request.idempotencyKey }, data, scope, { caseId, reference, token }, now);
     if (bound && 'replay' in bound) {
       const existing = bound.replay;
       return {
@@ -270,10 +275,10 @@ export async function submitCase(deps: SubmitDeps, request: SubmitRequest): Prom
 
   let stored: Awaited<ReturnType<typeof storeCase>>;
   try {
-    stored = await storeCase(deps, { caller, partner, data, caseId, token, reference, now, idempotencyKey: request.idempotencyKey });
+    stored = await storeCase(deps, { caller, partner, data, caseId, token, reference, now, idempotencyKey: request.idempotencyKey, scope });
   } catch (error) {
     // Nothing was committed: let a retry with the same key take over at once rather than wait.
-    if (request.idempotencyKey !== undefined) await deps.idempotency.release(data.partner, request.idempotencyKey, caseId, deps.now());
+    if (request.idempotencyKey !== undefined) await deps.idempotency.release(scope, request.idempotencyKey, caseId, deps.now());
     throw error;
   }
   const { created, record, effects, confirmed } = stored;

@@ -117,6 +117,26 @@ describe('submissions from strangers', () => {
     expect(runtime.mails()).toHaveLength(mailsBefore);
   }, 120_000);
 
+  it('cannot claim an Idempotency-Key of the partner from the form: the partner’s own request still goes in', async () => {
+    const key = { 'idempotency-key': `humanitas-2026-${Math.random().toString(36).slice(2, 8)}` };
+    const squatted = await form({ ...validCase({ contact: { name: 'Eve', email: 'squat@example.org' } }), altcha: await solvedChallenge('humanitas') }, key);
+    expect(squatted.status).toBe(303);
+    const real = await json(validCase({ contact: { name: 'Ada Rossi', email: 'ada.rossi@humanitas.it' } }), { ...key, authorization: `Bearer ${await partnerKey(runtime, 'humanitas')}` });
+    expect(real.status).toBe(201);
+    expect(real.headers.get('idempotent-replayed')).toBeNull();
+  });
+
+  it('answers ids and cursors too long for the table with 4xx, never a 503 that invites a retry', async () => {
+    const long = 'a'.repeat(3000);
+    expect((await fetch(`${runtime.url}/cases/${long}/edit?token=x`)).status).toBe(404);
+    expect((await fetch(`${runtime.url}/cases/${long}/edit`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'title=x' })).status).toBe(404);
+    expect((await fetch(`${runtime.url}/cases/${long}?token=x`)).status).toBe(404);
+    expect((await fetch(`${runtime.url}/cases/${long}/confirm?token=x`)).status).toBe(404);
+    expect((await fetch(`${runtime.url}/review/${long}`)).status).toBeLessThan(500);
+    const history = await fetch(`${runtime.url}/metrics/history?cursor=2026-01-01T${'1'.repeat(1100)}Z`);
+    expect(history.status).toBeLessThan(500);
+  });
+
   it('explains a refusal in problem+json, in the caller’s language, with the way in', async () => {
     const english = await json(validCase());
     expect(english.status).toBe(401);

@@ -1,4 +1,4 @@
-import { ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
+import { DynamoDBServiceException, ProvisionedThroughputExceededException } from '@aws-sdk/client-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import type { RouteKey } from '../../infra/routes';
@@ -29,6 +29,17 @@ describe('the HTTP error boundary', () => {
       status: 404,
       detail: 'The resource does not exist or the link is not valid.',
     });
+  });
+
+  it('answers a DynamoDB validation error with a 500 that says nothing, not a 503 that invites a retry', async () => {
+    const invalid = new DynamoDBServiceException({ name: 'ValidationException', $fault: 'client', $metadata: {}, message: 'Size of hashkey has exceeded the maximum size limit' });
+    const handler = httpHandler({ 'GET /metrics': async () => { throw invalid; } });
+    const result = await call(handler, event());
+    expect(result.statusCode).toBe(500);
+    expect(String(result.body)).not.toContain('hashkey');
+    const throttled = new ProvisionedThroughputExceededException({ message: 'Rate exceeded', $metadata: {} });
+    const retried = await call(httpHandler({ 'GET /metrics': async () => { throw throttled; } }), event());
+    expect(retried.statusCode).toBe(503);
   });
 
   it('answers a browser with an HTML page of the same status', async () => {

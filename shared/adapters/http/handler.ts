@@ -34,9 +34,15 @@ export function prefersHtml(accept: string | undefined): boolean {
   return html !== -1 && (json === -1 || html < json);
 }
 
+/**
+ * Whether a retry may succeed: the SDK marks such errors with `$retryable` (every SDK error has the
+ * field; only retryable ones set it), and throttling, timeouts and dropped connections say so by
+ * name. A validation or access error is a fault of ours: a 500, logged, never "retry shortly".
+ */
 const isRetryable = (error: unknown) =>
   error instanceof Error &&
-  ('$retryable' in error || /Throttl|ServiceUnavailable|InternalServerError|ProvisionedThroughputExceeded|RequestLimitExceeded|TimeoutError|ECONN/i.test(`${error.name} ${error.message}`));
+  ((error as { $retryable?: unknown }).$retryable != null ||
+    /Throttl|ServiceUnavailable|InternalServerError|ProvisionedThroughputExceeded|RequestLimitExceeded|TimeoutError|ECONN/i.test(`${error.name} ${error.message}`));
 
 const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest();
 
