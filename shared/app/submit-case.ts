@@ -218,7 +218,10 @@ export async function submitCase(deps: SubmitDeps, request: SubmitRequest): Prom
   if (partner && !originAllowed(partner, request.origin, deps.ownOrigin)) throw Forbidden.originNotAllowed(request.origin ?? '');
   if (request.idempotencyKey !== undefined && !IDEMPOTENCY_KEY.test(request.idempotencyKey)) throw new InvalidIdempotencyKey();
   if (!partner) {
-    // Without a partner there is no key or challenge to check: report the data problems first.
+    // Without a partner no key or challenge can be checked. A caller who sent neither is refused
+    // like any stranger; one who sent credentials learns what the data lacks.
+    const credentials = (request.authorization ?? '').trim() !== '' || (typeof solution === 'string' && solution !== '');
+    if (!credentials) throw Unauthorized.missing();
     const validation = validateCase(payload, request.lang);
     if (validation.ok) throw Forbidden.unknownPartner();
     throw new ValidationFailed(validation.errors);

@@ -145,6 +145,11 @@ describe('submissions from strangers', () => {
     expect(await english.json()).toMatchObject({ status: 401, type: expect.stringContaining('unauthorized'), title: 'Authentication required', detail: expect.stringContaining('Authorization: Bearer') });
     const italian = await json(validCase(), { 'accept-language': 'it' });
     expect(await italian.json()).toMatchObject({ title: 'Autenticazione richiesta' });
+    // Naming no partner changes nothing for a stranger; a caller with a key learns what is missing.
+    expect((await json({ title: 'x' })).status).toBe(401);
+    const keyed = await json({ title: 'x' }, { authorization: `Bearer ${await partnerKey(runtime, 'humanitas')}` });
+    expect(keyed.status).toBe(422);
+    expect(((await keyed.json()) as { errors: { path: string }[] }).errors.map((e) => e.path)).toContain('partner');
   });
 
   it('gives a person whose check failed the form back with what they typed', async () => {

@@ -31,9 +31,15 @@ async function partition(caseId: string) {
   }
 }
 
-/** Waits until the review has been requested from both reviewers: the workflow is done writing for now. */
-const reviewRequested = (reference: string) =>
-  waitFor('the review mails', () => runtime.mails().filter((mail) => mail.subject.includes(reference) && /revisionare/.test(mail.subject)).length === 2);
+/**
+ * Waits until the review has been requested from both reviewers and every mail of it is marked
+ * sent (nothing of the case left in the outbox): the workflow is done writing for now.
+ */
+const reviewRequested = (caseId: string, reference: string) =>
+  waitFor('the review mails, sent and settled', async () =>
+    runtime.mails().filter((mail) => mail.subject.includes(reference) && /revisionare/.test(mail.subject)).length === 2 &&
+    (await partition(caseId)).every((item) => item.gsi2pk === undefined),
+  );
 
 const receipts = (email: string) => runtime.mails().filter((mail) => mail.to.includes(email) && /ricevuto/.test(mail.subject));
 
@@ -45,7 +51,7 @@ describe('replays of one Idempotency-Key', () => {
     const first = await postCase(runtime, input, { headers });
     expect(first.status).toBe(201);
     const created = (await first.json()) as { id: string; statusUrl: string; reference: string };
-    await reviewRequested(created.reference);
+    await reviewRequested(created.id, created.reference);
     const before = await partition(created.id);
 
     const sequential: Response[] = [];
@@ -66,7 +72,7 @@ describe('replays of one Idempotency-Key', () => {
     const email = (input.contact as { email: string }).email;
     const headers = { 'idempotency-key': `erase-${crypto.randomUUID()}` };
     const created = (await (await postCase(runtime, input, { headers })).json()) as { id: string; reference: string };
-    await reviewRequested(created.reference);
+    await reviewRequested(created.id, created.reference);
     const doc = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
     try {
       const { cases } = await erasePerson(createPersonStore(doc, LOCAL_TABLE), email, new Date());
