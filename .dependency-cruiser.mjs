@@ -9,9 +9,7 @@
  */
 const SDK = '^node_modules/(@aws-sdk|@smithy)/';
 
-/** Imports against the layers that are known and stated, with the reason beside each rule. */
-export const KNOWN_EXCEPTIONS = { appToTemplates: '^shared/adapters/ses/templates\\.ts$' };
-
+/** The layers: each rule says which imports it forbids and why. */
 export default {
   forbidden: [
     {
@@ -26,13 +24,7 @@ export default {
       comment: 'shared/app declares the ports it needs and imports no adapter, no wiring and no AWS SDK.',
       severity: 'error',
       from: { path: '^shared/app/' },
-      to: {
-        path: ['^shared/adapters/', '^shared/wiring\\.ts$', '^functions/', '^infra/', SDK],
-        // Known exception: the outbox effects render their mails with the SES adapter's templates
-        // (pure functions of the case, no SDK) and hand the result to the Mailer port. Putting the
-        // templates behind a notifier port changes every builder of the effects' dependencies.
-        pathNot: KNOWN_EXCEPTIONS.appToTemplates,
-      },
+      to: { path: ['^shared/adapters/', '^shared/wiring\\.ts$', '^functions/', '^infra/', SDK] },
     },
     {
       name: 'sdk-only-in-adapters',

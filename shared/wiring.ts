@@ -16,7 +16,9 @@ import type { EffectDeps, WorkflowPort } from './app/effects';
 import type { MailingReviewDeps, ReviewDeps } from './app/review-flow';
 import type { SubmitDeps } from './app/submit-case';
 import { log } from './log';
-import { createSesMailer, type Mailer } from './adapters/ses/mailer';
+import { createSesMailer } from './adapters/ses/mailer';
+import { createNotifier } from './adapters/ses/notifier';
+import type { Notifier } from './app/ports';
 import { createCaseStore, type CaseStore } from './adapters/dynamodb/case-store';
 import { createCatalogStore, type CatalogStore } from './adapters/dynamodb/catalog-store';
 import { createDocumentClient } from './adapters/dynamodb/clients';
@@ -54,12 +56,14 @@ export function resetWiring(): void {
 /** One DynamoDB document client per process, shared by every builder. */
 const documentClient = /* @__PURE__ */ once((cfg): DynamoDBDocumentClient => createDocumentClient(cfg.DYNAMODB_ENDPOINT));
 
-const mailer = /* @__PURE__ */ once((cfg): Mailer => createSesMailer({ from: cfg.MAIL_FROM, endpoint: cfg.SES_ENDPOINT, configurationSet: cfg.SES_CONFIGURATION_SET }));
+const notifier = /* @__PURE__ */ once(
+  (cfg): Notifier => createNotifier(createSesMailer({ from: cfg.MAIL_FROM, endpoint: cfg.SES_ENDPOINT, configurationSet: cfg.SES_CONFIGURATION_SET })),
+);
 
 const workflow = /* @__PURE__ */ once((cfg): WorkflowPort => createWorkflowPort(cfg.STATE_MACHINE_ARN, cfg.SFN_ENDPOINT));
 
 /** What every function that runs outbox effects needs; the mailer and the workflow are the caller's to add. */
-function effectStores(cfg: Config): Omit<EffectDeps, 'mailer' | 'workflow'> {
+function effectStores(cfg: Config): Omit<EffectDeps, 'notifier' | 'workflow'> {
   const doc = documentClient();
   return {
     cases: createCaseStore(doc, cfg.TABLE_NAME),
@@ -106,13 +110,13 @@ export const submitDeps = /* @__PURE__ */ once((cfg): SubmitDeps & { config: Con
     confirmedContacts: createContactStore(doc, cfg.TABLE_NAME),
     ownOrigin: cfg.ownOrigin,
     startsWorkflow: Boolean(cfg.STATE_MACHINE_ARN),
-    mailer: mailer(),
+    notifier: notifier(),
     workflow: workflow(),
   };
 });
 
 /** `sweep-outbox`: runs any pending effect, so it has the mailer and the workflow. */
-export const sweepDeps = /* @__PURE__ */ once((cfg): EffectDeps => ({ ...effectStores(cfg), mailer: mailer(), workflow: workflow() }));
+export const sweepDeps = /* @__PURE__ */ once((cfg): EffectDeps => ({ ...effectStores(cfg), notifier: notifier(), workflow: workflow() }));
 
 /** `confirm-contact`: remembers the confirmed contact and starts the review; it sends no mail. */
 export const confirmDeps = /* @__PURE__ */ once((cfg): ConfirmDeps => ({
@@ -135,4 +139,4 @@ const reviewSettings = (cfg: Config) => ({
 export const reviewTaskDeps = /* @__PURE__ */ once((cfg): ReviewDeps => ({ ...effectStores(cfg), ...reviewSettings(cfg) }));
 
 /** `request-review`, `request-changes`, `notify-submitter`: review tasks that send mail. */
-export const mailingTaskDeps = /* @__PURE__ */ once((cfg): MailingReviewDeps => ({ ...effectStores(cfg), ...reviewSettings(cfg), mailer: mailer() }));
+export const mailingTaskDeps = /* @__PURE__ */ once((cfg): MailingReviewDeps => ({ ...effectStores(cfg), ...reviewSettings(cfg), notifier: notifier() }));

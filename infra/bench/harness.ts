@@ -16,6 +16,7 @@ import type { WorkflowPort } from '../../shared/app/effects';
 import type { ReviewDeps } from '../../shared/app/review-flow';
 import type { SubmitDeps } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
+import { createNotifier } from '../../shared/adapters/ses/notifier';
 import { createCaseStore } from '../../shared/adapters/dynamodb/case-store';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { createIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store';
@@ -105,12 +106,12 @@ export function benchDeps(table: BenchTable): BenchDeps {
     confirmedContacts: createContactStore(doc, tableName),
     mailCaps: createMailCapStore(doc, tableName),
     metrics: createMetricsStore(doc, tableName),
-    mailer: {
+    notifier: createNotifier({
       async send(message) {
         mails.push(message);
         return { messageId: String(mails.length) };
       },
-    },
+    }),
     mails,
     taskSuccesses,
     workflow,

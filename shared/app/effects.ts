@@ -1,5 +1,4 @@
-import type { Mailer } from './ports';
-import { changesMail, confirmMail, outcomeMail, receiptMail, reviewMail } from '../adapters/ses/templates';
+import type { Notifier } from './ports';
 import type { CaseStore } from './ports';
 import type { OutboxStore } from './ports';
 import type { ReviewStore } from './ports';
@@ -41,7 +40,7 @@ export interface EffectDeps {
    * Absent in the functions that send no mail: a mail effect run there fails and stays in the
    * outbox for the sweep, which has one.
    */
-  mailer?: Mailer;
+  notifier?: Notifier;
   workflow?: WorkflowPort;
   publicBaseUrl: string;
   /** The Hub's partners, to name them in mails. */
@@ -122,9 +121,9 @@ async function underCap(deps: EffectDeps, record: CaseRecord, kind: CappedMail):
   return false;
 }
 
-function mailerOf(deps: EffectDeps): Mailer {
-  if (!deps.mailer) throw new Error('mail effect without a configured mailer');
-  return deps.mailer;
+function notifierOf(deps: EffectDeps): Notifier {
+  if (!deps.notifier) throw new Error('mail effect without a configured notifier');
+  return deps.notifier;
 }
 
 async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps): Promise<void> {
@@ -133,46 +132,40 @@ async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps)
   switch (entry.effect satisfies Effect) {
     case 'receipt':
       if (!(await underCap(deps, record, 'receipt'))) return;
-      await mailerOf(deps).send(receiptMail(record, statusUrl(base, record.id, text(payload, 'statusToken'))));
+      await notifierOf(deps).receipt(record, statusUrl(base, record.id, text(payload, 'statusToken')));
       return;
     case 'confirm-mail':
       if (!(await underCap(deps, record, 'confirm'))) return;
-      await mailerOf(deps).send(
-        confirmMail(record, {
-          confirmUrl: confirmUrl(base, record.id, text(payload, 'confirmToken')),
-          statusUrl: statusUrl(base, record.id, text(payload, 'statusToken')),
-          partnerName: deps.partners.get(record.data.partner)?.name ?? record.data.partner,
-        }),
-      );
+      await notifierOf(deps).confirm(record, {
+        confirmUrl: confirmUrl(base, record.id, text(payload, 'confirmToken')),
+        statusUrl: statusUrl(base, record.id, text(payload, 'statusToken')),
+        partnerName: deps.partners.get(record.data.partner)?.name ?? record.data.partner,
+      });
       return;
     case 'workflow':
       if (!deps.workflow) throw new Error('workflow effect without a configured workflow');
       await deps.workflow.start(record.id);
       return;
     case 'review-mail':
-      await mailerOf(deps).send(
-        reviewMail(record, {
-          partnerName: deps.partners.get(record.data.partner)?.name ?? record.data.partner,
-          to: text(payload, 'reviewer'),
-          url: reviewUrl(base, text(payload, 'reviewId')),
-          reminder: Number(payload?.attempt ?? 0) > 0,
-          expiresAt: text(payload, 'expiresAt'),
-          previous: await deps.reviews.decisions(record.id),
-        }),
-      );
+      await notifierOf(deps).review(record, {
+        partnerName: deps.partners.get(record.data.partner)?.name ?? record.data.partner,
+        to: text(payload, 'reviewer'),
+        url: reviewUrl(base, text(payload, 'reviewId')),
+        reminder: Number(payload?.attempt ?? 0) > 0,
+        expiresAt: text(payload, 'expiresAt'),
+        previous: await deps.reviews.decisions(record.id),
+      });
       return;
     case 'changes-mail': {
       const round = Number(text(payload, 'round'));
       const decision = await deps.reviews.decision(record.id, round);
-      await mailerOf(deps).send(
-        changesMail(record, { url: editUrl(base, record.id, text(payload, 'editToken')), comment: decision?.comment ?? '', expiresAt: text(payload, 'expiresAt') }),
-      );
+      await notifierOf(deps).changes(record, { url: editUrl(base, record.id, text(payload, 'editToken')), comment: decision?.comment ?? '', expiresAt: text(payload, 'expiresAt') });
       return;
     }
     case 'outcome-mail': {
       const round = Number(text(payload, 'round'));
       const decision = await deps.reviews.decision(record.id, round);
-      await mailerOf(deps).send(outcomeMail(record, { outcome: text(payload, 'outcome'), comment: decision?.comment }));
+      await notifierOf(deps).outcome(record, { outcome: text(payload, 'outcome'), comment: decision?.comment });
       return;
     }
     case 'deliver-decision':

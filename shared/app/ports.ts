@@ -1,6 +1,6 @@
 /**
  * The ports the use cases need, declared by them: the repositories of the single table, the
- * outbox, the mailer. `shared/adapters/*` implements them; `shared/wiring.ts` builds them.
+ * outbox, the mailer, the notifier. `shared/adapters/*` implements them; `shared/wiring.ts` builds them.
  */
 import type { CaseInput } from '../core/case';
 import type { Actor, CaseEvent, CaseRecord, CaseStatus, CaseVersion, Effect, OutboxEntry } from '../core/case-record';
@@ -224,4 +224,24 @@ export interface MailMessage {
 /** Sends email; the SES v2 adapter is the only implementation outside tests. */
 export interface Mailer {
   send(message: MailMessage): Promise<{ messageId: string }>;
+}
+
+/**
+ * The mails of a case's life, in the words of the use cases: what to tell whom. The SES adapter
+ * renders each in the recipient's language and sends it (`shared/adapters/ses/notifier.ts`).
+ */
+export interface Notifier {
+  /** The receipt, with the status link. */
+  receipt(record: CaseRecord, statusUrl: string): Promise<void>;
+  /** The request to confirm the contact's address of a case sent through the form. */
+  confirm(record: CaseRecord, options: { confirmUrl: string; statusUrl: string; partnerName: string }): Promise<void>;
+  /** The request to one reviewer, or its reminder. */
+  review(
+    record: CaseRecord,
+    options: { partnerName: string; to: string; url: string; reminder: boolean; expiresAt: string; previous: { decision: string; comment?: string; round: number }[] },
+  ): Promise<void>;
+  /** The request to the submitter to amend the case. */
+  changes(record: CaseRecord, options: { url: string; comment: string; expiresAt: string }): Promise<void>;
+  /** The outcome: approved, rejected or expired. */
+  outcome(record: CaseRecord, options: { outcome: string; comment?: string }): Promise<void>;
 }

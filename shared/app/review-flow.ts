@@ -1,4 +1,4 @@
-import type { Mailer } from './ports';
+import type { Notifier } from './ports';
 import type { Language } from '../core/case';
 import type { Actor, CaseRecord, CaseStatus, OutboxEntry } from '../core/case-record';
 import { runInline, type EffectDeps } from './effects';
@@ -17,7 +17,7 @@ export interface ReviewDeps extends EffectDeps {
 
 /** The review tasks that mail reviewers or the submitter. */
 export interface MailingReviewDeps extends ReviewDeps {
-  mailer: Mailer;
+  notifier: Notifier;
 }
 
 /** The payload the state machine sends its tasks: ids and counters only. */

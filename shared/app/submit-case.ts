@@ -1,4 +1,4 @@
-import type { Mailer } from './ports';
+import type { Notifier } from './ports';
 import type { CaseStore } from './ports';
 import type { IdempotencyRecord, IdempotencyStore } from './ports';
 import { HONEYPOT_FIELD, type CaseInput, type Language } from '../core/case';
@@ -33,7 +33,7 @@ export interface ConfirmedContacts {
 
 export interface SubmitDeps extends EffectDeps {
   /** Every submission mails its receipt or the contact's confirmation. */
-  mailer: Mailer;
+  notifier: Notifier;
   idempotency: IdempotencyStore;
   partnerKeys: PartnerKeys;
   humanCheck: HumanCheck;

@@ -6,6 +6,7 @@ import type { SubmitDeps } from '../../shared/app/submit-case';
 import type { ConfirmDeps } from '../../shared/app/confirm-contact';
 import { createPartnerKey, type PartnerKeys } from '../../shared/app/partner-keys';
 import type { Mailer } from '../../shared/adapters/ses/mailer';
+import { createNotifier } from '../../shared/adapters/ses/notifier';
 import { createContactStore } from '../../shared/adapters/dynamodb/contact-store';
 import { createHumanCheck } from '../../shared/adapters/dynamodb/human-check';
 import { createMailCapStore } from '../../shared/adapters/dynamodb/mail-cap-store';
@@ -44,7 +45,7 @@ export function domainDeps(options: {
     confirmedContacts: contacts,
     contacts,
     mailCaps: createMailCapStore(doc, table),
-    mailer: options.mailer,
+    notifier: createNotifier(options.mailer),
     workflow: options.workflow,
     partners: new Map(LOCAL_PARTNERS.map((p) => [p.id, p])),
     ownOrigin: 'https://intake.example.org',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createNotifier } from '../../shared/adapters/ses/notifier';
 import { mintKey, type PartnerKeys } from '../../shared/app/partner-keys';
 import type { IdempotencyStore, ReviewStore } from '../../shared/app/ports';
 import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
@@ -24,7 +25,7 @@ function fakes() {
   const deps: SubmitDeps = {
     cases: ports.cases,
     outbox: ports.outbox,
-    mailer: ports.mailer,
+    notifier: createNotifier(ports.mailer),
     workflow: ports.workflow,
     now: ports.clock.now,
     reviews: untouched<ReviewStore>('reviews'),

@@ -8,6 +8,7 @@ import { Forbidden, IdempotencyKeyReused, InvalidIdempotencyKey, ValidationFaile
 import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
 import { mintKey, type PartnerKeys } from '../../shared/app/partner-keys';
 import { createSesMailer } from '../../shared/adapters/ses/mailer';
+import { createNotifier } from '../../shared/adapters/ses/notifier';
 import { createCaseStore } from '../../shared/adapters/dynamodb/case-store';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { createIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store';
@@ -49,7 +50,7 @@ function makeDeps(now = new Date('2026-03-02T10:00:00Z')): SubmitDeps {
     outbox: createOutboxStore(doc, 'table'),
     reviews: createReviewStore(doc, 'table'),
     startsWorkflow: false,
-    mailer: createSesMailer({ from: 'hub@example.org', endpoint: 'http://127.0.0.1:1' }),
+    notifier: createNotifier(createSesMailer({ from: 'hub@example.org', endpoint: 'http://127.0.0.1:1' })),
     partners: new Map(LOCAL_PARTNERS.map((p) => [p.id, p])),
     ownOrigin: 'https://intake.example.org',
     publicBaseUrl: 'https://intake.example.org',

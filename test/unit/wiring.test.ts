@@ -55,21 +55,21 @@ describe('the wiring', () => {
     expect(confirmDeps().startsWorkflow).toBe(true);
   });
 
-  it('gives the mailer and the workflow only to the functions that use them', () => {
-    expect(submitDeps()).toMatchObject({ mailer: expect.any(Object), workflow: expect.any(Object) });
-    expect(sweepDeps()).toMatchObject({ mailer: expect.any(Object), workflow: expect.any(Object) });
-    expect(mailingTaskDeps().mailer).toBeDefined();
+  it('gives the notifier (and so the mailer) and the workflow only to the functions that use them', () => {
+    expect(submitDeps()).toMatchObject({ notifier: expect.any(Object), workflow: expect.any(Object) });
+    expect(sweepDeps()).toMatchObject({ notifier: expect.any(Object), workflow: expect.any(Object) });
+    expect(mailingTaskDeps().notifier).toBeDefined();
     expect(mailingTaskDeps().workflow).toBeUndefined();
     expect(confirmDeps().workflow).toBeDefined();
-    expect(confirmDeps().mailer).toBeUndefined();
+    expect(confirmDeps().notifier).toBeUndefined();
     expect(decisionDeps().workflow).toBeDefined();
-    expect(decisionDeps().mailer).toBeUndefined();
-    expect(reviewTaskDeps().mailer).toBeUndefined();
+    expect(decisionDeps().notifier).toBeUndefined();
+    expect(reviewTaskDeps().notifier).toBeUndefined();
     expect(reviewTaskDeps().workflow).toBeUndefined();
   });
 
-  it('shares one mailer and one workflow port between the builders of a process', () => {
-    expect(sweepDeps().mailer).toBe(submitDeps().mailer);
+  it('shares one notifier and one workflow port between the builders of a process', () => {
+    expect(sweepDeps().notifier).toBe(submitDeps().notifier);
     expect(decisionDeps().workflow).toBe(submitDeps().workflow);
   });
 });
