@@ -9,7 +9,6 @@
  * no clients); {@link resetWiring} forgets them all, for the embedded runtime and tests that
  * change the environment.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { config, type Config } from './config';
 import type { ConfirmDeps } from './app/confirm-contact';
 import type { EffectDeps, WorkflowPort } from './app/effects';
@@ -54,7 +53,7 @@ export function resetWiring(): void {
 }
 
 /** One DynamoDB document client per process, shared by every builder. */
-const documentClient = /* @__PURE__ */ once((cfg): DynamoDBDocumentClient => createDocumentClient(cfg.DYNAMODB_ENDPOINT));
+const documentClient = /* @__PURE__ */ once((cfg): ReturnType<typeof createDocumentClient> => createDocumentClient(cfg.DYNAMODB_ENDPOINT));
 
 const notifier = /* @__PURE__ */ once(
   (cfg): Notifier => createNotifier(createSesMailer({ from: cfg.MAIL_FROM, endpoint: cfg.SES_ENDPOINT, configurationSet: cfg.SES_CONFIGURATION_SET })),

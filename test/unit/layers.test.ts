@@ -36,6 +36,7 @@ describe('the layers', () => {
     write('shared/adapters/dynamodb/store.ts', "import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';\nexport const store = DynamoDBDocumentClient;\n");
     write('shared/core/wrong.ts', "import { store } from '../adapters/dynamodb/store';\nimport { GetCommand } from '@aws-sdk/lib-dynamodb';\nexport const wrong = [store, GetCommand];\n");
     write('shared/app/wrong.ts', "import type { store } from '../adapters/dynamodb/store';\nimport { rule } from '../core/rule';\nexport type Wrong = typeof store;\nexport const right = rule;\n");
+    write('shared/wiring.ts', "import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';\nexport type Client = DynamoDBDocumentClient;\n");
     write('functions/wrong/handler.ts', "import { store } from '../../shared/adapters/dynamodb/store';\nexport const handler = store;\n");
 
     it('names each wrong import, and only those', async () => {
@@ -46,6 +47,7 @@ describe('the layers', () => {
         'core-is-pure: shared/core/wrong.ts -> shared/adapters/dynamodb/store.ts',
         'functions-through-wiring: functions/wrong/handler.ts -> shared/adapters/dynamodb/store.ts',
         'sdk-only-in-adapters: shared/core/wrong.ts -> node_modules/@aws-sdk/lib-dynamodb/dist-cjs/index.js',
+        'sdk-only-in-adapters: shared/wiring.ts -> node_modules/@aws-sdk/lib-dynamodb/dist-cjs/index.js',
       ]);
     }, 60_000);
   });
