@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { whenConditionHolds } from './conditional';
 import { keys } from './keys';
 
 /** The form's solved challenges, each good for one post. */
@@ -15,19 +15,15 @@ export interface ChallengeStore {
 export function createChallengeStore(doc: DynamoDBDocumentClient, tableName: string): ChallengeStore {
   return {
     async spend(id, expiresAt) {
-      try {
-        await doc.send(
+      return whenConditionHolds(
+        doc.send(
           new PutCommand({
             TableName: tableName,
             Item: { ...keys.challenge(id), type: 'challenge', expiresAt },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
     },
   };
 }

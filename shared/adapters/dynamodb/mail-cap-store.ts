@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { whenConditionHolds } from './conditional';
 import type { MailCaps } from '../../app/effects';
 import { keys } from './keys';
 
@@ -8,8 +8,8 @@ export function createMailCapStore(doc: DynamoDBDocumentClient, tableName: strin
   return {
     async take(email, kind, day, cap) {
       const expiresAt = Math.floor(Date.parse(`${day}T00:00:00Z`) / 1000) + 2 * 86_400;
-      try {
-        await doc.send(
+      return whenConditionHolds(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.mailCap(email, kind, day),
@@ -18,12 +18,8 @@ export function createMailCapStore(doc: DynamoDBDocumentClient, tableName: strin
             ExpressionAttributeNames: { '#type': 'type' },
             ExpressionAttributeValues: { ':one': 1, ':cap': cap, ':type': 'mail-cap', ':expiresAt': expiresAt },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (error instanceof ConditionalCheckFailedException) return false;
-        throw error;
-      }
+        ),
+      );
     },
   };
 }

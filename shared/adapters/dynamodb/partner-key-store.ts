@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { whenConditionHolds } from './conditional';
 import type { PartnerKeyRecord, PartnerKeys } from '../../app/partner-keys';
 import { keys } from './keys';
 import { queryAll } from './query';
@@ -16,8 +16,6 @@ const fromItem = (item: Record<string, unknown>): PartnerKeyRecord => ({
   ...(typeof item.lastUsedAt === 'string' ? { lastUsedAt: item.lastUsedAt } : {}),
   ...(typeof item.label === 'string' ? { label: item.label } : {}),
 });
-
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 export function createPartnerKeyStore(doc: DynamoDBDocumentClient, tableName: string): PartnerKeyStore {
   return {
@@ -36,24 +34,20 @@ export function createPartnerKeyStore(doc: DynamoDBDocumentClient, tableName: st
     },
 
     async put(record) {
-      try {
-        await doc.send(
+      return whenConditionHolds(
+        doc.send(
           new PutCommand({
             TableName: tableName,
             Item: { ...keys.partnerKey(record.partner, record.keyId), type: 'partner-key', ...record },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async revoke(partner, keyId, at) {
-      try {
-        await doc.send(
+      return whenConditionHolds(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.partnerKey(partner, keyId),
@@ -61,17 +55,14 @@ export function createPartnerKeyStore(doc: DynamoDBDocumentClient, tableName: st
             UpdateExpression: 'SET revokedAt = :at',
             ExpressionAttributeValues: { ':at': at },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async touch(partner, keyId, at, resolutionMs) {
-      try {
-        await doc.send(
+      // Used within the resolution already (the condition fails): nothing to record.
+      await whenConditionHolds(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.partnerKey(partner, keyId),
@@ -79,10 +70,8 @@ export function createPartnerKeyStore(doc: DynamoDBDocumentClient, tableName: st
             UpdateExpression: 'SET lastUsedAt = :at',
             ExpressionAttributeValues: { ':at': at.toISOString(), ':stale': new Date(at.getTime() - resolutionMs).toISOString() },
           }),
-        );
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
     },
   };
 }
