@@ -1,6 +1,5 @@
-import type { CaseStore } from './ports';
-import type { ContactStore } from './ports';
-import type { PersonStore } from './ports';
+import type { CaseStore, ContactStore, PersonStore } from './ports';
+import { eraseSubmitterOf } from './personal-data';
 import type { CaseRecord } from '../core/case-record';
 import { runInline, type EffectDeps } from './effects';
 import { NotFound } from '../core/errors';
@@ -72,8 +71,7 @@ export async function expireUnconfirmed(
       note: 'unconfirmed',
     });
     if (!moved) continue;
-    const held = (await deps.people.caseItems(id)).filter((item) => (item.type === 'case' || item.type === 'version') && typeof item.gsi3pk === 'string');
-    for (const item of held) await deps.people.erase(item, now.toISOString());
+    await eraseSubmitterOf(deps.people, id, now);
     expired += 1;
   }
   return { expired };

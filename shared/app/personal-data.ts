@@ -28,6 +28,13 @@ export async function exportPerson(people: PersonStore, email: string): Promise<
 
 export const DECIDED_STATUSES = ['approved', 'rejected', 'expired'] as const;
 
+/** Erases the submitter's contact data from a case and its versions; returns how many items held it. */
+export async function eraseSubmitterOf(people: PersonStore, caseId: string, now: Date): Promise<number> {
+  const held = (await people.caseItems(caseId)).filter((item) => (item.type === 'case' || item.type === 'version') && typeof item.gsi3pk === 'string');
+  for (const item of held) await people.erase(item, now.toISOString());
+  return held.length;
+}
+
 /**
  * Retention: erases the submitter's contact data from cases decided more than `retentionDays` ago.
  * A watermark remembers how far earlier runs went, so each run reads only the cases decided since.
@@ -39,10 +46,9 @@ export async function purgeExpiredPersonalData(people: PersonStore, retentionDay
   let items = 0;
   for (const status of DECIDED_STATUSES) {
     for (const id of await people.decidedBetween(status, from, until)) {
-      const held = (await people.caseItems(id)).filter((item) => (item.type === 'case' || item.type === 'version') && typeof item.gsi3pk === 'string');
-      for (const item of held) await people.erase(item, now.toISOString());
-      cases += held.length > 0 ? 1 : 0;
-      items += held.length;
+      const erased = await eraseSubmitterOf(people, id, now);
+      cases += erased > 0 ? 1 : 0;
+      items += erased;
     }
   }
   await people.setWatermark(until);
