@@ -44,6 +44,11 @@ export interface FunctionSpec {
   workflowTask?: boolean;
   /** How long an invocation may run; 10 s when unset. Scheduled work over every case needs more. */
   timeoutSeconds?: number;
+  /**
+   * Triggered by the table's DynamoDB stream, filtered to the items a commit left with fresh
+   * pending effects ({@link COMMIT_STREAM} in `infra/config/stream.ts`), rather than by HTTP or a schedule.
+   */
+  streamTrigger?: boolean;
   /** Hands out or checks the form's proof-of-work challenges, so gets their signing key (`CHALLENGE_HMAC_KEY`). */
   checksChallenges?: boolean;
 }
@@ -78,6 +83,16 @@ export const FUNCTIONS = {
     checksChallenges: true,
     startsWorkflow: false,
     answersWorkflow: false,
+  },
+  'react-to-commit': {
+    description: 'DynamoDB stream: runs the mails, workflow starts and deliveries a commit left pending',
+    // Leases and settles the outbox entries, writes what a commit implies (versions, events,
+    // counters, the entries it spawns), reads the case, touches the partner key's last use.
+    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+    sendsMail: true,
+    startsWorkflow: true,
+    answersWorkflow: true,
+    streamTrigger: true,
   },
   'sweep-outbox': {
     description: 'Scheduled: retries mails, workflow starts and decisions that did not complete inline',

@@ -6,6 +6,7 @@ export const FUNCTION_MODULES: Record<FunctionName, () => Promise<{ handler: (ev
   'get-case-status': () => import('../../functions/get-case-status/handler'),
   'serve-form': () => import('../../functions/serve-form/handler'),
   'sweep-outbox': () => import('../../functions/sweep-outbox/handler'),
+  'react-to-commit': () => import('../../functions/react-to-commit/handler'),
   'confirm-contact': () => import('../../functions/confirm-contact/handler'),
   'review-case': () => import('../../functions/review-case/handler'),
   'amend-case': () => import('../../functions/amend-case/handler'),

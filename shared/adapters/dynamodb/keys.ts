@@ -28,6 +28,12 @@ import { createHash } from 'node:crypto';
  * | mail cap          | MAILCAP#<sha256(email)>    | <kind>#<YYYY-MM-DD>   |                              |                     |
  * | spent challenge   | CHALLENGE#<id>             | CHALLENGE             |                              |                     |
  */
+/**
+ * Marks an outbox entry a commit has just written and nobody has leased yet: the table's stream
+ * hands such items to `react-to-commit`; the lease removes the mark.
+ */
+export const FRESH_ATTRIBUTE = 'fresh';
+
 export const INDEX = { byStatus: 'byStatus', outbox: 'outbox', byPerson: 'byPerson' } as const;
 
 const emailHash = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
