@@ -1,10 +1,11 @@
 import type { Notifier } from './ports';
 import type { CaseStore } from './ports';
 import type { OutboxStore } from './ports';
-import type { ReviewStore } from './ports';
-import type { CaseRecord, Effect, OutboxEntry } from '../core/case-record';
+import type { FreshEntry, ReviewStore } from './ports';
+import type { CaseRecord, CommitKind, Effect, OutboxEntry } from '../core/case-record';
 import type { Partner } from '../core/partners';
 import type { Decision } from '../core/review';
+import { LAST_USE_RESOLUTION_MS } from './partner-keys';
 
 /** The case-review workflow as the domain sees it. */
 export interface WorkflowPort {
@@ -42,6 +43,8 @@ export interface EffectDeps {
    */
   notifier?: Notifier;
   workflow?: WorkflowPort;
+  /** Records a partner key's last use after the commit of a case it submitted. */
+  partnerKeys?: { touch(partner: string, keyId: string, at: Date, resolutionMs: number): Promise<void> };
   publicBaseUrl: string;
   /** The Hub's partners, to name them in mails. */
   partners: ReadonlyMap<string, Partner>;
@@ -79,6 +82,56 @@ export function effectsFor(options: { startsWorkflow: boolean; statusToken: stri
     { effect: 'receipt' as const, payload: { statusToken: options.statusToken } },
     ...(options.startsWorkflow ? [{ effect: 'workflow' as const }] : []),
   ];
+}
+
+/** What each effect a commit spawns takes from the commit's payload. */
+const SPAWNED_PAYLOAD: Partial<Record<Effect, readonly string[]>> = {
+  receipt: ['statusToken'],
+  'confirm-mail': ['statusToken', 'confirmToken'],
+  'deliver-amendment': ['round'],
+};
+
+/**
+ * The payload of a commit entry: what to record (`kind`, and for an amendment its `version`, `at`
+ * and `seq`), the effects to spawn once recorded, with what they need, and the key that submitted.
+ */
+export function commitPayload(
+  kind: CommitKind,
+  effects: readonly { effect: Effect; payload?: Record<string, string | number> }[],
+  extra: Record<string, string | number | undefined> = {},
+): Record<string, string | number> {
+  const payload: Record<string, string | number> = { kind, effects: effects.map(({ effect }) => effect).join(',') };
+  for (const source of [extra, ...effects.map((effect) => effect.payload ?? {})]) {
+    for (const [name, value] of Object.entries(source)) if (value !== undefined) payload[name] = value;
+  }
+  return payload;
+}
+
+/** Spawned effects ride on items of their own, one per effect and case (and round, for a delivery). */
+function spawnedKey(deps: EffectDeps, caseId: string, effect: Effect, payload: OutboxEntry['payload']) {
+  const suffix = effect === 'deliver-amendment' ? `#${text(payload, 'round')}` : '';
+  return deps.outbox.entryKey({ on: 'effect', caseId, effect, suffix });
+}
+
+/**
+ * Runs a commit entry: records what the commit implies, then spawns its effects as fresh entries
+ * of their own (each then runs, retries and dead-letters alone). Safe to run again: the records
+ * are written whole under fixed keys and an effect already spawned is not spawned twice.
+ */
+async function runCommit(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps): Promise<void> {
+  const { payload } = entry;
+  const kind = text(payload, 'kind') as CommitKind;
+  await deps.cases.recordCommit(record, kind === 'submitted' ? { kind } : { kind, version: Number(text(payload, 'version')), at: text(payload, 'at'), seq: Number(text(payload, 'seq')) });
+  const at = deps.now().toISOString();
+  for (const effect of String(payload?.effects ?? '').split(',').filter(Boolean) as Effect[]) {
+    const needs = SPAWNED_PAYLOAD[effect] ?? [];
+    const spawned = needs.length > 0 ? Object.fromEntries(needs.map((name) => [name, text(payload, name)])) : undefined;
+    await deps.outbox.enqueue({ key: spawnedKey(deps, record.id, effect, spawned), caseId: record.id, effect, dueAt: at, ...(spawned ? { payload: spawned } : {}) });
+  }
+  const keyId = payload?.keyId;
+  if (keyId !== undefined && deps.partnerKeys) {
+    await deps.partnerKeys.touch(record.data.partner, String(keyId), deps.now(), LAST_USE_RESOLUTION_MS).catch(() => undefined);
+  }
 }
 
 /** Waiting time before attempt `attempts + 1`: 30 s doubling up to an hour. */
@@ -130,6 +183,9 @@ async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps)
   const { payload } = entry;
   const base = deps.publicBaseUrl;
   switch (entry.effect satisfies Effect) {
+    case 'commit':
+      await runCommit(entry, record, deps);
+      return;
     case 'receipt':
       if (!(await underCap(deps, record, 'receipt'))) return;
       await notifierOf(deps).receipt(record, statusUrl(base, record.id, text(payload, 'statusToken')));
@@ -212,28 +268,42 @@ export async function runEffect(entry: OutboxEntry, record: CaseRecord | undefin
   return true;
 }
 
-/** Runs effects just queued, right away; what fails or is not reached stays in the outbox for the sweep. */
-export async function runInline(entries: OutboxEntry[], record: CaseRecord, deps: EffectDeps): Promise<void> {
-  for (const entry of entries) {
-    await runEffect(entry, record, deps).catch((error: unknown) => {
-      deps.log.error('effect bookkeeping failed; left to the outbox sweep', { caseId: entry.caseId, effect: entry.effect, error: String(error) });
-    });
-  }
+/** Leases an entry and runs it; `taken` when someone else leased it first (or it is done). */
+async function leaseAndRun(entry: OutboxEntry, deps: EffectDeps): Promise<'done' | 'failed' | 'taken'> {
+  const leaseUntil = new Date(deps.now().getTime() + LEASE_MS).toISOString();
+  if (!(await deps.outbox.lease(entry, leaseUntil))) return 'taken';
+  return (await runEffect({ ...entry, dueAt: leaseUntil }, await deps.cases.get(entry.caseId), deps)) ? 'done' : 'failed';
 }
 
-/** Runs every effect that is due: the safety net behind inline processing. */
+/**
+ * Runs the entries a commit has just written, as the table's stream hands them over: each once,
+ * whoever leases it first. Returns the ids of the records whose bookkeeping failed (storage, not
+ * the effect: a failed effect is deferred in the outbox), for the stream to deliver again; an
+ * entry leased before such a failure comes back to the sweep when its lease ends.
+ */
+export async function reactToCommits(deps: EffectDeps, fresh: readonly FreshEntry[]): Promise<string[]> {
+  const failed: string[] = [];
+  for (const { id, entry } of fresh) {
+    try {
+      await leaseAndRun(entry, deps);
+    } catch (error) {
+      failed.push(id);
+      deps.log.error('fresh outbox entry not processed', { caseId: entry.caseId, effect: entry.effect, error: String(error) });
+    }
+  }
+  return failed;
+}
+
+/** Runs every effect that is due: the safety net behind the stream. */
 export async function sweepOutbox(deps: EffectDeps, limit = 50): Promise<{ done: number; failed: number }> {
-  const now = deps.now();
-  const due = await deps.outbox.due(now.toISOString(), limit);
+  const due = await deps.outbox.due(deps.now().toISOString(), limit);
   let done = 0;
   let failed = 0;
   for (const entry of due) {
-    const leaseUntil = new Date(now.getTime() + LEASE_MS).toISOString();
     try {
-      if (!(await deps.outbox.lease(entry, leaseUntil))) continue;
-      const ok = await runEffect({ ...entry, dueAt: leaseUntil }, await deps.cases.get(entry.caseId), deps);
-      if (ok) done += 1;
-      else failed += 1;
+      const outcome = await leaseAndRun(entry, deps);
+      if (outcome === 'done') done += 1;
+      if (outcome === 'failed') failed += 1;
     } catch (error) {
       // One entry's storage error must not hold up the others; a leased entry comes back when its lease ends.
       failed += 1;

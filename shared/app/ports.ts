@@ -168,6 +168,12 @@ export interface OutboxStore {
   revive(entry: Pick<OutboxEntry, 'key' | 'caseId'>, at: string): Promise<boolean>;
 }
 
+/** An outbox entry a commit has just written, as the table's stream hands it over, named by its stream record. */
+export interface FreshEntry {
+  id: string;
+  entry: OutboxEntry;
+}
+
 /** An outbox entry given up on: what ops see with `npm run outbox -- list-dead`. */
 export interface DeadLetter extends OutboxEntry {
   deadLetteredAt: string;

@@ -16,6 +16,8 @@ export type CaseStatus = (typeof CASE_STATUSES)[number];
  * that carry it) until done, so a failure is retried and never silently dropped.
  */
 export const EFFECTS = [
+  /** What a commit implies beyond its one write: the version and event records, the counters and the effects it spawns. */
+  'commit',
   'receipt',
   'confirm-mail',
   'workflow',
@@ -26,6 +28,9 @@ export const EFFECTS = [
   'deliver-amendment',
 ] as const;
 export type Effect = (typeof EFFECTS)[number];
+
+/** What a commit records after its one write: a new case, or an amended version of one. */
+export type CommitKind = 'submitted' | 'amended';
 
 /** A stored case: the submission as last amended, with its identity and state. */
 export interface CaseRecord {

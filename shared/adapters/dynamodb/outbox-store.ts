@@ -1,12 +1,15 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Effect, OutboxEntry } from '../../core/case-record';
-import { INDEX, keys } from './keys';
+import { FRESH_ATTRIBUTE, INDEX, keys } from './keys';
 import { queryAll } from './query';
 import type { DeadLetter, EntryAt, OutboxStore } from '../../app/ports';
 export type { DeadLetter, EntryAt, OutboxStore } from '../../app/ports';
 
-/** The attributes that put an item in the outbox; spread them into the item's own write. */
+/**
+ * The attributes that put an item in the outbox; spread them into the item's own write. The entry
+ * is fresh: the table's stream hands the item to `react-to-commit`, which runs it at once.
+ */
 export function outboxAttributes(caseId: string, effect: Effect, dueAt: string, payload?: Record<string, string | number>) {
   return {
     ...keys.outboxIndex(dueAt, caseId),
@@ -14,6 +17,7 @@ export function outboxAttributes(caseId: string, effect: Effect, dueAt: string, 
     effect,
     attempts: 0,
     dueAt,
+    [FRESH_ATTRIBUTE]: true,
     ...(payload ? { payload } : {}),
   };
 }
@@ -22,7 +26,7 @@ const ignoreConditionFailure = (error: unknown) => {
   if (!(error instanceof ConditionalCheckFailedException)) throw error;
 };
 
-function entryOf(item: Record<string, unknown>): OutboxEntry {
+export function entryOf(item: Record<string, unknown>): OutboxEntry {
   return {
     key: { pk: String(item.pk), sk: String(item.sk) },
     caseId: String(item.caseId),
@@ -66,8 +70,11 @@ export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string
           new UpdateCommand({
             TableName: tableName,
             Key: entry.key,
+            // Whoever leases first runs the entry: the stream's handler, a duplicate record of the
+            // same write, or the sweep. The mark goes, so no later write sends it down the stream.
             ConditionExpression: 'attribute_exists(gsi2pk) AND dueAt = :seen',
-            UpdateExpression: 'SET dueAt = :lease, gsi2sk = :gsi2sk',
+            UpdateExpression: 'SET dueAt = :lease, gsi2sk = :gsi2sk REMOVE #fresh',
+            ExpressionAttributeNames: { '#fresh': FRESH_ATTRIBUTE },
             ExpressionAttributeValues: {
               ':seen': entry.dueAt,
               ':lease': leaseUntil,
@@ -105,7 +112,8 @@ export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string
             TableName: tableName,
             Key: entry.key,
             ConditionExpression: 'attribute_exists(pk)',
-            UpdateExpression: 'REMOVE gsi2pk, gsi2sk, payload, lastError SET doneAt = :at',
+            UpdateExpression: 'REMOVE gsi2pk, gsi2sk, payload, lastError, #fresh SET doneAt = :at',
+            ExpressionAttributeNames: { '#fresh': FRESH_ATTRIBUTE },
             ExpressionAttributeValues: { ':at': at },
           }),
         )
