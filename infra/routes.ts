@@ -58,15 +58,15 @@ const CASES = `${keys.casePartition('')}*`;
 
 export const FUNCTIONS = {
   'submit-case': {
-    description: 'POST /cases: validates and stores a case submission, sends the receipt',
-    // The case and its items, its reference, the key and challenge it spends, the contact's
-    // confirmation and mail counters, the status counters.
+    description: 'POST /cases: validates and stores a case submission in one write; its mails and review follow from the stream',
+    // The case item it writes (and reads, on a taken reference), its Idempotency-Key, the
+    // partner's key and the contact's confirmation it reads.
     table: {
-      actions: ['GetItem', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
-      leadingKeys: [CASES, 'REFERENCE#*', 'IDEMPOTENCY#*', `${keys.partnerPartition('')}*`, 'CHALLENGE#*', 'MAILCAP#*', keys.statusCounters.pk],
+      actions: ['GetItem', 'PutItem', 'UpdateItem'],
+      leadingKeys: [CASES, 'IDEMPOTENCY#*', `${keys.partnerPartition('')}*`],
     },
-    sendsMail: true,
-    startsWorkflow: true,
+    sendsMail: false,
+    startsWorkflow: false,
     answersWorkflow: false,
     checksChallenges: true,
   },
@@ -95,8 +95,9 @@ export const FUNCTIONS = {
     streamTrigger: true,
   },
   'sweep-outbox': {
-    description: 'Scheduled: retries mails, workflow starts and decisions that did not complete inline',
-    table: { actions: ['GetItem', 'Query', 'UpdateItem'], indexes: ['outbox'] },
+    description: 'Scheduled: the safety net behind the stream, runs every outbox entry still pending when due',
+    // As react-to-commit, plus the outbox index it reads.
+    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], indexes: ['outbox'] },
     sendsMail: true,
     startsWorkflow: true,
     answersWorkflow: true,
@@ -106,22 +107,22 @@ export const FUNCTIONS = {
     // The case and its event and outbox entry; the confirmed contact in the partner's partition.
     table: { actions: ['GetItem', 'PutItem', 'UpdateItem'], leadingKeys: [CASES, `${keys.partnerPartition('')}*`] },
     sendsMail: false,
-    startsWorkflow: true,
+    startsWorkflow: false,
     answersWorkflow: false,
   },
   'review-case': {
-    description: 'GET/HEAD/POST /review/{reviewId}: the reviewer confirmation page and the decision',
+    description: 'GET/HEAD/POST /review/{reviewId}: the reviewer confirmation page and the decision (delivered from the stream)',
     table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
     sendsMail: false,
     startsWorkflow: false,
-    answersWorkflow: true,
+    answersWorkflow: false,
   },
   'amend-case': {
-    description: 'GET/POST /cases/{id}/edit: the submitter amends a case sent back for changes',
+    description: 'GET/POST /cases/{id}/edit: the submitter amends a case sent back for changes (delivered from the stream)',
     table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
     sendsMail: false,
     startsWorkflow: false,
-    answersWorkflow: true,
+    answersWorkflow: false,
   },
   'request-review': {
     description: 'case-review task: opens a review round and emails every reviewer a link',

@@ -3,7 +3,9 @@
  * group of functions with the same needs), each using only the factories its functions call.
  * A function imports its own builder and nothing else from here, so that its bundle holds only
  * the clients it uses: only the functions that send mail carry the SES client, only those that
- * start or answer the case-review workflow carry the Step Functions client.
+ * start or answer the case-review workflow carry the Step Functions client. The functions that
+ * answer people (submission, decision, amendment, confirmation) carry neither: what follows their
+ * one write runs from the table's stream.
  *
  * Each builder runs once per process, on first use (a cold start that only serves a page builds
  * no clients); {@link resetWiring} forgets them all, for the embedded runtime and tests that
@@ -14,6 +16,7 @@ import type { ConfirmDeps } from './app/confirm-contact';
 import type { EffectDeps, WorkflowPort } from './app/effects';
 import type { MailingReviewDeps, ReviewDeps } from './app/review-flow';
 import type { SubmitDeps } from './app/submit-case';
+import { createHumanCheck } from './app/challenge';
 import { log } from './log';
 import { createSesMailer } from './adapters/ses/mailer';
 import { createNotifier } from './adapters/ses/notifier';
@@ -22,7 +25,6 @@ import { createCaseStore, type CaseStore } from './adapters/dynamodb/case-store'
 import { createCatalogStore, type CatalogStore } from './adapters/dynamodb/catalog-store';
 import { createDocumentClient } from './adapters/dynamodb/clients';
 import { createContactStore } from './adapters/dynamodb/contact-store';
-import { createHumanCheck } from './adapters/dynamodb/human-check';
 import { createIdempotencyStore } from './adapters/dynamodb/idempotency-store';
 import { createMailCapStore } from './adapters/dynamodb/mail-cap-store';
 import { createMetricsStore, type MetricsStore } from './adapters/dynamodb/metrics-store';
@@ -97,36 +99,48 @@ export const purgeDeps = /* @__PURE__ */ once((cfg): { config: Config; cases: Ca
   now: () => new Date(),
 }));
 
-/** `submit-case`: stores the case, sends its receipt or confirmation mail, starts its review. */
+/**
+ * `submit-case`: checks the caller and stores the case in one write; its mails and its review
+ * start from the commit, so it has neither the mailer nor the workflow.
+ */
 export const submitDeps = /* @__PURE__ */ once((cfg): SubmitDeps & { config: Config } => {
   const doc = documentClient();
   return {
-    ...effectStores(cfg),
     config: cfg,
+    cases: createCaseStore(doc, cfg.TABLE_NAME),
+    partners: cfg.partnersById,
+    publicBaseUrl: cfg.PUBLIC_BASE_URL,
+    now: () => new Date(),
+    log,
     idempotency: createIdempotencyStore(doc, cfg.TABLE_NAME),
     partnerKeys: createPartnerKeyStore(doc, cfg.TABLE_NAME),
-    humanCheck: createHumanCheck(doc, cfg.TABLE_NAME, cfg.CHALLENGE_HMAC_KEY),
+    humanCheck: createHumanCheck(cfg.CHALLENGE_HMAC_KEY),
     confirmedContacts: createContactStore(doc, cfg.TABLE_NAME),
     ownOrigin: cfg.ownOrigin,
     startsWorkflow: Boolean(cfg.STATE_MACHINE_ARN),
-    notifier: notifier(),
-    workflow: workflow(),
   };
 });
 
-/** `sweep-outbox`: runs any pending effect, so it has the mailer and the workflow. */
-export const sweepDeps = /* @__PURE__ */ once((cfg): EffectDeps => ({ ...effectStores(cfg), notifier: notifier(), workflow: workflow() }));
+/**
+ * `react-to-commit` and `sweep-outbox`: run any pending effect, so they have the mailer, the
+ * workflow and the partner keys (a commit records its key's last use).
+ */
+export const sweepDeps = /* @__PURE__ */ once((cfg): EffectDeps => ({
+  ...effectStores(cfg),
+  notifier: notifier(),
+  workflow: workflow(),
+  partnerKeys: createPartnerKeyStore(documentClient(), cfg.TABLE_NAME),
+}));
 
-/** `confirm-contact`: remembers the confirmed contact and starts the review; it sends no mail. */
+/** `confirm-contact`: remembers the confirmed contact; the review starts from the commit. */
 export const confirmDeps = /* @__PURE__ */ once((cfg): ConfirmDeps => ({
   ...effectStores(cfg),
   contacts: createContactStore(documentClient(), cfg.TABLE_NAME),
   startsWorkflow: Boolean(cfg.STATE_MACHINE_ARN),
-  workflow: workflow(),
 }));
 
-/** `review-case` and `amend-case`: record a decision or an amendment and hand it to the waiting workflow; no mail. */
-export const decisionDeps = /* @__PURE__ */ once((cfg): EffectDeps => ({ ...effectStores(cfg), workflow: workflow() }));
+/** `review-case` and `amend-case`: record a decision or an amendment in one write; the stream hands it to the workflow. */
+export const decisionDeps = /* @__PURE__ */ once((cfg): EffectDeps => ({ ...effectStores(cfg) }));
 
 const reviewSettings = (cfg: Config) => ({
   reviewers: cfg.REVIEWERS,

@@ -123,9 +123,11 @@ export async function storedCaseItem(draft: { id: string; reference: string; dat
       return {};
     },
   } as unknown as DynamoDBDocumentClient;
-  await createCaseStore(recorder, 'recorder').create({ ...draft, channel: 'api', effects: [], effectsDueAt: draft.at });
+  await createCaseStore(recorder, 'recorder').create({ ...draft, channel: 'api', commit: { kind: 'submitted', effects: '' }, commitDueAt: draft.at });
   if (!caseItem) throw new Error('CaseStore.create wrote no case item');
-  return caseItem;
+  // As the commit leaves it once run: out of the outbox, its payload erased.
+  const { gsi2pk: _index, gsi2sk: _due, payload: _payload, fresh: _fresh, ...settled } = caseItem;
+  return { ...settled, doneAt: draft.at };
 }
 
 /**

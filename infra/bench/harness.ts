@@ -8,12 +8,12 @@ import { LOCAL_PARTNERS } from '../config/partners';
 import { createPartnerKey, type PartnerKeyRecord, type PartnerKeys } from '../../shared/app/partner-keys';
 import { submitCase } from '../../shared/app/submit-case';
 import { createContactStore } from '../../shared/adapters/dynamodb/contact-store';
-import { createHumanCheck } from '../../shared/adapters/dynamodb/human-check';
+import { createHumanCheck } from '../../shared/app/challenge';
 import { createMailCapStore } from '../../shared/adapters/dynamodb/mail-cap-store';
 import { createPartnerKeyStore } from '../../shared/adapters/dynamodb/partner-key-store';
 import { startDynamo, type Emulator } from '../local/emulators';
 import type { WorkflowPort } from '../../shared/app/effects';
-import type { ReviewDeps } from '../../shared/app/review-flow';
+import type { MailingReviewDeps, ReviewDeps } from '../../shared/app/review-flow';
 import type { SubmitDeps } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createNotifier } from '../../shared/adapters/ses/notifier';
@@ -79,7 +79,7 @@ export function nullTable(tableName = 'bench-null'): BenchTable {
 }
 
 /** Every domain dependency, with the real stores; mail and workflow are stand-ins that only record. */
-export type BenchDeps = ReviewDeps & SubmitDeps & { metrics: MetricsStore; mails: MailMessage[]; taskSuccesses: { token: string; output: Record<string, unknown> }[] };
+export type BenchDeps = ReviewDeps & MailingReviewDeps & SubmitDeps & { metrics: MetricsStore; mails: MailMessage[]; taskSuccesses: { token: string; output: Record<string, unknown> }[] };
 
 /**
  * The dependencies the builders of `shared/wiring.ts` make, on `table`, with a mailer and a workflow that do
@@ -102,7 +102,7 @@ export function benchDeps(table: BenchTable): BenchDeps {
     reviews: createReviewStore(doc, tableName),
     idempotency: createIdempotencyStore(doc, tableName),
     partnerKeys: createPartnerKeyStore(doc, tableName),
-    humanCheck: createHumanCheck(doc, tableName, 'bench-challenge-key'),
+    humanCheck: createHumanCheck('bench-challenge-key'),
     confirmedContacts: createContactStore(doc, tableName),
     mailCaps: createMailCapStore(doc, tableName),
     metrics: createMetricsStore(doc, tableName),

@@ -139,3 +139,16 @@ export async function verifySolution(input: VerifySolutionInput): Promise<Challe
 
 /** A stable name of a challenge: its signature is unique (random nonce and salt) and unforgeable. */
 const challengeId = (signature: string) => createHash('sha256').update(signature).digest('base64url');
+
+/**
+ * The form's proof of work as the submission sees it: ALTCHA's verification under the stage's
+ * key. Without a key no challenge was ever handed out, so none can be valid.
+ */
+export function createHumanCheck(hmacKey: string | undefined): { verify(solution: string, partnerId: string, now: Date): Promise<ChallengeVerdict | { ok: false; reason: 'not-configured' }> } {
+  return {
+    async verify(solution, partnerId, now) {
+      if (!hmacKey) return { ok: false, reason: 'not-configured' };
+      return verifySolution({ payload: solution, partnerId, now, hmacKey });
+    },
+  };
+}

@@ -1,7 +1,7 @@
 import type { CaseStore, ContactStore, PersonStore } from './ports';
 import { eraseSubmitterOf } from './personal-data';
 import type { CaseRecord } from '../core/case-record';
-import { runInline, type EffectDeps } from './effects';
+import type { EffectDeps } from './effects';
 import { NotFound } from '../core/errors';
 import { CASE_ID_PATTERN, secretMatches } from '../core/ids';
 
@@ -36,11 +36,8 @@ export async function confirmContact(deps: ConfirmDeps, caseId: string, token: s
     await deps.contacts.remember(record.data.partner, record.data.contact.email, at);
     if (await deps.cases.confirmContact({ id: caseId, expectedRevision: record.revision, at, startWorkflow: deps.startsWorkflow })) {
       deps.log.info('contact confirmed', { caseId, partner: record.data.partner });
-      const confirmed = (await deps.cases.get(caseId)) ?? record;
-      if (deps.startsWorkflow) {
-        await runInline([{ key: deps.outbox.entryKey({ on: 'case', caseId }), caseId, effect: 'workflow', attempts: 0, dueAt: at }], confirmed, deps);
-      }
-      return { state: 'confirmed', record: confirmed };
+      // The workflow starts from the commit: the stream runs the entry the case item now carries.
+      return { state: 'confirmed', record: (await deps.cases.get(caseId)) ?? record };
     }
   }
   throw new Error(`case ${caseId} kept changing during its confirmation`);

@@ -276,6 +276,19 @@ async function leaseAndRun(entry: OutboxEntry, deps: EffectDeps): Promise<'done'
 }
 
 /**
+ * Runs entries just written, right away, for a caller with no one waiting on it (a workflow
+ * task): each is leased first, so the stream's handler, which gets the same entries, skips
+ * them. What fails or is not reached stays in the outbox.
+ */
+export async function runNow(entries: readonly OutboxEntry[], deps: EffectDeps): Promise<void> {
+  for (const entry of entries) {
+    await leaseAndRun(entry, deps).catch((error: unknown) => {
+      deps.log.error('effect bookkeeping failed; left to the outbox', { caseId: entry.caseId, effect: entry.effect, error: String(error) });
+    });
+  }
+}
+
+/**
  * Runs the entries a commit has just written, as the table's stream hands them over: each once,
  * whoever leases it first. Returns the ids of the records whose bookkeeping failed (storage, not
  * the effect: a failed effect is deferred in the outbox), for the stream to deliver again; an

@@ -19,9 +19,12 @@ export interface NewCase {
   /** Set when the contact must confirm the address before the case goes to review. */
   confirmTokenHash?: string;
   at: string;
-  effects: readonly { effect: Effect; payload?: Record<string, string | number> }[];
-  /** When the outbox should pick up effects that were not completed inline. */
-  effectsDueAt: string;
+  /** The form challenge it spends: a second case with it finds this one. */
+  challengeId?: string;
+  /** The commit entry the case item carries: what to record and which effects to spawn (see `commitPayload`). */
+  commit: Record<string, string | number>;
+  /** When the sweep may pick up the commit if the stream has not run it. */
+  commitDueAt: string;
 }
 
 export interface Transition {
@@ -37,10 +40,18 @@ export interface Transition {
 
 /** The case repository: domain code speaks to this, never to the SDK. */
 export interface CaseStore {
-  /** Claims a reference for a case; false when another case holds it. */
-  claimReference(reference: string, caseId: string): Promise<boolean>;
-  /** Stores a new case; `created: false` when a case with that id already exists (a retried request). */
+  /**
+   * Stores a new case in one write: its item, which carries its commit entry. The id is made from
+   * the reference (`caseIdFor`), so a taken reference is a taken id: `created: false` with the case
+   * that holds it (the same case, for a retried request; another one, for a collision).
+   */
   create(draft: NewCase): Promise<{ created: boolean; record: CaseRecord }>;
+  /**
+   * Writes what a commit implies beyond the case item: for a new case its first version, its
+   * `submitted` event and the status count; for an amendment its version and `amended` event.
+   * Safe to repeat: the records are whole and keyed by the commit.
+   */
+  recordCommit(record: CaseRecord, commit: { kind: 'submitted' } | { kind: 'amended'; version: number; at: string; seq: number }): Promise<void>;
   get(id: string): Promise<CaseRecord | undefined>;
   history(id: string): Promise<CaseEvent[]>;
   /** Ids of the cases in a status, oldest change first (a query on the byStatus index). */
@@ -51,10 +62,11 @@ export interface CaseStore {
   /** Sets the review round and reminder attempt in progress (status unchanged). */
   setRound(id: string, expectedRevision: number, round: number, attempt: number, at: string): Promise<boolean>;
   /**
-   * Stores an amended version of a case sent back for changes, and in the same write queues the
-   * delivery of the amendment to the workflow. False if the case changed or was amended already.
+   * Stores an amended version of a case sent back for changes in one write of the case item,
+   * which carries the commit that records the version and delivers the amendment to the
+   * workflow. False if the case changed or was amended already.
    */
-  amend(change: { id: string; expectedRevision: number; data: CaseInput; version: number; round: number; at: string }): Promise<boolean>;
+  amend(change: { id: string; expectedRevision: number; data: CaseInput; version: number; round: number; at: string; commit: Record<string, string | number> }): Promise<boolean>;
   /**
    * Records that the contact confirmed the address, and in the same write queues the start of the
    * review (when `startWorkflow`). False if the case changed or was confirmed already.
@@ -151,7 +163,11 @@ export interface OutboxStore {
   due(now: string, limit: number): Promise<OutboxEntry[]>;
   /** Leases an entry for processing; false if someone else took it first or it is done. */
   lease(entry: OutboxEntry, leaseUntil: string): Promise<boolean>;
-  /** Takes the entry out of the outbox and erases its payload (it may hold link secrets). */
+  /**
+   * Takes the entry out of the outbox and erases its payload (it may hold link secrets). This and
+   * the two below settle an entry as leased (`entry.dueAt` the lease's end) and do nothing once
+   * the item carries another entry or another lease.
+   */
   complete(entry: OutboxEntry, at: string): Promise<void>;
   /** Puts the entry back for a later attempt. */
   defer(entry: OutboxEntry, dueAt: string, error: string): Promise<void>;

@@ -1,7 +1,7 @@
 import type { Notifier } from './ports';
 import type { Language } from '../core/case';
 import type { Actor, CaseRecord, CaseStatus, OutboxEntry } from '../core/case-record';
-import { runInline, type EffectDeps } from './effects';
+import { commitPayload, runNow, type EffectDeps } from './effects';
 import { NotFound } from '../core/errors';
 import { CASE_ID_PATTERN, hashSecret, newSecret, secretMatches } from '../core/ids';
 import { DECISIONS, type AmendmentRecord, type Decision, type DecisionRecord, type ReviewRequest } from '../core/review';
@@ -30,7 +30,7 @@ export interface TaskPayload {
   error?: string;
 }
 
-/** Effects are run inline; the outbox sweep takes over what is still pending after this long. */
+/** A task runs its effects at once; the outbox sweep takes over what is still pending after this long. */
 const INLINE_GRACE_MS = 60_000;
 const DECIDED: ReadonlySet<CaseStatus> = new Set(['approved', 'rejected', 'expired']);
 const SYSTEM: Actor = { type: 'system', name: 'case-review' };
@@ -91,6 +91,7 @@ export async function requestReview(deps: MailingReviewDeps, task: TaskPayload):
   // The token first: a reviewer who answers within seconds of the mail must find it.
   await deps.reviews.saveTaskToken(record.id, 'review', task.round, task.taskToken, now.toISOString());
   const expiresAt = plus(now, deps.reviewWindowSeconds * 1000);
+  const mailDueAt = plus(now, INLINE_GRACE_MS);
   const entries: OutboxEntry[] = [];
   for (const [index, reviewer] of deps.reviewers.entries()) {
     const reviewId = newSecret();
@@ -104,13 +105,13 @@ export async function requestReview(deps: MailingReviewDeps, task: TaskPayload):
       reviewId,
       expiresAt,
       createdAt: now.toISOString(),
-      mailDueAt: plus(now, INLINE_GRACE_MS),
+      mailDueAt,
     });
     if (created) {
-      entries.push({ key: deps.outbox.entryKey({ on: 'review-request', caseId: record.id, round: task.round, attempt, index }), caseId: record.id, effect: 'review-mail', attempts: 0, dueAt: now.toISOString(), payload });
+      entries.push({ key: deps.outbox.entryKey({ on: 'review-request', caseId: record.id, round: task.round, attempt, index }), caseId: record.id, effect: 'review-mail', attempts: 0, dueAt: mailDueAt, payload });
     }
   }
-  await runInline(entries, record, deps);
+  await runNow(entries, deps);
 }
 
 /** The RequestChanges task: sends the case back to its submitter with an edit link, once per round. */
@@ -123,6 +124,7 @@ export async function requestChanges(deps: MailingReviewDeps, task: TaskPayload)
   await deps.reviews.saveTaskToken(record.id, 'amend', task.round, task.taskToken, now.toISOString());
   const editToken = newSecret();
   const expiresAt = plus(now, deps.amendWindowSeconds * 1000);
+  const mailDueAt = plus(now, INLINE_GRACE_MS);
   const created = await deps.reviews.createAmendment({
     caseId: record.id,
     round: task.round,
@@ -130,12 +132,11 @@ export async function requestChanges(deps: MailingReviewDeps, task: TaskPayload)
     editTokenHash: hashSecret(editToken),
     expiresAt,
     baseVersion: record.dataVersion,
-    mailDueAt: plus(now, INLINE_GRACE_MS),
+    mailDueAt,
   });
   if (created) {
-    await runInline(
-      [{ key: deps.outbox.entryKey({ on: 'amendment', caseId: record.id, round: task.round }), caseId: record.id, effect: 'changes-mail', attempts: 0, dueAt: now.toISOString(), payload: { editToken, round: task.round, expiresAt } }],
-      record,
+    await runNow(
+      [{ key: deps.outbox.entryKey({ on: 'amendment', caseId: record.id, round: task.round }), caseId: record.id, effect: 'changes-mail', attempts: 0, dueAt: mailDueAt, payload: { editToken, round: task.round, expiresAt } }],
       deps,
     );
   }
@@ -178,7 +179,7 @@ export async function notifySubmitter(deps: MailingReviewDeps, task: TaskPayload
     dueAt: plus(now, INLINE_GRACE_MS),
     payload: { outcome: String(task.outcome), round: task.round },
   };
-  if (await deps.outbox.enqueue(entry)) await runInline([{ ...entry, attempts: 0 }], record, deps);
+  if (await deps.outbox.enqueue(entry)) await runNow([{ ...entry, attempts: 0 }], deps);
 }
 
 /** What a review link shows. */
@@ -240,12 +241,8 @@ export async function decide(deps: EffectDeps, reviewId: string, form: { decisio
   };
   const result = await deps.reviews.recordDecision(record);
   if (!result.recorded) return { state: 'decided', request: view.request, record: view.record, decision: result.existing };
+  // The decision item is also its delivery to the workflow: the stream sends it from the commit.
   deps.log.info('decision recorded', { caseId: record.caseId, round: record.round, decision: record.decision });
-  await runInline(
-    [{ key: deps.outbox.entryKey({ on: 'decision', caseId: record.caseId, round: record.round }), caseId: record.caseId, effect: 'deliver-decision', attempts: 0, dueAt: record.at, payload: { round: record.round, decision: record.decision } }],
-    view.record,
-    deps,
-  );
   return { state: 'recorded', decision: record, record: view.record };
 }
 
@@ -318,20 +315,17 @@ export async function amendCase(
   const contactProblem = amendedContactProblem(deps, view.record, validation.value.contact.email, lang);
   if (contactProblem) return { state: 'invalid', errors: [contactProblem], view };
   const at = deps.now().toISOString();
+  const version = view.amendment.baseVersion + 1;
   const stored = await deps.cases.amend({
     id: caseId,
     expectedRevision: view.record.revision,
     data: validation.value,
-    version: view.amendment.baseVersion + 1,
+    version,
     round: view.amendment.round,
     at,
+    // The commit records the version and its event, then delivers the amendment to the workflow.
+    commit: commitPayload('amended', [{ effect: 'deliver-amendment', payload: { round: view.amendment.round } }], { version, at, seq: view.record.revision }),
   });
   if (!stored) return { state: 'done', record: view.record };
-  const record = await mustGet(deps, caseId);
-  await runInline(
-    [{ key: deps.outbox.entryKey({ on: 'case', caseId }), caseId, effect: 'deliver-amendment', attempts: 0, dueAt: at, payload: { round: view.amendment.round } }],
-    record,
-    deps,
-  );
-  return { state: 'amended', record };
+  return { state: 'amended', record: await mustGet(deps, caseId) };
 }

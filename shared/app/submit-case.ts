@@ -1,10 +1,9 @@
-import type { Notifier } from './ports';
 import type { CaseStore } from './ports';
 import type { IdempotencyRecord, IdempotencyStore } from './ports';
 import { HONEYPOT_FIELD, type CaseInput, type Language } from '../core/case';
 import { CHALLENGE_FIELD } from './challenge';
 import type { CaseRecord, CaseStatus } from '../core/case-record';
-import { effectsFor, runInline, statusUrl, type EffectDeps } from './effects';
+import { commitPayload, effectsFor, statusUrl, type EffectDeps } from './effects';
 import {
   Forbidden,
   IdempotencyKeyReused,
@@ -14,16 +13,18 @@ import {
   Unauthorized,
   ValidationFailed,
 } from '../core/errors';
-import { fingerprint, hashSecret, newCaseId, newReference, newSecret, openSealed, seal } from '../core/ids';
-import { LAST_USE_RESOLUTION_MS, authenticateKey, bearerToken, type PartnerKeys } from './partner-keys';
+import { caseIdFor, fingerprint, hashSecret, newReference, newSecret, openSealed, referenceFromSeed, seal } from '../core/ids';
+import { authenticateKey, bearerToken, type PartnerKeys } from './partner-keys';
 import { contactDomainAllowed, originAllowed, type Partner } from '../core/partners';
 import { validateCase } from '../core/validation';
 
-/** Checks the Hub form's proof of work: pure verification first, then a single-use spend. */
+/**
+ * Checks the Hub form's proof of work (a pure verification). A solved challenge is single-use
+ * because it names its case: the first reference of a form case comes from the challenge's id,
+ * so a replay meets the case it made at the same key.
+ */
 export interface HumanCheck {
   verify(solution: string, partnerId: string, now: Date): Promise<{ ok: true; id: string; expiresAt: number } | { ok: false; reason: string }>;
-  /** Marks a verified challenge used; false when it was used before (a replay). */
-  spend(id: string, expiresAt: number): Promise<boolean>;
 }
 
 /** Contacts who confirmed their address for a partner once. */
@@ -31,9 +32,7 @@ export interface ConfirmedContacts {
   isConfirmed(partner: string, email: string): Promise<boolean>;
 }
 
-export interface SubmitDeps extends EffectDeps {
-  /** Every submission mails its receipt or the contact's confirmation. */
-  notifier: Notifier;
+export interface SubmitDeps extends Pick<EffectDeps, 'cases' | 'partners' | 'publicBaseUrl' | 'now' | 'log'> {
   idempotency: IdempotencyStore;
   partnerKeys: PartnerKeys;
   humanCheck: HumanCheck;
@@ -68,8 +67,10 @@ export type Channel = 'api' | 'form';
 
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{8,128}$/;
-/** Effects are run inline; the outbox picks up what is still pending after this long. */
-const INLINE_GRACE_MS = 60_000;
+/** The stream runs a case's commit at once; the sweep picks it up if it is still pending after this long. */
+const STREAM_GRACE_MS = 60_000;
+/** References tried before giving up: 30 random bits collide rarely, five times in a row never. */
+const REFERENCE_ATTEMPTS = 5;
 /**
  * A reservation whose case is still missing after this long belongs to a request that died
  * (functions time out far sooner): a replay may then finish the work.
@@ -80,14 +81,12 @@ const REPLAY_WAIT_MS = [25, 50, 100, 200, 400, 800, 1600];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Claims a fresh reference, trying again on the rare collision. */
-async function claimFreshReference(cases: CaseStore, caseId: string, now: Date, first?: string): Promise<string> {
-  for (let attempt = 0; attempt < 5; attempt++) {
-    const reference = attempt === 0 && first ? first : newReference(now);
-    if (await cases.claimReference(reference, caseId)) return reference;
-  }
-  throw new Error('could not claim a unique reference');
+/** The reference a case tries first, and after each collision: from the form's challenge, or random. */
+function referenceAt(caller: Caller, now: Date, attempt: number): string {
+  return caller.channel === 'form' ? referenceFromSeed(now, caller.challenge.id, attempt) : newReference(now);
 }
+
+type Caller = { channel: 'api'; keyId: string } | { channel: 'form'; challenge: { id: string; expiresAt: number } };
 
 /** Who is submitting: the partner's key, or a solved challenge of the Hub's form. Refuses anyone else with 401. */
 async function authenticate(
@@ -95,7 +94,7 @@ async function authenticate(
   partner: Partner,
   request: SubmitRequest,
   solution: unknown,
-): Promise<{ channel: 'api'; keyId: string } | { channel: 'form'; challenge: { id: string; expiresAt: number } }> {
+): Promise<Caller> {
   if (request.authorization !== undefined && request.authorization.trim() !== '') {
     const token = bearerToken(request.authorization);
     if (!token) throw Unauthorized.invalidKey();
@@ -164,14 +163,18 @@ async function bindIdempotencyKey(
   return { resume: record, token };
 }
 
-/** Spends the challenge, claims the reference and stores the case with its first effects. */
+/**
+ * Stores the case in its one write, with the commit entry that sends its mails and starts its
+ * review from the stream. A taken reference is a taken id: the same case again (a resumed
+ * request) is found by its status secret; a case made with the same challenge is a replay (401);
+ * any other is a collision, and the next reference is tried.
+ */
 async function storeCase(
   deps: SubmitDeps,
   args: {
-    caller: Awaited<ReturnType<typeof authenticate>>;
+    caller: Caller;
     partner: Partner;
     data: CaseInput;
-    caseId: string;
     token: string;
     reference: string;
     now: Date;
@@ -179,36 +182,39 @@ async function storeCase(
     scope: string;
   },
 ) {
-  const { caller, partner, data, caseId, token, now } = args;
-  if (caller.channel === 'form' && !(await deps.humanCheck.spend(caller.challenge.id, caller.challenge.expiresAt))) {
-    throw Unauthorized.challengeFailed();
-  }
-  const reference = await claimFreshReference(deps.cases, caseId, now, args.reference);
-  if (reference !== args.reference && args.idempotencyKey !== undefined) {
-    await deps.idempotency.rebind(args.scope, args.idempotencyKey, caseId, reference);
-  }
+  const { caller, partner, data, token, now } = args;
   const confirmed = caller.channel === 'api' || (await deps.confirmedContacts.isConfirmed(partner.id, data.contact.email));
   const confirmToken = confirmed ? undefined : newSecret();
   const effects = effectsFor({ startsWorkflow: deps.startsWorkflow, statusToken: token, confirmToken });
-  const { created, record } = await deps.cases.create({
-    id: caseId,
-    reference,
-    data,
-    channel: caller.channel,
-    statusTokenHash: hashSecret(token),
-    ...(confirmToken ? { confirmTokenHash: hashSecret(confirmToken) } : {}),
-    at: now.toISOString(),
-    effects,
-    effectsDueAt: new Date(now.getTime() + INLINE_GRACE_MS).toISOString(),
-  });
-  return { created, record, effects, confirmed };
+  const statusTokenHash = hashSecret(token);
+  for (let attempt = 0; attempt < REFERENCE_ATTEMPTS; attempt++) {
+    const reference = attempt === 0 ? args.reference : referenceAt(caller, now, attempt);
+    const caseId = caseIdFor(reference);
+    if (attempt > 0 && args.idempotencyKey !== undefined) await deps.idempotency.rebind(args.scope, args.idempotencyKey, caseId, reference);
+    const { created, record } = await deps.cases.create({
+      id: caseId,
+      reference,
+      data,
+      channel: caller.channel,
+      statusTokenHash,
+      ...(confirmToken ? { confirmTokenHash: hashSecret(confirmToken) } : {}),
+      ...(caller.channel === 'form' ? { challengeId: caller.challenge.id } : {}),
+      at: now.toISOString(),
+      commit: commitPayload('submitted', effects, { keyId: caller.channel === 'api' ? caller.keyId : undefined }),
+      commitDueAt: new Date(now.getTime() + STREAM_GRACE_MS).toISOString(),
+    });
+    if (created || record.statusTokenHash === statusTokenHash) return { created, record, confirmed };
+    if (caller.channel === 'form' && record.challengeId === caller.challenge.id) throw Unauthorized.challengeFailed();
+  }
+  throw new Error('could not find a free reference');
 }
 
 /**
  * Accepts a case submission: checks the partner, origin, caller and data, binds the
- * Idempotency-Key, stores the case with its pending effects, then runs those effects. Once
- * `create` returns, the case is stored: later failures leave it in place with its effects
- * waiting in the outbox. Nothing is written for a refused request, nor for a replay.
+ * Idempotency-Key and stores the case in one write that carries its pending effects; the
+ * receipt or confirmation mail and the workflow start run from that commit (the table's stream,
+ * the sweep behind it), never on the response path. Nothing is written for a refused request,
+ * nor for a replay.
  */
 export async function submitCase(deps: SubmitDeps, request: SubmitRequest): Promise<SubmitResult> {
   const { [HONEYPOT_FIELD]: honeypot, [CHALLENGE_FIELD]: solution, ...payload } = request.payload;
@@ -231,11 +237,12 @@ export async function submitCase(deps: SubmitDeps, request: SubmitRequest): Prom
 
   if (typeof honeypot === 'string' ? honeypot.trim() !== '' : honeypot !== undefined) {
     // Look accepted so that the bot learns nothing; store nothing.
-    const id = newCaseId();
+    const reference = newReference(deps.now());
+    const id = caseIdFor(reference);
     return {
       outcome: 'discarded',
       id,
-      reference: newReference(deps.now()),
+      reference,
       status: 'submitted',
       statusUrl: statusUrl(deps.publicBaseUrl, id, newSecret()),
       awaitingConfirmation: caller.channel === 'form',
@@ -251,9 +258,9 @@ export async function submitCase(deps: SubmitDeps, request: SubmitRequest): Prom
   // A partner's keys are its systems' own: a person through the form (anyone, in the end) never
   // shares their namespace, so nobody can claim a key the partner will send.
   const scope = caller.channel === 'api' ? partner.id : `form:${partner.id}`;
-  let caseId = newCaseId(now.getTime());
   let token = newSecret();
-  let reference = newReference(now);
+  let reference = referenceAt(caller, now, 0);
+  let caseId = caseIdFor(reference);
 
   if (request.idempotencyKey !== undefined) {
     const bound = await bindIdempotencyKey(deps, { ...request, idempotencyKey: request.idempotencyKey }, data, scope, { caseId, reference, token }, now);
@@ -278,34 +285,22 @@ export async function submitCase(deps: SubmitDeps, request: SubmitRequest): Prom
 
   let stored: Awaited<ReturnType<typeof storeCase>>;
   try {
-    stored = await storeCase(deps, { caller, partner, data, caseId, token, reference, now, idempotencyKey: request.idempotencyKey, scope });
+    stored = await storeCase(deps, { caller, partner, data, token, reference, now, idempotencyKey: request.idempotencyKey, scope });
   } catch (error) {
     // Nothing was committed: let a retry with the same key take over at once rather than wait.
     if (request.idempotencyKey !== undefined) await deps.idempotency.release(scope, request.idempotencyKey, caseId, deps.now());
     throw error;
   }
-  const { created, record, effects, confirmed } = stored;
-  const at = now.toISOString();
-
+  const { created, record, confirmed } = stored;
   if (created) {
-    deps.log.info('case stored', { caseId, reference: record.reference, partner: data.partner, kind: data.kind, channel: caller.channel, awaitingConfirmation: !confirmed });
-    const entries = effects.map(({ effect, payload: effectPayload }) => ({
-      key: deps.outbox.entryKey({ on: 'effect', caseId, effect }),
-      caseId,
-      effect,
-      attempts: 0,
-      dueAt: at,
-      ...(effectPayload ? { payload: effectPayload } : {}),
-    }));
-    await runInline(entries, record, deps);
-    if (caller.channel === 'api') await deps.partnerKeys.touch(partner.id, caller.keyId, now, LAST_USE_RESOLUTION_MS).catch(() => undefined);
+    deps.log.info('case stored', { caseId: record.id, reference: record.reference, partner: data.partner, kind: data.kind, channel: caller.channel, awaitingConfirmation: !confirmed });
   }
   return {
     outcome: created ? 'created' : 'replayed',
-    id: caseId,
+    id: record.id,
     reference: record.reference,
     status: 'submitted',
-    statusUrl: statusUrl(deps.publicBaseUrl, caseId, token),
+    statusUrl: statusUrl(deps.publicBaseUrl, record.id, token),
     awaitingConfirmation: record.awaitingConfirmation === true,
   };
 }

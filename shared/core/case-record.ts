@@ -55,6 +55,8 @@ export interface CaseRecord {
   confirmTokenHash?: string;
   /** When the contact confirmed the address. */
   confirmedAt?: string;
+  /** The form's proof-of-work challenge the case spent (a solved challenge makes one case). */
+  challengeId?: string;
   /** The review round (1, then one more after each amendment) and reminder attempt in progress. */
   reviewRound?: number;
   reviewAttempt?: number;

@@ -29,6 +29,23 @@ export function newCaseId(now = Date.now()): string {
 
 export const CASE_ID_PATTERN = /^[0-9A-HJKMNP-TV-Z]{26}$/;
 
+/**
+ * The id of the case with this reference: a digest, so that a reference is taken exactly when
+ * its case's id is, and one conditional write of the case item keeps references unique.
+ */
+export function caseIdFor(reference: string): string {
+  return crockford(createHash('sha256').update(`case:${reference}`, 'utf8').digest().subarray(0, 17), 26);
+}
+
+/**
+ * The reference of a case sent with a solved form challenge, by attempt: the same challenge gives
+ * the same first reference, so a replayed challenge meets its own case at the same key.
+ */
+export function referenceFromSeed(now: Date, seed: string, attempt: number): string {
+  const digest = createHash('sha256').update(`reference:${seed}:${attempt}`, 'utf8').digest();
+  return `HUB-${now.getUTCFullYear()}-${crockford(digest.subarray(0, 4), 6)}`;
+}
+
 /** A reference people can read out on the phone: `HUB-2026-7K3F9Q` (30 random bits; uniqueness is claimed in the store). */
 export function newReference(now = new Date()): string {
   return `HUB-${now.getUTCFullYear()}-${crockford(randomBytes(4), 6)}`;

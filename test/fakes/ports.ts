@@ -10,30 +10,29 @@ const unsupported = (what: string) => async (): Promise<never> => {
   throw new Error(`${what} is not faked`);
 };
 
-/** The case repository: cases by id and the references they claimed. */
-export function fakeCaseStore(): CaseStore & { cases: Map<string, CaseRecord>; references: Map<string, string> } {
+/** The case repository: cases by id, each with the commit its one write carried. */
+export function fakeCaseStore(): CaseStore & { cases: Map<string, CaseRecord>; commits: Map<string, NewCase['commit']>; writes: number } {
   const cases = new Map<string, CaseRecord>();
-  const references = new Map<string, string>();
-  return {
+  const commits = new Map<string, NewCase['commit']>();
+  const store = {
     cases,
-    references,
-    async claimReference(reference, caseId) {
-      const holder = references.get(reference);
-      if (holder !== undefined && holder !== caseId) return false;
-      references.set(reference, caseId);
-      return true;
-    },
+    commits,
+    writes: 0,
     async create(draft: NewCase) {
+      store.writes += 1;
       const existing = cases.get(draft.id);
       if (existing) return { created: false, record: existing };
       const record: CaseRecord = {
         id: draft.id, reference: draft.reference, status: 'submitted', revision: 1, dataVersion: 1, data: draft.data,
         createdAt: draft.at, updatedAt: draft.at, statusTokenHash: draft.statusTokenHash, channel: draft.channel,
         ...(draft.confirmTokenHash ? { awaitingConfirmation: true, confirmTokenHash: draft.confirmTokenHash } : {}),
+        ...(draft.challengeId ? { challengeId: draft.challengeId } : {}),
       };
       cases.set(record.id, record);
+      commits.set(record.id, draft.commit);
       return { created: true, record };
     },
+    recordCommit: unsupported('recordCommit'),
     get: async (id) => cases.get(id),
     history: async () => [],
     idsByStatus: async (status) => [...cases.values()].filter((c) => c.status === status).map((c) => c.id),
@@ -47,7 +46,8 @@ export function fakeCaseStore(): CaseStore & { cases: Map<string, CaseRecord>; r
     setRound: unsupported('setRound'),
     amend: unsupported('amend'),
     confirmContact: unsupported('confirmContact'),
-  };
+  } satisfies CaseStore & { cases: Map<string, CaseRecord>; commits: Map<string, NewCase['commit']>; writes: number };
+  return store;
 }
 
 const keyText = (key: OutboxEntry['key']) => `${key.pk}|${key.sk}`;

@@ -54,7 +54,7 @@ function withPagesOf(client: DynamoDBDocumentClient, limit: number): DynamoDBDoc
 async function storeCase(status: CaseStatus, overrides: Record<string, unknown> = {}) {
   const id = newCaseId();
   const data = validCase(overrides) as unknown as CaseInput;
-  await cases.create({ id, reference: `HUB-2026-${id.slice(-6)}`, data, channel: 'api', statusTokenHash: 'h', at: clock.toISOString(), effects: [], effectsDueAt: clock.toISOString() });
+  await cases.create({ id, reference: `HUB-2026-${id.slice(-6)}`, data, channel: 'api', statusTokenHash: 'h', at: clock.toISOString(), commit: { kind: 'submitted', effects: '' }, commitDueAt: clock.toISOString() });
   const path: Record<CaseStatus, CaseStatus[]> = {
     submitted: [],
     in_review: ['in_review'],

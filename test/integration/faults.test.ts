@@ -6,7 +6,7 @@ import { decide, notifySubmitter, recordOutcome, requestReview, type ReviewDeps 
 import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
-import { bearerFor, domainDeps } from '../support/domain';
+import { bearerFor, domainDeps, type DomainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 /**
@@ -37,7 +37,7 @@ function maybeFail(kind: Fault['kind'][], what: string): void {
   }
 }
 
-let deps: ReviewDeps & SubmitDeps;
+let deps: DomainDeps;
 /** The partner's key, made before any fault is injected. */
 let authorization: string;
 

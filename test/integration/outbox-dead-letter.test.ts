@@ -7,7 +7,7 @@ import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { createOutboxStore, type OutboxStore } from '../../shared/adapters/dynamodb/outbox-store';
-import { bearerFor, domainDeps } from '../support/domain';
+import { bearerFor, domainDeps, type DomainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 /**
@@ -16,7 +16,7 @@ import { validCase } from '../support/runtime';
  */
 const TABLE = 'dead-letters';
 let dynamo: Emulator;
-let deps: ReviewDeps & SubmitDeps;
+let deps: DomainDeps;
 let outbox: OutboxStore;
 let clock: Date;
 let mailDown = true;

@@ -7,11 +7,11 @@ import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { createPersonStore, ERASED, type PersonStore } from '../../shared/adapters/dynamodb/person-store';
-import { bearerFor, domainDeps } from '../support/domain';
+import { bearerFor, domainDeps, type DomainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 let dynamo: Emulator;
-let deps: ReviewDeps & SubmitDeps;
+let deps: DomainDeps;
 let people: PersonStore;
 let clock = new Date('2024-01-10T10:00:00Z');
 const mails: MailMessage[] = [];

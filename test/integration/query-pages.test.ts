@@ -9,7 +9,7 @@ import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { createPersonStore } from '../../shared/adapters/dynamodb/person-store';
 import { createReviewStore } from '../../shared/adapters/dynamodb/review-store';
-import { bearerFor, domainDeps } from '../support/domain';
+import { bearerFor, domainDeps, type DomainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 /**
@@ -21,7 +21,7 @@ const TABLE = 'query-pages';
 let dynamo: Emulator;
 let doc: DynamoDBDocumentClient;
 let smallPages: DynamoDBDocumentClient;
-let deps: ReviewDeps & SubmitDeps;
+let deps: DomainDeps;
 let clock = new Date('2024-01-10T10:00:00Z');
 const mails: MailMessage[] = [];
 const REVIEWER = 'giulia.neri@hub.example.org';

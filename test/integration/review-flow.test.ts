@@ -16,7 +16,7 @@ import {
 import { submitCase } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
-import { bearerFor, domainDeps } from '../support/domain';
+import { bearerFor, domainDeps, type DomainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 let dynamo: Emulator;
@@ -34,7 +34,7 @@ const workflow: WorkflowPort = {
   },
 };
 
-let deps: ReviewDeps & Parameters<typeof submitCase>[0];
+let deps: DomainDeps;
 
 beforeAll(async () => {
   dynamo = await startDynamo('memory', 'review-flow');

@@ -1,14 +1,14 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_PARTNERS } from '../../infra/config/partners';
 import type { WorkflowPort } from '../../shared/app/effects';
-import type { ReviewDeps } from '../../shared/app/review-flow';
+import type { MailingReviewDeps, ReviewDeps } from '../../shared/app/review-flow';
 import type { SubmitDeps } from '../../shared/app/submit-case';
 import type { ConfirmDeps } from '../../shared/app/confirm-contact';
 import { createPartnerKey, type PartnerKeys } from '../../shared/app/partner-keys';
+import { createHumanCheck } from '../../shared/app/challenge';
 import type { Mailer } from '../../shared/adapters/ses/mailer';
 import { createNotifier } from '../../shared/adapters/ses/notifier';
 import { createContactStore } from '../../shared/adapters/dynamodb/contact-store';
-import { createHumanCheck } from '../../shared/adapters/dynamodb/human-check';
 import { createMailCapStore } from '../../shared/adapters/dynamodb/mail-cap-store';
 import { createPartnerKeyStore } from '../../shared/adapters/dynamodb/partner-key-store';
 import { createCaseStore } from '../../shared/adapters/dynamodb/case-store';
@@ -32,7 +32,7 @@ export function domainDeps(options: {
   reviewers: string[];
   reviewWindowSeconds?: number;
   amendWindowSeconds?: number;
-}): ReviewDeps & SubmitDeps & ConfirmDeps {
+}): ReviewDeps & MailingReviewDeps & SubmitDeps & ConfirmDeps {
   const { doc, table } = options;
   const contacts = createContactStore(doc, table);
   return {
@@ -41,7 +41,7 @@ export function domainDeps(options: {
     reviews: createReviewStore(doc, table),
     idempotency: createIdempotencyStore(doc, table),
     partnerKeys: createPartnerKeyStore(doc, table),
-    humanCheck: createHumanCheck(doc, table, TEST_CHALLENGE_KEY),
+    humanCheck: createHumanCheck(TEST_CHALLENGE_KEY),
     confirmedContacts: contacts,
     contacts,
     mailCaps: createMailCapStore(doc, table),
@@ -72,3 +72,6 @@ export function bearerFor(deps: { partnerKeys: PartnerKeys }, partner = 'humanit
   }
   return bearer;
 }
+
+/** Everything {@link domainDeps} builds: the dependencies of every use case. */
+export type DomainDeps = ReturnType<typeof domainDeps>;

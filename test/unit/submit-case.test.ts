@@ -3,7 +3,7 @@ import { MessageRejected, SESv2Client, SendEmailCommand, TooManyRequestsExceptio
 import { BatchWriteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { sweepOutbox } from '../../shared/app/effects';
+import { reactToCommits, sweepOutbox, type EffectDeps } from '../../shared/app/effects';
 import { Forbidden, IdempotencyKeyReused, InvalidIdempotencyKey, ValidationFailed } from '../../shared/core/errors';
 import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
 import { mintKey, type PartnerKeys } from '../../shared/app/partner-keys';
@@ -42,15 +42,11 @@ function makeDeps(now = new Date('2026-03-02T10:00:00Z')): SubmitDeps {
   const doc = createDocumentClient('http://127.0.0.1:1');
   return {
     partnerKeys,
-    humanCheck: { verify: async () => ({ ok: false, reason: 'invalid' }), spend: async () => false },
+    humanCheck: { verify: async () => ({ ok: false, reason: 'invalid' }) },
     confirmedContacts: { isConfirmed: async () => false },
-    mailCaps: { take: async () => true },
     cases: createCaseStore(doc, 'table'),
     idempotency: createIdempotencyStore(doc, 'table'),
-    outbox: createOutboxStore(doc, 'table'),
-    reviews: createReviewStore(doc, 'table'),
     startsWorkflow: false,
-    notifier: createNotifier(createSesMailer({ from: 'hub@example.org', endpoint: 'http://127.0.0.1:1' })),
     partners: new Map(LOCAL_PARTNERS.map((p) => [p.id, p])),
     ownOrigin: 'https://intake.example.org',
     publicBaseUrl: 'https://intake.example.org',
@@ -59,6 +55,18 @@ function makeDeps(now = new Date('2026-03-02T10:00:00Z')): SubmitDeps {
       info: (message, extra) => logged.push({ level: 'info', message, extra }),
       error: (message, extra) => logged.push({ level: 'error', message, extra }),
     },
+  };
+}
+
+/** What the functions that run effects get (the sweep, the stream's handler): the stores, SES, no workflow. */
+function effectDeps(): EffectDeps {
+  const doc = createDocumentClient('http://127.0.0.1:1');
+  return {
+    ...makeDeps(),
+    outbox: createOutboxStore(doc, 'table'),
+    reviews: createReviewStore(doc, 'table'),
+    mailCaps: { take: async () => true },
+    notifier: createNotifier(createSesMailer({ from: 'hub@example.org', endpoint: 'http://127.0.0.1:1' })),
   };
 }
 
@@ -84,79 +92,48 @@ afterEach(() => {
 });
 
 describe('submitting a case', () => {
-  it('stores the outbox entry, the first version and event before the case item, which commits it', async () => {
+  it('stores the case in one conditional write of its item, which carries the commit, and calls neither SES nor Step Functions', async () => {
     const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH });
     expect(result.outcome).toBe('created');
-    // In call order: each put, and the batch as the list of what it puts.
-    const order = ddb.calls().flatMap((call) => {
-      const input = call.args[0].input as { Item?: { sk: string }; RequestItems?: Record<string, { PutRequest: { Item: { sk: string } } }[]> };
-      if (input.Item) return [input.Item.sk.split('#')[0]];
-      if (input.RequestItems) return [Object.values(input.RequestItems)[0]!.map((r) => r.PutRequest.Item.sk.split('#')[0]).join('+')];
-      return [];
+    expect(ddb.calls()).toHaveLength(1);
+    const [write] = caseWrites();
+    expect(write?.ConditionExpression).toBe('attribute_not_exists(pk)');
+    expect(write?.Item).toMatchObject({
+      pk: `CASE#${result.id}`,
+      reference: result.reference,
+      effect: 'commit',
+      fresh: true,
+      gsi2pk: 'OUTBOX',
+      dueAt: '2026-03-02T10:01:00.000Z',
+      payload: { kind: 'submitted', effects: 'receipt', statusToken: new URL(result.statusUrl).searchParams.get('token') },
     });
-    expect(order.slice(0, 3)).toEqual(['REFERENCE', 'OUTBOX+VERSION+EVENT', 'CASE']);
-    expect(caseWrites()[0]?.ConditionExpression).toBe('attribute_not_exists(pk)');
-    expect(completions().map((input) => input.Key)).toEqual([{ pk: `CASE#${result.id}`, sk: 'OUTBOX#receipt' }]);
-  });
-
-  it('keeps the case and answers created when the receipt mail is rejected, leaving the receipt in the outbox', async () => {
-    ses.on(SendEmailCommand).rejects(new MessageRejected({ message: 'Email address is not verified', $metadata: {} }));
-    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH });
-    expect(result.outcome).toBe('created');
-    expect(caseWrites()).toHaveLength(1);
-    expect(completions()).toHaveLength(0);
-    const deferred = ddb
-      .commandCalls(UpdateCommand)
-      .map((call) => call.args[0].input)
-      .find((input) => input.UpdateExpression?.includes('ADD attempts'));
-    expect(deferred?.Key).toEqual({ pk: `CASE#${result.id}`, sk: 'OUTBOX#receipt' });
-    expect(deferred?.ExpressionAttributeValues?.[':due']).toBe('2026-03-02T10:00:30.000Z');
-    expect(String(deferred?.ExpressionAttributeValues?.[':error'])).toContain('MessageRejected');
-  });
-
-  it('keeps the case when SES throttles and even when the outbox update then fails', async () => {
-    ses.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'slow down', $metadata: {} }));
-    ddb.on(UpdateCommand).rejects(throttled());
-    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH });
-    expect(result.outcome).toBe('created');
-    expect(logged.some((entry) => entry.message.includes('left to the outbox sweep'))).toBe(true);
+    expect(ses.calls()).toHaveLength(0);
   });
 
   it('fails without an answer of success when DynamoDB throttles the case write', async () => {
-    ddb.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
-      if (input.Item.sk === 'CASE') throw throttled();
-      return {};
-    });
+    ddb.on(PutCommand).rejects(throttled());
     await expect(submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH })).rejects.toBeInstanceOf(ProvisionedThroughputExceededException);
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
   });
 
-  it('answers with the existing case and sends nothing when the case item already exists', async () => {
-    ddb.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
-      if (input.Item.sk === 'CASE') throw conditionFailed();
+  it('tries another reference when another case holds the first one, and gives up after five', async () => {
+    let attempts = 0;
+    ddb.on(PutCommand).callsFake(() => {
+      if (++attempts === 1) throw conditionFailed();
       return {};
     });
     ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
-      Item: {
-        pk: input.Key.pk, sk: 'CASE', id: input.Key.pk.slice(5), reference: 'HUB-2026-AAAAAA', status: 'in_review',
-        revision: 2, dataVersion: 1, ...validCase(), createdAt: 'x', updatedAt: 'x', statusTokenHash: 'h',
-      },
+      Item: { pk: input.Key.pk, sk: 'CASE', id: input.Key.pk.slice(5), reference: 'HUB-2026-AAAAAA', status: 'in_review', revision: 2, dataVersion: 1, ...validCase(), createdAt: 'x', updatedAt: 'x', statusTokenHash: 'h' },
     }));
     const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH });
-    expect(result.outcome).toBe('replayed');
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(0);
-  });
+    expect(result.outcome).toBe('created');
+    const writes = caseWrites();
+    expect(writes).toHaveLength(2);
+    expect(writes[1]?.Item?.reference).toBe(result.reference);
+    expect(writes[1]?.Item?.pk).toBe(`CASE#${result.id}`);
+    expect(writes[0]?.Item?.pk).not.toBe(writes[1]?.Item?.pk);
 
-  it('tries another reference when the first one is taken', async () => {
-    let claims = 0;
-    ddb.on(PutCommand).callsFake((input: { Item: { sk: string } }) => {
-      if (input.Item.sk === 'REFERENCE' && ++claims === 1) throw conditionFailed();
-      return {};
-    });
-    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH });
-    expect(claims).toBe(2);
-    const referencePuts = puts().filter((input) => input.Item?.sk === 'REFERENCE');
-    expect(referencePuts[1]?.Item?.reference).toBe(result.reference);
+    ddb.on(PutCommand).rejects(conditionFailed());
+    await expect(submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH })).rejects.toThrow(/free reference/);
   });
 
   it('refuses an Idempotency-Key reused with another body, and replays it with the same one', async () => {
@@ -183,7 +160,7 @@ describe('submitting a case', () => {
     const writesAfter = puts().length + ddb.commandCalls(BatchWriteCommand).length + ddb.commandCalls(UpdateCommand).length;
     expect(writesAfter - writesBefore).toBe(1);
     expect(puts().at(-1)?.Item?.sk).toBe('IDEMPOTENCY');
-    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    expect(ses.calls()).toHaveLength(0);
   });
 
   it('refuses an unknown partner, a foreign origin, a malformed key and invalid data before writing anything', async () => {
@@ -229,7 +206,7 @@ describe('submitting a case', () => {
     expect((error as ValidationFailed).errors).toEqual([{ path: 'contact.email', message: expect.stringContaining('humanitas.it') }]);
     await expect(submitCase(deps, { payload: validCase({ contact: { name: 'Eve', email: 'eve@humanitas.it.evil.example' } }), lang: 'en', authorization: AUTH })).rejects.toBeInstanceOf(ValidationFailed);
     await expect(submitCase(deps, { payload: validCase({ contact: { name: 'Ada', email: 'ada@research.humanitas.it' } }), lang: 'en', authorization: AUTH })).resolves.toMatchObject({ outcome: 'created' });
-    expect(ses.commandCalls(SendEmailCommand).map((call) => call.args[0].input.Destination?.ToAddresses)).toEqual([['ada@research.humanitas.it']]);
+    expect(caseWrites().map((input) => (input.Item?.contact as { email: string }).email)).toEqual(['ada@research.humanitas.it']);
   });
 
   it('looks accepted but stores nothing when the honeypot is filled', async () => {
@@ -247,7 +224,7 @@ describe('the outbox sweep', () => {
   it('sends a pending receipt and removes it from the outbox', async () => {
     ddb.on(QueryCommand).resolves({ Items: [due] });
     ddb.on(GetCommand).resolves({ Item: caseItem });
-    expect(await sweepOutbox(makeDeps())).toEqual({ done: 1, failed: 0 });
+    expect(await sweepOutbox(effectDeps())).toEqual({ done: 1, failed: 0 });
     expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
     expect(completions().map((input) => input.Key)).toEqual([{ pk: due.pk, sk: due.sk }]);
   });
@@ -255,7 +232,7 @@ describe('the outbox sweep', () => {
   it('skips an entry another sweep leased first, so no mail goes out twice', async () => {
     ddb.on(QueryCommand).resolves({ Items: [due] });
     ddb.on(UpdateCommand).rejects(conditionFailed());
-    expect(await sweepOutbox(makeDeps())).toEqual({ done: 0, failed: 0 });
+    expect(await sweepOutbox(effectDeps())).toEqual({ done: 0, failed: 0 });
     expect(ses.calls()).toHaveLength(0);
   });
 
@@ -263,7 +240,7 @@ describe('the outbox sweep', () => {
     ddb.on(QueryCommand).resolves({ Items: [due] });
     ddb.on(GetCommand).resolves({ Item: caseItem });
     ses.on(SendEmailCommand).rejects(new TooManyRequestsException({ message: 'slow down', $metadata: {} }));
-    expect(await sweepOutbox(makeDeps())).toEqual({ done: 0, failed: 1 });
+    expect(await sweepOutbox(effectDeps())).toEqual({ done: 0, failed: 1 });
     const updates = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
     expect(updates[1]?.ExpressionAttributeValues?.[':due']).toBe('2026-03-02T10:02:00.000Z');
   });
@@ -271,8 +248,48 @@ describe('the outbox sweep', () => {
   it('drops an entry whose case was never committed', async () => {
     ddb.on(QueryCommand).resolves({ Items: [due] });
     ddb.on(GetCommand).resolves({});
-    expect(await sweepOutbox(makeDeps())).toEqual({ done: 1, failed: 0 });
+    expect(await sweepOutbox(effectDeps())).toEqual({ done: 1, failed: 0 });
     expect(ses.calls()).toHaveLength(0);
     expect(completions()).toHaveLength(1);
+  });
+});
+
+describe('a commit, run from the stream or the sweep', () => {
+  const caseId = '01J0000000000000000000000B';
+  const commit = {
+    pk: `CASE#${caseId}`, sk: 'CASE', caseId, effect: 'commit', attempts: 0, dueAt: '2026-03-02T10:01:00.000Z', fresh: true, gsi2pk: 'OUTBOX',
+    payload: { kind: 'submitted', effects: 'receipt,workflow', statusToken: 'status-secret' },
+  };
+  const caseItem = { pk: `CASE#${caseId}`, sk: 'CASE', id: caseId, reference: 'HUB-2026-BBBBBB', status: 'submitted', revision: 1, dataVersion: 1, ...validCase(), createdAt: '2026-03-02T10:00:00.000Z', updatedAt: 'x', statusTokenHash: 'h' };
+  const fresh = [{ id: 'seq-1', entry: { key: { pk: commit.pk, sk: commit.sk }, caseId, effect: 'commit' as const, attempts: 0, dueAt: commit.dueAt, payload: commit.payload } }];
+
+  it('leases the entry, writes the first version and the submitted event, spawns each effect as a fresh entry of its own, then completes', async () => {
+    ddb.on(GetCommand).resolves({ Item: caseItem });
+    expect(await reactToCommits(effectDeps(), fresh)).toEqual([]);
+    const updates = ddb.commandCalls(UpdateCommand).map((call) => call.args[0].input);
+    expect(updates[0]).toMatchObject({ Key: { pk: commit.pk, sk: 'CASE' }, ConditionExpression: 'attribute_exists(gsi2pk) AND dueAt = :seen' });
+    expect(updates[0]?.UpdateExpression).toContain('REMOVE #fresh');
+    const batch = ddb.commandCalls(BatchWriteCommand)[0]?.args[0].input.RequestItems?.table?.map((r) => r.PutRequest?.Item?.sk);
+    expect(batch).toEqual(['VERSION#0001', 'EVENT#2026-03-02T10:00:00.000Z#0000']);
+    const spawned = puts().filter((input) => String(input.Item?.sk).startsWith('OUTBOX#'));
+    expect(spawned.map((input) => [input.Item?.sk, input.Item?.fresh, input.Item?.payload, input.ConditionExpression])).toEqual([
+      ['OUTBOX#receipt', true, { statusToken: 'status-secret' }, 'attribute_not_exists(pk)'],
+      ['OUTBOX#workflow', true, undefined, 'attribute_not_exists(pk)'],
+    ]);
+    expect(completions().map((input) => input.Key)).toEqual([{ pk: commit.pk, sk: 'CASE' }]);
+    // Nothing was mailed here: the receipt runs from its own entry.
+    expect(ses.calls()).toHaveLength(0);
+  });
+
+  it('skips a record whose entry someone leased first (a duplicate record, or the sweep)', async () => {
+    ddb.on(UpdateCommand).rejects(conditionFailed());
+    expect(await reactToCommits(effectDeps(), fresh)).toEqual([]);
+    expect(ddb.commandCalls(BatchWriteCommand)).toHaveLength(0);
+    expect(puts()).toHaveLength(0);
+  });
+
+  it('reports the record for the stream to deliver again when its bookkeeping fails', async () => {
+    ddb.on(UpdateCommand).rejects(throttled());
+    expect(await reactToCommits(effectDeps(), fresh)).toEqual(['seq-1']);
   });
 });

@@ -38,6 +38,7 @@ function recordFromItem(item: Item): CaseRecord {
     ...(item.awaitingConfirmation === true ? { awaitingConfirmation: true } : {}),
     ...(typeof item.confirmTokenHash === 'string' ? { confirmTokenHash: item.confirmTokenHash } : {}),
     ...(typeof item.confirmedAt === 'string' ? { confirmedAt: item.confirmedAt } : {}),
+    ...(typeof item.challengeId === 'string' ? { challengeId: item.challengeId } : {}),
     ...(typeof item.reviewRound === 'number' ? { reviewRound: item.reviewRound, reviewAttempt: Number(item.reviewAttempt ?? 0) } : {}),
   };
 }
@@ -108,41 +109,13 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
   };
 
   const store: CaseStore = {
-    async claimReference(reference, caseId) {
-      try {
-        await put(
-          { ...keys.reference(reference), type: 'reference', reference, caseId },
-          'attribute_not_exists(pk) OR caseId = :caseId',
-          { ':caseId': caseId },
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
-    },
-
     async create(draft) {
-      // The case item is written last: it is the commit point. Everything before it is keyed by
-      // the case id and safe to write again, so a retry after a crash converges on one case.
-      // They are unconditional, so they go in one batch: one round trip instead of one per item.
-      await putAll([
-        ...draft.effects.map(({ effect, payload }) => ({
-          ...keys.outbox(draft.id, effect),
-          type: 'outbox',
-          ...outboxAttributes(draft.id, effect, draft.effectsDueAt, payload),
-        })),
-        { ...keys.version(draft.id, 1), ...keys.person(draft.data.contact.email), type: 'version', version: 1, at: draft.at, data: draft.data },
-        {
-          ...keys.event(draft.id, draft.at, 0),
-          type: 'event',
-          event: { at: draft.at, type: 'submitted', actor: { type: 'submitter' }, to: 'submitted' } satisfies CaseEvent,
-        },
-      ]);
+      // One write: the case item is the commit. It carries its commit entry (the version and
+      // event records, the counts and the effects follow from the stream), and its id is made
+      // from its reference, so the condition that makes the case new also keeps references unique.
       const item: Item = {
         ...keys.case(draft.id),
         ...keys.byStatus('submitted', draft.at, draft.id),
-        ...keys.person(draft.data.contact.email),
         type: 'case',
         id: draft.id,
         reference: draft.reference,
@@ -155,10 +128,12 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
         channel: draft.channel,
         statusTokenHash: draft.statusTokenHash,
         ...(draft.confirmTokenHash ? { awaitingConfirmation: true, confirmTokenHash: draft.confirmTokenHash } : {}),
+        ...(draft.challengeId ? { challengeId: draft.challengeId } : {}),
+        ...outboxAttributes(draft.id, 'commit', draft.commitDueAt, draft.commit),
+        ...keys.person(draft.data.contact.email),
       };
       try {
         await put(item, 'attribute_not_exists(pk)');
-        await countStatus(undefined, 'submitted');
         return { created: true, record: recordFromItem(item) };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
@@ -166,6 +141,32 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
         if (!existing) throw error;
         return { created: false, record: existing };
       }
+    },
+
+    async recordCommit(record, commit) {
+      // Each record is built from the case as stored, so an erasure that came first stays erased.
+      if (commit.kind === 'submitted') {
+        await putAll([
+          ...(record.dataVersion === 1 ? [{ ...keys.version(record.id, 1), ...keys.person(record.data.contact.email), type: 'version', version: 1, at: record.createdAt, data: record.data }] : []),
+          {
+            ...keys.event(record.id, record.createdAt, 0),
+            type: 'event',
+            event: { at: record.createdAt, type: 'submitted', actor: { type: 'submitter' }, to: 'submitted' } satisfies CaseEvent,
+          },
+        ]);
+        await countStatus(undefined, 'submitted');
+        return;
+      }
+      await putAll([
+        ...(record.dataVersion === commit.version
+          ? [{ ...keys.version(record.id, commit.version), ...keys.person(record.data.contact.email), type: 'version', version: commit.version, at: commit.at, data: record.data }]
+          : []),
+        {
+          ...keys.event(record.id, commit.at, commit.seq),
+          type: 'event',
+          event: { at: commit.at, type: 'amended', actor: { type: 'submitter' }, note: `v${commit.version}` } satisfies CaseEvent,
+        },
+      ]);
     },
 
     async get(id) {
@@ -255,8 +256,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
       }
     },
 
-    async amend({ id, expectedRevision, data, version, round, at }) {
-      await put({ ...keys.version(id, version), ...keys.person(data.contact.email), type: 'version', version, at, data });
+    async amend({ id, expectedRevision, data, version, round, at, commit }) {
       const names: Record<string, string> = { '#status': 'status' };
       const values: Record<string, unknown> = {
         ':revision': expectedRevision,
@@ -278,7 +278,9 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
           sets.push(`#f${index} = :f${index}`);
         }
       });
-      setOutboxAttributes({ names, values, sets }, outboxAttributes(id, 'deliver-amendment', at, { round }));
+      // One write: the case item takes the new version and carries the commit that records it
+      // (version item, event) and delivers it to the workflow.
+      setOutboxAttributes({ names, values, sets }, outboxAttributes(id, 'commit', at, commit));
       try {
         await doc.send(
           new UpdateCommand({
@@ -295,11 +297,6 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
         if (isConditionFailure(error)) return false;
         throw error;
       }
-      await put({
-        ...keys.event(id, at, expectedRevision),
-        type: 'event',
-        event: { at, type: 'amended', actor: { type: 'submitter' }, note: `v${version}` } satisfies CaseEvent,
-      });
       return true;
     },
 

@@ -22,6 +22,13 @@ export function outboxAttributes(caseId: string, effect: Effect, dueAt: string, 
   };
 }
 
+/**
+ * The condition of settling an entry (done, deferred, dead-lettered): the item still carries the
+ * entry that was run, as leased (`entry.dueAt` is the lease's end).
+ */
+const HOLDS_LEASE = 'effect = :effect AND dueAt = :leased';
+const leaseValues = (entry: OutboxEntry) => ({ ':effect': entry.effect, ':leased': entry.dueAt });
+
 const ignoreConditionFailure = (error: unknown) => {
   if (!(error instanceof ConditionalCheckFailedException)) throw error;
 };
@@ -111,10 +118,12 @@ export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string
           new UpdateCommand({
             TableName: tableName,
             Key: entry.key,
-            ConditionExpression: 'attribute_exists(pk)',
+            // Only under the lease it was run with: an item that carries a newer entry since (a
+            // case item queues several in its life) keeps that one.
+            ConditionExpression: HOLDS_LEASE,
             UpdateExpression: 'REMOVE gsi2pk, gsi2sk, payload, lastError, #fresh SET doneAt = :at',
             ExpressionAttributeNames: { '#fresh': FRESH_ATTRIBUTE },
-            ExpressionAttributeValues: { ':at': at },
+            ExpressionAttributeValues: { ':at': at, ...leaseValues(entry) },
           }),
         )
         .catch(ignoreConditionFailure);
@@ -126,10 +135,12 @@ export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string
           new UpdateCommand({
             TableName: tableName,
             Key: entry.key,
-            // Only while still pending: an entry completed or dead-lettered meanwhile stays so.
-            ConditionExpression: 'gsi2pk = :outbox',
+            // Only while still pending under this lease: an entry completed, dead-lettered or
+            // replaced meanwhile stays so.
+            ConditionExpression: `gsi2pk = :outbox AND ${HOLDS_LEASE}`,
             UpdateExpression: 'SET dueAt = :due, gsi2sk = :gsi2sk, lastError = :error ADD attempts :one',
             ExpressionAttributeValues: {
+              ...leaseValues(entry),
               ':outbox': keys.outboxPartition,
               ':due': dueAt,
               ':gsi2sk': keys.outboxIndex(dueAt, entry.caseId).gsi2sk,
@@ -147,10 +158,11 @@ export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string
           new UpdateCommand({
             TableName: tableName,
             Key: entry.key,
-            // Only while still pending: an entry completed meanwhile stays completed.
-            ConditionExpression: 'gsi2pk = :outbox',
+            // Only while still pending under this lease: an entry completed meanwhile stays completed.
+            ConditionExpression: `gsi2pk = :outbox AND ${HOLDS_LEASE}`,
             UpdateExpression: 'SET gsi2pk = :dead, gsi2sk = :gsi2sk, lastError = :error, deadLetteredAt = :at ADD attempts :one',
             ExpressionAttributeValues: {
+              ...leaseValues(entry),
               ':outbox': keys.outboxPartition,
               ':dead': keys.deadLetterPartition,
               ':gsi2sk': keys.deadLetterIndex(at, entry.caseId).gsi2sk,
