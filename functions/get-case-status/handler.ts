@@ -1,6 +1,7 @@
 import { config } from '../../shared/config';
 import { NotFound } from '../../shared/core/errors';
 import { CASE_ID_PATTERN, secretMatches } from '../../shared/core/ids';
+import { historyOf } from '../../shared/core/case-record';
 import { frameAncestors } from '../../shared/core/partners';
 import { httpHandler } from '../../shared/adapters/http/handler';
 import { json, page } from '../../shared/adapters/http/response';
@@ -18,7 +19,7 @@ export const handler = httpHandler<RouteKey<'get-case-status'>>({
     const { cases } = statusDeps();
     const record = CASE_ID_PATTERN.test(id) ? await cases.get(id) : undefined;
     if (!record || !secretMatches(query.token, record.statusTokenHash)) throw new NotFound();
-    const history = await cases.history(id);
+    const history = historyOf(record, await cases.history(id));
     const headers = { 'X-Robots-Tag': 'noindex', Vary: 'Accept, Accept-Language' };
     if (wantsHtml) {
       const cfg = config();

@@ -7,6 +7,7 @@ import dynalite from 'dynalite';
 import { createRequire } from 'node:module';
 import { localCredentials } from '../../shared/adapters/dynamodb/clients';
 import { localTableDefinition } from './table';
+import { tapWrites } from './stream';
 
 // aws-ses-v2-local is CommonJS with an ES default export; require() reads it the same way under every loader.
 const require = createRequire(import.meta.url);
@@ -62,10 +63,18 @@ function lockDataDir(dir: string): () => void {
   };
 }
 
+/** dynalite, with a way to hear of every write it answered (what the table's stream is made from). */
+export interface DynamoEmulator extends Emulator {
+  /** Calls `listener` with the action and body of every write request answered with 200. */
+  onWrite(listener: (action: string, body: unknown) => void): void;
+}
+
 /** dynalite on a free loopback port, in memory or persisted under `dataDir`, with the table created. */
-export async function startDynamo(dataDir: string | 'memory', tableName: string): Promise<Emulator> {
+export async function startDynamo(dataDir: string | 'memory', tableName: string): Promise<DynamoEmulator> {
   const unlock = dataDir === 'memory' ? () => undefined : lockDataDir(dataDir);
   const server: Server = dynalite(dataDir === 'memory' ? { createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 } : { path: join(dataDir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  const listeners: ((action: string, body: unknown) => void)[] = [];
+  tapWrites(server, (action, body) => listeners.forEach((listener) => listener(action, body)));
   const endpoint = await listen(server);
   const client = new DynamoDBClient({ endpoint, region: 'eu-south-1', credentials: localCredentials });
   try {
@@ -77,6 +86,7 @@ export async function startDynamo(dataDir: string | 'memory', tableName: string)
   client.destroy();
   return {
     endpoint,
+    onWrite: (listener) => listeners.push(listener),
     async close() {
       await closeServer(server);
       unlock();

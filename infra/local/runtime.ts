@@ -7,7 +7,8 @@ import { EDGE_RATE_LIMIT } from '../config/edge';
 import type { ScheduledInvocation } from '../config/schedule-input';
 import { rateLimitedPaths, slidingWindowLimiter, tokenBucket } from './throttle';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../routes';
-import { startDynamo, startSes, type Emulator, type LocalMail } from './emulators';
+import { startDynamo, startSes, type DynamoEmulator, type Emulator, type LocalMail } from './emulators';
+import { createLocalStream, type LocalStream } from './stream';
 import { partnerKeysRoute } from './partner-keys-route';
 import { randomBytes } from 'node:crypto';
 import { FUNCTION_MODULES } from './functions';
@@ -22,7 +23,7 @@ import { loadWorkflowDefinition, type WorkflowDefinition } from './workflow/defi
 import { startLocalStepFunctions, type LocalStepFunctions } from './workflow/engine';
 
 export { LOCAL_TABLE } from './table';
-import { LOCAL_TABLE } from './table';
+import { LOCAL_TABLE, TABLE_KEY_NAMES } from './table';
 
 /** What the embedded runtime reads from its environment (see the README). */
 export interface RuntimeSettings {
@@ -98,6 +99,8 @@ export interface Runtime {
   mails(): LocalMail[];
   /** Runs a scheduled function now. */
   runScheduled(fn: FunctionName): Promise<unknown>;
+  /** Resolves once the table's stream has delivered every record written so far. */
+  streamIdle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -177,7 +180,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   try {
     port = await listen(servers[0]!, settings.port, settings.host);
   } catch (error) {
-    await Promise.all([sfn.close(), dynamo.close(), ses.close()]);
+    await Promise.all([services.stream.close(), sfn.close(), dynamo.close(), ses.close()]);
     throw error;
   }
   // `localhost` may resolve to ::1 first; answer there too when listening on the IPv4 loopback.
@@ -185,6 +188,8 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   url = `http://localhost:${port}`;
 
   configureFunctions(settings, services, url);
+  // Fed only once the functions have their configuration, as the event source mapping starts after the deploy.
+  services.stream.connect(async (event) => (await FUNCTION_MODULES['react-to-commit']()).handler(event as never, localContext('react-to-commit') as never) as never);
   await resumeWorkflows(sfn, dynamo.endpoint);
   const timers = startSchedules(settings);
 
@@ -194,6 +199,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
     mailViewerUrl: `${ses.endpoint}/`,
     mails: () => ses.mails(),
     runScheduled,
+    streamIdle: () => services.stream.idle(),
     close() {
       closing ??= (async () => {
         timers.forEach((timer) => clearInterval(timer));
@@ -204,7 +210,8 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
             server.closeIdleConnections();
           }));
         await Promise.all(stopped);
-        // The workflow's tasks use the table and the mail endpoint: stop them first.
+        // The stream and the workflow's tasks use the table and the mail endpoint: stop them first.
+        await services.stream.close();
         await sfn.close();
         await Promise.all([dynamo.close(), ses.close()]);
       })();
@@ -213,9 +220,10 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   };
 }
 
-/** The emulated services the functions call. */
+/** The emulated services the functions call, and the table's stream. */
 interface Services {
-  dynamo: Emulator;
+  dynamo: DynamoEmulator;
+  stream: LocalStream;
   ses: Emulator & { mails(): LocalMail[] };
   sfn: LocalStepFunctions;
 }
@@ -225,6 +233,8 @@ type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Pr
 /** Starts DynamoDB, SES and Step Functions, or none of them: a failure stops those already started. */
 async function startServices(dataDir: string, workflow: WorkflowDefinition): Promise<Services> {
   const dynamo = await startDynamo(dataDir, LOCAL_TABLE);
+  const stream = createLocalStream({ endpoint: dynamo.endpoint, table: LOCAL_TABLE, keyNames: TABLE_KEY_NAMES });
+  dynamo.onWrite((action, body) => stream.written(action, body));
   const ses = await startSes().catch(async (error: unknown) => {
     await dynamo.close();
     throw error;
@@ -234,7 +244,7 @@ async function startServices(dataDir: string, workflow: WorkflowDefinition): Pro
       ...workflow,
       invoke: async (fn, payload) => (await FUNCTION_MODULES[fn]()).handler(payload as never, localContext(fn) as never),
     });
-    return { dynamo, ses, sfn };
+    return { dynamo, stream, ses, sfn };
   } catch (error) {
     await Promise.all([dynamo.close(), ses.close()]);
     throw error;

@@ -8,14 +8,17 @@ export const LOCAL_TABLE = 'hub-intake';
  * The table as the embedded emulator gets it: the same keys and indexes as the stateful stack
  * (a test compares the two), minus what dynalite lacks (TTL, encryption, PITR).
  */
+/** The attributes of the table's primary key, in the order of its key schema. */
+export const TABLE_KEY_NAMES = ['pk', 'sk'] as const;
+
 export function localTableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk'].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: [
-      { AttributeName: 'pk', KeyType: 'HASH' },
-      { AttributeName: 'sk', KeyType: 'RANGE' },
+      { AttributeName: TABLE_KEY_NAMES[0], KeyType: 'HASH' },
+      { AttributeName: TABLE_KEY_NAMES[1], KeyType: 'RANGE' },
     ],
     GlobalSecondaryIndexes: [
       {

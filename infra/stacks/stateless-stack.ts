@@ -304,6 +304,7 @@ export class StatelessStack extends Stack {
       return { synchronousCaller: 'the case-review state machine (a RequestResponse task whose errors its Catch turns into MarkFailed and a failed-execution alarm)' };
     }
     if (ROUTES.some((r) => r.fn === name)) return { synchronousCaller: 'the HTTP API (its errors are the caller’s 5xx)' };
+    if (spec.streamTrigger) return { synchronousCaller: 'the table stream’s event source mapping (its retries, bisection and on-failure queue)' };
     throw new Error(`${name} is neither scheduled, a workflow task nor routed: how is it invoked?`);
   }
 

@@ -91,3 +91,13 @@ export interface OutboxEntry {
   /** What the effect needs that the case does not hold, such as a link secret; erased once done. */
   payload?: Record<string, string | number>;
 }
+
+/**
+ * A case's history as its holder reads it: the stored events, opened by the `submitted` event,
+ * which the case's commit records a moment after its one write; until then it is read from the
+ * case itself, so the history is whole from the first answer on.
+ */
+export function historyOf(record: Pick<CaseRecord, 'createdAt'>, events: readonly CaseEvent[]): CaseEvent[] {
+  if (events.some((event) => event.type === 'submitted')) return [...events];
+  return [{ at: record.createdAt, type: 'submitted', actor: { type: 'submitter' }, to: 'submitted' }, ...events];
+}

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
-import { partnerKey, startTestRuntime, validCase } from '../support/runtime';
+import { partnerKey, settled, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
 
 let runtime: Runtime;
@@ -14,12 +14,15 @@ afterAll(async () => {
 
 /** A post with humanitas's key unless the headers say otherwise. */
 const post = async (body: string, headers: Record<string, string> = {}) =>
-  fetch(`${runtime.url}/cases`, {
-    method: 'POST',
-    body,
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${await partnerKey(runtime)}`, ...headers },
-    redirect: 'manual',
-  });
+  settled(
+    runtime,
+    fetch(`${runtime.url}/cases`, {
+      method: 'POST',
+      body,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await partnerKey(runtime)}`, ...headers },
+      redirect: 'manual',
+    }),
+  );
 
 const postJson = (value: unknown, headers: Record<string, string> = {}) => post(JSON.stringify(value), headers);
 
