@@ -117,7 +117,8 @@ export const submitDeps = /* @__PURE__ */ once((cfg): SubmitDeps & { config: Con
     humanCheck: createHumanCheck(cfg.CHALLENGE_HMAC_KEY),
     confirmedContacts: createContactStore(doc, cfg.TABLE_NAME),
     ownOrigin: cfg.ownOrigin,
-    startsWorkflow: Boolean(cfg.STATE_MACHINE_ARN),
+    // Every stage reviews its cases: the commit starts the workflow, from react-to-commit, which has the state machine.
+    startsWorkflow: true,
   };
 });
 
@@ -136,7 +137,7 @@ export const sweepDeps = /* @__PURE__ */ once((cfg): EffectDeps => ({
 export const confirmDeps = /* @__PURE__ */ once((cfg): ConfirmDeps => ({
   ...effectStores(cfg),
   contacts: createContactStore(documentClient(), cfg.TABLE_NAME),
-  startsWorkflow: Boolean(cfg.STATE_MACHINE_ARN),
+  startsWorkflow: true,
 }));
 
 /** `review-case` and `amend-case`: record a decision or an amendment in one write; the stream hands it to the workflow. */

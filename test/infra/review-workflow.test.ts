@@ -374,30 +374,30 @@ describe('case-review permissions', () => {
     for (const action of onEverything.flatMap((s) => asList(s.Action))) expect(action).toMatch(/^(logs|xray):/);
   });
 
-  it('let submit-case, confirm-contact and sweep-outbox, and no other function, start executions of this machine', () => {
-    expect(names.filter((n) => statesActions(n).includes('states:StartExecution')).sort()).toEqual(['confirm-contact', 'submit-case', 'sweep-outbox']);
-    for (const name of ['submit-case', 'confirm-contact', 'sweep-outbox'] as const) {
+  it('let react-to-commit and sweep-outbox, and no other function, start executions of this machine', () => {
+    expect(names.filter((n) => statesActions(n).includes('states:StartExecution')).sort()).toEqual(['react-to-commit', 'sweep-outbox']);
+    for (const name of ['react-to-commit', 'sweep-outbox'] as const) {
       const start = roleStatements(stateless, name).filter((s) => asList(s.Action).includes('states:StartExecution'));
       expect(start.map((s) => s.Resource), name).toEqual([{ Ref: machineId }]);
     }
   });
 
-  it('let review-case, amend-case and sweep-outbox, and no other function, answer its task tokens', () => {
+  it('let react-to-commit and sweep-outbox, and no other function, answer its task tokens', () => {
     for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure']) {
-      expect(names.filter((n) => statesActions(n).includes(action)).sort(), action).toEqual(['amend-case', 'review-case', 'sweep-outbox']);
+      expect(names.filter((n) => statesActions(n).includes(action)).sort(), action).toEqual(['react-to-commit', 'sweep-outbox']);
     }
-    for (const name of ['review-case', 'amend-case', 'sweep-outbox'] as const) {
+    for (const name of ['react-to-commit', 'sweep-outbox'] as const) {
       const answer = roleStatements(stateless, name).filter((s) => asList(s.Action).includes('states:SendTaskSuccess'));
       expect(answer.map((s) => s.Resource), name).toEqual([{ Ref: machineId }]);
     }
   });
 
-  it('give the task functions, serve-form and get-case-status no Step Functions action at all', () => {
-    for (const name of [...TASK_FUNCTIONS, 'serve-form', 'get-case-status'] as const) expect(statesActions(name), name).toEqual([]);
+  it('give the task functions and the functions that answer people no Step Functions action at all', () => {
+    for (const name of [...TASK_FUNCTIONS, 'serve-form', 'get-case-status', 'submit-case', 'confirm-contact', 'review-case', 'amend-case'] as const) expect(statesActions(name), name).toEqual([]);
   });
 
   it('give STATE_MACHINE_ARN to exactly the functions that start executions', () => {
-    expect(names.filter((n) => FUNCTIONS[n].startsWorkflow).sort()).toEqual(['confirm-contact', 'submit-case', 'sweep-outbox']);
+    expect(names.filter((n) => FUNCTIONS[n].startsWorkflow).sort()).toEqual(['react-to-commit', 'sweep-outbox']);
     for (const name of names) {
       const variable = functionProps(stateless, name).Environment.Variables.STATE_MACHINE_ARN;
       expect(variable, name).toEqual(FUNCTIONS[name].startsWorkflow ? { Ref: machineId } : undefined);

@@ -1,7 +1,10 @@
 import { ProvisionedThroughputExceededException, InternalServerError } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamo, type Emulator } from '../../infra/local/emulators';
-import { sweepOutbox, type WorkflowPort } from '../../shared/app/effects';
+import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
+import { createLocalStream, type LocalStream } from '../../infra/local/stream';
+import { TABLE_KEY_NAMES } from '../../infra/local/table';
+import { reactToCommits, sweepOutbox, type WorkflowPort } from '../../shared/app/effects';
+import { freshEntriesOf } from '../../shared/adapters/dynamodb/outbox-stream';
 import { decide, notifySubmitter, recordOutcome, requestReview, type ReviewDeps } from '../../shared/app/review-flow';
 import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
@@ -13,12 +16,15 @@ import { validCase } from '../support/runtime';
  * Fault injection at every external call of a whole case life (submission, review request,
  * decision, outcome): DynamoDB, SES and Step Functions fail once at call N, for every N. Each step
  * is retried the way its caller would retry it (the partner with the same Idempotency-Key, Step
- * Functions for tasks, the reviewer clicking again), then the outbox sweep runs. The invariants
- * must hold after every single fault.
+ * Functions for tasks, the reviewer clicking again); the table's stream then delivers what the
+ * step's writes left pending to the stream's handler (itself under the same faults, retried as
+ * the event source mapping retries), and the outbox sweep runs. The invariants must hold after
+ * every single fault.
  */
 type Fault = { kind: 'dynamodb-throttle' | 'dynamodb-error' | 'ses' | 'sfn'; at: number };
 
-let dynamo: Emulator;
+let dynamo: DynamoEmulator;
+let stream: LocalStream;
 let calls = 0;
 let fault: Fault | undefined;
 let faultedCommand = '';
@@ -82,9 +88,13 @@ beforeAll(async () => {
     reviewers: ['anna.bianchi@hub.example.org', 'luca.verdi@hub.example.org'],
   });
   authorization = await bearerFor(deps);
+  stream = createLocalStream({ endpoint: dynamo.endpoint, table: 'faults', keyNames: TABLE_KEY_NAMES, retryDelayMs: () => 0, log: () => undefined });
+  dynamo.onWrite((action, body) => stream.written(action, body));
+  stream.connect(async (event) => ({ batchItemFailures: (await reactToCommits(deps, freshEntriesOf(event.Records))).map((itemIdentifier) => ({ itemIdentifier })) }));
 
 });
 afterAll(async () => {
+  await stream?.close();
   await dynamo?.close();
 });
 
@@ -101,12 +111,15 @@ async function withRetries<T>(step: () => Promise<T>): Promise<T> {
   throw lastError;
 }
 
-/** Runs the outbox until nothing is due, moving the clock past every back-off. */
+/** Lets the stream deliver what the step wrote, then runs the outbox until nothing is due, moving the clock past every back-off. */
 async function drainOutbox() {
+  await stream.idle();
   for (let round = 0; round < 8; round++) {
     clock = new Date(clock.getTime() + 3_600_000);
     // A sweep that fails outright is simply run again by the next schedule.
     const result = await sweepOutbox(deps).catch(() => ({ done: 1, failed: 0 }));
+    // What the sweep's runs wrote goes down the stream too (a commit spawns its effects).
+    await stream.idle();
     if (result.done === 0 && result.failed === 0) return;
   }
 }

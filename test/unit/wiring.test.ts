@@ -47,12 +47,11 @@ describe('the wiring', () => {
     expect(after.config.TABLE_NAME).toBe('another-table');
   });
 
-  it('starts workflows from submissions and confirmations only where a state machine is configured', () => {
-    expect(submitDeps().startsWorkflow).toBe(false);
-    expect(confirmDeps().startsWorkflow).toBe(false);
-    setEnv({ STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:123456789012:stateMachine:CaseReview' });
+  it('queues the review of every submission and confirmation, though neither function holds the state machine: the commit starts it', () => {
     expect(submitDeps().startsWorkflow).toBe(true);
     expect(confirmDeps().startsWorkflow).toBe(true);
+    setEnv({ STATE_MACHINE_ARN: 'arn:aws:states:eu-south-1:123456789012:stateMachine:CaseReview' });
+    expect(sweepDeps().workflow).toBeDefined();
   });
 
   it('gives the notifier (and so the mailer) and the workflow only to the functions that use them', () => {
