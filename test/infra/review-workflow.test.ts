@@ -374,19 +374,19 @@ describe('case-review permissions', () => {
     for (const action of onEverything.flatMap((s) => asList(s.Action))) expect(action).toMatch(/^(logs|xray):/);
   });
 
-  it('let submit-case, confirm-contact and sweep-outbox, and no other function, start executions of this machine', () => {
-    expect(names.filter((n) => statesActions(n).includes('states:StartExecution')).sort()).toEqual(['confirm-contact', 'submit-case', 'sweep-outbox']);
-    for (const name of ['submit-case', 'confirm-contact', 'sweep-outbox'] as const) {
+  it('let submit-case, confirm-contact, react-to-commit and sweep-outbox, and no other function, start executions of this machine', () => {
+    expect(names.filter((n) => statesActions(n).includes('states:StartExecution')).sort()).toEqual(['confirm-contact', 'react-to-commit', 'submit-case', 'sweep-outbox']);
+    for (const name of ['submit-case', 'confirm-contact', 'react-to-commit', 'sweep-outbox'] as const) {
       const start = roleStatements(stateless, name).filter((s) => asList(s.Action).includes('states:StartExecution'));
       expect(start.map((s) => s.Resource), name).toEqual([{ Ref: machineId }]);
     }
   });
 
-  it('let review-case, amend-case and sweep-outbox, and no other function, answer its task tokens', () => {
+  it('let review-case, amend-case, react-to-commit and sweep-outbox, and no other function, answer its task tokens', () => {
     for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure']) {
-      expect(names.filter((n) => statesActions(n).includes(action)).sort(), action).toEqual(['amend-case', 'review-case', 'sweep-outbox']);
+      expect(names.filter((n) => statesActions(n).includes(action)).sort(), action).toEqual(['amend-case', 'react-to-commit', 'review-case', 'sweep-outbox']);
     }
-    for (const name of ['review-case', 'amend-case', 'sweep-outbox'] as const) {
+    for (const name of ['review-case', 'amend-case', 'react-to-commit', 'sweep-outbox'] as const) {
       const answer = roleStatements(stateless, name).filter((s) => asList(s.Action).includes('states:SendTaskSuccess'));
       expect(answer.map((s) => s.Resource), name).toEqual([{ Ref: machineId }]);
     }
@@ -397,7 +397,7 @@ describe('case-review permissions', () => {
   });
 
   it('give STATE_MACHINE_ARN to exactly the functions that start executions', () => {
-    expect(names.filter((n) => FUNCTIONS[n].startsWorkflow).sort()).toEqual(['confirm-contact', 'submit-case', 'sweep-outbox']);
+    expect(names.filter((n) => FUNCTIONS[n].startsWorkflow).sort()).toEqual(['confirm-contact', 'react-to-commit', 'submit-case', 'sweep-outbox']);
     for (const name of names) {
       const variable = functionProps(stateless, name).Environment.Variables.STATE_MACHINE_ARN;
       expect(variable, name).toEqual(FUNCTIONS[name].startsWorkflow ? { Ref: machineId } : undefined);
