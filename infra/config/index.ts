@@ -96,15 +96,16 @@ const STAGES: Record<string, StageConfig> = {
     mailFrom: 'hub-intake@digitalhealthhub.example.org',
     opsEmail: 'ops@digitalhealthhub.example.org',
     reviewers: ['revisore1@digitalhealthhub.example.org', 'revisore2@digitalhealthhub.example.org'],
-    // 144 in all, far below what an account with the standard quota (1,000) can reserve. The
+    // 155 in all, far below what an account with the standard quota (1,000) can reserve. The
     // public functions get what the API's throttling (50 requests/s, bursts of 100) needs at
     // their latency; the workflow tasks enough for a burst of submissions; the schedules 2, so
-    // that a retry can overlap a run; the stream's function one per shard and room for more.
+    // that a retry can overlap a run; the stream's consumer one per shard of the table's stream
+    // that Lambda reads at once (a handful at this table's size), with room for shards that split.
     reservedConcurrency: {
       'submit-case': 20,
       'get-case-status': 10,
       'serve-form': 20,
-      'react-to-commit': 5,
+      'react-to-commit': 10,
       'sweep-outbox': 2,
       'confirm-contact': 5,
       'review-case': 10,

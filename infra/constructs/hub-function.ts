@@ -5,7 +5,7 @@ import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, Runtime, Tracing, type EventSourceMapping, type EventSourceMappingOptions } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { IConfigurationSet } from 'aws-cdk-lib/aws-ses';
@@ -58,6 +58,12 @@ const KEY_ACTIONS = {
   read: ['kms:Decrypt', 'kms:DescribeKey'],
   write: ['kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'],
 } as const;
+
+/**
+ * What Lambda's event source mapping needs to read a DynamoDB stream (its shards, iterators and
+ * records), allowed on the one stream as AWS's own example policy does, not on every resource.
+ */
+const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetShardIterator', 'dynamodb:GetRecords', 'dynamodb:ListStreams'] as const;
 
 /**
  * A Lambda function of hub-intake: runtime, architecture, tracing, log group, role and bundling
@@ -176,6 +182,25 @@ export class HubFunction extends NodejsFunction {
     }
     table.encryptionKey?.grant(this, ...KEY_ACTIONS.read);
     if (writes) table.encryptionKey?.grant(this, ...KEY_ACTIONS.write);
+  }
+
+  /**
+   * Feeds the function from the table's stream through an event source mapping with `options`
+   * (filter, batching, retries, on-failure destination), and lets it read that stream and no
+   * other: {@link STREAM_ACTIONS} on the stream's ARN, and the table key's decrypt, which reading
+   * the records of a table under a customer-managed key needs. Written out rather than CDK's
+   * `DynamoEventSource`, whose grant also allows `dynamodb:ListStreams` on every resource.
+   */
+  bindStream(table: ITable, options: Omit<EventSourceMappingOptions, 'eventSourceArn'>): EventSourceMapping {
+    const streamArn = table.tableStreamArn;
+    if (!streamArn) throw new Error(`${this.node.path} reads the stream of ${table.node.path}, which has none`);
+    this.addToRolePolicy(new PolicyStatement({ actions: [...STREAM_ACTIONS], resources: [streamArn] }));
+    table.encryptionKey?.grant(this, ...KEY_ACTIONS.read);
+    const mapping = this.addEventSourceMapping('Stream', { ...options, eventSourceArn: streamArn });
+    // Lambda checks the role's access to the stream when the mapping is created: the role and its
+    // policy (a child of the role) come first.
+    if (this.role) mapping.node.addDependency(this.role);
+    return mapping;
   }
 
   /**

@@ -22,11 +22,19 @@ import type { ReviewWorkflow } from './review-workflow';
  */
 const SES_REPUTATION_ALARMS = { bounceRate: 0.05, complaintRate: 0.001 } as const;
 
+/**
+ * How far behind a stream consumer may fall before ops hear of it. A healthy react-to-commit is
+ * seconds behind the commit; five minutes means batches keep failing or the function is throttled.
+ */
+const ITERATOR_AGE_ALARM = Duration.minutes(5);
+
 /** What {@link addOpsAlarms} watches, and where it sends the alarms. */
 export interface OpsAlarmsProps {
   functions: Readonly<Record<FunctionName, HubFunction>>;
   workflow: ReviewWorkflow;
   deadLetters: Queue;
+  /** The functions the table's stream feeds, and the queue their mappings send the batches they give up on. */
+  commitStream: { consumers: readonly FunctionName[]; failures: Queue };
   topic: Topic;
 }
 
@@ -59,9 +67,10 @@ export function createOpsTopic(scope: Stack, email: string, deadLetters: IQueue)
 
 /**
  * The alarms, all to the ops topic: every function's errors and throttles, dead-lettered outbox
- * entries, failed executions, the dead-letter queue, and the account's SES reputation.
+ * entries, failed executions, the dead-letter queue, the stream's failed batches and its
+ * consumers' lag, and the account's SES reputation.
  */
-export function addOpsAlarms(scope: Stack, { functions, workflow, deadLetters, topic }: OpsAlarmsProps): void {
+export function addOpsAlarms(scope: Stack, { functions, workflow, deadLetters, commitStream, topic }: OpsAlarmsProps): void {
   const alarmAction = new SnsAction(topic);
   for (const [name, fn] of Object.entries(functions)) {
     alarm(scope, `${pascal(name)}ErrorsAlarm`, fn.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }), alarmAction, {
@@ -85,6 +94,29 @@ export function addOpsAlarms(scope: Stack, { functions, workflow, deadLetters, t
     alarmAction,
     { description: 'A scheduled run or an ops notification failed for good: see the DeadLetters queue', threshold: 1 },
   );
+  alarm(
+    scope,
+    'StreamFailuresAlarm',
+    commitStream.failures.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: 'Maximum' }),
+    alarmAction,
+    {
+      description:
+        'A batch of the table stream failed every retry or aged out, and its description is in the StreamFailures queue. ' +
+        'Its outbox entries are still in the outbox: sweep-outbox runs them within a minute, and npm run outbox -- list-dead ' +
+        "shows any that fail for good. Find the cause in react-to-commit's logs, then delete the queue's messages.",
+      threshold: 1,
+    },
+  );
+  for (const name of commitStream.consumers) {
+    const lag = functions[name].metric('IteratorAge', { period: Duration.minutes(5), statistic: 'Maximum' });
+    alarm(scope, `${pascal(name)}IteratorAgeAlarm`, lag, alarmAction, {
+      description:
+        `${name}: stream records waited ${ITERATOR_AGE_ALARM.toMinutes()} minutes or more before it ran them (IteratorAge): ` +
+        'its batches keep failing or it is throttled. Commits are not lost (sweep-outbox runs every pending entry each minute), ' +
+        'only their mails and workflow starts wait for it. See its errors and throttles.',
+      threshold: ITERATOR_AGE_ALARM.toMilliseconds(),
+    });
+  }
   const reputation = (metricName: string) =>
     new Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: 'Maximum' });
   alarm(scope, 'MailBounceRateAlarm', reputation('Reputation.BounceRate'), alarmAction, {

@@ -1,6 +1,6 @@
 import { Duration, Fn, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { BackupPlan, BackupPlanRule, BackupResource, BackupVault } from 'aws-cdk-lib/aws-backup';
-import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { AttributeType, BillingMode, ProjectionType, StreamViewType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Schedule } from 'aws-cdk-lib/aws-events';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
@@ -12,7 +12,11 @@ import { acknowledge } from '../constructs/compliance';
  * the functions so that replacing or deleting the stateless stack can never touch the data.
  */
 export class StatefulStack extends Stack {
-  /** The single table of hub-intake (keys in `shared/adapters/dynamodb/keys.ts`). */
+  /**
+   * The single table of hub-intake (keys in `shared/adapters/dynamodb/keys.ts`), with its stream:
+   * the stateless stack reads `tableStreamArn` from it (a cross-stack reference) to feed
+   * `react-to-commit`.
+   */
   public readonly table: Table;
 
   constructor(scope: Construct, id: string, props?: StackProps) {
@@ -35,6 +39,12 @@ export class StatefulStack extends Stack {
       encryption: TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: key,
       timeToLiveAttribute: 'expiresAt',
+      // Every commit that leaves a fresh outbox entry reaches react-to-commit through the stream
+      // (infra/config/stream.ts). New images only: the function reads what the commit wrote, never
+      // what was there before. Changing the view type replaces the stream and its ARN: the mapping
+      // in the stateless stack moves to the new stream on that stack's deploy, and the sweep runs
+      // whatever is committed in between.
+      stream: StreamViewType.NEW_IMAGE,
     });
 
     this.table.addGlobalSecondaryIndex({

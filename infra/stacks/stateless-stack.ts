@@ -6,12 +6,15 @@ import { HttpOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { AaaaRecord, ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
 import { CloudFrontTarget } from 'aws-cdk-lib/aws-route53-targets';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { SCHEDULE_INPUT } from '../config/schedule-input';
+import { COMMIT_STREAM } from '../config/stream';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import { CloudWatchDimensionSource, ConfigurationSet, EmailSendingEvent, EventDestination, SuppressionReasons } from 'aws-cdk-lib/aws-ses';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
@@ -59,6 +62,8 @@ export class StatelessStack extends Stack {
   public readonly stateMachine: StateMachine;
   /** Where failed asynchronous invocations (the schedules) and undeliverable ops mail end up. */
   public readonly deadLetters: Queue;
+  /** Where the table stream's mappings send the batches that failed every retry or aged out. */
+  public readonly streamFailures: Queue;
   /** Where every alarm goes. */
   public readonly opsTopic: Topic;
   /** The CloudFront distribution in front of the HTTP API: the only way in. */
@@ -79,13 +84,21 @@ export class StatelessStack extends Stack {
     // Links always point at the edge: the stage's domain, else the distribution's own name.
     const publicBaseUrl = cfg.publicBaseUrl ?? `https://${this.distribution.distributionDomainName}`;
     const functions = this.createFunctions(cfg, { table, publicBaseUrl, logsKey, originSecret, challengeKey, mail });
+    this.streamFailures = this.createStreamFailures();
+    this.addCommitStream(functions, table, this.streamFailures);
     const workflow = this.createWorkflow(cfg, functions, logsKey);
     this.stateMachine = workflow.stateMachine;
     this.functions = functions;
     addPublicRoutes(this.httpApi, functions);
     this.addSchedules(cfg, functions);
     this.opsTopic = createOpsTopic(this, cfg.opsEmail, this.deadLetters);
-    addOpsAlarms(this, { functions, workflow, deadLetters: this.deadLetters, topic: this.opsTopic });
+    addOpsAlarms(this, {
+      functions,
+      workflow,
+      deadLetters: this.deadLetters,
+      commitStream: { consumers: streamConsumers(), failures: this.streamFailures },
+      topic: this.opsTopic,
+    });
     this.addOutputs(workflow, publicBaseUrl, table);
   }
 
@@ -172,6 +185,49 @@ export class StatelessStack extends Stack {
         'an alarm notifies ops as soon as one message is in it, and messages are kept 14 days.',
     );
     return queue;
+  }
+
+  /**
+   * The queue the stream's mappings send what they give up on: a description of the batch (its
+   * shard, its first and last sequence numbers, why it gave up), never the records,
+   * so SQS-managed keys suffice and Lambda needs no KMS grant to send.
+   */
+  private createStreamFailures(): Queue {
+    const queue = new Queue(this, 'StreamFailures', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    const reason =
+      "This queue is itself the on-failure destination of the table stream's event source mapping: nothing consumes " +
+      'it, so a dead-letter queue or a redrive policy would only move its messages further. Compensating controls: an ' +
+      'alarm notifies ops as soon as one message is in it, the outbox entries of the batch stay in the outbox for the ' +
+      'one-minute sweep, and messages are kept 14 days.';
+    acknowledge(queue, 'AwsSolutions-SQS3', reason);
+    acknowledge(queue, 'Serverless-SQSRedrivePolicy', reason);
+    return queue;
+  }
+
+  /**
+   * Feeds every function whose spec has `streamTrigger` from the table's stream, with the filter,
+   * batching and retries of {@link COMMIT_STREAM}. From the latest records: a mapping created (or
+   * replaced) later would otherwise replay up to 24 hours of the stream, whose entries the sweep
+   * has run long since, and send what is older than `maxRecordAgeSeconds` to `failures` as false
+   * alarms; what a commit writes before the mapping exists the sweep runs within a minute.
+   */
+  private addCommitStream(functions: Record<FunctionName, HubFunction>, table: ITable, failures: IQueue): void {
+    for (const name of streamConsumers()) {
+      functions[name].bindStream(table, {
+        startingPosition: StartingPosition.LATEST,
+        filters: [FilterCriteria.filter(COMMIT_STREAM.filter)],
+        batchSize: COMMIT_STREAM.batchSize,
+        retryAttempts: COMMIT_STREAM.retryAttempts,
+        maxRecordAge: Duration.seconds(COMMIT_STREAM.maxRecordAgeSeconds),
+        bisectBatchOnError: COMMIT_STREAM.bisectBatchOnError,
+        reportBatchItemFailures: COMMIT_STREAM.reportBatchItemFailures,
+        onFailure: new SqsDlq(failures),
+      });
+    }
   }
 
   /**
@@ -292,14 +348,22 @@ export class StatelessStack extends Stack {
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'OpsTopicArn', { value: this.opsTopic.topicArn });
     new CfnOutput(this, 'DeadLettersUrl', { value: this.deadLetters.queueUrl });
+    new CfnOutput(this, 'StreamFailuresUrl', { value: this.streamFailures.queueUrl, description: 'Stream batches react-to-commit gave up on (the sweep runs their entries)' });
   }
 
   /**
    * How a function is invoked decides where its failed events go: the scheduled ones are invoked
-   * asynchronously and get the dead-letter queue, the others answer their caller.
+   * asynchronously and get the dead-letter queue, the others answer their caller (the stream's
+   * mapping sends what it gives up on to its own on-failure queue, see `addCommitStream`).
    */
   private failedInvocations(name: FunctionName, spec: FunctionSpec, deadLetters: IQueue): FailedInvocations {
     if (SCHEDULES.some((s) => s.fn === name)) return { deadLetterQueue: deadLetters };
+    if (spec.streamTrigger) {
+      return {
+        synchronousCaller:
+          "the table stream's event source mapping (which retries a failed batch, bisects it, and sends what still fails to the StreamFailures queue and an alarm)",
+      };
+    }
     if (spec.workflowTask) {
       return { synchronousCaller: 'the case-review state machine (a RequestResponse task whose errors its Catch turns into MarkFailed and a failed-execution alarm)' };
     }
@@ -404,6 +468,11 @@ export class StatelessStack extends Stack {
     }
     return distribution;
   }
+}
+
+/** The functions the table's stream feeds: those whose spec has `streamTrigger`. */
+function streamConsumers(): FunctionName[] {
+  return (Object.entries(FUNCTIONS) as [FunctionName, FunctionSpec][]).filter(([, spec]) => spec.streamTrigger).map(([name]) => name);
 }
 
 /**

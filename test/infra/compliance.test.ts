@@ -41,7 +41,8 @@ const ACKNOWLEDGEABLE: RegExp[] = [
   /^AwsSolutions-IAM5\[Resource::\*\]$/, // X-Ray and log delivery actions, checked below
   /^AwsSolutions-IAM5\[Resource::<\w+\.Arn>:\*\]$/, // versions and aliases of one invoked function
   /^(Serverless|HIPAA\.Security)-LambdaDLQ$/, // synchronously invoked functions
-  /^Serverless-SQSRedrivePolicy$/, // the dead-letter queue itself
+  /^Serverless-SQSRedrivePolicy$/, // the dead-letter queue and the stream's on-failure queue themselves
+  /^AwsSolutions-SQS3$/, // the stream's on-failure queue, which no queue or function names as its dead-letter queue
   /^HIPAA\.Security-LambdaConcurrency$/, // stages that reserve no concurrency
   /^AwsSolutions-IAM4\[Policy::arn:<AWS::Partition>:iam::aws:policy\/service-role\/AWSBackupServiceRolePolicyForBackup\]$/,
   /^AwsSolutions-CFR1$/, // no geo restriction: partners' people submit from anywhere
@@ -80,7 +81,7 @@ describe.each(['dev', 'prod'])('stage %s under AWS Solutions, Serverless and HIP
   const cfg = stageConfig(stage);
   const resources = stateless.toJSON().Resources as Record<string, { Type: string; Properties: Record<string, unknown> }>;
   const [topicId] = Object.keys(stateless.findResources('AWS::SNS::Topic'));
-  const [queueId] = Object.keys(stateless.findResources('AWS::SQS::Queue'));
+  const queueId = Object.keys(stateless.findResources('AWS::SQS::Queue')).find((id) => id.startsWith('DeadLetters'));
   const acks = acknowledgements(app);
 
   describe('findings', () => {

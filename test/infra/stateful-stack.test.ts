@@ -92,6 +92,13 @@ describe('the stateful stack', () => {
     });
   });
 
+  it('streams the new image of every write, which the stateless stack reads from the table', () => {
+    stateful.hasResourceProperties('AWS::DynamoDB::Table', { StreamSpecification: { StreamViewType: 'NEW_IMAGE' } });
+    const [tableId] = Object.keys(stateful.findResources('AWS::DynamoDB::Table'));
+    const outputs = Object.values(stateful.toJSON().Outputs ?? {}) as { Value: unknown }[];
+    expect(outputs.map((o) => o.Value)).toContainEqual({ 'Fn::GetAtt': [tableId, 'StreamArn'] });
+  });
+
   it('leaves the table name to CloudFormation, so stages never collide', () => {
     stateful.hasResourceProperties('AWS::DynamoDB::Table', { TableName: Match.absent() });
   });

@@ -14,6 +14,8 @@ const names = Object.keys(FUNCTIONS) as FunctionName[];
 const dev = stageConfig('dev');
 
 const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+/** What reading the table's stream takes; only the functions it feeds get it (test/infra/commit-stream.test.ts). */
+const STREAM_ACTIONS = ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'];
 
 /** Replaces CloudFormation intrinsics by plausible deploy-time values. */
 const resolved = (variables: Record<string, unknown>, publicBaseUrl = 'https://abc123.execute-api.eu-south-1.amazonaws.com') =>
@@ -117,6 +119,7 @@ describe('least privilege', () => {
     for (const name of names) {
       const grants = grantsOf(name);
       const expected = new Set(grants.flatMap((g) => [...g.actions.map((a) => `dynamodb:${a}`), ...(g.indexes?.length ? ['dynamodb:Query'] : [])]));
+      if ((FUNCTIONS[name] as FunctionSpec).streamTrigger) for (const action of STREAM_ACTIONS) expected.add(action);
       const actual = new Set(allowedActions(roleStatements(stateless, name)).filter((a) => a.startsWith('dynamodb:')));
       expect([...actual].sort(), name).toEqual([...expected].sort());
       for (const never of ['dynamodb:Scan', 'dynamodb:DescribeTable', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem']) {
@@ -314,7 +317,7 @@ describe('schedules and alarms', () => {
     });
   });
 
-  it('outputs the API URL, the table name and the ops topic', () => {
-    for (const output of ['ApiUrl', 'TableName', 'OpsTopicArn']) stateless.hasOutput(output, {});
+  it('outputs the API URL, the table name, the ops topic and the queues ops look into', () => {
+    for (const output of ['ApiUrl', 'TableName', 'OpsTopicArn', 'DeadLettersUrl', 'StreamFailuresUrl']) stateless.hasOutput(output, {});
   });
 });
