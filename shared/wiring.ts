@@ -29,6 +29,7 @@ import { createIdempotencyStore } from './adapters/dynamodb/idempotency-store';
 import { createMailCapStore } from './adapters/dynamodb/mail-cap-store';
 import { createMetricsStore, type MetricsStore } from './adapters/dynamodb/metrics-store';
 import { createOutboxStore } from './adapters/dynamodb/outbox-store';
+import { freshEntriesOf } from './adapters/dynamodb/outbox-stream';
 import { createPartnerKeyStore } from './adapters/dynamodb/partner-key-store';
 import { createPersonStore, type PersonStore } from './adapters/dynamodb/person-store';
 import { createReviewStore } from './adapters/dynamodb/review-store';
@@ -132,6 +133,9 @@ export const sweepDeps = /* @__PURE__ */ once((cfg): EffectDeps => ({
   workflow: workflow(),
   partnerKeys: createPartnerKeyStore(documentClient(), cfg.TABLE_NAME),
 }));
+
+/** `react-to-commit`: what the sweep has, and the reader of the stream's records. */
+export const streamDeps = /* @__PURE__ */ once((): { effects: EffectDeps; freshEntriesOf: typeof freshEntriesOf } => ({ effects: sweepDeps(), freshEntriesOf }));
 
 /** `confirm-contact`: remembers the confirmed contact; the review starts from the commit. */
 export const confirmDeps = /* @__PURE__ */ once((cfg): ConfirmDeps => ({

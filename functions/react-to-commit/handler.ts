@@ -1,8 +1,7 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { reactToCommits } from '../../shared/app/effects';
-import { freshEntriesOf } from '../../shared/adapters/dynamodb/outbox-stream';
 import { log } from '../../shared/log';
-import { sweepDeps } from '../../shared/wiring';
+import { streamDeps } from '../../shared/wiring';
 
 /**
  * The table's stream, filtered to the items a commit left with a fresh outbox entry: runs each
@@ -11,8 +10,8 @@ import { sweepDeps } from '../../shared/wiring';
  * retry by the sweep), never by failing the batch.
  */
 export async function handler(event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> {
-  const fresh = freshEntriesOf(event.Records);
-  const failed = await reactToCommits(sweepDeps(), fresh);
+  const { effects, freshEntriesOf } = streamDeps();
+  const failed = await reactToCommits(effects, freshEntriesOf(event.Records));
   if (failed.length > 0) log.error('stream records not processed; Lambda retries them', { failed: failed.length, records: event.Records.length });
   return { batchItemFailures: failed.map((itemIdentifier) => ({ itemIdentifier })) };
 }

@@ -1,4 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { COMMIT_STREAM } from '../../infra/config/stream';
+import { matchesFilter } from '../../infra/local/stream';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
@@ -26,11 +28,18 @@ describe('the function folders', () => {
   });
 
   it.each(folders)('the sample event of %s is one the function is wired to receive', (name) => {
-    const event = JSON.parse(readFileSync(`events/${name}.json`, 'utf8')) as { routeKey?: string; source?: string; caseId?: string };
+    const event = JSON.parse(readFileSync(`events/${name}.json`, 'utf8')) as { routeKey?: string; source?: string; caseId?: string; Records?: { eventSource?: string; dynamodb?: { NewImage?: unknown } }[] };
     const routes = ROUTES.filter((route) => route.fn === name).map(routeKey);
     const spec: FunctionSpec = FUNCTIONS[name as FunctionName];
     if (routes.length > 0) expect(routes).toContain(event.routeKey);
     else if (spec.workflowTask) expect(event.caseId).toMatch(/^[0-9A-Z]{26}$/);
+    else if (spec.streamTrigger) {
+      expect(event.Records?.length).toBeGreaterThan(0);
+      for (const record of event.Records ?? []) {
+        expect(record.eventSource).toBe('aws:dynamodb');
+        expect(matchesFilter(COMMIT_STREAM.filter, record), 'a record the event filter lets through').toBe(true);
+      }
+    }
     else expect(SCHEDULES.map((s) => s.fn)).toContain(name);
   });
 });
