@@ -1,15 +1,13 @@
 import { ProvisionedThroughputExceededException, InternalServerError } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
-import { createLocalStream, type LocalStream } from '../../infra/local/stream';
-import { TABLE_KEY_NAMES } from '../../infra/local/table';
-import { reactToCommits, sweepOutbox, type WorkflowPort } from '../../shared/app/effects';
-import { freshEntriesOf } from '../../shared/adapters/dynamodb/outbox-stream';
+import type { LocalStream } from '../../infra/local/stream';
+import { sweepOutbox, type WorkflowPort } from '../../shared/app/effects';
 import { decide, notifySubmitter, recordOutcome, requestReview, type ReviewDeps } from '../../shared/app/review-flow';
 import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
-import { bearerFor, domainDeps, type DomainDeps } from '../support/domain';
+import { bearerFor, commitStream, domainDeps, type DomainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 /**
@@ -88,9 +86,7 @@ beforeAll(async () => {
     reviewers: ['anna.bianchi@hub.example.org', 'luca.verdi@hub.example.org'],
   });
   authorization = await bearerFor(deps);
-  stream = createLocalStream({ endpoint: dynamo.endpoint, table: 'faults', keyNames: TABLE_KEY_NAMES, retryDelayMs: () => 0, log: () => undefined });
-  dynamo.onWrite((action, body) => stream.written(action, body));
-  stream.connect(async (event) => ({ batchItemFailures: (await reactToCommits(deps, freshEntriesOf(event.Records))).map((itemIdentifier) => ({ itemIdentifier })) }));
+  stream = commitStream(dynamo, 'faults', deps);
 
 });
 afterAll(async () => {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDynamo, type Emulator } from '../../infra/local/emulators';
+import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
+import type { LocalStream } from '../../infra/local/stream';
 import { runOutboxCommand, UsageError } from '../../infra/ops/outbox';
 import { DEAD_LETTER_MESSAGE, MAX_ATTEMPTS, retryDelayMs, sweepOutbox, type WorkflowPort } from '../../shared/app/effects';
 import type { ReviewDeps } from '../../shared/app/review-flow';
@@ -7,7 +8,7 @@ import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { createOutboxStore, type OutboxStore } from '../../shared/adapters/dynamodb/outbox-store';
-import { bearerFor, domainDeps, type DomainDeps } from '../support/domain';
+import { bearerFor, commitStream, domainDeps, type DomainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 /**
@@ -15,9 +16,10 @@ import { validCase } from '../support/runtime';
  * (out of the outbox, kept with their error, attempts and payload), and put back by ops.
  */
 const TABLE = 'dead-letters';
-let dynamo: Emulator;
+let dynamo: DynamoEmulator;
 let deps: DomainDeps;
 let outbox: OutboxStore;
+let stream: LocalStream;
 let clock: Date;
 let mailDown = true;
 const sent: MailMessage[] = [];
@@ -48,8 +50,10 @@ beforeAll(async () => {
     log: { info: () => undefined, error: (message: string, fields: Record<string, unknown> = {}) => void errors.push({ message, fields }) },
   };
   outbox = createOutboxStore(doc, TABLE);
+  stream = commitStream(dynamo, TABLE, deps);
 });
 afterAll(async () => {
+  await stream?.close();
   await dynamo?.close();
 });
 beforeEach(() => {
@@ -80,6 +84,8 @@ async function deadLetteredReceipt() {
   const started = clock.getTime();
   const input = validCase();
   const { id } = await submitCase(deps, { payload: input, lang: 'it', authorization: await bearerFor(deps) });
+  // The stream ran the commit, which spawned the receipt; its first attempt failed.
+  await stream.idle();
   const [pending] = await pendingOf(id);
   expect(pending).toMatchObject({ effect: 'receipt', attempts: 1 });
   await sweepUntil(async () => (await deadOf(id)).length > 0);

@@ -1,16 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamo, type Emulator } from '../../infra/local/emulators';
+import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
+import type { LocalStream } from '../../infra/local/stream';
 import type { WorkflowPort } from '../../shared/app/effects';
 import { erasePerson, exportPerson, purgeExpiredPersonalData } from '../../shared/app/personal-data';
-import { decide, recordOutcome, requestReview, type ReviewDeps } from '../../shared/app/review-flow';
-import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
+import { decide as decideNow, recordOutcome, requestReview as requestReviewNow, type ReviewDeps } from '../../shared/app/review-flow';
+import { submitCase as submitCaseNow, type SubmitDeps } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { createPersonStore, ERASED, type PersonStore } from '../../shared/adapters/dynamodb/person-store';
-import { bearerFor, domainDeps, type DomainDeps } from '../support/domain';
+import { bearerFor, domainDeps, type DomainDeps, commitStream, thenStream } from '../support/domain';
 import { validCase } from '../support/runtime';
 
-let dynamo: Emulator;
+let stream: LocalStream;
+const submitCase = thenStream(() => stream, submitCaseNow);
+const requestReview = thenStream(() => stream, requestReviewNow);
+const decide = thenStream(() => stream, decideNow);
+
+
+let dynamo: DynamoEmulator;
 let deps: DomainDeps;
 let people: PersonStore;
 let clock = new Date('2024-01-10T10:00:00Z');
@@ -29,10 +36,12 @@ beforeAll(async () => {
     now: () => clock,
     reviewers: [REVIEWER],
   });
+  stream = commitStream(dynamo, 'people', deps);
 
   people = createPersonStore(doc, 'people');
 });
 afterAll(async () => {
+  await stream?.close();
   await dynamo?.close();
 });
 

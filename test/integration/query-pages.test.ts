@@ -1,16 +1,23 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDynamo, type Emulator } from '../../infra/local/emulators';
+import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
+import type { LocalStream } from '../../infra/local/stream';
 import type { WorkflowPort } from '../../shared/app/effects';
 import { purgeExpiredPersonalData } from '../../shared/app/personal-data';
-import { decide, recordOutcome, requestReview, type ReviewDeps } from '../../shared/app/review-flow';
-import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
+import { decide as decideNow, recordOutcome, requestReview as requestReviewNow, type ReviewDeps } from '../../shared/app/review-flow';
+import { submitCase as submitCaseNow, type SubmitDeps } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { createPersonStore } from '../../shared/adapters/dynamodb/person-store';
 import { createReviewStore } from '../../shared/adapters/dynamodb/review-store';
-import { bearerFor, domainDeps, type DomainDeps } from '../support/domain';
+import { bearerFor, domainDeps, type DomainDeps, commitStream, thenStream } from '../support/domain';
 import { validCase } from '../support/runtime';
+
+let stream: LocalStream;
+const submitCase = thenStream(() => stream, submitCaseNow);
+const requestReview = thenStream(() => stream, requestReviewNow);
+const decide = thenStream(() => stream, decideNow);
+
 
 /**
  * Listings that must read every page of their query. DynamoDB stops a page at 1 MB; here every
@@ -18,7 +25,7 @@ import { validCase } from '../support/runtime';
  * misses items at once.
  */
 const TABLE = 'query-pages';
-let dynamo: Emulator;
+let dynamo: DynamoEmulator;
 let doc: DynamoDBDocumentClient;
 let smallPages: DynamoDBDocumentClient;
 let deps: DomainDeps;
@@ -57,8 +64,10 @@ beforeAll(async () => {
     now: () => clock,
     reviewers: [REVIEWER],
   });
+  stream = commitStream(dynamo, TABLE, deps);
 });
 afterAll(async () => {
+  await stream?.close();
   await dynamo?.close();
 });
 

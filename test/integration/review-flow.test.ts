@@ -1,25 +1,35 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startDynamo, type Emulator } from '../../infra/local/emulators';
+import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
+import type { LocalStream } from '../../infra/local/stream';
 import { sweepOutbox, type WorkflowPort } from '../../shared/app/effects';
 import { NotFound } from '../../shared/core/errors';
 import {
-  amendCase,
-  decide,
-  notifySubmitter,
+  amendCase as amendCaseNow,
+  decide as decideNow,
+  notifySubmitter as notifySubmitterNow,
   openAmendment,
   openReview,
   recordOutcome,
-  requestChanges,
-  requestReview,
+  requestChanges as requestChangesNow,
+  requestReview as requestReviewNow,
   type ReviewDeps,
 } from '../../shared/app/review-flow';
-import { submitCase } from '../../shared/app/submit-case';
+import { submitCase as submitCaseNow } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
-import { bearerFor, domainDeps, type DomainDeps } from '../support/domain';
+import { bearerFor, domainDeps, type DomainDeps, commitStream, thenStream } from '../support/domain';
 import { validCase } from '../support/runtime';
 
-let dynamo: Emulator;
+let stream: LocalStream;
+const submitCase = thenStream(() => stream, submitCaseNow);
+const requestReview = thenStream(() => stream, requestReviewNow);
+const decide = thenStream(() => stream, decideNow);
+const amendCase = thenStream(() => stream, amendCaseNow);
+const requestChanges = thenStream(() => stream, requestChangesNow);
+const notifySubmitter = thenStream(() => stream, notifySubmitterNow);
+
+
+let dynamo: DynamoEmulator;
 let clock: Date;
 const mails: MailMessage[] = [];
 const delivered: { token: string; output: Record<string, unknown> }[] = [];
@@ -49,9 +59,11 @@ beforeAll(async () => {
     reviewWindowSeconds: 3600,
     amendWindowSeconds: 7200,
   });
+  stream = commitStream(dynamo, 'review-flow', deps);
 
 });
 afterAll(async () => {
+  await stream?.close();
   await dynamo?.close();
 });
 beforeEach(() => {

@@ -1,6 +1,10 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_PARTNERS } from '../../infra/config/partners';
-import type { WorkflowPort } from '../../shared/app/effects';
+import type { DynamoEmulator } from '../../infra/local/emulators';
+import { createLocalStream, type LocalStream } from '../../infra/local/stream';
+import { TABLE_KEY_NAMES } from '../../infra/local/table';
+import { reactToCommits, type EffectDeps, type WorkflowPort } from '../../shared/app/effects';
+import { freshEntriesOf } from '../../shared/adapters/dynamodb/outbox-stream';
 import type { MailingReviewDeps, ReviewDeps } from '../../shared/app/review-flow';
 import type { SubmitDeps } from '../../shared/app/submit-case';
 import type { ConfirmDeps } from '../../shared/app/confirm-contact';
@@ -75,3 +79,26 @@ export function bearerFor(deps: { partnerKeys: PartnerKeys }, partner = 'humanit
 
 /** Everything {@link domainDeps} builds: the dependencies of every use case. */
 export type DomainDeps = ReturnType<typeof domainDeps>;
+
+/**
+ * The table's stream over `dynamo`, feeding the stream's handler with `deps` as react-to-commit
+ * runs it: what a use case's writes leave pending runs from here. `idle()` waits for it.
+ */
+export function commitStream(dynamo: DynamoEmulator, table: string, deps: EffectDeps): LocalStream {
+  const stream = createLocalStream({ endpoint: dynamo.endpoint, table, keyNames: TABLE_KEY_NAMES, retryDelayMs: () => 0, log: () => undefined });
+  dynamo.onWrite((action, body) => stream.written(action, body));
+  stream.connect(async (event) => ({ batchItemFailures: (await reactToCommits(deps, freshEntriesOf(event.Records))).map((itemIdentifier) => ({ itemIdentifier })) }));
+  return stream;
+}
+
+/**
+ * `useCase`, answering once the stream has run what its writes left pending: a test then reads
+ * the mails and deliveries that follow the use case's commit, as a person would a moment later.
+ */
+export function thenStream<A extends unknown[], R>(stream: () => LocalStream, useCase: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    const result = await useCase(...args);
+    await stream().idle();
+    return result;
+  };
+}
