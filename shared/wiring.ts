@@ -17,6 +17,7 @@ import type { EffectDeps, WorkflowPort } from './app/effects';
 import type { MailingReviewDeps, ReviewDeps } from './app/review-flow';
 import type { SubmitDeps } from './app/submit-case';
 import { createHumanCheck } from './app/challenge';
+import { withKeyCache } from './app/partner-keys';
 import { log } from './log';
 import { createSesMailer } from './adapters/ses/mailer';
 import { createNotifier } from './adapters/ses/notifier';
@@ -114,7 +115,8 @@ export const submitDeps = /* @__PURE__ */ once((cfg): SubmitDeps & { config: Con
     now: () => new Date(),
     log,
     idempotency: createIdempotencyStore(doc, cfg.TABLE_NAME),
-    partnerKeys: createPartnerKeyStore(doc, cfg.TABLE_NAME),
+    // A warm instance reads a partner's key once a minute, not once a submission (see KEY_CACHE_MS).
+    partnerKeys: withKeyCache(createPartnerKeyStore(doc, cfg.TABLE_NAME)),
     humanCheck: createHumanCheck(cfg.CHALLENGE_HMAC_KEY),
     confirmedContacts: createContactStore(doc, cfg.TABLE_NAME),
     ownOrigin: cfg.ownOrigin,

@@ -115,3 +115,38 @@ export async function authenticateKey(
   if (record.partner !== claimedPartner) return { ok: false, reason: 'other-partner' };
   return { ok: true, record };
 }
+
+/**
+ * How long a function instance trusts a live key it has read: within this, a partner's warm
+ * submissions cost no read of their key, and a revoked key stops working everywhere. API
+ * Gateway's own authorizer cache holds answers five times as long by default.
+ */
+export const KEY_CACHE_MS = 60_000;
+
+/**
+ * `store` with its live records remembered for {@link KEY_CACHE_MS}: `get` answers a record read
+ * within that time from memory. Only live records are kept (an unknown or revoked key is read
+ * every time), and the secret is checked against the record on every use as before.
+ */
+export function withKeyCache(store: PartnerKeys, now: () => number = Date.now, ttlMs = KEY_CACHE_MS): PartnerKeys {
+  const cache = new Map<string, { record: PartnerKeyRecord; until: number }>();
+  return {
+    ...store,
+    async get(partner, keyId) {
+      const name = `${partner}/${keyId}`;
+      const cached = cache.get(name);
+      if (cached && cached.until > now()) return cached.record;
+      const record = await store.get(partner, keyId);
+      if (record && !record.revokedAt) {
+        // A bounded map: a partner holds two live keys, so this stays small unless keys churn.
+        if (cache.size >= 1000) cache.clear();
+        cache.set(name, { record, until: now() + ttlMs });
+      } else cache.delete(name);
+      return record;
+    },
+    async revoke(partner, keyId, at) {
+      cache.delete(`${partner}/${keyId}`);
+      return store.revoke(partner, keyId, at);
+    },
+  };
+}
