@@ -29,6 +29,8 @@ export const TARGETS = {
   coldStartRatio: 1.4,
   /** Warm submit p50 against a bare put of the same item (p99 is reported against it too). */
   submitLatencyRatio: 1.5,
+  /** Sequential DynamoDB round trips of a warm submission without an Idempotency-Key. */
+  submitRoundTrips: 1,
   perCaseGrowth: 1.2,
   readCapacityRatio: 1.1,
   peakHeapGrowth: 1.2,
@@ -131,28 +133,41 @@ function coldStartSection(cold: { lambda: LoadTimes[]; noSourceMaps: LoadTimes[]
   };
 }
 
-function latencySection(latency: SubmitLatencyResult, submission: StepCapacity): Section {
-  const row = (label: 'p50' | 'p99'): Row => {
-    const value = ratio(latency.submit[label], latency.barePut[label]);
-    return {
-      figure: `3 submit ${label}`,
-      value: `${times(value)} (${ms(latency.submit[label])} vs bare put ${ms(latency.barePut[label])})`,
+function latencySection(latency: SubmitLatencyResult): Section {
+  const p50 = ratio(latency.submit.p50, latency.barePut.p50);
+  const rows: Row[] = [
+    {
+      figure: '3 submit p50',
+      value: `${times(p50)} (${ms(latency.submit.p50)} vs bare put ${ms(latency.barePut.p50)})`,
       target: `<= ${times(TARGETS.submitLatencyRatio)}`,
-      met: value <= TARGETS.submitLatencyRatio,
-    };
-  };
-  const sequence = submission.operations.filter((o) => o.write).map((o) => `${o.operation} ${o.item}`).join(', ');
+      met: p50 <= TARGETS.submitLatencyRatio,
+    },
+    {
+      figure: '3 submit p50 vs a conditional put',
+      value: `${times(ratio(latency.submit.p50, latency.conditionalPut.p50))} (conditional put ${ms(latency.conditionalPut.p50)}: the condition alone costs ${ms(latency.conditionalPut.p50 - latency.barePut.p50)} on dynalite)`,
+      target: '—',
+    },
+    { figure: '3 submit p99', value: `${times(ratio(latency.submit.p99, latency.barePut.p99))} (${ms(latency.submit.p99)} vs bare put ${ms(latency.barePut.p99)})`, target: '—' },
+    { figure: '3 submit, our code only', value: `p50 ${ms(latency.codeOnly.p50)}, p99 ${ms(latency.codeOnly.p99)} (storage answering at once)`, target: '—' },
+  ];
+  for (const { path, calls } of latency.roundTrips) {
+    const keyed = path.includes('Idempotency-Key');
+    rows.push({
+      figure: `3 round trips, ${path}`,
+      value: `${calls.length}: ${calls.join(' → ')}`,
+      target: keyed ? '<= 3 (2 writes)' : `<= ${TARGETS.submitRoundTrips}`,
+      met: keyed ? calls.length <= 3 && calls.filter((call) => !call.startsWith('Get')).length <= 2 : calls.length <= TARGETS.submitRoundTrips,
+    });
+  }
   return {
     title: '3 warm submit latency',
-    rows: [
-      row('p50'),
-      row('p99'),
-      { figure: '3 submit, our code only', value: `p50 ${ms(latency.codeOnly.p50)}, p99 ${ms(latency.codeOnly.p99)} (storage answering at once)`, target: '—' },
-    ],
+    rows,
     note:
-      `in process on dynalite (memory), N=${latency.n} after ${latency.warmup} warm-up, submitCase interleaved with one PutCommand of the same case item to the same table; ` +
-      `mail and workflow are no-ops. A submission makes ${submission.writes} sequential writes: ${sequence}; ` +
-      `${submission.writes} x the bare put's p50 = ${ms(submission.writes * latency.barePut.p50)}, our code only ${ms(latency.codeOnly.p50)}.`,
+      `in process on dynalite (memory), N=${latency.n} after ${latency.warmup} warm-up, submitCase to its answer interleaved with one PutCommand of the same case item to the same table. ` +
+      'Neither SES nor Step Functions is on the response path: the table stream runs each commit after the answer (receipt, workflow start), ' +
+      `here between samples and untimed (${latency.commitsRun} receipts sent by the stream for ${latency.n + latency.warmup} submissions). ` +
+      'A partner\'s key is read once a minute per instance (KEY_CACHE_MS), so a warm partner submission is its one write; ' +
+      "a form submission also reads whether its contact confirmed the address, which decides between the receipt and the confirmation mail and the answer's awaitingConfirmation.",
   };
 }
 
@@ -304,7 +319,7 @@ async function main(): Promise<void> {
     const sections = [
       bundles && wanted.has('bundles') ? bundleSection(bundles.functions, bundles.baseline, bundles.options.bundling as Record<string, unknown>) : undefined,
       bundles && cold ? coldStartSection(cold, settings.coldStartRuns, bundles.runtimeEnvironment.NODE_OPTIONS) : undefined,
-      latency && capacity ? latencySection(latency, capacity.submission) : undefined,
+      latency ? latencySection(latency) : undefined,
       aggregation ? aggregationSection(aggregation) : undefined,
       capacity && transitions ? capacitySection(capacity, transitions) : undefined,
       startUp ? startUpSection(startUp) : undefined,

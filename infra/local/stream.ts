@@ -10,7 +10,10 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { DynamoDBClient, GetItemCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { localCredentials } from '../../shared/adapters/dynamodb/clients';
+import { freshEntriesOf } from '../../shared/adapters/dynamodb/outbox-stream';
+import { reactToCommits, type EffectDeps } from '../../shared/app/effects';
 import { COMMIT_STREAM } from '../config/stream';
+import { TABLE_KEY_NAMES } from './table';
 
 type Key = Record<string, AttributeValue>;
 type WriteAction = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
@@ -91,6 +94,9 @@ export interface LocalStream {
   connect(handler: StreamHandler): void;
   /** Resolves once every record written so far has been delivered or given up. */
   idle(): Promise<void>;
+  /** Holds delivery back (records queue) until {@link resume}: for a measurement that times only the writer. */
+  pause(): void;
+  resume(): void;
   /** Batches given up after every retry, as the on-failure destination would hold them. */
   failedBatches(): readonly DynamoDBRecord[][];
   close(): Promise<void>;
@@ -104,6 +110,7 @@ export function createLocalStream(options: LocalStreamOptions): LocalStream {
   let handler = options.handler;
   let sequence = 0;
   let closed = false;
+  let paused = false;
   const pending: { action: string; key: Key }[] = [];
   let running: Promise<void> | undefined;
 
@@ -162,7 +169,7 @@ export function createLocalStream(options: LocalStreamOptions): LocalStream {
   }
 
   async function drain(): Promise<void> {
-    while (pending.length > 0 && handler && !closed) {
+    while (pending.length > 0 && handler && !closed && !paused) {
       const writes = pending.splice(0, COMMIT_STREAM.batchSize);
       const records: DynamoDBRecord[] = [];
       for (const { action, key } of writes) {
@@ -180,7 +187,7 @@ export function createLocalStream(options: LocalStreamOptions): LocalStream {
   function kick(): void {
     running ??= drain().finally(() => {
       running = undefined;
-      if (pending.length > 0 && handler && !closed) kick();
+      if (pending.length > 0 && handler && !closed && !paused) kick();
     });
   }
 
@@ -188,7 +195,7 @@ export function createLocalStream(options: LocalStreamOptions): LocalStream {
     written(action, body) {
       if (closed) return;
       for (const key of writtenKeys(action, body, options.table, options.keyNames)) pending.push({ action, key });
-      if (handler) kick();
+      if (handler && !paused) kick();
     },
     connect(next) {
       handler = next;
@@ -197,6 +204,13 @@ export function createLocalStream(options: LocalStreamOptions): LocalStream {
     async idle() {
       while (running) await running;
     },
+    pause() {
+      paused = true;
+    },
+    resume() {
+      paused = false;
+      if (handler) kick();
+    },
     failedBatches: () => failed,
     async close() {
       closed = true;
@@ -204,4 +218,21 @@ export function createLocalStream(options: LocalStreamOptions): LocalStream {
       client.destroy();
     },
   };
+}
+
+/**
+ * The stream of a table whose writes `onWrite` reports, feeding the stream's handler with `deps`
+ * in process, as react-to-commit runs it: for suites and the bench, which build their own
+ * dependencies. Retries follow at once and nothing is logged, unless `options` say otherwise.
+ */
+export function streamInProcess(
+  table: { endpoint: string; onWrite(listener: (action: string, body: unknown) => void): void },
+  tableName: string,
+  deps: EffectDeps,
+  options: Pick<LocalStreamOptions, 'retryDelayMs' | 'log'> = {},
+): LocalStream {
+  const stream = createLocalStream({ endpoint: table.endpoint, table: tableName, keyNames: TABLE_KEY_NAMES, retryDelayMs: () => 0, log: () => undefined, ...options });
+  table.onWrite((action, body) => stream.written(action, body));
+  stream.connect(async (event) => ({ batchItemFailures: (await reactToCommits(deps, freshEntriesOf(event.Records))).map((itemIdentifier) => ({ itemIdentifier })) }));
+  return stream;
 }

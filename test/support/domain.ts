@@ -1,10 +1,8 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_PARTNERS } from '../../infra/config/partners';
 import type { DynamoEmulator } from '../../infra/local/emulators';
-import { createLocalStream, type LocalStream } from '../../infra/local/stream';
-import { TABLE_KEY_NAMES } from '../../infra/local/table';
-import { reactToCommits, type EffectDeps, type WorkflowPort } from '../../shared/app/effects';
-import { freshEntriesOf } from '../../shared/adapters/dynamodb/outbox-stream';
+import { streamInProcess, type LocalStream } from '../../infra/local/stream';
+import type { EffectDeps, WorkflowPort } from '../../shared/app/effects';
 import type { MailingReviewDeps, ReviewDeps } from '../../shared/app/review-flow';
 import type { SubmitDeps } from '../../shared/app/submit-case';
 import type { ConfirmDeps } from '../../shared/app/confirm-contact';
@@ -85,10 +83,7 @@ export type DomainDeps = ReturnType<typeof domainDeps>;
  * runs it: what a use case's writes leave pending runs from here. `idle()` waits for it.
  */
 export function commitStream(dynamo: DynamoEmulator, table: string, deps: EffectDeps): LocalStream {
-  const stream = createLocalStream({ endpoint: dynamo.endpoint, table, keyNames: TABLE_KEY_NAMES, retryDelayMs: () => 0, log: () => undefined });
-  dynamo.onWrite((action, body) => stream.written(action, body));
-  stream.connect(async (event) => ({ batchItemFailures: (await reactToCommits(deps, freshEntriesOf(event.Records))).map((itemIdentifier) => ({ itemIdentifier })) }));
-  return stream;
+  return streamInProcess(dynamo, table, deps);
 }
 
 /**
