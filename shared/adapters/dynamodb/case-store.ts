@@ -1,4 +1,3 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import {
   BatchWriteCommand,
   GetCommand,
@@ -6,6 +5,7 @@ import {
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
+import { whenConditionHolds } from './conditional';
 import { CASE_SHAPE, type CaseInput } from '../../core/case';
 import type { Actor, CaseEvent, CaseRecord, CaseStatus, CaseVersion, Effect } from '../../core/case-record';
 import { INDEX, keys } from './keys';
@@ -42,8 +42,6 @@ function recordFromItem(item: Item): CaseRecord {
     ...(typeof item.reviewRound === 'number' ? { reviewRound: item.reviewRound, reviewAttempt: Number(item.reviewAttempt ?? 0) } : {}),
   };
 }
-
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 /** Adds the attributes that put the case item in the outbox to an UpdateItem's SET clause. */
 function setOutboxAttributes(
@@ -132,15 +130,10 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
         ...outboxAttributes(draft.id, 'commit', draft.commitDueAt, draft.commit),
         ...keys.person(draft.data.contact.email),
       };
-      try {
-        await put(item, 'attribute_not_exists(pk)');
-        return { created: true, record: recordFromItem(item) };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-        const existing = await store.get(draft.id);
-        if (!existing) throw error;
-        return { created: false, record: existing };
-      }
+      if (await whenConditionHolds(put(item, 'attribute_not_exists(pk)'))) return { created: true, record: recordFromItem(item) };
+      const existing = await store.get(draft.id);
+      if (!existing) throw new Error('case vanished between write and read');
+      return { created: false, record: existing };
     },
 
     async recordCommit(record, commit) {
@@ -197,8 +190,8 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
 
     async transition(change) {
       const decided = DECIDED.has(change.to);
-      try {
-        await doc.send(
+      const changed = await whenConditionHolds(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.case(change.id),
@@ -216,11 +209,9 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
               ...(change.round !== undefined ? { ':round': change.round, ':attempt': change.attempt ?? 0 } : {}),
             },
           }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
+      if (!changed) return false;
       await countStatus(change.from, change.to);
       await put({
         ...keys.event(change.id, change.at, change.expectedRevision),
@@ -239,8 +230,8 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
     },
 
     async setRound(id, expectedRevision, round, attempt, at) {
-      try {
-        await doc.send(
+      return whenConditionHolds(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.case(id),
@@ -248,12 +239,8 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
             UpdateExpression: 'SET reviewRound = :round, reviewAttempt = :attempt, revision = :next, updatedAt = :at',
             ExpressionAttributeValues: { ':revision': expectedRevision, ':next': expectedRevision + 1, ':round': round, ':attempt': attempt, ':at': at },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async amend({ id, expectedRevision, data, version, round, at, commit }) {
@@ -281,8 +268,8 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
       // One write: the case item takes the new version and carries the commit that records it
       // (version item, event) and delivers it to the workflow.
       setOutboxAttributes({ names, values, sets }, outboxAttributes(id, 'commit', at, commit));
-      try {
-        await doc.send(
+      return whenConditionHolds(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.case(id),
@@ -292,12 +279,8 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
             ExpressionAttributeNames: names,
             ExpressionAttributeValues: values,
           }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
-      return true;
+        ),
+      );
     },
 
     async confirmContact({ id, expectedRevision, at, startWorkflow }) {
@@ -305,8 +288,8 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
       const values: Record<string, unknown> = { ':revision': expectedRevision, ':next': expectedRevision + 1, ':at': at, ':yes': true, ':submitted': 'submitted' };
       const sets = ['revision = :next', 'updatedAt = :at', 'confirmedAt = :at'];
       if (startWorkflow) setOutboxAttributes({ names, values, sets }, outboxAttributes(id, 'workflow', at));
-      try {
-        await doc.send(
+      const confirmed = await whenConditionHolds(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keys.case(id),
@@ -315,11 +298,9 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
             ExpressionAttributeNames: { ...names, '#status': 'status' },
             ExpressionAttributeValues: values,
           }),
-        );
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
+      if (!confirmed) return false;
       await put({
         ...keys.event(id, at, expectedRevision),
         type: 'event',

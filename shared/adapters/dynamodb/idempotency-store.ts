@@ -1,11 +1,9 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hashSecret } from '../../core/ids';
+import { whenConditionHolds } from './conditional';
 import { keys } from './keys';
 import type { IdempotencyRecord, IdempotencyStore } from '../../app/ports';
 export type { IdempotencyRecord, IdempotencyStore } from '../../app/ports';
-
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 export function createIdempotencyStore(doc: DynamoDBDocumentClient, tableName: string): IdempotencyStore {
   const keyOf = (partner: string, key: string) => keys.idempotency(partner, hashSecret(key));
@@ -13,8 +11,8 @@ export function createIdempotencyStore(doc: DynamoDBDocumentClient, tableName: s
     async reserve(partner, key, candidate, now) {
       const Key = keyOf(partner, key);
       const nowSeconds = Math.floor(now.getTime() / 1000);
-      try {
-        await doc.send(
+      const reserved = await whenConditionHolds(
+        doc.send(
           new PutCommand({
             TableName: tableName,
             Item: { ...Key, type: 'idempotency', ...candidate },
@@ -22,11 +20,9 @@ export function createIdempotencyStore(doc: DynamoDBDocumentClient, tableName: s
             ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now',
             ExpressionAttributeValues: { ':now': nowSeconds },
           }),
-        );
-        return { fresh: true, record: candidate };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
+        ),
+      );
+      if (reserved) return { fresh: true, record: candidate };
       const existing = await doc.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }));
       const item = existing.Item;
       if (!item) throw new Error('Idempotency record vanished between write and read');
@@ -45,8 +41,8 @@ export function createIdempotencyStore(doc: DynamoDBDocumentClient, tableName: s
     },
 
     async takeOver(partner, key, seen, now) {
-      try {
-        await doc.send(
+      return whenConditionHolds(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: keyOf(partner, key),
@@ -54,12 +50,8 @@ export function createIdempotencyStore(doc: DynamoDBDocumentClient, tableName: s
             UpdateExpression: 'SET reservedAt = :now REMOVE releasedAt',
             ExpressionAttributeValues: { ':seen': seen.reservedAt, ':caseId': seen.caseId, ':now': now.toISOString() },
           }),
-        );
-        return true;
-      } catch (error) {
-        if (isConditionFailure(error)) return false;
-        throw error;
-      }
+        ),
+      );
     },
 
     async release(partner, key, caseId, now) {

@@ -1,6 +1,6 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { PutCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Effect, OutboxEntry } from '../../core/case-record';
+import { whenConditionHolds } from './conditional';
 import { FRESH_ATTRIBUTE, INDEX, keys } from './keys';
 import { queryAll } from './query';
 import type { DeadLetter, EntryAt, OutboxStore } from '../../app/ports';
@@ -28,10 +28,6 @@ export function outboxAttributes(caseId: string, effect: Effect, dueAt: string, 
  */
 const HOLDS_LEASE = 'effect = :effect AND dueAt = :leased';
 const leaseValues = (entry: OutboxEntry) => ({ ':effect': entry.effect, ':leased': entry.dueAt });
-
-const ignoreConditionFailure = (error: unknown) => {
-  if (!(error instanceof ConditionalCheckFailedException)) throw error;
-};
 
 export function entryOf(item: Record<string, unknown>): OutboxEntry {
   return {
@@ -72,8 +68,8 @@ export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string
     },
 
     async lease(entry, leaseUntil) {
-      try {
-        await doc.send(
+      return whenConditionHolds(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: entry.key,
@@ -88,33 +84,25 @@ export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string
               ':gsi2sk': keys.outboxIndex(leaseUntil, entry.caseId).gsi2sk,
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        ignoreConditionFailure(error);
-        return false;
-      }
+        ),
+      );
     },
 
     async enqueue({ key, caseId, effect, dueAt, payload }) {
-      try {
-        await doc.send(
+      return whenConditionHolds(
+        doc.send(
           new PutCommand({
             TableName: tableName,
             Item: { ...key, type: 'outbox', ...outboxAttributes(caseId, effect, dueAt, payload) },
             ConditionExpression: 'attribute_not_exists(pk)',
           }),
-        );
-        return true;
-      } catch (error) {
-        ignoreConditionFailure(error);
-        return false;
-      }
+        ),
+      );
     },
 
     async complete(entry, at) {
-      await doc
-        .send(
+      await whenConditionHolds(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: entry.key,
@@ -125,13 +113,13 @@ export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string
             ExpressionAttributeNames: { '#fresh': FRESH_ATTRIBUTE },
             ExpressionAttributeValues: { ':at': at, ...leaseValues(entry) },
           }),
-        )
-        .catch(ignoreConditionFailure);
+        ),
+      );
     },
 
     async defer(entry, dueAt, error) {
-      await doc
-        .send(
+      await whenConditionHolds(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: entry.key,
@@ -148,13 +136,13 @@ export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string
               ':one': 1,
             },
           }),
-        )
-        .catch(ignoreConditionFailure);
+        ),
+      );
     },
 
     async deadLetter(entry, at, error) {
-      await doc
-        .send(
+      await whenConditionHolds(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: entry.key,
@@ -171,8 +159,8 @@ export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string
               ':one': 1,
             },
           }),
-        )
-        .catch(ignoreConditionFailure);
+        ),
+      );
     },
 
     async deadLetters() {
@@ -186,8 +174,8 @@ export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string
     },
 
     async revive({ key, caseId }, at) {
-      try {
-        await doc.send(
+      return whenConditionHolds(
+        doc.send(
           new UpdateCommand({
             TableName: tableName,
             Key: key,
@@ -201,12 +189,8 @@ export function createOutboxStore(doc: DynamoDBDocumentClient, tableName: string
               ':zero': 0,
             },
           }),
-        );
-        return true;
-      } catch (error) {
-        ignoreConditionFailure(error);
-        return false;
-      }
+        ),
+      );
     },
   };
 }

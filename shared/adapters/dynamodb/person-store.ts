@@ -1,5 +1,5 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { whenConditionHolds } from './conditional';
 import { INDEX, keys } from './keys';
 import { batchGetAll, queryAll } from './query';
 import type { StoredItem, PersonStore } from '../../app/ports';
@@ -11,9 +11,10 @@ export const ERASED = '[erased]';
 const erasedContact = { name: ERASED, email: ERASED };
 
 export function createPersonStore(doc: DynamoDBDocumentClient, tableName: string): PersonStore {
-  const update = (key: { pk: string; sk: string }, expression: string, values: Record<string, unknown>, names?: Record<string, string>) =>
-    doc
-      .send(
+  const update = async (key: { pk: string; sk: string }, expression: string, values: Record<string, unknown>, names?: Record<string, string>) => {
+    // Gone meanwhile: nothing left to erase.
+    await whenConditionHolds(
+      doc.send(
         new UpdateCommand({
           TableName: tableName,
           Key: key,
@@ -22,14 +23,9 @@ export function createPersonStore(doc: DynamoDBDocumentClient, tableName: string
           ExpressionAttributeValues: values,
           ExpressionAttributeNames: names,
         }),
-      )
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          // Gone meanwhile: nothing left to erase.
-          if (!(error instanceof ConditionalCheckFailedException)) throw error;
-        },
-      );
+      ),
+    );
+  };
 
   return {
     async itemsOf(email) {

@@ -1,14 +1,12 @@
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { hashSecret } from '../../core/ids';
+import { whenConditionHolds } from './conditional';
 import type { AmendmentRecord, Decision, DecisionRecord, ReviewRequest } from '../../core/review';
 import { keys } from './keys';
 import { outboxAttributes } from './outbox-store';
 import { queryAll } from './query';
 import type { ReviewStore } from '../../app/ports';
 export type { ReviewStore } from '../../app/ports';
-
-const isConditionFailure = (error: unknown) => error instanceof ConditionalCheckFailedException;
 
 function decisionFromItem(item: Record<string, unknown>): DecisionRecord {
   return {
@@ -25,15 +23,8 @@ export function createReviewStore(doc: DynamoDBDocumentClient, tableName: string
   const get = async (Key: { pk: string; sk: string }) =>
     (await doc.send(new GetCommand({ TableName: tableName, Key, ConsistentRead: true }))).Item;
 
-  const putOnce = async (Item: Record<string, unknown>) => {
-    try {
-      await doc.send(new PutCommand({ TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' }));
-      return true;
-    } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
-    }
-  };
+  const putOnce = async (Item: Record<string, unknown>) =>
+    whenConditionHolds(doc.send(new PutCommand({ TableName: tableName, Item, ConditionExpression: 'attribute_not_exists(pk)' })));
 
   return {
     async saveTaskToken(caseId, kind, round, token, at) {
