@@ -43,9 +43,10 @@ export interface CaseStore {
   /**
    * Stores a new case in one write: its item, which carries its commit entry. The id is made from
    * the reference (`caseIdFor`), so a taken reference is a taken id: `created: false` with the case
-   * that holds it (the same case, for a retried request; another one, for a collision).
+   * that holds it (the same case, for a retried request; another one, for a collision), or
+   * without one when the key holds a reference reserved for a case stored before this scheme.
    */
-  create(draft: NewCase): Promise<{ created: boolean; record: CaseRecord }>;
+  create(draft: NewCase): Promise<{ created: true; record: CaseRecord } | { created: false; record?: CaseRecord }>;
   /**
    * Writes what a commit implies beyond the case item: for a new case its first version, its
    * `submitted` event and the status count; for an amendment its version and `amended` event.

@@ -203,8 +203,9 @@ async function storeCase(
       commit: commitPayload('submitted', effects, { keyId: caller.channel === 'api' ? caller.keyId : undefined }),
       commitDueAt: new Date(now.getTime() + STREAM_GRACE_MS).toISOString(),
     });
-    if (created || record.statusTokenHash === statusTokenHash) return { created, record, confirmed };
-    if (caller.channel === 'form' && record.challengeId === caller.challenge.id) throw Unauthorized.challengeFailed();
+    if (created) return { created, record, confirmed };
+    if (record?.statusTokenHash === statusTokenHash) return { created, record, confirmed };
+    if (caller.channel === 'form' && record?.challengeId === caller.challenge.id) throw Unauthorized.challengeFailed();
   }
   throw new Error('could not find a free reference');
 }

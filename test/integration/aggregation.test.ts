@@ -56,7 +56,7 @@ async function storeCase(status: CaseStatus, overrides: Record<string, unknown> 
   const data = validCase(overrides) as unknown as CaseInput;
   const { record } = await cases.create({ id, reference: `HUB-2026-${id.slice(-6)}`, data, channel: 'api', statusTokenHash: 'h', at: clock.toISOString(), commit: { kind: 'submitted', effects: '' }, commitDueAt: clock.toISOString() });
   // What the stream's run of the commit records: the first version, the event, the status count.
-  await cases.recordCommit(record, { kind: 'submitted' });
+  await cases.recordCommit(record!, { kind: 'submitted' });
   const path: Record<CaseStatus, CaseStatus[]> = {
     submitted: [],
     in_review: ['in_review'],

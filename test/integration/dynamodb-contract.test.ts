@@ -7,6 +7,8 @@ import { CaseInput } from '../../shared/core/case';
 import type { CaseStatus } from '../../shared/core/case-record';
 import type { MetricsSnapshot } from '../../shared/core/metrics';
 import { createCaseStore, type CaseStore, type NewCase } from '../../shared/adapters/dynamodb/case-store';
+import { reserveLegacyReferences } from '../../shared/adapters/dynamodb/legacy-references';
+import { caseIdFor } from '../../shared/core/ids';
 import { createCatalogStore } from '../../shared/adapters/dynamodb/catalog-store';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { createContactStore } from '../../shared/adapters/dynamodb/contact-store';
@@ -172,7 +174,7 @@ for (const emulator of EMULATORS) {
     /** A case as it is once its commit has run: created, its records written, its commit entry settled. */
     const committed = async (cases: CaseStore, draft: NewCase) => {
       const result = await cases.create(draft);
-      await cases.recordCommit(result.record, { kind: 'submitted' });
+      await cases.recordCommit(result.record!, { kind: 'submitted' });
       await createOutboxStore(doc, TABLE).complete({ key: keys.case(draft.id), caseId: draft.id, effect: 'commit', attempts: 0, dueAt: draft.commitDueAt }, draft.at);
       return result;
     };
@@ -207,13 +209,30 @@ for (const emulator of EMULATORS) {
         expect(await cases.get('no-such-case')).toBeUndefined();
       });
 
+      it('keeps the references of cases stored before ids came from references: a new case with one meets its reservation', async () => {
+        const { cases } = store();
+        const reference = unique('HUB-2026');
+        await doc.send(new PutCommand({ TableName: TABLE, Item: { ...keys.reference(reference), type: 'reference', reference, caseId: '01JLEGACYCASEID0000000000' } }));
+        const first = await reserveLegacyReferences(doc, TABLE);
+        expect(first.reserved).toBeGreaterThanOrEqual(1);
+        expect((await reserveLegacyReferences(doc, TABLE)).reserved).toBe(0);
+        const draft = { ...draftOf('2025-02-01T09:05:00.000Z'), reference, id: caseIdFor(reference) };
+        expect(await cases.create(draft)).toEqual({ created: false });
+        expect(await cases.get(draft.id)).toBeUndefined();
+        // A new case's own claim needs no reservation: its key is its reference's.
+        const own = unique('HUB-2026');
+        await doc.send(new PutCommand({ TableName: TABLE, Item: { ...keys.reference(own), type: 'reference', reference: own, caseId: caseIdFor(own) } }));
+        await reserveLegacyReferences(doc, TABLE);
+        expect(await raw(keys.case(caseIdFor(own)))).toBeUndefined();
+      });
+
       it('records what the commit of a new case implies: its first version, its submitted event and the count, the records whole if written again', async () => {
         const { cases, metrics } = store();
         const before = (await metrics.statusCounts()).submitted ?? 0;
         const draft = draftOf('2025-02-01T09:10:00.000Z');
         const { record } = await cases.create(draft);
-        await cases.recordCommit(record, { kind: 'submitted' });
-        await cases.recordCommit(record, { kind: 'submitted' });
+        await cases.recordCommit(record!, { kind: 'submitted' });
+        await cases.recordCommit(record!, { kind: 'submitted' });
         expect(await cases.versions(draft.id)).toEqual([{ version: 1, at: draft.at, data: draft.data }]);
         expect(await cases.history(draft.id)).toEqual([{ at: draft.at, type: 'submitted', actor: { type: 'submitter' }, to: 'submitted' }]);
         expect(await raw(keys.version(draft.id, 1))).toMatchObject(keys.person(draft.data.contact.email));
@@ -226,7 +245,7 @@ for (const emulator of EMULATORS) {
         const cases = createCaseStore(throttled.doc, TABLE);
         const draft = draftOf('2025-02-01T09:30:00.000Z');
         const { record } = await cases.create(draft);
-        await cases.recordCommit(record, { kind: 'submitted' });
+        await cases.recordCommit(record!, { kind: 'submitted' });
         expect(throttled.calls.write).toBeGreaterThan(1);
         expect(await cases.versions(draft.id)).toHaveLength(1);
         expect(await cases.history(draft.id)).toHaveLength(1);

@@ -122,7 +122,7 @@ describe('submitting a case', () => {
       return {};
     });
     ddb.on(GetCommand).callsFake((input: { Key: { pk: string } }) => ({
-      Item: { pk: input.Key.pk, sk: 'CASE', id: input.Key.pk.slice(5), reference: 'HUB-2026-AAAAAA', status: 'in_review', revision: 2, dataVersion: 1, ...validCase(), createdAt: 'x', updatedAt: 'x', statusTokenHash: 'h' },
+      Item: { pk: input.Key.pk, sk: 'CASE', type: 'case', id: input.Key.pk.slice(5), reference: 'HUB-2026-AAAAAA', status: 'in_review', revision: 2, dataVersion: 1, ...validCase(), createdAt: 'x', updatedAt: 'x', statusTokenHash: 'h' },
     }));
     const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH });
     expect(result.outcome).toBe('created');
@@ -134,6 +134,19 @@ describe('submitting a case', () => {
 
     ddb.on(PutCommand).rejects(conditionFailed());
     await expect(submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH })).rejects.toThrow(/free reference/);
+  });
+
+  it('takes another reference when the first one is reserved for a case stored before ids came from references', async () => {
+    let attempts = 0;
+    ddb.on(PutCommand).callsFake(() => {
+      if (++attempts === 1) throw conditionFailed();
+      return {};
+    });
+    ddb.on(GetCommand).resolves({ Item: { pk: 'CASE#x', sk: 'CASE', type: 'reserved-reference', reference: 'HUB-2026-AAAAAA', caseId: '01JLEGACY' } });
+    const result = await submitCase(makeDeps(), { payload: validCase(), lang: 'en', authorization: AUTH });
+    expect(result.outcome).toBe('created');
+    expect(caseWrites()).toHaveLength(2);
+    expect(caseWrites()[1]?.Item?.reference).toBe(result.reference);
   });
 
   it('refuses an Idempotency-Key reused with another body, and replays it with the same one', async () => {
@@ -148,7 +161,7 @@ describe('submitting a case', () => {
     ddb.on(GetCommand).callsFake((input: { Key: { sk: string; pk: string } }) =>
       input.Key.sk === 'IDEMPOTENCY'
         ? { Item: stored }
-        : { Item: { pk: input.Key.pk, sk: 'CASE', id: first.id, reference: first.reference, status: 'submitted', revision: 1, dataVersion: 1, ...validCase(), createdAt: 'x', updatedAt: 'x', statusTokenHash: 'h' } },
+        : { Item: { pk: input.Key.pk, sk: 'CASE', type: 'case', id: first.id, reference: first.reference, status: 'submitted', revision: 1, dataVersion: 1, ...validCase(), createdAt: 'x', updatedAt: 'x', statusTokenHash: 'h' } },
     );
     await expect(
       submitCase(deps, { payload: { ...body, title: 'Another title entirely' }, lang: 'en', authorization: AUTH, idempotencyKey: 'key-00000001' }),
@@ -219,7 +232,7 @@ describe('submitting a case', () => {
 
 describe('the outbox sweep', () => {
   const due = { pk: 'CASE#01J0000000000000000000000A', sk: 'OUTBOX#receipt', caseId: '01J0000000000000000000000A', effect: 'receipt', attempts: 2, dueAt: '2026-03-02T09:59:00.000Z', payload: { statusToken: 't' } };
-  const caseItem = { pk: `CASE#${due.caseId}`, sk: 'CASE', id: due.caseId, reference: 'HUB-2026-AAAAAA', status: 'submitted', revision: 1, dataVersion: 1, ...validCase(), createdAt: 'x', updatedAt: 'x', statusTokenHash: 'h' };
+  const caseItem = { pk: `CASE#${due.caseId}`, sk: 'CASE', type: 'case', id: due.caseId, reference: 'HUB-2026-AAAAAA', status: 'submitted', revision: 1, dataVersion: 1, ...validCase(), createdAt: 'x', updatedAt: 'x', statusTokenHash: 'h' };
 
   it('sends a pending receipt and removes it from the outbox', async () => {
     ddb.on(QueryCommand).resolves({ Items: [due] });
@@ -260,7 +273,7 @@ describe('a commit, run from the stream or the sweep', () => {
     pk: `CASE#${caseId}`, sk: 'CASE', caseId, effect: 'commit', attempts: 0, dueAt: '2026-03-02T10:01:00.000Z', fresh: true, gsi2pk: 'OUTBOX',
     payload: { kind: 'submitted', effects: 'receipt,workflow', statusToken: 'status-secret' },
   };
-  const caseItem = { pk: `CASE#${caseId}`, sk: 'CASE', id: caseId, reference: 'HUB-2026-BBBBBB', status: 'submitted', revision: 1, dataVersion: 1, ...validCase(), createdAt: '2026-03-02T10:00:00.000Z', updatedAt: 'x', statusTokenHash: 'h' };
+  const caseItem = { pk: `CASE#${caseId}`, sk: 'CASE', type: 'case', id: caseId, reference: 'HUB-2026-BBBBBB', status: 'submitted', revision: 1, dataVersion: 1, ...validCase(), createdAt: '2026-03-02T10:00:00.000Z', updatedAt: 'x', statusTokenHash: 'h' };
   const fresh = [{ id: 'seq-1', entry: { key: { pk: commit.pk, sk: commit.sk }, caseId, effect: 'commit' as const, attempts: 0, dueAt: commit.dueAt, payload: commit.payload } }];
 
   it('leases the entry, writes the first version and the submitted event, spawns each effect as a fresh entry of its own, then completes', async () => {
