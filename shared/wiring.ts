@@ -21,7 +21,8 @@ import { withKeyCache } from './app/partner-keys';
 import { log } from './log';
 import { createSesMailer } from './adapters/ses/mailer';
 import { createNotifier } from './adapters/ses/notifier';
-import type { Notifier } from './app/ports';
+import type { Mailer, Notifier } from './app/ports';
+import type { Partner } from './core/partners';
 import { createCaseStore, type CaseStore } from './adapters/dynamodb/case-store';
 import { createCatalogStore, type CatalogStore } from './adapters/dynamodb/catalog-store';
 import { createDocumentClient } from './adapters/dynamodb/clients';
@@ -160,3 +161,56 @@ export const reviewTaskDeps = /* @__PURE__ */ once((cfg): ReviewDeps => ({ ...ef
 
 /** `request-review`, `request-changes`, `notify-submitter`: review tasks that send mail. */
 export const mailingTaskDeps = /* @__PURE__ */ once((cfg): MailingReviewDeps => ({ ...effectStores(cfg), ...reviewSettings(cfg), notifier: notifier() }));
+
+/** What {@link depsOn} needs besides the table: the stand-ins and settings of a suite or the bench. */
+export interface DepsOnOptions {
+  doc: ReturnType<typeof createDocumentClient>;
+  tableName: string;
+  mailer: Mailer;
+  workflow: WorkflowPort;
+  now: () => Date;
+  partners: ReadonlyMap<string, Partner>;
+  ownOrigin: string;
+  publicBaseUrl: string;
+  challengeKey: string;
+  reviewers: readonly string[];
+  reviewWindowSeconds: number;
+  amendWindowSeconds: number;
+  log?: EffectDeps['log'];
+  /** Trust a live partner key for a minute, as submit-case does (`withKeyCache`). */
+  keyCache?: boolean;
+}
+
+/**
+ * Every use case's dependencies over one table, from the same factories as the builders above,
+ * with the mailer, workflow, clock and settings given: for the suites and the bench, which bring
+ * their own stand-ins. No function calls it (it makes every store), so no bundle keeps it.
+ */
+export function depsOn(options: DepsOnOptions): ReviewDeps & MailingReviewDeps & SubmitDeps & ConfirmDeps & { metrics: MetricsStore } {
+  const { doc, tableName } = options;
+  const contacts = createContactStore(doc, tableName);
+  const keys = createPartnerKeyStore(doc, tableName);
+  return {
+    cases: createCaseStore(doc, tableName),
+    outbox: createOutboxStore(doc, tableName),
+    reviews: createReviewStore(doc, tableName),
+    mailCaps: createMailCapStore(doc, tableName),
+    idempotency: createIdempotencyStore(doc, tableName),
+    partnerKeys: options.keyCache ? withKeyCache(keys) : keys,
+    humanCheck: createHumanCheck(options.challengeKey),
+    confirmedContacts: contacts,
+    contacts,
+    metrics: createMetricsStore(doc, tableName),
+    notifier: createNotifier(options.mailer),
+    workflow: options.workflow,
+    partners: options.partners,
+    ownOrigin: options.ownOrigin,
+    publicBaseUrl: options.publicBaseUrl,
+    startsWorkflow: true,
+    now: options.now,
+    log: options.log ?? { info: () => undefined, error: () => undefined },
+    reviewers: options.reviewers,
+    reviewWindowSeconds: options.reviewWindowSeconds,
+    amendWindowSeconds: options.amendWindowSeconds,
+  };
+}

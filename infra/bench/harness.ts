@@ -5,24 +5,16 @@ import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { LOCAL_PARTNERS } from '../config/partners';
-import { createPartnerKey, withKeyCache, type PartnerKeyRecord, type PartnerKeys } from '../../shared/app/partner-keys';
+import { createPartnerKey, type PartnerKeyRecord, type PartnerKeys } from '../../shared/app/partner-keys';
 import { submitCase } from '../../shared/app/submit-case';
-import { createContactStore } from '../../shared/adapters/dynamodb/contact-store';
-import { createHumanCheck } from '../../shared/app/challenge';
-import { createMailCapStore } from '../../shared/adapters/dynamodb/mail-cap-store';
-import { createPartnerKeyStore } from '../../shared/adapters/dynamodb/partner-key-store';
+import { depsOn } from '../../shared/wiring';
 import { startDynamo, type DynamoEmulator, type Emulator } from '../local/emulators';
 import type { WorkflowPort } from '../../shared/app/effects';
 import type { MailingReviewDeps, ReviewDeps } from '../../shared/app/review-flow';
 import type { SubmitDeps } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
-import { createNotifier } from '../../shared/adapters/ses/notifier';
-import { createCaseStore } from '../../shared/adapters/dynamodb/case-store';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
-import { createIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store';
-import { createMetricsStore, type MetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
-import { createOutboxStore } from '../../shared/adapters/dynamodb/outbox-store';
-import { createReviewStore } from '../../shared/adapters/dynamodb/review-store';
+import type { MetricsStore } from '../../shared/adapters/dynamodb/metrics-store';
 
 /** The proof-of-work key of the bench's form submissions. */
 export const BENCH_CHALLENGE_KEY = 'bench-challenge-key';
@@ -93,7 +85,6 @@ export type BenchDeps = ReviewDeps & MailingReviewDeps & SubmitDeps & { metrics:
  * nothing but record: the figures measure our code and the storage, not SES or Step Functions.
  */
 export function benchDeps(table: BenchTable): BenchDeps {
-  const { doc, tableName } = table;
   const mails: MailMessage[] = [];
   const taskSuccesses: BenchDeps['taskSuccesses'] = [];
   const workflow: WorkflowPort = {
@@ -103,36 +94,28 @@ export function benchDeps(table: BenchTable): BenchDeps {
       return 'done';
     },
   };
-  return {
-    cases: createCaseStore(doc, tableName),
-    outbox: createOutboxStore(doc, tableName),
-    reviews: createReviewStore(doc, tableName),
-    idempotency: createIdempotencyStore(doc, tableName),
-    // As the wiring gives it to submit-case: a warm instance reads a partner's key once a minute.
-    partnerKeys: withKeyCache(createPartnerKeyStore(doc, tableName)),
-    humanCheck: createHumanCheck(BENCH_CHALLENGE_KEY),
-    confirmedContacts: createContactStore(doc, tableName),
-    mailCaps: createMailCapStore(doc, tableName),
-    metrics: createMetricsStore(doc, tableName),
-    notifier: createNotifier({
+  const deps = depsOn({
+    doc: table.doc,
+    tableName: table.tableName,
+    mailer: {
       async send(message) {
         mails.push(message);
         return { messageId: String(mails.length) };
       },
-    }),
-    mails,
-    taskSuccesses,
+    },
     workflow,
-    startsWorkflow: true,
+    now: () => new Date(),
     partners: new Map(LOCAL_PARTNERS.map((partner) => [partner.id, partner])),
     ownOrigin: 'https://intake.digitalhealthhub.example.org',
     publicBaseUrl: 'https://intake.digitalhealthhub.example.org',
-    now: () => new Date(),
-    log: { info: () => undefined, error: () => undefined },
+    challengeKey: BENCH_CHALLENGE_KEY,
     reviewers: ['revisore1@digitalhealthhub.example.org', 'revisore2@digitalhealthhub.example.org'],
     reviewWindowSeconds: 7 * 24 * 3600,
     amendWindowSeconds: 30 * 24 * 3600,
-  };
+    // As the wiring gives it to submit-case: a warm instance reads a partner's key once a minute.
+    keyCache: true,
+  });
+  return { ...deps, mails, taskSuccesses };
 }
 
 /**

@@ -3,20 +3,9 @@ import { LOCAL_PARTNERS } from '../../infra/config/partners';
 import type { DynamoEmulator } from '../../infra/local/emulators';
 import { streamInProcess, type LocalStream } from '../../infra/local/stream';
 import type { EffectDeps, WorkflowPort } from '../../shared/app/effects';
-import type { MailingReviewDeps, ReviewDeps } from '../../shared/app/review-flow';
-import type { SubmitDeps } from '../../shared/app/submit-case';
-import type { ConfirmDeps } from '../../shared/app/confirm-contact';
 import { createPartnerKey, type PartnerKeys } from '../../shared/app/partner-keys';
-import { createHumanCheck } from '../../shared/app/challenge';
-import type { Mailer } from '../../shared/adapters/ses/mailer';
-import { createNotifier } from '../../shared/adapters/ses/notifier';
-import { createContactStore } from '../../shared/adapters/dynamodb/contact-store';
-import { createMailCapStore } from '../../shared/adapters/dynamodb/mail-cap-store';
-import { createPartnerKeyStore } from '../../shared/adapters/dynamodb/partner-key-store';
-import { createCaseStore } from '../../shared/adapters/dynamodb/case-store';
-import { createIdempotencyStore } from '../../shared/adapters/dynamodb/idempotency-store';
-import { createOutboxStore } from '../../shared/adapters/dynamodb/outbox-store';
-import { createReviewStore } from '../../shared/adapters/dynamodb/review-store';
+import type { Mailer } from '../../shared/app/ports';
+import { depsOn } from '../../shared/wiring';
 
 /** The proof-of-work key of the domain tests: challenges made with it verify. */
 export const TEST_CHALLENGE_KEY = 'test-challenge-hmac-key';
@@ -34,31 +23,21 @@ export function domainDeps(options: {
   reviewers: string[];
   reviewWindowSeconds?: number;
   amendWindowSeconds?: number;
-}): ReviewDeps & MailingReviewDeps & SubmitDeps & ConfirmDeps {
-  const { doc, table } = options;
-  const contacts = createContactStore(doc, table);
-  return {
-    cases: createCaseStore(doc, table),
-    outbox: createOutboxStore(doc, table),
-    reviews: createReviewStore(doc, table),
-    idempotency: createIdempotencyStore(doc, table),
-    partnerKeys: createPartnerKeyStore(doc, table),
-    humanCheck: createHumanCheck(TEST_CHALLENGE_KEY),
-    confirmedContacts: contacts,
-    contacts,
-    mailCaps: createMailCapStore(doc, table),
-    notifier: createNotifier(options.mailer),
+}) {
+  return depsOn({
+    doc: options.doc,
+    tableName: options.table,
+    mailer: options.mailer,
     workflow: options.workflow,
+    now: options.now,
     partners: new Map(LOCAL_PARTNERS.map((p) => [p.id, p])),
     ownOrigin: 'https://intake.example.org',
     publicBaseUrl: 'https://intake.example.org',
-    startsWorkflow: true,
-    now: options.now,
-    log: { info: () => undefined, error: () => undefined },
+    challengeKey: TEST_CHALLENGE_KEY,
     reviewers: options.reviewers,
     reviewWindowSeconds: options.reviewWindowSeconds ?? 86_400,
     amendWindowSeconds: options.amendWindowSeconds ?? 86_400,
-  };
+  });
 }
 
 const bearers = new WeakMap<object, Map<string, Promise<string>>>();
