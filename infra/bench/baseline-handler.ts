@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 
 /**
  * The reference for cold starts: the least a function of ours must load, a handler that only
@@ -8,4 +8,12 @@ import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
  */
 const doc = DynamoDBDocumentClient.from(new DynamoDBClient({}));
 
-export const handler = async (): Promise<{ statusCode: number; body: string }> => ({ statusCode: 200, body: String(Boolean(doc)) });
+/**
+ * With a `key` in the event, reads that item of TABLE_NAME: the one real call of the baseline's
+ * first invocation in the load-plus-first-invocation figure. Without one, it calls nothing.
+ */
+export const handler = async (event: { key?: Record<string, string> } = {}): Promise<{ statusCode: number; body: string }> => {
+  if (!event.key) return { statusCode: 200, body: String(Boolean(doc)) };
+  const { Item } = await doc.send(new GetCommand({ TableName: process.env.TABLE_NAME, Key: event.key }));
+  return { statusCode: Item ? 200 : 404, body: String(Boolean(Item)) };
+};

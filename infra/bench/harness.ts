@@ -25,6 +25,8 @@ export interface BenchTable {
   doc: DynamoDBDocumentClient;
   /** The emulator in this process, whose writes make the table's stream; absent for one in its own process. */
   emulator?: DynamoEmulator;
+  /** Where the table answers, for clients in other processes; absent for one that is no server. */
+  endpoint?: string;
   close(): Promise<void>;
 }
 
@@ -33,13 +35,14 @@ export interface BenchTable {
  * embedded runtime runs it, or with `ownProcess` in a child process, so that the emulator's own
  * work and memory are not counted with the client's (as on AWS, where the table is elsewhere).
  */
-export async function openTable(tableName: string, options: { ownProcess?: boolean } = {}): Promise<BenchTable> {
+export async function openTable(tableName: string, options: { ownProcess?: boolean } = {}): Promise<BenchTable & { endpoint: string }> {
   const emulator = options.ownProcess ? undefined : await startDynamo('memory', tableName);
   const dynamo: Emulator = emulator ?? (await startDynamoChild(tableName));
   const doc = createDocumentClient(dynamo.endpoint);
   return {
     tableName,
     doc,
+    endpoint: dynamo.endpoint,
     ...(emulator ? { emulator } : {}),
     async close() {
       doc.destroy();

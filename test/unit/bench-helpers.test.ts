@@ -3,6 +3,7 @@ import type { BundlingOptions, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodej
 import { describe, expect, it } from 'vitest';
 import { folderOf, heaviestInputs, packageOf } from '../../infra/bench/bundles';
 import { indexKeysWritten, itemLabel } from '../../infra/bench/capacity-meter';
+import { describeOutcome, invocationEnvironment, lambdaEnvironment, outcomeSummary } from '../../infra/bench/cold-start';
 import { esbuildOptionsFromCdk, outputFileName } from '../../infra/bench/hub-bundling';
 import { itemSize, minimumReadUnits, numberSize, projectedItem, valueSize } from '../../infra/bench/item-size';
 import { wrap } from '../../infra/bench/report';
@@ -180,5 +181,39 @@ describe('the table notes', () => {
     const lines = wrap('one two three four five six', 9);
     expect(lines).toEqual(['one two', 'three', 'four five', 'six']);
     expect(wrap('averyveryverylongword x', 5)).toEqual(['averyveryverylongword', 'x']);
+  });
+});
+
+describe('the first invocations of the cold-start figure', () => {
+  it('say what each call did, a throw or an error status included', () => {
+    expect(describeOutcome({ statusCode: 404 })).toBe('answered 404');
+    expect(describeOutcome({ threw: 'Error: case 01J does not exist', statusCode: 200 })).toBe('threw: Error: case 01J does not exist');
+    expect(describeOutcome({ threw: 'x'.repeat(100) })).toBe(`threw: ${'x'.repeat(79)}…`);
+    expect(describeOutcome({ failedItems: 2 })).toBe('2 failed item(s)');
+    expect(describeOutcome({ failedItems: 0 })).toBe('returned');
+    expect(describeOutcome({})).toBe('returned');
+  });
+
+  it('summarize a series by its distinct outcomes, counted only when they differ', () => {
+    expect(outcomeSummary(['answered 404', 'answered 404'])).toBe('answered 404');
+    expect(outcomeSummary(['answered 201', 'answered 409', 'answered 409'])).toBe('answered 201 x1, answered 409 x2');
+    expect(outcomeSummary([])).toBe('not run');
+  });
+
+  it('point the function at the local endpoints, with dummy credentials there only', () => {
+    const atInit = lambdaEnvironment({ TABLE_NAME: 't' }, 'get-case-status');
+    expect(atInit.AWS_ACCESS_KEY_ID).toBeUndefined();
+    const env = invocationEnvironment(atInit, { dynamodb: 'http://127.0.0.1:1', ses: 'http://127.0.0.1:2', sfn: 'http://127.0.0.1:2', stateMachineArn: 'arn:sm' });
+    expect(env).toMatchObject({
+      TABLE_NAME: 't',
+      AWS_LAMBDA_FUNCTION_NAME: 'get-case-status',
+      DYNAMODB_ENDPOINT: 'http://127.0.0.1:1',
+      AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:1',
+      SES_ENDPOINT: 'http://127.0.0.1:2',
+      SFN_ENDPOINT: 'http://127.0.0.1:2',
+      STATE_MACHINE_ARN: 'arn:sm',
+    });
+    expect(env.AWS_ACCESS_KEY_ID).toBeTruthy();
+    expect(env.AWS_SECRET_ACCESS_KEY).toBeTruthy();
   });
 });
