@@ -39,6 +39,8 @@ try {
   const module = await FUNCTION_MODULES[fn as FunctionName]();
   const result = await module.handler(event as never, localContext(fn) as never);
   console.log(JSON.stringify(result, null, 2));
+  // What the invocation's writes left pending (a submission's receipt, say) runs from the stream.
+  await runtime.streamIdle();
   const sent = runtime.mails().slice(0, runtime.mails().length - before);
   for (const mail of sent) console.log(`\nmail to ${mail.to.join(', ')}: ${mail.subject}\n${mail.text}`);
 } catch (error) {

@@ -1,7 +1,7 @@
 import type { CaseStore } from './ports';
 import type { IdempotencyRecord, IdempotencyStore } from './ports';
 import { HONEYPOT_FIELD, type CaseInput, type Language } from '../core/case';
-import { CHALLENGE_FIELD } from './challenge';
+import { CHALLENGE_EXPIRES_IN_SECONDS, CHALLENGE_FIELD } from './challenge';
 import type { CaseRecord, CaseStatus } from '../core/case-record';
 import { commitPayload, effectsFor, statusUrl, type EffectDeps } from './effects';
 import {
@@ -81,9 +81,15 @@ const REPLAY_WAIT_MS = [25, 50, 100, 200, 400, 800, 1600];
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** The reference a case tries first, and after each collision: from the form's challenge, or random. */
+/**
+ * The reference a case tries first, and after each collision: from the form's challenge (dated by
+ * the challenge's own issue, so that a replay after midnight on New Year's Eve names the same
+ * case), or random.
+ */
 function referenceAt(caller: Caller, now: Date, attempt: number): string {
-  return caller.channel === 'form' ? referenceFromSeed(now, caller.challenge.id, attempt) : newReference(now);
+  if (caller.channel === 'api') return newReference(now);
+  const issued = new Date((caller.challenge.expiresAt - CHALLENGE_EXPIRES_IN_SECONDS) * 1000);
+  return referenceFromSeed(issued, caller.challenge.id, attempt);
 }
 
 type Caller = { channel: 'api'; keyId: string } | { channel: 'form'; challenge: { id: string; expiresAt: number } };

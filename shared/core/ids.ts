@@ -46,7 +46,7 @@ export function referenceFromSeed(now: Date, seed: string, attempt: number): str
   return `HUB-${now.getUTCFullYear()}-${crockford(digest.subarray(0, 4), 6)}`;
 }
 
-/** A reference people can read out on the phone: `HUB-2026-7K3F9Q` (30 random bits; uniqueness is claimed in the store). */
+/** A reference people can read out on the phone: `HUB-2026-7K3F9Q` (30 random bits; kept unique by the key of its case, see {@link caseIdFor}). */
 export function newReference(now = new Date()): string {
   return `HUB-${now.getUTCFullYear()}-${crockford(randomBytes(4), 6)}`;
 }

@@ -67,6 +67,10 @@ describe('submitting a case over the in-memory ports', () => {
     expect(ports.cases.commits.get(first.id)).toMatchObject({ kind: 'submitted', effects: 'confirm-mail' });
     await expect(submitCase(deps, { payload: { ...validCase({ title: 'Another case' }), altcha: 'solution-1' }, lang: 'en' })).rejects.toMatchObject({ type: 'unauthorized' });
     expect(ports.cases.cases.size).toBe(1);
+    // Past midnight on New Year's Eve the challenge still names the same case: dated by its issue, not by the post.
+    ports.clock.advance(365 * 24 * 3600 * 1000);
+    await expect(submitCase(deps, { payload: { ...validCase(), altcha: 'solution-1' }, lang: 'en' })).rejects.toMatchObject({ type: 'unauthorized' });
+    expect(ports.cases.cases.size).toBe(1);
     const other = await submitCase(deps, { payload: { ...validCase(), altcha: 'solution-2' }, lang: 'en' });
     expect(other.reference).not.toBe(first.reference);
     expect(ports.cases.cases.size).toBe(2);
