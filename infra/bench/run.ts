@@ -327,86 +327,107 @@ function machine() {
   return { cpuModel: list[0]?.model ?? 'unknown', cpuCount: list.length, node: process.version, os: `${type()} ${release()}`, totalMemoryGB: round(totalmem() / 2 ** 30, 1) };
 }
 
+/** What one run measured, by section; a section not selected is absent. */
+interface Figures {
+  bundles?: Awaited<ReturnType<typeof buildBundles>>;
+  cold?: Awaited<ReturnType<typeof measureColdStarts>>;
+  latency?: SubmitLatencyResult;
+  aggregation?: AggregationRun[];
+  capacity?: WriteCapacityResult;
+  transitions?: TransitionCount[];
+  startUp?: StartUpResult;
+}
+
+/** Runs the selected sections' measurements, one after the other, saying what it is doing. */
+async function measure(wanted: ReadonlySet<string>, settings: BenchSettings, outdir: string): Promise<Figures> {
+  const figures: Figures = {};
+  if (wanted.has('bundles') || wanted.has('cold-start')) {
+    progress(`bundling every function (${settings.quick ? 'quick' : 'full'} run)`);
+    figures.bundles = await buildBundles(outdir, deployedEnvironment());
+  }
+  if (figures.bundles && wanted.has('cold-start')) {
+    progress(`cold starts: ${settings.coldStartRuns} loads of ${figures.bundles.functions.length + 1} bundles`);
+    figures.cold = await measureColdStarts(figures.bundles, settings.coldStartRuns);
+  }
+  if (wanted.has('submit')) {
+    progress(`warm submit latency: N=${settings.latencyN}`);
+    figures.latency = await measureSubmitLatency(settings.latencyN, settings.latencyWarmup);
+  }
+  if (wanted.has('aggregation')) {
+    progress(`aggregation: ${settings.aggregationSizes.map(count).join(' → ')} approved cases`);
+    figures.aggregation = await measureAggregation(settings.aggregationSizes, settings.aggregationRepeats, progress);
+  }
+  if (wanted.has('submit') || wanted.has('capacity')) {
+    progress('write capacity per submission and decision');
+    figures.capacity = await measureWriteCapacity();
+  }
+  if (wanted.has('capacity')) {
+    progress('state transitions of the case-review workflow');
+    figures.transitions = await countTransitions();
+  }
+  if (wanted.has('start')) {
+    progress(`npm start: ${settings.startColdRuns} cold and ${settings.startWarmRuns} warm starts`);
+    figures.startUp = await measureStartUp(outdir, settings.startColdRuns, settings.startWarmRuns);
+  }
+  return figures;
+}
+
+/** The table's sections for what was measured, in the order of SECTIONS. */
+function sectionsOf(figures: Figures, wanted: ReadonlySet<string>, settings: BenchSettings): Section[] {
+  const { bundles, cold, latency, aggregation, capacity, transitions, startUp } = figures;
+  return [
+    bundles && wanted.has('bundles') ? bundleSection(bundles.functions, bundles.baseline, bundles.options.bundling as Record<string, unknown>) : undefined,
+    bundles && cold ? coldStartSection(cold, settings.coldStartRuns, bundles.runtimeEnvironment.NODE_OPTIONS) : undefined,
+    latency ? latencySection(latency) : undefined,
+    aggregation ? aggregationSection(aggregation) : undefined,
+    capacity && transitions ? capacitySection(capacity, transitions) : undefined,
+    startUp ? startUpSection(startUp) : undefined,
+  ].filter((section): section is Section => section !== undefined);
+}
+
+/** Writes the raw numbers, the machine and the date to `bench/results.json`; returns the file. */
+function writeResults(figures: Figures, sections: Section[], run: { wanted: ReadonlySet<string>; settings: BenchSettings; durationSeconds: number; host: ReturnType<typeof machine> }): string {
+  const { bundles } = figures;
+  const results = {
+    date: new Date().toISOString(),
+    machine: run.host,
+    settings: run.settings,
+    sections: [...run.wanted],
+    durationSeconds: run.durationSeconds,
+    targets: TARGETS,
+    bundling: bundles && { options: bundles.options.bundling, runtime: bundles.options.runtime, environment: bundles.runtimeEnvironment },
+    figures: {
+      bundles: bundles && { functions: bundles.functions, baseline: bundles.baseline },
+      coldStart: figures.cold,
+      submitLatency: figures.latency,
+      aggregation: figures.aggregation,
+      writeCapacity: figures.capacity,
+      transitions: figures.transitions,
+      startUp: figures.startUp,
+    },
+    table: sections,
+  };
+  const file = join(REPO_ROOT, 'bench', 'results.json');
+  mkdirSync(join(REPO_ROOT, 'bench'), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
+  return file;
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const settings = benchSettings(process.env.BENCH_QUICK === '1');
   const wanted = selectedSections(process.argv.slice(2));
   const outdir = mkdtempSync(join(tmpdir(), 'hub-intake-bench-'));
   try {
-    let bundles: Awaited<ReturnType<typeof buildBundles>> | undefined;
-    if (wanted.has('bundles') || wanted.has('cold-start')) {
-      progress(`bundling every function (${settings.quick ? 'quick' : 'full'} run)`);
-      bundles = await buildBundles(outdir, deployedEnvironment());
-    }
-    let cold: Awaited<ReturnType<typeof measureColdStarts>> | undefined;
-    if (bundles && wanted.has('cold-start')) {
-      progress(`cold starts: ${settings.coldStartRuns} loads of ${bundles.functions.length + 1} bundles`);
-      cold = await measureColdStarts(bundles, settings.coldStartRuns);
-    }
-    let latency: SubmitLatencyResult | undefined;
-    if (wanted.has('submit')) {
-      progress(`warm submit latency: N=${settings.latencyN}`);
-      latency = await measureSubmitLatency(settings.latencyN, settings.latencyWarmup);
-    }
-    let aggregation: AggregationRun[] | undefined;
-    if (wanted.has('aggregation')) {
-      progress(`aggregation: ${settings.aggregationSizes.map(count).join(' → ')} approved cases`);
-      aggregation = await measureAggregation(settings.aggregationSizes, settings.aggregationRepeats, progress);
-    }
-    let capacity: WriteCapacityResult | undefined;
-    let transitions: TransitionCount[] | undefined;
-    if (wanted.has('submit') || wanted.has('capacity')) {
-      progress('write capacity per submission and decision');
-      capacity = await measureWriteCapacity();
-    }
-    if (wanted.has('capacity')) {
-      progress('state transitions of the case-review workflow');
-      transitions = await countTransitions();
-    }
-    let startUp: StartUpResult | undefined;
-    if (wanted.has('start')) {
-      progress(`npm start: ${settings.startColdRuns} cold and ${settings.startWarmRuns} warm starts`);
-      startUp = await measureStartUp(outdir, settings.startColdRuns, settings.startWarmRuns);
-    }
-
-    const sections = [
-      bundles && wanted.has('bundles') ? bundleSection(bundles.functions, bundles.baseline, bundles.options.bundling as Record<string, unknown>) : undefined,
-      bundles && cold ? coldStartSection(cold, settings.coldStartRuns, bundles.runtimeEnvironment.NODE_OPTIONS) : undefined,
-      latency ? latencySection(latency) : undefined,
-      aggregation ? aggregationSection(aggregation) : undefined,
-      capacity && transitions ? capacitySection(capacity, transitions) : undefined,
-      startUp ? startUpSection(startUp) : undefined,
-    ].filter((section): section is Section => section !== undefined);
+    const figures = await measure(wanted, settings, outdir);
+    const sections = sectionsOf(figures, wanted, settings);
     const durationSeconds = round((performance.now() - started) / 1000, 1);
     console.log(renderTable(sections));
-    if (bundles && wanted.has('bundles')) console.log(`\n${heaviestListing(bundles.functions)}`);
+    if (figures.bundles && wanted.has('bundles')) console.log(`\n${heaviestListing(figures.bundles.functions)}`);
     const host = machine();
     const misses = sections.flatMap((section) => section.rows).filter((row) => row.met === false).length;
     console.log(`\n${misses} figure(s) miss their target. Took ${durationSeconds} s on ${host.cpuCount} x ${host.cpuModel}, node ${host.node}.`);
-
-    const results = {
-      date: new Date().toISOString(),
-      machine: host,
-      settings,
-      sections: [...wanted],
-      durationSeconds,
-      targets: TARGETS,
-      bundling: bundles && { options: bundles.options.bundling, runtime: bundles.options.runtime, environment: bundles.runtimeEnvironment },
-      figures: {
-        bundles: bundles && { functions: bundles.functions, baseline: bundles.baseline },
-        coldStart: cold,
-        submitLatency: latency,
-        aggregation,
-        writeCapacity: capacity,
-        transitions,
-        startUp,
-      },
-      table: sections,
-    };
-    const file = join(REPO_ROOT, 'bench', 'results.json');
-    mkdirSync(join(REPO_ROOT, 'bench'), { recursive: true });
-    writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`Raw numbers: ${file}`);
+    console.log(`Raw numbers: ${writeResults(figures, sections, { wanted, settings, durationSeconds, host })}`);
   } finally {
     rmSync(outdir, { recursive: true, force: true });
   }
