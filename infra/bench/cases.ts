@@ -11,7 +11,7 @@ import {
   TELEX_SERVICES,
   type CaseInput,
 } from '../../shared/core/case';
-import { hashSecret, newCaseId, newReference, newSecret } from '../../shared/core/ids';
+import { caseIdFor, hashSecret, newReference, newSecret } from '../../shared/core/ids';
 import { validateCase } from '../../shared/core/validation';
 import { createCaseStore } from '../../shared/adapters/dynamodb/case-store';
 import { keys } from '../../shared/adapters/dynamodb/keys';
@@ -155,9 +155,10 @@ export async function approvedCaseItems(from: number, to: number): Promise<Item[
     const rng = random(n + 1);
     const created = new Date(Date.UTC(2025, 0, 1) + n * 60_000);
     const decided = new Date(created.getTime() + (12 + Math.floor(rng() * 200)) * 3_600_000);
+    const reference = newReference(created);
     const stored = await storedCaseItem({
-      id: newCaseId(created.getTime()),
-      reference: newReference(created),
+      id: caseIdFor(reference),
+      reference,
       data: caseInput(rng, n),
       at: created.toISOString(),
       statusTokenHash: hashSecret(newSecret()),

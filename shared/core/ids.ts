@@ -18,7 +18,11 @@ function crockford(bytes: Uint8Array, length: number): string {
   return out;
 }
 
-/** A case id: time-ordered (48-bit milliseconds) then 80 random bits, 26 Crockford base32 characters (a ULID). */
+/**
+ * A time-ordered id (48-bit milliseconds, then 80 random bits, 26 Crockford base32 characters: a
+ * ULID), as cases had before their id came from their reference ({@link caseIdFor}); for ids
+ * that name no reference, such as test and bench items.
+ */
 export function newCaseId(now = Date.now()): string {
   let time = '';
   for (let rest = Math.floor(now), i = 0; i < 10; i++, rest = Math.floor(rest / 32)) {
