@@ -256,7 +256,8 @@ export async function submitCase(deps: SubmitDeps, request: SubmitRequest): Prom
     };
   }
 
-  const validation = validateCase(payload, request.lang);
+  // A case that states no language takes the request's (?lang=, else Accept-Language): its mails speak it.
+  const validation = validateCase(payload.language === undefined ? { ...payload, language: request.lang } : payload, request.lang);
   if (!validation.ok) throw new ValidationFailed(validation.errors);
   const data = validation.value;
   checkContactDomain(partner, data, request.lang);

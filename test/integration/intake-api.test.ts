@@ -69,6 +69,27 @@ describe('POST /cases with JSON', () => {
     expect(mailsTo((input.contact as { email: string }).email)[0]?.subject).toBe(`Abbiamo ricevuto il vostro caso ${body.reference}`);
   });
 
+  it('gives a case sent without language the language of the request: ?lang=, else Accept-Language', async () => {
+    const byHeader = validCase({ language: undefined });
+    const first = (await (await postJson(byHeader, { 'accept-language': 'en-GB,en;q=0.9' })).json()) as { reference: string; statusUrl: string };
+    expect(mailsTo((byHeader.contact as { email: string }).email)[0]?.subject).toBe(`We have received your case ${first.reference}`);
+    const byQuery = validCase({ language: undefined });
+    const second = await settled(
+      runtime,
+      fetch(`${runtime.url}/cases?lang=en`, {
+        method: 'POST',
+        body: JSON.stringify(byQuery),
+        headers: { 'content-type': 'application/json', 'accept-language': 'it', authorization: `Bearer ${await partnerKey(runtime)}` },
+      }),
+    );
+    const { reference } = (await second.json()) as { reference: string };
+    expect(mailsTo((byQuery.contact as { email: string }).email)[0]?.subject).toBe(`We have received your case ${reference}`);
+    // A language the case states wins over the request's.
+    const stated = validCase({ language: 'it' });
+    const third = (await (await postJson(stated, { 'accept-language': 'en' })).json()) as { reference: string };
+    expect(mailsTo((stated.contact as { email: string }).email)[0]?.subject).toBe(`Abbiamo ricevuto il vostro caso ${third.reference}`);
+  });
+
   it('answers a bad submission with problem+json in the caller’s language and stores nothing', async () => {
     const bad = validCase({ title: 'x', kind: 'robot' });
     const response = await postJson(bad, { 'accept-language': 'en-GB,en;q=0.9' });
