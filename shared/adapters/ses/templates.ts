@@ -4,6 +4,11 @@ import { formatDateTime, valueLabel } from '../../core/i18n';
 import { html, type SafeHtml } from '../html/html';
 import type { MailMessage } from './mailer';
 
+/** Quoted as each language quotes: «…» in Italian, “…” in English. */
+export function quoted(text: string, lang: Language): string {
+  return lang === 'it' ? `«${text}»` : `“${text}”`;
+}
+
 interface MailParts {
   subject: string;
   heading: string;
@@ -62,7 +67,7 @@ export function receiptMail(record: CaseRecord, statusUrl: string): MailMessage 
       it ? `Gentile ${record.data.contact.name},` : `Dear ${record.data.contact.name},`,
       it
         ? `grazie: il caso «${record.data.title}» è stato registrato con il riferimento ${record.reference}. I revisori dello Hub lo esamineranno e riceverete un messaggio con l'esito.`
-        : `thank you: the case "${record.data.title}" is registered with reference ${record.reference}. The Hub's reviewers will look at it and you will get a message with the outcome.`,
+        : `thank you: the case “${record.data.title}” is registered with reference ${record.reference}. The Hub's reviewers will look at it and you will get a message with the outcome.`,
     ],
     action: { label: it ? 'Segui lo stato del caso' : 'Follow the status of your case', url: statusUrl },
     facts: [
@@ -88,7 +93,7 @@ export function confirmMail(record: CaseRecord, options: { confirmUrl: string; s
       it ? `Gentile ${record.data.contact.name},` : `Dear ${record.data.contact.name},`,
       it
         ? `il caso «${record.data.title}» è stato inviato allo Hub per ${options.partnerName} con questo indirizzo, con il riferimento ${record.reference}. Confermate che l'indirizzo è vostro: solo allora i revisori dello Hub esamineranno il caso. La conferma vale anche per i prossimi casi inviati con questo indirizzo.`
-        : `the case "${record.data.title}" was sent to the Hub for ${options.partnerName} with this address, with reference ${record.reference}. Confirm that the address is yours: only then will the Hub's reviewers look at the case. The confirmation also holds for later cases sent with this address.`,
+        : `the case “${record.data.title}” was sent to the Hub for ${options.partnerName} with this address, with reference ${record.reference}. Confirm that the address is yours: only then will the Hub's reviewers look at the case. The confirmation also holds for later cases sent with this address.`,
       it
         ? 'Se non avete inviato voi questo caso, ignorate questo messaggio: senza conferma il caso viene chiuso e i dati cancellati.'
         : 'If you did not send this case, ignore this message: without a confirmation the case is closed and its data erased.',
@@ -122,7 +127,7 @@ export function reviewMail(
     paragraphs: [
       `«${data.title}» (${valueLabel(data.kind, 'it')}), inviato da ${options.partnerName}. Aprite il collegamento per leggerlo e decidere: approvare, respingere o chiedere modifiche. Il collegamento scade il ${deadlineIt}.`,
       ...(lastChange ? [`Il caso è stato modificato dopo la richiesta: «${lastChange.comment ?? ''}».`] : []),
-      `${options.reminder ? 'Reminder: a' : 'A'} case awaits your review: "${data.title}" (${valueLabel(data.kind, 'en')}) from ${options.partnerName}. Open the link to read it and approve, reject or request changes. The link expires on ${deadlineEn}.`,
+      `${options.reminder ? 'Reminder: a' : 'A'} case awaits your review: “${data.title}” (${valueLabel(data.kind, 'en')}) from ${options.partnerName}. Open the link to read it and approve, reject or request changes. The link expires on ${deadlineEn}.`,
     ],
     action: { label: 'Revisiona il caso / Review the case', url: options.url },
     facts: [
@@ -145,8 +150,8 @@ export function changesMail(record: CaseRecord, options: { url: string; comment:
       it ? `Gentile ${record.data.contact.name},` : `Dear ${record.data.contact.name},`,
       it
         ? `i revisori dello Hub hanno esaminato il caso «${record.data.title}» e chiedono alcune modifiche prima di decidere:`
-        : `the Hub's reviewers have looked at the case "${record.data.title}" and ask for some changes before deciding:`,
-      `«${options.comment}»`,
+        : `the Hub's reviewers have looked at the case “${record.data.title}” and ask for some changes before deciding:`,
+      quoted(options.comment, lang),
       it
         ? `Potete modificare il caso dal collegamento qui sotto fino al ${formatDateTime(options.expiresAt, lang)}; poi tornerà ai revisori.`
         : `You can amend the case from the link below until ${formatDateTime(options.expiresAt, lang)}; it then goes back to the reviewers.`,
@@ -165,13 +170,13 @@ export function outcomeMail(record: CaseRecord, options: { outcome: string; comm
   const texts: Record<string, { subject: string; heading: string; body: string }> = {
     approved: it
       ? { subject: `Il caso ${record.reference} è stato approvato`, heading: 'Caso approvato', body: `il caso «${title}» è stato approvato dai revisori dello Hub e contribuirà alla mappatura della sanità digitale lombarda.` }
-      : { subject: `Case ${record.reference} has been approved`, heading: 'Case approved', body: `the case "${title}" has been approved by the Hub's reviewers and will be part of the map of Lombardy's digital health.` },
+      : { subject: `Case ${record.reference} has been approved`, heading: 'Case approved', body: `the case “${title}” has been approved by the Hub's reviewers and will be part of the map of Lombardy's digital health.` },
     rejected: it
       ? { subject: `Il caso ${record.reference} non è stato accolto`, heading: 'Caso non accolto', body: `i revisori dello Hub hanno esaminato il caso «${title}» e non lo hanno accolto.` }
-      : { subject: `Case ${record.reference} was not accepted`, heading: 'Case not accepted', body: `the Hub's reviewers have looked at the case "${title}" and did not accept it.` },
+      : { subject: `Case ${record.reference} was not accepted`, heading: 'Case not accepted', body: `the Hub's reviewers have looked at the case “${title}” and did not accept it.` },
     expired: it
       ? { subject: `Il caso ${record.reference} è scaduto`, heading: 'Caso scaduto', body: `il caso «${title}» non è stato completato entro i termini previsti ed è stato chiuso. Potete inviarlo di nuovo in qualsiasi momento.` }
-      : { subject: `Case ${record.reference} has expired`, heading: 'Case expired', body: `the case "${title}" was not completed in time and has been closed. You can submit it again at any time.` },
+      : { subject: `Case ${record.reference} has expired`, heading: 'Case expired', body: `the case “${title}” was not completed in time and has been closed. You can submit it again at any time.` },
   };
   const chosen = texts[options.outcome];
   if (!chosen) throw new Error(`no outcome mail for ${options.outcome}`);
@@ -181,7 +186,7 @@ export function outcomeMail(record: CaseRecord, options: { outcome: string; comm
     paragraphs: [
       it ? `Gentile ${record.data.contact.name},` : `Dear ${record.data.contact.name},`,
       chosen.body,
-      ...(options.comment ? [it ? `Commento dei revisori: «${options.comment}»` : `The reviewers' comment: "${options.comment}"`] : []),
+      ...(options.comment ? [`${it ? 'Commento dei revisori' : "The reviewers' comment"}: ${quoted(options.comment, lang)}`] : []),
     ],
     facts: [[it ? 'Riferimento' : 'Reference', record.reference]],
     footer: FOOTER[lang],
