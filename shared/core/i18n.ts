@@ -143,7 +143,16 @@ const dateTimeFormats = new Map<Language, Intl.DateTimeFormat>();
 export function formatDateTime(iso: string, lang: Language): string {
   let format = dateTimeFormats.get(lang);
   if (!format) {
-    format = new Intl.DateTimeFormat(lang === 'it' ? 'it-IT' : 'en-GB', { dateStyle: 'long', timeStyle: 'short', timeZone: 'Europe/Rome' });
+    // With its zone (CET or CEST): a deadline read abroad, or across the change of hour, is still exact.
+    format = new Intl.DateTimeFormat(lang === 'it' ? 'it-IT' : 'en-GB', {
+      day: 'numeric',
+      month: 'long',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      timeZoneName: 'short',
+      timeZone: 'Europe/Rome',
+    });
     dateTimeFormats.set(lang, format);
   }
   return format.format(new Date(iso));

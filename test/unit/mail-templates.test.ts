@@ -50,3 +50,16 @@ describe('the mails quote as their language does', () => {
     expect(mail.text).toContain('“Televisita per lo scompenso”');
   });
 });
+
+describe('the changes-requested mail', () => {
+  it('says what the workflow does at the deadline: the case expires (it does not go back to the reviewers), with the deadline and its zone', () => {
+    const expiresAt = '2026-03-09T10:00:00.000Z';
+    const en = changesMail(record('en'), { url: 'https://intake.example.org/cases/x/edit?token=t', comment: 'Add the patients', expiresAt }).text;
+    expect(en).toContain('until 9 March 2026 at 11:00 CET');
+    expect(en).toContain('If no change arrives by then, the case is closed as expired');
+    expect(en).not.toMatch(/then goes back to the reviewers/);
+    const it = changesMail(record('it'), { url: 'https://intake.example.org/cases/x/edit?token=t', comment: 'x', expiresAt: '2026-07-09T10:00:00.000Z' }).text;
+    expect(it).toContain('fino al 9 luglio 2026 alle ore 12:00 CEST');
+    expect(it).toContain('il caso viene chiuso come scaduto');
+  });
+});

@@ -153,8 +153,8 @@ export function changesMail(record: CaseRecord, options: { url: string; comment:
         : `the Hub's reviewers have looked at the case “${record.data.title}” and ask for some changes before deciding:`,
       quoted(options.comment, lang),
       it
-        ? `Potete modificare il caso dal collegamento qui sotto fino al ${formatDateTime(options.expiresAt, lang)}; poi tornerà ai revisori.`
-        : `You can amend the case from the link below until ${formatDateTime(options.expiresAt, lang)}; it then goes back to the reviewers.`,
+        ? `Potete modificare il caso dal collegamento qui sotto fino al ${formatDateTime(options.expiresAt, lang)}: appena salvate le modifiche, il caso torna ai revisori. Se entro quella data non arriva alcuna modifica, il caso viene chiuso come scaduto; potrete comunque inviarlo di nuovo.`
+        : `You can amend the case from the link below until ${formatDateTime(options.expiresAt, lang)}: as soon as you save your changes, the case goes back to the reviewers. If no change arrives by then, the case is closed as expired; you can still send it again.`,
     ],
     action: { label: it ? 'Modifica il caso' : 'Amend the case', url: options.url },
     facts: [[it ? 'Riferimento' : 'Reference', record.reference]],
