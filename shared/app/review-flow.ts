@@ -259,7 +259,10 @@ export async function openAmendment(deps: EffectDeps, caseId: string, token: str
   for (let round = record.reviewRound ?? 0; round >= 1; round--) {
     const amendment = await deps.reviews.amendment(caseId, round);
     if (!amendment || !secretMatches(token, amendment.editTokenHash)) continue;
-    if (round !== record.reviewRound || record.status !== 'changes_requested' || record.dataVersion > amendment.baseVersion) {
+    const unused = round === record.reviewRound && record.dataVersion === amendment.baseVersion;
+    // The window ran out and the workflow closed the case: the link expired unused; it was not "already updated".
+    if (unused && record.status === 'expired') return { state: 'expired', record };
+    if (round !== record.reviewRound || record.status !== 'changes_requested' || !unused) {
       return { state: 'done', record };
     }
     if (deps.now().toISOString() > amendment.expiresAt) return { state: 'expired', record };

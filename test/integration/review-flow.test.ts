@@ -247,6 +247,19 @@ describe('changes requested, then amended', () => {
     expect((await openReview(deps, reviewIdIn(reviewerMails[0]))).state).toBe('decided');
   });
 
+  it('says an unused edit link expired, not "already updated", once the window ran out and the workflow closed the case', async () => {
+    const { id, reviewerMails } = await caseInReview({ language: 'en' });
+    await decide(deps, reviewIdIn(reviewerMails[0]), { decision: 'changes', comment: 'Please give the number of patients.' }, 'en');
+    await requestChanges(deps, { caseId: id, round: 1, taskToken: `amend-${id}` });
+    const token = decodeURIComponent(linkIn(mails[0], /\/edit\?token=([^\s&]+)/));
+    clock = new Date(clock.getTime() + 7200_000 + 1000);
+    expect((await openAmendment(deps, id, token)).state).toBe('expired');
+    // The workflow's timeout then closes the case: the link stays expired.
+    await recordOutcome(deps, { caseId: id, round: 1, outcome: 'expired' });
+    expect((await openAmendment(deps, id, token)).state).toBe('expired');
+    expect((await amendCase(deps, id, token, validCase({ language: 'en' }), 'en')).state).toBe('expired');
+  });
+
   it('refuses an amendment that is invalid or changes the partner, keeping version 1', async () => {
     const { id, reviewerMails } = await caseInReview();
     await decide(deps, reviewIdIn(reviewerMails[0]), { decision: 'changes', comment: 'Serve il codice struttura.' }, 'it');

@@ -151,7 +151,9 @@ export function amendClosedPage(lang: Language, record: CaseRecord, state: 'done
   const title = state === 'done' ? (it ? 'Caso già aggiornato' : 'Case already updated') : it ? 'Collegamento scaduto' : 'Link expired';
   const text =
     state === 'done'
-      ? it ? `Il caso ${record.reference} non attende modifiche: è nello stato «${statusLabel(record.status, lang)}».` : `Case ${record.reference} is not waiting for changes: it is "${statusLabel(record.status, lang)}".`
-      : it ? `Il tempo per modificare il caso ${record.reference} è scaduto.` : `The time to amend case ${record.reference} has run out.`;
+      ? it ? `Il caso ${record.reference} non attende modifiche: è nello stato «${statusLabel(record.status, lang)}».` : `Case ${record.reference} is not waiting for changes: it is “${statusLabel(record.status, lang)}”.`
+      : it
+        ? `Il tempo per modificare il caso ${record.reference} è scaduto e il caso è stato chiuso. Per proseguire, inviatelo di nuovo con le modifiche dal modulo della vostra organizzazione, oppure scrivete allo Hub citando il riferimento ${record.reference}.`
+        : `The time to amend case ${record.reference} has run out and the case has been closed. To go on, send it again with the changes through your organisation's form, or write to the Hub quoting reference ${record.reference}.`;
   return layout({ lang, title, body: html`<h1>${title}</h1><p class="lead">${text}</p>` });
 }
