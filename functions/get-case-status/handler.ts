@@ -1,6 +1,6 @@
 import { config } from '../../shared/config';
 import { NotFound } from '../../shared/core/errors';
-import { CASE_ID_PATTERN, secretMatches } from '../../shared/core/ids';
+import { CASE_ID_PATTERN, statusLinkMatches } from '../../shared/core/ids';
 import { historyOf } from '../../shared/core/case-record';
 import { frameAncestors } from '../../shared/core/partners';
 import { httpHandler } from '../../shared/adapters/http/handler';
@@ -18,7 +18,7 @@ export const handler = httpHandler<RouteKey<'get-case-status'>>({
     const id = event.pathParameters?.id ?? '';
     const { cases } = statusDeps();
     const record = CASE_ID_PATTERN.test(id) ? await cases.get(id) : undefined;
-    if (!record || !secretMatches(query.token, record.statusTokenHash)) throw new NotFound();
+    if (!record || !statusLinkMatches(query.token, record)) throw new NotFound();
     const history = historyOf(record, await cases.history(id));
     const headers = { 'X-Robots-Tag': 'noindex', Vary: 'Accept, Accept-Language' };
     if (wantsHtml) {

@@ -6,6 +6,7 @@ import type { CaseRecord, CommitKind, Effect, OutboxEntry } from '../core/case-r
 import type { Partner } from '../core/partners';
 import type { Decision } from '../core/review';
 import { LAST_USE_RESOLUTION_MS } from './partner-keys';
+import { hashSecret, newSecret } from '../core/ids';
 
 /** The case-review workflow as the domain sees it. */
 export interface WorkflowPort {
@@ -221,7 +222,10 @@ async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps)
     case 'outcome-mail': {
       const round = Number(text(payload, 'round'));
       const decision = await deps.reviews.decision(record.id, round);
-      await notifierOf(deps).outcome(record, { outcome: text(payload, 'outcome'), comment: decision?.comment });
+      // A status link of its own: the first one is only in the receipt, and only its hash is kept.
+      const token = newSecret();
+      await deps.cases.addStatusLink(record.id, hashSecret(token));
+      await notifierOf(deps).outcome(record, { outcome: text(payload, 'outcome'), comment: decision?.comment, statusUrl: statusUrl(base, record.id, token) });
       return;
     }
     case 'deliver-decision':

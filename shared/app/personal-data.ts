@@ -22,7 +22,7 @@ export async function erasePerson(people: PersonStore, email: string, now: Date)
 export async function exportPerson(people: PersonStore, email: string): Promise<{ email: string; items: StoredItem[]; touched: Touched }> {
   const items = await people.itemsOf(email);
   // Keys and index attributes are storage detail; link secrets are never part of an export.
-  const clean = items.map(({ gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, statusTokenHash: _f, reviewIdHash: _g, editTokenHash: _h, payload: _i, ...rest }) => rest as StoredItem);
+  const clean = items.map(({ gsi1pk: _a, gsi1sk: _b, gsi2pk: _c, gsi2sk: _d, gsi3pk: _e, statusTokenHash: _f, statusLinks: _s, reviewIdHash: _g, editTokenHash: _h, payload: _i, ...rest }) => rest as StoredItem);
   return { email, items: clean, touched: countByType(items) };
 }
 

@@ -52,6 +52,8 @@ export interface CaseStore {
    * `submitted` event and the status count; for an amendment its version and `amended` event.
    * Safe to repeat: the records are whole and keyed by the commit.
    */
+  /** Adds a status link's secret (its hash) to a case, beside the first one. */
+  addStatusLink(id: string, tokenHash: string): Promise<void>;
   recordCommit(record: CaseRecord, commit: { kind: 'submitted' } | { kind: 'amended'; version: number; at: string; seq: number }): Promise<void>;
   get(id: string): Promise<CaseRecord | undefined>;
   history(id: string): Promise<CaseEvent[]>;
@@ -266,5 +268,5 @@ export interface Notifier {
   /** The request to the submitter to amend the case. */
   changes(record: CaseRecord, options: { url: string; comment: string; expiresAt: string }): Promise<void>;
   /** The outcome: approved, rejected or expired. */
-  outcome(record: CaseRecord, options: { outcome: string; comment?: string }): Promise<void>;
+  outcome(record: CaseRecord, options: { outcome: string; comment?: string; statusUrl: string }): Promise<void>;
 }

@@ -47,6 +47,8 @@ export interface CaseRecord {
   decidedAt?: string;
   /** SHA-256 of the secret in the submitter's status link. */
   statusTokenHash: string;
+  /** SHA-256 of the secrets of the status links sent since, in the outcome mails: each opens the status too. */
+  statusLinkHashes?: string[];
   /** How the submitter proved who they are: a partner's key (`api`) or the Hub's form (`form`). */
   channel?: 'api' | 'form';
   /** The case came through the form and its contact has not confirmed the address yet. */

@@ -115,3 +115,8 @@ export function openSealed(sealed: string, key: { secret: string; context: strin
     return undefined;
   }
 }
+
+/** Whether a presented secret opens a case's status: its first link's, or one sent in a later mail. */
+export function statusLinkMatches(token: string | undefined, record: { statusTokenHash: string; statusLinkHashes?: readonly string[] }): boolean {
+  return [record.statusTokenHash, ...(record.statusLinkHashes ?? [])].some((hash) => secretMatches(token, hash));
+}

@@ -33,6 +33,7 @@ export function fakeCaseStore(): CaseStore & { cases: Map<string, CaseRecord>; c
       return { created: true, record };
     },
     recordCommit: unsupported('recordCommit'),
+    addStatusLink: unsupported('addStatusLink'),
     get: async (id) => cases.get(id),
     history: async () => [],
     idsByStatus: async (status) => [...cases.values()].filter((c) => c.status === status).map((c) => c.id),

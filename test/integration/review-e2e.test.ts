@@ -70,6 +70,11 @@ describe('a case reviewed from the reviewers’ email', () => {
     await waitFor('the case approved', async () => (await statusOf(submitted.statusUrl)).status === 'approved');
     const { history } = await statusOf(submitted.statusUrl);
     expect(history.map((event) => event.to ?? event.type)).toEqual(['submitted', 'in_review', 'approved']);
+    // The outcome mail's own status link opens the same case; the receipt's still does.
+    const statusLink = /https?:\/\/\S+\/cases\/\S+\?token=\S+/.exec(outcome.text)?.[0];
+    expect(statusLink).toBeDefined();
+    expect(statusLink).not.toBe(submitted.statusUrl);
+    expect((await statusOf(statusLink!)).status).toBe('approved');
   });
 
   it('answers a second decision with 409 saying who decided what and when', async () => {

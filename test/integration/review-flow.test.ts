@@ -1,3 +1,4 @@
+import { statusLinkMatches } from '../../shared/core/ids';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
 import type { LocalStream } from '../../infra/local/stream';
@@ -200,6 +201,12 @@ describe('outcomes', () => {
     await notifySubmitter(deps, { caseId: id, round: 1, outcome: 'approved' });
     expect(mails.map((m) => m.subject)).toEqual([`Case ${record?.reference} has been approved`]);
     expect(mails[0]?.text).toContain('A model for the region.');
+    // The outcome mail carries a status link of its own, which opens the case beside the receipt's.
+    const token = decodeURIComponent(linkIn(mails[0], new RegExp(`/cases/${id}\\?token=([^\\s&]+)`)));
+    const now = await deps.cases.get(id);
+    expect(statusLinkMatches(token, now!)).toBe(true);
+    expect(statusLinkMatches(`${token}x`, now!)).toBe(false);
+    expect(now?.statusLinkHashes).toHaveLength(1);
   });
 
   it('never turns a decided case into a failed one', async () => {

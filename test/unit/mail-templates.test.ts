@@ -25,7 +25,7 @@ describe('the mails quote as their language does', () => {
   const mails = (lang: Language) => [
     receiptMail(record(lang), 'https://intake.example.org/cases/x?token=t'),
     changesMail(record(lang), { url: 'https://intake.example.org/cases/x/edit?token=t', comment: 'Add the patients', expiresAt: '2026-03-09T10:00:00.000Z' }),
-    outcomeMail(record(lang), { outcome: 'rejected', comment: 'Out of scope' }),
+    outcomeMail(record(lang), { outcome: 'rejected', comment: 'Out of scope', statusUrl: 'https://intake.example.org/cases/x?token=s' }),
   ];
 
   it('English mails use English quotation marks, around the title and the reviewers’ words alike', () => {

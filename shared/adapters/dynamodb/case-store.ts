@@ -34,6 +34,7 @@ function recordFromItem(item: Item): CaseRecord {
     updatedAt: String(item.updatedAt),
     decidedAt: typeof item.decidedAt === 'string' ? item.decidedAt : undefined,
     statusTokenHash: String(item.statusTokenHash),
+    ...(item.statusLinks instanceof Set && item.statusLinks.size > 0 ? { statusLinkHashes: [...(item.statusLinks as Set<string>)] } : {}),
     ...(item.channel === 'api' || item.channel === 'form' ? { channel: item.channel } : {}),
     ...(item.awaitingConfirmation === true ? { awaitingConfirmation: true } : {}),
     ...(typeof item.confirmTokenHash === 'string' ? { confirmTokenHash: item.confirmTokenHash } : {}),
@@ -134,6 +135,19 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
       const existing = await store.get(draft.id);
       // No case at its key: the key holds a reference reserved for an older case (see legacy-references.ts).
       return existing ? { created: false, record: existing } : { created: false };
+    },
+
+    async addStatusLink(id, tokenHash) {
+      // A string set: a link added twice is there once.
+      await doc.send(
+        new UpdateCommand({
+          TableName: tableName,
+          Key: keys.case(id),
+          ConditionExpression: 'attribute_exists(pk)',
+          UpdateExpression: 'ADD statusLinks :link',
+          ExpressionAttributeValues: { ':link': new Set([tokenHash]) },
+        }),
+      );
     },
 
     async recordCommit(record, commit) {

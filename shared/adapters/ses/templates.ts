@@ -163,7 +163,7 @@ export function changesMail(record: CaseRecord, options: { url: string; comment:
 }
 
 /** The outcome, told to the submitter: approved, rejected (with the reviewer's comment) or expired. */
-export function outcomeMail(record: CaseRecord, options: { outcome: string; comment?: string }): MailMessage {
+export function outcomeMail(record: CaseRecord, options: { outcome: string; comment?: string; statusUrl: string }): MailMessage {
   const lang = record.data.language;
   const it = lang === 'it';
   const title = record.data.title;
@@ -188,6 +188,7 @@ export function outcomeMail(record: CaseRecord, options: { outcome: string; comm
       chosen.body,
       ...(options.comment ? [`${it ? 'Commento dei revisori' : "The reviewers' comment"}: ${quoted(options.comment, lang)}`] : []),
     ],
+    action: { label: it ? 'Stato del caso' : 'Case status', url: options.statusUrl },
     facts: [[it ? 'Riferimento' : 'Reference', record.reference]],
     footer: FOOTER[lang],
   });
