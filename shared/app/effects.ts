@@ -225,7 +225,15 @@ async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps)
       // A status link of its own: the first one is only in the receipt, and only its hash is kept.
       const token = newSecret();
       await deps.cases.addStatusLink(record.id, hashSecret(token));
-      await notifierOf(deps).outcome(record, { outcome: text(payload, 'outcome'), comment: decision?.comment, statusUrl: statusUrl(base, record.id, token) });
+      const outcome = text(payload, 'outcome');
+      // An expired case says whose the wait was: the reviewers' (in review) or the submitter's (changes requested).
+      const expiredFrom = outcome === 'expired' ? (await deps.cases.history(record.id)).findLast((event) => event.to === 'expired')?.from : undefined;
+      await notifierOf(deps).outcome(record, {
+        outcome,
+        comment: decision?.comment,
+        statusUrl: statusUrl(base, record.id, token),
+        ...(expiredFrom ? { expiredFrom } : {}),
+      });
       return;
     }
     case 'deliver-decision':

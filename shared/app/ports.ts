@@ -255,6 +255,15 @@ export interface Mailer {
  * The mails of a case's life, in the words of the use cases: what to tell whom. The SES adapter
  * renders each in the recipient's language and sends it (`shared/adapters/ses/notifier.ts`).
  */
+/** What the outcome mail tells: the outcome, the reviewers' comment, a status link, and for an expiry whose wait it was. */
+export interface OutcomeMailOptions {
+  outcome: string;
+  comment?: string;
+  statusUrl: string;
+  /** The status the case expired from: `in_review` (no reviewer decided) or `changes_requested` (no amendment came). */
+  expiredFrom?: CaseStatus;
+}
+
 export interface Notifier {
   /** The receipt, with the status link. */
   receipt(record: CaseRecord, statusUrl: string): Promise<void>;
@@ -268,5 +277,5 @@ export interface Notifier {
   /** The request to the submitter to amend the case. */
   changes(record: CaseRecord, options: { url: string; comment: string; expiresAt: string }): Promise<void>;
   /** The outcome: approved, rejected or expired. */
-  outcome(record: CaseRecord, options: { outcome: string; comment?: string; statusUrl: string }): Promise<void>;
+  outcome(record: CaseRecord, options: OutcomeMailOptions): Promise<void>;
 }

@@ -28,8 +28,12 @@ describe('a case nobody reviews', () => {
     expect(linkOf(reminder.text)).not.toBe(linkOf(first.text));
     expect((await fetch(linkOf(first.text))).status).toBe(410);
 
-    const expired = await waitFor('the expiry mail', () => runtime.mails().find((mail) => mail.to.includes(email) && /has expired/.test(mail.subject)));
+    const expired = await waitFor('the expiry mail', () => runtime.mails().find((mail) => mail.to.includes(email) && /expired without a decision/.test(mail.subject)));
     expect(expired.text).toContain(created.reference);
+    // No reviewer decided: the mail says so, and that it is not the submitter's doing, with a status link.
+    expect(expired.text).toContain("the Hub's reviewers did not decide");
+    expect(expired.text).toContain('This is not down to you');
+    expect(expired.text).toMatch(/\/cases\/[0-9A-Z]{26}\?token=/);
     const status = (await (await fetch(created.statusUrl, { headers: { accept: 'application/json' } })).json()) as {
       status: string;
       history: { to?: string }[];

@@ -63,3 +63,16 @@ describe('the changes-requested mail', () => {
     expect(it).toContain('il caso viene chiuso come scaduto');
   });
 });
+
+describe('the expiry mail', () => {
+  const url = 'https://intake.example.org/cases/x?token=s';
+  it('says whose the wait was: the reviewers’ when no one decided, the submitter’s when no amendment came', () => {
+    const byReviewers = outcomeMail(record('en'), { outcome: 'expired', statusUrl: url, expiredFrom: 'in_review' });
+    expect(byReviewers.subject).toBe('Case HUB-2026-7K3F9Q expired without a decision');
+    expect(byReviewers.text).toContain('This is not down to you');
+    expect(byReviewers.text).toContain(url);
+    const bySubmitter = outcomeMail(record('it'), { outcome: 'expired', statusUrl: url, expiredFrom: 'changes_requested' });
+    expect(bySubmitter.subject).toBe('Il caso HUB-2026-7K3F9Q è scaduto');
+    expect(bySubmitter.text).not.toContain('Non dipende da voi');
+  });
+});

@@ -3,6 +3,7 @@ import type { CaseRecord } from '../../core/case-record';
 import { formatDateTime, valueLabel } from '../../core/i18n';
 import { html, type SafeHtml } from '../html/html';
 import type { MailMessage } from './mailer';
+import type { OutcomeMailOptions } from '../../app/ports';
 
 /** Quoted as each language quotes: «…» in Italian, “…” in English. */
 export function quoted(text: string, lang: Language): string {
@@ -163,7 +164,7 @@ export function changesMail(record: CaseRecord, options: { url: string; comment:
 }
 
 /** The outcome, told to the submitter: approved, rejected (with the reviewer's comment) or expired. */
-export function outcomeMail(record: CaseRecord, options: { outcome: string; comment?: string; statusUrl: string }): MailMessage {
+export function outcomeMail(record: CaseRecord, options: OutcomeMailOptions): MailMessage {
   const lang = record.data.language;
   const it = lang === 'it';
   const title = record.data.title;
@@ -174,9 +175,14 @@ export function outcomeMail(record: CaseRecord, options: { outcome: string; comm
     rejected: it
       ? { subject: `Il caso ${record.reference} non è stato accolto`, heading: 'Caso non accolto', body: `i revisori dello Hub hanno esaminato il caso «${title}» e non lo hanno accolto.` }
       : { subject: `Case ${record.reference} was not accepted`, heading: 'Case not accepted', body: `the Hub's reviewers have looked at the case “${title}” and did not accept it.` },
-    expired: it
-      ? { subject: `Il caso ${record.reference} è scaduto`, heading: 'Caso scaduto', body: `il caso «${title}» non è stato completato entro i termini previsti ed è stato chiuso. Potete inviarlo di nuovo in qualsiasi momento.` }
-      : { subject: `Case ${record.reference} has expired`, heading: 'Case expired', body: `the case “${title}” was not completed in time and has been closed. You can submit it again at any time.` },
+    expired:
+      options.expiredFrom === 'in_review'
+        ? it
+          ? { subject: `Il caso ${record.reference} è scaduto senza una decisione`, heading: 'Caso scaduto senza decisione', body: `i revisori dello Hub non hanno deciso sul caso «${title}» entro i termini della revisione, nonostante i promemoria, e il caso è stato chiuso. Non dipende da voi: potete inviarlo di nuovo così com'è, oppure scrivere allo Hub citando il riferimento ${record.reference} per chiedere di riaprire la revisione.` }
+          : { subject: `Case ${record.reference} expired without a decision`, heading: 'Case expired without a decision', body: `the Hub's reviewers did not decide on the case “${title}” within the review period, reminders included, and the case has been closed. This is not down to you: you can send it again as it is, or write to the Hub quoting reference ${record.reference} to ask for the review to be reopened.` }
+        : it
+          ? { subject: `Il caso ${record.reference} è scaduto`, heading: 'Caso scaduto', body: `il caso «${title}» non è stato completato entro i termini previsti ed è stato chiuso. Potete inviarlo di nuovo in qualsiasi momento.` }
+          : { subject: `Case ${record.reference} has expired`, heading: 'Case expired', body: `the case “${title}” was not completed in time and has been closed. You can submit it again at any time.` },
   };
   const chosen = texts[options.outcome];
   if (!chosen) throw new Error(`no outcome mail for ${options.outcome}`);
