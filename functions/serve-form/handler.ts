@@ -1,5 +1,6 @@
 import { config } from '../../shared/config';
 import { caseJsonSchema } from '../../shared/core/case';
+import { caseSchema } from '#case-schema';
 import { createChallenge } from '../../shared/app/challenge';
 import { Forbidden, NotFound } from '../../shared/core/errors';
 import { frameAncestors } from '../../shared/core/partners';
@@ -48,7 +49,7 @@ export const handler = httpHandler<RouteKey<'serve-form'>>({
   'GET /embed.js': async () => asset(EMBED_JS, 'text/javascript; charset=utf-8', 3600, { 'Cross-Origin-Resource-Policy': 'cross-origin' }),
 
   'GET /schema/case.json': async () =>
-    json(200, caseJsonSchema(config().PUBLIC_BASE_URL), {
+    json(200, caseJsonSchema(caseSchema(), config().PUBLIC_BASE_URL), {
       'Content-Type': 'application/schema+json; charset=utf-8',
       'Cache-Control': 'public, max-age=3600',
       'Access-Control-Allow-Origin': '*',

@@ -67,7 +67,7 @@ export async function captureHubFunctionProps(name: FunctionName, environment: R
 /** Options of CDK's `BundlingOptions` that only concern Docker, hashing or the asset, not esbuild's output. */
 const NOT_ESBUILD = new Set(['forceDockerBundling', 'dockerImage', 'buildArgs', 'environment', 'assetHash', 'network', 'securityOpt', 'volumes', 'volumesFrom', 'workingDirectory', 'user', 'entrypoint', 'bundlingFileAccess', 'command']);
 /** Options translated below. */
-const TRANSLATED = new Set(['minify', 'sourceMap', 'sourceMapMode', 'sourcesContent', 'target', 'format', 'banner', 'footer', 'externalModules', 'mainFields', 'loader', 'define', 'logLevel', 'keepNames', 'tsconfig', 'metafile', 'inject']);
+const TRANSLATED = new Set(['minify', 'sourceMap', 'sourceMapMode', 'sourcesContent', 'target', 'format', 'banner', 'footer', 'externalModules', 'mainFields', 'loader', 'define', 'logLevel', 'keepNames', 'tsconfig', 'metafile', 'inject', 'esbuildArgs']);
 
 /** The file CDK writes the bundle to: `index.mjs` for ESM, `index.js` otherwise. */
 export const outputFileName = (bundling: BundlingOptions): string => (bundling.format === 'esm' ? 'index.mjs' : 'index.js');
@@ -105,7 +105,26 @@ export function esbuildOptionsFromCdk(props: Pick<CapturedFunctionProps, 'entry'
     ...(bundling.footer ? { footer: { js: bundling.footer } } : {}),
     ...(bundling.mainFields ? { mainFields: bundling.mainFields } : {}),
     ...(bundling.inject ? { inject: bundling.inject } : {}),
+    ...(bundling.esbuildArgs ? { alias: aliasesOf(bundling.esbuildArgs) } : {}),
     metafile: true,
     write: true,
   };
+}
+
+/**
+ * The aliases of CDK's `esbuildArgs`, which CDK passes as `--alias:<name>=<path>` (one per item of
+ * an array); any other argument is refused, as the benchmark would not build what CDK does.
+ */
+function aliasesOf(esbuildArgs: NonNullable<BundlingOptions['esbuildArgs']>): Record<string, string> {
+  const others = Object.keys(esbuildArgs).filter((key) => key !== '--alias');
+  if (others.length > 0) throw new Error(`The benchmark does not translate the esbuild argument(s) ${others.join(', ')}: extend infra/bench/hub-bundling.ts`);
+  const value = esbuildArgs['--alias'];
+  const items = Array.isArray(value) ? value : typeof value === 'string' ? [value] : [];
+  return Object.fromEntries(
+    items.map((item) => {
+      const at = String(item).indexOf('=');
+      if (at <= 0) throw new Error(`--alias:${String(item)} is not <name>=<path>`);
+      return [String(item).slice(0, at), String(item).slice(at + 1)];
+    }),
+  );
 }

@@ -148,12 +148,17 @@ export const ARRAY_FIELDS = [
   'interoperability',
 ] as const satisfies readonly (keyof CaseInput)[];
 
-/** The JSON Schema of the submission, generated from the zod schema. */
-export function caseJsonSchema(baseUrl: string): Record<string, unknown> {
+/**
+ * The JSON Schema of the submission, generated from the zod schema, with an empty `$id` that
+ * {@link caseJsonSchema} fills with the stage's address (kept in place so the served keys keep
+ * their order). The deployed serve-form carries it already generated (`shared/core/case-schema.ts`),
+ * without zod's generator; the embedded runtime and tests call this.
+ */
+export function generateCaseJsonSchema(): Record<string, unknown> {
   const schema = z.toJSONSchema(CaseFields, { io: 'input', target: 'draft-2020-12' });
   return {
     ...schema,
-    $id: `${baseUrl}/schema/case.json`,
+    $id: '',
     title: 'hub-intake case submission',
     description:
       'A case submitted to the Lombardy Digital Health Innovation Hub. telexServices is required and non-empty when kind is "telex", and only allowed then.',
@@ -165,4 +170,9 @@ export function caseJsonSchema(baseUrl: string): Record<string, unknown> {
       },
     ],
   };
+}
+
+/** The generated schema as the stage at `baseUrl` serves it: its `$id` is the address it is served at. */
+export function caseJsonSchema(generated: Readonly<Record<string, unknown>>, baseUrl: string): Record<string, unknown> {
+  return { ...generated, $id: `${baseUrl}/schema/case.json` };
 }

@@ -129,6 +129,13 @@ describe('bundling options', () => {
   it('refuses an option it does not translate, rather than build something else', () => {
     expect(() => esbuildOptionsFromCdk({ entry: 'e.ts', runtime: 'nodejs24.x', bundling: { nodeModules: ['zod'] } }, '/out')).toThrow(/nodeModules/);
   });
+
+  it("translates esbuildArgs' aliases as CDK passes them (--alias:<name>=<path>) and refuses any other argument", () => {
+    const alias = (esbuildArgs: Record<string, string | boolean | string[]>) => esbuildOptionsFromCdk({ entry: 'e.ts', runtime: 'nodejs24.x', bundling: { esbuildArgs } }, '/out').alias;
+    expect(alias({ '--alias': '#case-schema=/repo/gen.mjs' })).toEqual({ '#case-schema': '/repo/gen.mjs' });
+    expect(alias({ '--alias': ['a=/x.mjs', 'b=/y=z.mjs'] })).toEqual({ a: '/x.mjs', b: '/y=z.mjs' });
+    expect(() => alias({ '--log-limit': '0' })).toThrow(/--log-limit/);
+  });
 });
 
 describe('what weighs in a bundle', () => {

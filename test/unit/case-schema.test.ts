@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { caseJsonSchema } from '../../shared/core/case';
+import { caseJsonSchema, generateCaseJsonSchema } from '../../shared/core/case';
 import { pickLanguage } from '../../shared/core/i18n';
 import { validateCase } from '../../shared/core/validation';
 import { decodeForm } from '../../shared/adapters/http/form-decode';
@@ -67,7 +67,7 @@ describe('the case submission schema', () => {
 });
 
 describe('the JSON Schema served to partners', () => {
-  const schema = caseJsonSchema('https://intake.example.org') as {
+  const schema = caseJsonSchema(generateCaseJsonSchema(), 'https://intake.example.org') as {
     $id: string;
     properties: Record<string, { enum?: string[]; items?: { enum?: string[] } }>;
     required: string[];
