@@ -78,6 +78,9 @@ export function benchSettings(quick: boolean): BenchSettings {
 
 const progress = (message: string) => process.stderr.write(`… ${message}\n`);
 const count = (value: number) => value.toLocaleString('en-US');
+const mb = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MB`;
+/** The size the aggregation's cost is extrapolated to. */
+const ESTIMATE_CASES = 1_000_000;
 
 /** The environment `cdk deploy` gives the functions of the production stage. */
 function deployedEnvironment(): Record<string, string> {
@@ -238,6 +241,26 @@ function aggregationSection(runs: AggregationRun[]): Section {
     rows.push({ figure: `4 per-case time ${count(largest.cases)}/${count(middle.cases)}`, value: times(growth), target: `<= ${times(TARGETS.perCaseGrowth)}`, met: growth <= TARGETS.perCaseGrowth });
   }
   for (const run of runs) {
+    rows.push({
+      figure: `4 peak heap ${count(run.cases)} cases`,
+      value:
+        `live ${mb(run.heap.live.peak)} (idle ${mb(run.heap.live.idle)}), with garbage ${mb(run.heap.sampled.peak)}; ` +
+        `holding every case: live ${mb(run.heapHoldingAll.live.peak)}, with garbage ${mb(run.heapHoldingAll.sampled.peak)}`,
+      target: '—',
+    });
+  }
+  if (middle && largest) {
+    const growth = ratio(largest.heap.live.peak, middle.heap.live.peak);
+    rows.push({
+      figure: `4 peak heap ${count(largest.cases)}/${count(middle.cases)}`,
+      value:
+        `live ${times(growth)}, with garbage ${times(ratio(largest.heap.sampled.peak, middle.heap.sampled.peak))}; ` +
+        `holding every case: live ${times(ratio(largest.heapHoldingAll.live.peak, middle.heapHoldingAll.live.peak))}`,
+      target: `<= ${times(TARGETS.peakHeapGrowth)}`,
+      met: growth <= TARGETS.peakHeapGrowth,
+    });
+  }
+  for (const run of runs) {
     const value = ratio(run.readCapacity, run.minimumReadCapacity);
     rows.push({
       figure: `4 read capacity ${count(run.cases)} cases`,
@@ -247,6 +270,11 @@ function aggregationSection(runs: AggregationRun[]): Section {
     });
   }
   const last = runs.at(-1)!;
+  const estimateMs = last.perCaseMs * ESTIMATE_CASES;
+  rows.push(
+    { figure: `4 estimate ${count(ESTIMATE_CASES)} cases, time`, value: `~${(estimateMs / 1000).toFixed(0)} s (${(last.perCaseMs * 1000).toFixed(1)} µs/case at ${count(last.cases)})`, target: 'estimate' },
+    { figure: `4 estimate ${count(ESTIMATE_CASES)} cases, read`, value: `~${count(Math.round((last.readCapacity / last.cases) * ESTIMATE_CASES))} RCU (${round(last.readCapacity / last.cases, 4)} RCU/case at ${count(last.cases)})`, target: 'estimate' },
+  );
   return {
     title: '4 aggregation',
     rows,
@@ -257,7 +285,14 @@ function aggregationSection(runs: AggregationRun[]): Section {
       'Minimum RCU = (sum over index items of their DynamoDB size: the table and index keys plus the STATUS_INDEX_ATTRIBUTES projection, ' +
       'attribute names + values in UTF-8, numbers 1 byte per 2 digits + 1, lists and maps 3 + 1 per element) / 4096 x 0.5 (GSI reads are eventually consistent), ' +
       `unrounded; DynamoDB rounds each page of up to 1 MB up to 4 KB. Reported = ConsumedCapacity summed over the pages, as dynalite computes it (strings counted in UTF-16 units). ` +
-      `An index projecting only METRIC_ATTRIBUTES would need ${round(last.minimumReadCapacityMetricOnly, 1)} RCU at ${count(last.cases)} cases.`,
+      `An index projecting only METRIC_ATTRIBUTES would need ${round(last.minimumReadCapacityMetricOnly, 1)} RCU at ${count(last.cases)} cases. ` +
+      'Peak heap: two more aggregateMetrics runs per size, each after two global.gc() (idle = heapUsed then); process.memoryUsage().heapUsed sampled before and after every DynamoDB call ' +
+      '(after: a page in memory as received and as returned), "live" with a global.gc() before each sample (the memory the run holds, what must fit in the function), ' +
+      '"with garbage" without, plus every 1 ms (it counts what V8 has not yet collected, which follows its own heuristics); the target is on the live peak. ' +
+      `Array buffers outside the heap (response bodies, the hours list: 8 bytes per decided case) peaked at ${mb(last.heap.live.peakArrayBuffers)} at ${count(last.cases)}. ` +
+      '"Holding every case" is the former way measured the same way (queryAll, then computeMetrics), for comparison. ' +
+      `The ${count(ESTIMATE_CASES)} figures are estimates, not measurements: the per-case time and RCU measured at ${count(last.cases)} times ${count(ESTIMATE_CASES)}; ` +
+      'the time is dynalite\'s on this machine, where DynamoDB would add a network round trip per page of up to 1 MB.',
   };
 }
 
