@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { resetConfig } from '../../shared/config';
+import { config, resetConfig } from '../../shared/config';
 import { resetWiring } from '../../shared/wiring';
 import { API_THROTTLE, functionEnvironment, stageConfig } from '../config';
 import { EDGE_RATE_LIMIT } from '../config/edge';
@@ -181,6 +181,9 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
     port = await listen(servers[0]!, settings.port, settings.host);
   } catch (error) {
     await Promise.all([services.stream.close(), sfn.close(), dynamo.close(), ses.close()]);
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new Error(`port ${settings.port} is in use (another hub-intake?). Start with PORT=0 for any free port, or another PORT.`);
+    }
     throw error;
   }
   // `localhost` may resolve to ::1 first; answer there too when listening on the IPv4 loopback.
@@ -188,6 +191,14 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   url = `http://localhost:${port}`;
 
   configureFunctions(settings, services, url);
+  try {
+    // The functions' configuration, read now as every function will: a value no function can use
+    // (an unreadable REVIEWERS, say) stops the start with its one line rather than failing every request.
+    config();
+  } catch (error) {
+    await closeAll(servers, services);
+    throw error;
+  }
   // Fed only once the functions have their configuration, as the event source mapping starts after the deploy.
   services.stream.connect(async (event) => (await FUNCTION_MODULES['react-to-commit']()).handler(event as never, localContext('react-to-commit') as never) as never);
   await resumeWorkflows(sfn, dynamo.endpoint);
@@ -218,6 +229,14 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
       return closing;
     },
   };
+}
+
+/** Stops the servers and the services of a start that cannot go on. */
+async function closeAll(servers: Server[], services: Services): Promise<void> {
+  await Promise.all(servers.filter((server) => server.listening).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  await services.stream.close();
+  await services.sfn.close();
+  await Promise.all([services.dynamo.close(), services.ses.close()]);
 }
 
 /** The emulated services the functions call, and the table's stream. */
@@ -363,7 +382,7 @@ function apiHandler(settings: RuntimeSettings, services: Services, baseUrl: () =
     if (settings.accessLog) {
       const status = typeof result === 'string' ? 200 : (result.statusCode ?? 200);
       // The route's path, not the request's: review ids and case ids stay out of the log.
-      console.log(`${method} ${found.route.spec.path} ${status} ${Date.now() - started}ms`);
+      console.log(`${new Date().toISOString()} ${method} ${found.route.spec.path} ${status} ${Date.now() - started}ms`);
     }
   };
 }
