@@ -8,7 +8,9 @@ import { createHash } from 'node:crypto';
  *
  * | item              | pk                         | sk                    | gsi1 (byStatus)              | gsi2 (outbox)       |
  * |-------------------|----------------------------|-----------------------|------------------------------|---------------------|
- * | case              | CASE#<id>                  | CASE                  | STATUS#<status> / <at>#<id>  |                     |
+ * | case              | CASE#<id>                  | CASE                  | STATUS#<status> / <at>#<id>  | while its commit is pending |
+ * |   (id = caseIdFor(reference): the key keeps references unique)                                                      |
+ * | reserved reference| CASE#<caseIdFor(reference)>| CASE                  |                              |                     |
  * | version           | CASE#<id>                  | VERSION#<0001>        |                              |                     |
  * | event             | CASE#<id>                  | EVENT#<at>#<seq>      |                              |                     |
  * | outbox entry      | CASE#<id>                  | OUTBOX#<effect>       |                              | OUTBOX / <due>#<id> |
@@ -18,7 +20,7 @@ import { createHash } from 'node:crypto';
  * | decision          | CASE#<id>                  | DECISION#<round>      |                              | until delivered     |
  * | amendment         | CASE#<id>                  | AMEND#<round>         |                              | while mail pending  |
  * | review link       | REVIEW#<sha256(id)>        | REVIEW                |                              |                     |
- * | reference claim   | REFERENCE#<reference>      | REFERENCE             |                              |                     |
+ * | reference claim   | REFERENCE#<reference>      | REFERENCE             | (cases stored before ids came from references) |    |
  * | status counters   | STATS                      | STATUS                |                              |                     |
  * | latest snapshot   | METRICS                    | LATEST                |                              |                     |
  * | snapshot history  | METRICS#HISTORY            | <generatedAt>         |                              |                     |
@@ -26,7 +28,6 @@ import { createHash } from 'node:crypto';
  * | partner API key   | PARTNER#<partner>          | KEY#<keyId>           |                              |                     |
  * | confirmed contact | PARTNER#<partner>          | CONTACT#<sha256(email)>|                             |                     |
  * | mail cap          | MAILCAP#<sha256(email)>    | <kind>#<YYYY-MM-DD>   |                              |                     |
- * | spent challenge   | CHALLENGE#<id>             | CHALLENGE             |                              |                     |
  */
 /**
  * Marks an outbox entry a commit has just written and nobody has leased yet: the table's stream
@@ -73,6 +74,7 @@ export const keys = {
   snapshotHistoryPartition: 'METRICS#HISTORY',
   /** Partition keys the aggregation may write, and nothing else. */
   snapshotPartitions: ['METRICS', 'METRICS#HISTORY'],
+  /** The claim of a reference by a case stored before ids came from references (read by `legacy-references.ts`). */
   reference: (reference: string) => ({ pk: `REFERENCE#${reference}`, sk: 'REFERENCE' }),
   idempotency: (partner: string, keyHash: string) => ({ pk: `IDEMPOTENCY#${partner}#${keyHash}`, sk: 'IDEMPOTENCY' }),
   partnerKey: (partner: string, keyId: string) => ({ pk: `PARTNER#${partner}`, sk: `KEY#${keyId}` }),
@@ -82,7 +84,6 @@ export const keys = {
   confirmedContact: (partner: string, email: string) => ({ pk: `PARTNER#${partner}`, sk: `CONTACT#${emailHash(email)}` }),
   /** How many mails of one kind an address got on one UTC day. */
   mailCap: (email: string, kind: string, day: string) => ({ pk: `MAILCAP#${emailHash(email)}`, sk: `${kind}#${day}` }),
-  challenge: (id: string) => ({ pk: `CHALLENGE#${id}`, sk: 'CHALLENGE' }),
 } as const;
 
 /** Attributes the byStatus index projects: what metrics, the catalogue and sweeps read. */
