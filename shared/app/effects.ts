@@ -5,7 +5,7 @@ import type { FreshEntry, ReviewStore } from './ports';
 import type { CaseRecord, CommitKind, Effect, OutboxEntry } from '../core/case-record';
 import type { Partner } from '../core/partners';
 import type { Decision } from '../core/review';
-import { LAST_USE_RESOLUTION_MS } from './partner-keys';
+import { LAST_USE_RESOLUTION_MS, type PartnerKeys } from './partner-keys';
 import { hashSecret, newSecret } from '../core/ids';
 
 /** The case-review workflow as the domain sees it. */
@@ -45,7 +45,7 @@ export interface EffectDeps {
   notifier?: Notifier;
   workflow?: WorkflowPort;
   /** Records a partner key's last use after the commit of a case it submitted. */
-  partnerKeys?: { touch(partner: string, keyId: string, at: Date, resolutionMs: number): Promise<void> };
+  partnerKeys?: Pick<PartnerKeys, 'touch'>;
   publicBaseUrl: string;
   /** The Hub's partners, to name them in mails. */
   partners: ReadonlyMap<string, Partner>;
@@ -280,21 +280,24 @@ export async function runEffect(entry: OutboxEntry, record: CaseRecord | undefin
   return true;
 }
 
-/** Leases an entry and runs it; `taken` when someone else leased it first (or it is done). */
-async function leaseAndRun(entry: OutboxEntry, deps: EffectDeps): Promise<'done' | 'failed' | 'taken'> {
+/**
+ * Leases an entry and runs it on `record`, read after the lease unless the caller holds it;
+ * `taken` when someone else leased the entry first (or it is done).
+ */
+async function leaseAndRun(entry: OutboxEntry, deps: EffectDeps, record?: CaseRecord): Promise<'done' | 'failed' | 'taken'> {
   const leaseUntil = new Date(deps.now().getTime() + LEASE_MS).toISOString();
   if (!(await deps.outbox.lease(entry, leaseUntil))) return 'taken';
-  return (await runEffect({ ...entry, dueAt: leaseUntil }, await deps.cases.get(entry.caseId), deps)) ? 'done' : 'failed';
+  return (await runEffect({ ...entry, dueAt: leaseUntil }, record ?? (await deps.cases.get(entry.caseId)), deps)) ? 'done' : 'failed';
 }
 
 /**
- * Runs entries just written, right away, for a caller with no one waiting on it (a workflow
- * task): each is leased first, so the stream's handler, which gets the same entries, skips
- * them. What fails or is not reached stays in the outbox.
+ * Runs entries just written on the case the caller holds, right away, for a caller with no one
+ * waiting on it (a workflow task): each is leased first, so the stream's handler, which gets the
+ * same entries, skips them. What fails or is not reached stays in the outbox.
  */
-export async function runNow(entries: readonly OutboxEntry[], deps: EffectDeps): Promise<void> {
+export async function runNow(entries: readonly OutboxEntry[], record: CaseRecord, deps: EffectDeps): Promise<void> {
   for (const entry of entries) {
-    await leaseAndRun(entry, deps).catch((error: unknown) => {
+    await leaseAndRun(entry, deps, record).catch((error: unknown) => {
       deps.log.error('effect bookkeeping failed; left to the outbox', { caseId: entry.caseId, effect: entry.effect, error: String(error) });
     });
   }

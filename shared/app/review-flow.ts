@@ -111,7 +111,7 @@ export async function requestReview(deps: MailingReviewDeps, task: TaskPayload):
       entries.push({ key: deps.outbox.entryKey({ on: 'review-request', caseId: record.id, round: task.round, attempt, index }), caseId: record.id, effect: 'review-mail', attempts: 0, dueAt: mailDueAt, payload });
     }
   }
-  await runNow(entries, deps);
+  await runNow(entries, record, deps);
 }
 
 /** The RequestChanges task: sends the case back to its submitter with an edit link, once per round. */
@@ -137,6 +137,7 @@ export async function requestChanges(deps: MailingReviewDeps, task: TaskPayload)
   if (created) {
     await runNow(
       [{ key: deps.outbox.entryKey({ on: 'amendment', caseId: record.id, round: task.round }), caseId: record.id, effect: 'changes-mail', attempts: 0, dueAt: mailDueAt, payload: { editToken, round: task.round, expiresAt } }],
+      record,
       deps,
     );
   }
@@ -179,7 +180,7 @@ export async function notifySubmitter(deps: MailingReviewDeps, task: TaskPayload
     dueAt: plus(now, INLINE_GRACE_MS),
     payload: { outcome: String(task.outcome), round: task.round },
   };
-  if (await deps.outbox.enqueue(entry)) await runNow([{ ...entry, attempts: 0 }], deps);
+  if (await deps.outbox.enqueue(entry)) await runNow([{ ...entry, attempts: 0 }], record, deps);
 }
 
 /** What a review link shows. */
