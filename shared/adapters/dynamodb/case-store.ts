@@ -151,29 +151,17 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
     },
 
     async recordCommit(record, commit) {
-      // Each record is built from the case as stored, so an erasure that came first stays erased.
-      if (commit.kind === 'submitted') {
-        await putAll([
-          ...(record.dataVersion === 1 ? [{ ...keys.version(record.id, 1), ...keys.person(record.data.contact.email), type: 'version', version: 1, at: record.createdAt, data: record.data }] : []),
-          {
-            ...keys.event(record.id, record.createdAt, 0),
-            type: 'event',
-            event: { at: record.createdAt, type: 'submitted', actor: { type: 'submitter' }, to: 'submitted' } satisfies CaseEvent,
-          },
-        ]);
-        await countStatus(undefined, 'submitted');
-        return;
-      }
+      // Each record is built from the case as stored, so an erasure that came first stays erased;
+      // a version is written only while the case still holds it.
+      const { version, at, seq, event } =
+        commit.kind === 'submitted'
+          ? { version: 1, at: record.createdAt, seq: 0, event: { type: 'submitted', to: 'submitted' } as const }
+          : { version: commit.version, at: commit.at, seq: commit.seq, event: { type: 'amended', note: `v${commit.version}` } as const };
       await putAll([
-        ...(record.dataVersion === commit.version
-          ? [{ ...keys.version(record.id, commit.version), ...keys.person(record.data.contact.email), type: 'version', version: commit.version, at: commit.at, data: record.data }]
-          : []),
-        {
-          ...keys.event(record.id, commit.at, commit.seq),
-          type: 'event',
-          event: { at: commit.at, type: 'amended', actor: { type: 'submitter' }, note: `v${commit.version}` } satisfies CaseEvent,
-        },
+        ...(record.dataVersion === version ? [{ ...keys.version(record.id, version), ...keys.person(record.data.contact.email), type: 'version', version, at, data: record.data }] : []),
+        { ...keys.event(record.id, at, seq), type: 'event', event: { at, actor: { type: 'submitter' }, ...event } satisfies CaseEvent },
       ]);
+      if (commit.kind === 'submitted') await countStatus(undefined, 'submitted');
     },
 
     async get(id) {
