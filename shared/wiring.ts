@@ -148,7 +148,7 @@ export const confirmDeps = /* @__PURE__ */ once((cfg): ConfirmDeps => ({
 }));
 
 /** `review-case` and `amend-case`: record a decision or an amendment in one write; the stream hands it to the workflow. */
-export const decisionDeps = /* @__PURE__ */ once((cfg): EffectDeps => ({ ...effectStores(cfg) }));
+export const decisionDeps = /* @__PURE__ */ once((cfg): EffectDeps => effectStores(cfg));
 
 const reviewSettings = (cfg: Config) => ({
   reviewers: cfg.REVIEWERS,

@@ -8,7 +8,7 @@ import type { ScheduledInvocation } from '../config/schedule-input';
 import { rateLimitedPaths, slidingWindowLimiter, tokenBucket } from './throttle';
 import { FUNCTIONS, ROUTES, type FunctionName } from '../routes';
 import { startDynamo, startSes, type DynamoEmulator, type Emulator, type LocalMail } from './emulators';
-import { createLocalStream, type LocalStream } from './stream';
+import { tableStream, type LocalStream } from './stream';
 import { partnerKeysRoute } from './partner-keys-route';
 import { randomBytes } from 'node:crypto';
 import { FUNCTION_MODULES } from './functions';
@@ -23,7 +23,7 @@ import { loadWorkflowDefinition, type WorkflowDefinition } from './workflow/defi
 import { startLocalStepFunctions, type LocalStepFunctions } from './workflow/engine';
 
 export { LOCAL_TABLE } from './table';
-import { LOCAL_TABLE, TABLE_KEY_NAMES } from './table';
+import { LOCAL_TABLE } from './table';
 
 /** What the embedded runtime reads from its environment (see the README). */
 export interface RuntimeSettings {
@@ -180,7 +180,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   try {
     port = await listen(servers[0]!, settings.port, settings.host);
   } catch (error) {
-    await Promise.all([services.stream.close(), sfn.close(), dynamo.close(), ses.close()]);
+    await closeAll(servers, services);
     if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') {
       throw new Error(`port ${settings.port} is in use (another hub-intake?). Start with PORT=0 for any free port, or another PORT.`);
     }
@@ -214,26 +214,26 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
     close() {
       closing ??= (async () => {
         timers.forEach((timer) => clearInterval(timer));
-        const stopped = servers
-          .filter((server) => server.listening)
-          .map((server) => new Promise<void>((resolve) => {
-            server.close(() => resolve());
-            server.closeIdleConnections();
-          }));
-        await Promise.all(stopped);
-        // The stream and the workflow's tasks use the table and the mail endpoint: stop them first.
-        await services.stream.close();
-        await sfn.close();
-        await Promise.all([dynamo.close(), ses.close()]);
+        await closeAll(servers, services);
       })();
       return closing;
     },
   };
 }
 
-/** Stops the servers and the services of a start that cannot go on. */
+/** Stops the servers, then the services: the stream and the workflow's tasks use the table and the mail endpoint, so they stop first. */
 async function closeAll(servers: Server[], services: Services): Promise<void> {
-  await Promise.all(servers.filter((server) => server.listening).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+  await Promise.all(
+    servers
+      .filter((server) => server.listening)
+      .map(
+        (server) =>
+          new Promise<void>((resolve) => {
+            server.close(() => resolve());
+            server.closeIdleConnections();
+          }),
+      ),
+  );
   await services.stream.close();
   await services.sfn.close();
   await Promise.all([services.dynamo.close(), services.ses.close()]);
@@ -252,8 +252,7 @@ type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Pr
 /** Starts DynamoDB, SES and Step Functions, or none of them: a failure stops those already started. */
 async function startServices(dataDir: string, workflow: WorkflowDefinition): Promise<Services> {
   const dynamo = await startDynamo(dataDir, LOCAL_TABLE);
-  const stream = createLocalStream({ endpoint: dynamo.endpoint, table: LOCAL_TABLE, keyNames: TABLE_KEY_NAMES });
-  dynamo.onWrite((action, body) => stream.written(action, body));
+  const stream = tableStream(dynamo, LOCAL_TABLE);
   const ses = await startSes().catch(async (error: unknown) => {
     await dynamo.close();
     throw error;

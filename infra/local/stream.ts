@@ -117,7 +117,7 @@ export function createLocalStream(options: LocalStreamOptions): LocalStream {
   async function recordOf(action: string, key: Key): Promise<DynamoDBRecord> {
     const { Item } = await client.send(new GetItemCommand({ TableName: options.table, Key: key, ConsistentRead: true }));
     sequence += 1;
-    const image = Item as DynamoDBRecord['dynamodb'] extends infer D ? (D extends { NewImage?: infer I } ? I : never) : never;
+    type Image = NonNullable<NonNullable<DynamoDBRecord['dynamodb']>['NewImage']>;
     return {
       eventID: String(sequence),
       eventName: !Item || action === 'DeleteItem' ? 'REMOVE' : action === 'PutItem' ? 'INSERT' : 'MODIFY',
@@ -127,8 +127,8 @@ export function createLocalStream(options: LocalStreamOptions): LocalStream {
       eventSourceARN: `arn:aws:dynamodb:eu-south-1:000000000000:table/${options.table}/stream/local`,
       dynamodb: {
         ApproximateCreationDateTime: Math.floor(Date.now() / 1000),
-        Keys: key as never,
-        ...(Item ? { NewImage: image } : {}),
+        Keys: key as Image,
+        ...(Item ? { NewImage: Item as Image } : {}),
         SequenceNumber: String(sequence).padStart(21, '0'),
         SizeBytes: JSON.stringify(Item ?? key).length,
         StreamViewType: 'NEW_IMAGE',
@@ -220,19 +220,26 @@ export function createLocalStream(options: LocalStreamOptions): LocalStream {
   };
 }
 
-/**
- * The stream of a table whose writes `onWrite` reports, feeding the stream's handler with `deps`
- * in process, as react-to-commit runs it: for suites and the bench, which build their own
- * dependencies. Retries follow at once and nothing is logged, unless `options` say otherwise.
- */
-export function streamInProcess(
-  table: { endpoint: string; onWrite(listener: (action: string, body: unknown) => void): void },
-  tableName: string,
-  deps: EffectDeps,
-  options: Pick<LocalStreamOptions, 'retryDelayMs' | 'log'> = {},
-): LocalStream {
-  const stream = createLocalStream({ endpoint: table.endpoint, table: tableName, keyNames: TABLE_KEY_NAMES, retryDelayMs: () => 0, log: () => undefined, ...options });
+/** A table emulator that reports the writes it answered (`startDynamo`'s). */
+export interface WriteReporter {
+  endpoint: string;
+  onWrite(listener: (action: string, body: unknown) => void): void;
+}
+
+/** The stream of `table`'s writes: every write it answers is read and delivered once a handler is connected. */
+export function tableStream(table: WriteReporter, tableName: string, options: Pick<LocalStreamOptions, 'retryDelayMs' | 'log'> = {}): LocalStream {
+  const stream = createLocalStream({ endpoint: table.endpoint, table: tableName, keyNames: TABLE_KEY_NAMES, ...options });
   table.onWrite((action, body) => stream.written(action, body));
+  return stream;
+}
+
+/**
+ * The stream of a table, feeding the stream's handler with `deps` in process, as react-to-commit
+ * runs it: for suites and the bench, which build their own dependencies. Retries follow at once
+ * and nothing is logged, unless `options` say otherwise.
+ */
+export function streamInProcess(table: WriteReporter, tableName: string, deps: EffectDeps, options: Pick<LocalStreamOptions, 'retryDelayMs' | 'log'> = {}): LocalStream {
+  const stream = tableStream(table, tableName, { retryDelayMs: () => 0, log: () => undefined, ...options });
   stream.connect(async (event) => ({ batchItemFailures: (await reactToCommits(deps, freshEntriesOf(event.Records))).map((itemIdentifier) => ({ itemIdentifier })) }));
   return stream;
 }
