@@ -1,13 +1,13 @@
 import { ProvisionedThroughputExceededException, InternalServerError } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
-import type { LocalStream } from '../../infra/local/stream';
+import { streamInProcess, type LocalStream } from '../../infra/local/stream';
 import { sweepOutbox, type WorkflowPort } from '../../shared/app/effects';
 import { decide, notifySubmitter, recordOutcome, requestReview, type ReviewDeps } from '../../shared/app/review-flow';
 import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
-import { bearerFor, commitStream, domainDeps, type DomainDeps } from '../support/domain';
+import { bearerFor, domainDeps, type DomainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 /**
@@ -86,7 +86,7 @@ beforeAll(async () => {
     reviewers: ['anna.bianchi@hub.example.org', 'luca.verdi@hub.example.org'],
   });
   authorization = await bearerFor(deps);
-  stream = commitStream(dynamo, 'faults', deps);
+  stream = streamInProcess(dynamo, 'faults', deps);
 
 });
 afterAll(async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
-import type { LocalStream } from '../../infra/local/stream';
+import { streamInProcess, type LocalStream } from '../../infra/local/stream';
 import { runOutboxCommand, UsageError } from '../../infra/ops/outbox';
 import { DEAD_LETTER_MESSAGE, MAX_ATTEMPTS, retryDelayMs, sweepOutbox, type WorkflowPort } from '../../shared/app/effects';
 import type { ReviewDeps } from '../../shared/app/review-flow';
@@ -8,7 +8,7 @@ import { submitCase, type SubmitDeps } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { createOutboxStore, type OutboxStore } from '../../shared/adapters/dynamodb/outbox-store';
-import { bearerFor, commitStream, domainDeps, type DomainDeps } from '../support/domain';
+import { bearerFor, domainDeps, type DomainDeps } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 /**
@@ -50,7 +50,7 @@ beforeAll(async () => {
     log: { info: () => undefined, error: (message: string, fields: Record<string, unknown> = {}) => void errors.push({ message, fields }) },
   };
   outbox = createOutboxStore(doc, TABLE);
-  stream = commitStream(dynamo, TABLE, deps);
+  stream = streamInProcess(dynamo, TABLE, deps);
 });
 afterAll(async () => {
   await stream?.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
-import type { LocalStream } from '../../infra/local/stream';
+import { streamInProcess, type LocalStream } from '../../infra/local/stream';
 import type { WorkflowPort } from '../../shared/app/effects';
 import { erasePerson, exportPerson, purgeExpiredPersonalData } from '../../shared/app/personal-data';
 import { decide as decideNow, recordOutcome, requestReview as requestReviewNow, type ReviewDeps } from '../../shared/app/review-flow';
@@ -8,7 +8,7 @@ import { submitCase as submitCaseNow, type SubmitDeps } from '../../shared/app/s
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { createPersonStore, ERASED, type PersonStore } from '../../shared/adapters/dynamodb/person-store';
-import { bearerFor, domainDeps, type DomainDeps, commitStream, thenStream } from '../support/domain';
+import { bearerFor, domainDeps, type DomainDeps, thenStream } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 let stream: LocalStream;
@@ -36,7 +36,7 @@ beforeAll(async () => {
     now: () => clock,
     reviewers: [REVIEWER],
   });
-  stream = commitStream(dynamo, 'people', deps);
+  stream = streamInProcess(dynamo, 'people', deps);
 
   people = createPersonStore(doc, 'people');
 });

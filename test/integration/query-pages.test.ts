@@ -1,7 +1,7 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
-import type { LocalStream } from '../../infra/local/stream';
+import { streamInProcess, type LocalStream } from '../../infra/local/stream';
 import type { WorkflowPort } from '../../shared/app/effects';
 import { purgeExpiredPersonalData } from '../../shared/app/personal-data';
 import { decide as decideNow, recordOutcome, requestReview as requestReviewNow, type ReviewDeps } from '../../shared/app/review-flow';
@@ -10,7 +10,7 @@ import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { createPersonStore } from '../../shared/adapters/dynamodb/person-store';
 import { createReviewStore } from '../../shared/adapters/dynamodb/review-store';
-import { bearerFor, domainDeps, type DomainDeps, commitStream, thenStream } from '../support/domain';
+import { bearerFor, domainDeps, type DomainDeps, thenStream } from '../support/domain';
 import { validCase } from '../support/runtime';
 
 let stream: LocalStream;
@@ -64,7 +64,7 @@ beforeAll(async () => {
     now: () => clock,
     reviewers: [REVIEWER],
   });
-  stream = commitStream(dynamo, TABLE, deps);
+  stream = streamInProcess(dynamo, TABLE, deps);
 });
 afterAll(async () => {
   await stream?.close();

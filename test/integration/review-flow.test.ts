@@ -1,7 +1,6 @@
-import { statusLinkMatches } from '../../shared/core/ids';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
-import type { LocalStream } from '../../infra/local/stream';
+import { streamInProcess, type LocalStream } from '../../infra/local/stream';
 import { sweepOutbox, type WorkflowPort } from '../../shared/app/effects';
 import { NotFound } from '../../shared/core/errors';
 import {
@@ -18,8 +17,9 @@ import {
 import { submitCase as submitCaseNow } from '../../shared/app/submit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
-import { bearerFor, domainDeps, type DomainDeps, commitStream, thenStream } from '../support/domain';
+import { bearerFor, domainDeps, type DomainDeps, thenStream } from '../support/domain';
 import { validCase } from '../support/runtime';
+import { statusLinkMatches } from '../../shared/core/ids';
 
 let stream: LocalStream;
 const submitCase = thenStream(() => stream, submitCaseNow);
@@ -60,7 +60,7 @@ beforeAll(async () => {
     reviewWindowSeconds: 3600,
     amendWindowSeconds: 7200,
   });
-  stream = commitStream(dynamo, 'review-flow', deps);
+  stream = streamInProcess(dynamo, 'review-flow', deps);
 
 });
 afterAll(async () => {

@@ -1,8 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { LOCAL_PARTNERS } from '../../infra/config/partners';
-import type { DynamoEmulator } from '../../infra/local/emulators';
-import { streamInProcess, type LocalStream } from '../../infra/local/stream';
-import type { EffectDeps, WorkflowPort } from '../../shared/app/effects';
+import type { LocalStream } from '../../infra/local/stream';
+import type { WorkflowPort } from '../../shared/app/effects';
 import { createPartnerKey, type PartnerKeys } from '../../shared/app/partner-keys';
 import type { Mailer } from '../../shared/app/ports';
 import { depsOn } from '../../shared/wiring';
@@ -57,13 +56,6 @@ export function bearerFor(deps: { partnerKeys: PartnerKeys }, partner = 'humanit
 /** Everything {@link domainDeps} builds: the dependencies of every use case. */
 export type DomainDeps = ReturnType<typeof domainDeps>;
 
-/**
- * The table's stream over `dynamo`, feeding the stream's handler with `deps` as react-to-commit
- * runs it: what a use case's writes leave pending runs from here. `idle()` waits for it.
- */
-export function commitStream(dynamo: DynamoEmulator, table: string, deps: EffectDeps): LocalStream {
-  return streamInProcess(dynamo, table, deps);
-}
 
 /**
  * `useCase`, answering once the stream has run what its writes left pending: a test then reads
