@@ -118,7 +118,7 @@ export const FUNCTIONS = {
     answersWorkflow: false,
   },
   'amend-case': {
-    description: 'GET/POST /cases/{id}/edit: the submitter amends a case sent back for changes (delivered from the stream)',
+    description: 'GET/POST /cases/{id}/edit: the submitter amends a case sent back for changes (delivered from the stream); /cases/{id}/resubmit sends a closed case again',
     table: { actions: ['GetItem', 'PutItem', 'UpdateItem'] },
     sendsMail: false,
     startsWorkflow: false,
@@ -220,6 +220,9 @@ export const ROUTES = [
   { method: 'POST', path: '/cases/{id}/confirm', fn: 'confirm-contact' },
   { method: 'GET', path: '/cases/{id}/edit', fn: 'amend-case' },
   { method: 'POST', path: '/cases/{id}/edit', fn: 'amend-case' },
+  { method: 'GET', path: '/cases/{id}/resubmit', fn: 'amend-case' },
+  { method: 'HEAD', path: '/cases/{id}/resubmit', fn: 'amend-case' },
+  { method: 'POST', path: '/cases/{id}/resubmit', fn: 'amend-case' },
   { method: 'GET', path: '/metrics', fn: 'get-metrics' },
   { method: 'GET', path: '/metrics/history', fn: 'get-metrics' },
   { method: 'GET', path: '/dashboard', fn: 'get-metrics' },

@@ -7,6 +7,9 @@ import { page, type HttpResult } from '../../shared/adapters/http/response';
 import { decisionDeps } from '../../shared/wiring';
 import { renderFormPage } from '../../shared/adapters/html/form';
 import { amendClosedPage, amendedPage } from '../../shared/adapters/html/review';
+import { resubmitClosedPage, resubmitPage, resubmittedPage } from '../../shared/adapters/html/resubmit';
+import { openResubmission, resubmitCase } from '../../shared/app/resubmit-case';
+import type { RouteHandler } from '../../shared/adapters/http/handler';
 import type { RouteKey } from '../../infra/routes';
 
 function show(view: AmendView, lang: Language, action: string, values?: Record<string, unknown>, errors: readonly FieldError[] = [], status = 200): HttpResult {
@@ -32,7 +35,23 @@ function show(view: AmendView, lang: Language, action: string, values?: Record<s
   );
 }
 
-/** The submitter's edit link for a case sent back with `changes`. */
+const PRIVATE = { headers: { 'X-Robots-Tag': 'noindex, nofollow' } };
+
+/** The outcome mail's "send again" link: GET and HEAD show what would be sent and a button (mail scanners follow links); POST sends. */
+const showResubmission: RouteHandler = async ({ event, query, lang }) => {
+  const view = await openResubmission(decisionDeps(), event.pathParameters?.id ?? '', query.token);
+  const language = query.lang ? lang : view.record.data.language;
+  switch (view.state) {
+    case 'open':
+      return page(200, resubmitPage(language, view.record, event.rawPath, query.token ?? ''), PRIVATE);
+    case 'done':
+      return page(200, resubmittedPage(language, view.record, view.resent), PRIVATE);
+    default:
+      return page(409, resubmitClosedPage(language, view), PRIVATE);
+  }
+};
+
+/** The submitter's edit link for a case sent back with `changes`; the link that sends a closed case again. */
 export const handler = httpHandler<RouteKey<'amend-case'>>(
   {
     'GET /cases/{id}/edit': async ({ event, query, lang }) => {
@@ -52,6 +71,22 @@ export const handler = httpHandler<RouteKey<'amend-case'>>(
           return show(result.view, lang, action, payload, result.errors, 422);
         default:
           return show(result, lang, action);
+      }
+    },
+    'GET /cases/{id}/resubmit': showResubmission,
+    'HEAD /cases/{id}/resubmit': showResubmission,
+    'POST /cases/{id}/resubmit': async ({ event, headers, query, lang }) => {
+      const { payload } = parseBody(event, headers);
+      const token = typeof payload.token === 'string' ? payload.token : query.token;
+      const result = await resubmitCase(decisionDeps(), event.pathParameters?.id ?? '', token);
+      const language = payload.lang === 'it' || payload.lang === 'en' ? payload.lang : query.lang ? lang : result.record.data.language;
+      switch (result.state) {
+        case 'created':
+          return page(201, resubmittedPage(language, result.record, result.resent, result.statusUrl), PRIVATE);
+        case 'done':
+          return page(200, resubmittedPage(language, result.record, result.resent), PRIVATE);
+        default:
+          return page(409, resubmitClosedPage(language, result), PRIVATE);
       }
     },
   },

@@ -15,6 +15,7 @@ export const EDGE_RATE_LIMIT = {
     { method: '*', path: '/review/{reviewId}' },
     { method: '*', path: '/cases/{id}/edit' },
     { method: '*', path: '/cases/{id}/confirm' },
+    { method: '*', path: '/cases/{id}/resubmit' },
   ],
 } as const satisfies {
   requests: number;

@@ -22,5 +22,6 @@ export const STATES = {
   notifyExpiry: 'NotifyExpiry',
   expired: 'Expired',
   markFailed: 'MarkFailed',
+  notifyFailure: 'NotifyFailure',
   failed: 'Failed',
 } as const;

@@ -80,7 +80,7 @@ export interface ReviewWorkflowProps {
  * Init → RequestReview ⇢(task token) Decision? ─ approve → RecordApproval → NotifyApproval → Approved
  *          │ timeout → RemindersLeft? → Remind → RequestReview        ├ reject → RecordRejection → NotifyRejection → Rejected
  *          │                        └ none left → Expire → NotifyExpiry → Expired
- *          └ error, once retried → MarkFailed → Failed                    └ changes → RequestChanges ⇢(task token) NextRound → RequestReview
+ *          └ error, once retried → MarkFailed → NotifyFailure → Failed    └ changes → RequestChanges ⇢(task token) NextRound → RequestReview
  * ```
  */
 export class ReviewWorkflow extends Construct {
@@ -100,6 +100,17 @@ export class ReviewWorkflow extends Construct {
       task.addRetry({ errors: failures, jitterStrategy: JitterType.FULL, ...TASK_RETRY.failure });
       return task;
     };
+    const failed = new Fail(this, STATES.failed, { error: 'CaseReviewFailed', cause: 'The case-review workflow failed; the case is marked failed.' });
+    // The submitter hears of the failure (the receipt promised an outcome) and may send the case
+    // again; a failure to tell them ends in Failed all the same (the mail stays in the outbox).
+    const notifyFailure = retried(new LambdaInvoke(this, STATES.notifyFailure, {
+      lambdaFunction: props.notifySubmitter,
+      payload: TaskInput.fromObject({ caseId: JsonPath.stringAt('$.caseId'), round: JsonPath.numberAt('$.round'), outcome: 'failed' }),
+      payloadResponseOnly: true,
+      retryOnServiceExceptions: false,
+      taskTimeout: Timeout.duration(TASK_TIMEOUT),
+      resultPath: JsonPath.DISCARD,
+    }), { waitsForToken: false }).addCatch(failed, { errors: [Errors.ALL], resultPath: '$.error' });
     const markFailed = retried(new LambdaInvoke(this, STATES.markFailed, {
       lambdaFunction: props.recordOutcome,
       payload: TaskInput.fromObject({
@@ -112,7 +123,7 @@ export class ReviewWorkflow extends Construct {
       retryOnServiceExceptions: false,
       taskTimeout: Timeout.duration(TASK_TIMEOUT),
       resultPath: JsonPath.DISCARD,
-    }), { waitsForToken: false }).next(new Fail(this, STATES.failed, { error: 'CaseReviewFailed', cause: 'The case-review workflow failed; the case is marked failed.' }));
+    }), { waitsForToken: false }).next(notifyFailure).next(failed);
 
     const outcome = (stateName: string, fn: IFunction, value: string) =>
       retried(new LambdaInvoke(this, stateName, {

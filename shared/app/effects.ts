@@ -70,6 +70,11 @@ export function editUrl(publicBaseUrl: string, caseId: string, token: string): s
   return `${publicBaseUrl}/cases/${caseId}/edit?token=${encodeURIComponent(token)}`;
 }
 
+/** The link that sends a closed case again: the outcome mail's status link, at the case's resubmit path. */
+export function resubmitUrl(publicBaseUrl: string, caseId: string, token: string): string {
+  return `${publicBaseUrl}/cases/${caseId}/resubmit?token=${encodeURIComponent(token)}`;
+}
+
 /**
  * The effects a new case needs, in the order they run: a receipt and the review when the caller is
  * known (a partner's key, or a contact confirmed before); otherwise only the confirmation mail,
@@ -232,6 +237,8 @@ async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps)
         outcome,
         comment: decision?.comment,
         statusUrl: statusUrl(base, record.id, token),
+        // A case closed without a decision on it can be sent again as it stands, in one step.
+        ...(outcome === 'expired' || outcome === 'failed' ? { resubmitUrl: resubmitUrl(base, record.id, token) } : {}),
         ...(expiredFrom ? { expiredFrom } : {}),
       });
       return;

@@ -21,6 +21,8 @@ export interface NewCase {
   at: string;
   /** The form challenge it spends: a second case with it finds this one. */
   challengeId?: string;
+  /** The expired or failed case it sends again: a second case from the same one finds this one. */
+  resubmittedFrom?: string;
   /** The commit entry the case item carries: what to record and which effects to spawn (see `commitPayload`). */
   commit: Record<string, string | number>;
   /** When the sweep may pick up the commit if the stream has not run it. */
@@ -260,6 +262,8 @@ export interface OutcomeMailOptions {
   outcome: string;
   comment?: string;
   statusUrl: string;
+  /** For a case closed without a decision (expired, failed): the link that sends it again as it stands. */
+  resubmitUrl?: string;
   /** The status the case expired from: `in_review` (no reviewer decided) or `changes_requested` (no amendment came). */
   expiredFrom?: CaseStatus;
 }

@@ -172,6 +172,8 @@ export async function recordOutcome(deps: ReviewDeps, task: TaskPayload): Promis
 /** The Notify* tasks: the submitter hears the outcome once, whatever retries happen. */
 export async function notifySubmitter(deps: MailingReviewDeps, task: TaskPayload): Promise<void> {
   const record = await mustGet(deps, task.caseId);
+  // A failure after the case was decided leaves the decision (see recordOutcome): its own mail tells it.
+  if (task.outcome === 'failed' && record.status !== 'failed') return;
   const now = deps.now();
   const entry = {
     key: deps.outbox.entryKey({ on: 'effect', caseId: record.id, effect: 'outcome-mail', suffix: `#${task.round}` }),

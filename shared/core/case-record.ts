@@ -11,6 +11,12 @@ export const CASE_STATUSES = [
 ] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
+/** The statuses a case can be sent again from in one step: closed without a decision on it. */
+export const RESUBMITTABLE: ReadonlySet<CaseStatus> = new Set(['expired', 'failed']);
+
+/** How long after it closed a case can be sent again in one step; later, through the form. */
+export const RESUBMIT_WINDOW_DAYS = 30;
+
 /**
  * Work that must happen after a write; each is kept in the outbox (a sparse index over the items
  * that carry it) until done, so a failure is retried and never silently dropped.
@@ -62,6 +68,10 @@ export interface CaseRecord {
   /** The review round (1, then one more after each amendment) and reminder attempt in progress. */
   reviewRound?: number;
   reviewAttempt?: number;
+  /** The expired or failed case this one sends again, as it stood (see `resubmitCase`). */
+  resubmittedFrom?: string;
+  /** When the submitter's contact data was erased (on request, by the retention purge, or unconfirmed). */
+  personalDataErasedAt?: string;
 }
 
 /** Who caused an event: the submitter, a reviewer (by email) or the system itself. */

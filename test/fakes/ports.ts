@@ -27,6 +27,7 @@ export function fakeCaseStore(): CaseStore & { cases: Map<string, CaseRecord>; c
         createdAt: draft.at, updatedAt: draft.at, statusTokenHash: draft.statusTokenHash, channel: draft.channel,
         ...(draft.confirmTokenHash ? { awaitingConfirmation: true, confirmTokenHash: draft.confirmTokenHash } : {}),
         ...(draft.challengeId ? { challengeId: draft.challengeId } : {}),
+        ...(draft.resubmittedFrom ? { resubmittedFrom: draft.resubmittedFrom } : {}),
       };
       cases.set(record.id, record);
       commits.set(record.id, draft.commit);

@@ -221,12 +221,16 @@ describe('the case-review definition', () => {
     }
   });
 
-  it('catches every error of every Task but MarkFailed itself into MarkFailed', () => {
+  it('catches every error of every Task into MarkFailed, but MarkFailed itself and NotifyFailure after it (which end in Failed)', () => {
     const tasks = Object.entries(states).filter(([, s]) => s.Type === 'Task');
-    expect(tasks.length).toBeGreaterThanOrEqual(9);
+    expect(tasks.length).toBeGreaterThanOrEqual(10);
     for (const [name, state] of tasks) {
       if (name === STATES.markFailed) {
         expect(state.Catch, name).toBeUndefined();
+        continue;
+      }
+      if (name === STATES.notifyFailure) {
+        expect(state.Catch, name).toEqual([{ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.failed }]);
         continue;
       }
       expect(state.Catch?.at(-1), name).toEqual({ ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.markFailed });
@@ -285,11 +289,12 @@ describe('the case-review definition', () => {
     expect(entries).toBeGreaterThan(0);
   });
 
-  it('ends a failure in the one Fail state, after MarkFailed', () => {
+  it('ends a failure in the one Fail state, after MarkFailed and the mail that tells the submitter', () => {
     const fails = Object.entries(states).filter(([, s]) => s.Type === 'Fail');
     expect(fails.map(([n]) => n)).toEqual([STATES.failed]);
     expect(states[STATES.failed]).toMatchObject({ Error: 'CaseReviewFailed' });
-    expect(states[STATES.markFailed]).toMatchObject({ Type: 'Task', Next: STATES.failed, Parameters: { outcome: 'failed' } });
+    expect(states[STATES.markFailed]).toMatchObject({ Type: 'Task', Next: STATES.notifyFailure, Parameters: { outcome: 'failed' } });
+    expect(states[STATES.notifyFailure]).toMatchObject({ Type: 'Task', Next: STATES.failed, Parameters: { outcome: 'failed' } });
   });
 
   it('never mentions contact data in any state', () => {
@@ -349,6 +354,7 @@ describe('the case-review task functions', () => {
       [STATES.notifyApproval]: 'notify-submitter',
       [STATES.notifyRejection]: 'notify-submitter',
       [STATES.notifyExpiry]: 'notify-submitter',
+      [STATES.notifyFailure]: 'notify-submitter',
     });
   });
 });

@@ -15,6 +15,7 @@ import {
   type ReviewDeps,
 } from '../../shared/app/review-flow';
 import { submitCase as submitCaseNow } from '../../shared/app/submit-case';
+import { resubmitCase as resubmitCaseNow } from '../../shared/app/resubmit-case';
 import type { MailMessage } from '../../shared/adapters/ses/mailer';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { bearerFor, domainDeps, type DomainDeps, thenStream } from '../support/domain';
@@ -221,6 +222,33 @@ describe('outcomes', () => {
     const { id } = await caseInReview();
     await recordOutcome(deps, { caseId: id, round: 1, outcome: 'failed', error: 'States.TaskFailed' });
     expect((await deps.cases.get(id))?.status).toBe('failed');
+  });
+
+  it('tells the submitter of a failure, whose mail keeps its promise: the case is sent again in one step, once, and reviewed', async () => {
+    const { id } = await caseInReview({ language: 'en' });
+    await recordOutcome(deps, { caseId: id, round: 1, outcome: 'failed', error: 'States.TaskFailed' });
+    await notifySubmitter(deps, { caseId: id, round: 1, outcome: 'failed' });
+    await notifySubmitter(deps, { caseId: id, round: 1, outcome: 'failed' });
+    expect(mails.map((m) => m.subject)).toEqual([expect.stringMatching(/^Case HUB-\d{4}-\w{6} could not be reviewed$/)]);
+    const token = decodeURIComponent(linkIn(mails[0], new RegExp(`/cases/${id}/resubmit\\?token=([^\\s&]+)`)));
+    mails.length = 0;
+    const sent = await thenStream(() => stream, resubmitCaseNow)(deps, id, token);
+    expect(sent.state).toBe('created');
+    if (sent.state !== 'created') return;
+    // What the mail promised: a new reference, a new receipt, and the reviewers again.
+    expect(sent.resent.reference).not.toBe(sent.record.reference);
+    expect(mails.map((m) => m.subject)).toEqual([`We have received your case ${sent.resent.reference}`]);
+    expect(await deps.cases.get(sent.resent.id)).toMatchObject({ status: 'submitted', resubmittedFrom: id });
+    expect((await resubmitCaseNow(deps, id, token)).state).toBe('done');
+  });
+
+  it('sends no failure mail for a case decided before the workflow broke', async () => {
+    const { id, reviewerMails } = await caseInReview();
+    await decide(deps, reviewIdIn(reviewerMails[0]), { decision: 'approve' }, 'it');
+    await recordOutcome(deps, { caseId: id, round: 1, outcome: 'approved' });
+    await recordOutcome(deps, { caseId: id, round: 1, outcome: 'failed', error: 'States.TaskFailed' });
+    await notifySubmitter(deps, { caseId: id, round: 1, outcome: 'failed' });
+    expect(mails).toEqual([]);
   });
 });
 

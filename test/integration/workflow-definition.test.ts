@@ -168,6 +168,7 @@ describe('loadWorkflowDefinition', () => {
       [STATES.notifyApproval]: 'notify-submitter',
       [STATES.notifyRejection]: 'notify-submitter',
       [STATES.notifyExpiry]: 'notify-submitter',
+      [STATES.notifyFailure]: 'notify-submitter',
     });
     for (const fn of Object.values(workflow.taskFunctions)) expect(FUNCTIONS[fn]).toMatchObject({ workflowTask: true });
   });
@@ -252,7 +253,7 @@ describe('the case-review state machine', () => {
     const arn = await start('broken');
     await answer(await tokenOf('broken', 'request-review'), { decision: 'approve' });
     expect(await finished(arn)).toMatchObject({ status: 'FAILED', error: 'CaseReviewFailed' });
-    expect(await visited(arn)).toEqual([init, requestReview, decision, recordApproval, STATES.markFailed, STATES.failed]);
+    expect(await visited(arn)).toEqual([init, requestReview, decision, recordApproval, STATES.markFailed, STATES.notifyFailure, STATES.failed]);
     expect(callsOf('broken', 'record-outcome').map((c) => c.payload)).toEqual([
       ...Array.from({ length: ATTEMPTS }, () => ({ caseId: 'broken', round: 1, outcome: 'approved' })),
       { caseId: 'broken', round: 1, outcome: 'failed', error: 'RecordFailed' },
@@ -272,7 +273,7 @@ describe('the case-review state machine', () => {
     }
     expect(new Set(tokens).size).toBe(ATTEMPTS);
     expect(await finished(arn)).toMatchObject({ status: 'FAILED', error: 'CaseReviewFailed' });
-    expect(await visited(arn)).toEqual([init, requestReview, STATES.markFailed, STATES.failed]);
+    expect(await visited(arn)).toEqual([init, requestReview, STATES.markFailed, STATES.notifyFailure, STATES.failed]);
     expect(callsOf('task-failure', 'request-review').map((c) => [c.payload.round, c.payload.attempt])).toEqual(Array(ATTEMPTS).fill([1, 0]));
     expect(callsOf('task-failure', 'record-outcome').map((c) => c.payload.error)).toEqual(['ReviewBroken']);
     await expect(answer(tokens[0]!, { decision: 'approve' })).rejects.toBeInstanceOf(TaskDoesNotExist);
@@ -282,7 +283,7 @@ describe('the case-review state machine', () => {
     requestReviewFails.add('no-reviewers');
     const arn = await start('no-reviewers');
     expect(await finished(arn)).toMatchObject({ status: 'FAILED' });
-    expect(await visited(arn)).toEqual([init, requestReview, STATES.markFailed, STATES.failed]);
+    expect(await visited(arn)).toEqual([init, requestReview, STATES.markFailed, STATES.notifyFailure, STATES.failed]);
     expect(callsOf('no-reviewers', 'request-review')).toHaveLength(ATTEMPTS);
     expect(callsOf('no-reviewers', 'record-outcome').map((c) => c.payload.error)).toEqual(['TypeError']);
   });

@@ -76,3 +76,37 @@ describe('the expiry mail', () => {
     expect(bySubmitter.text).not.toContain('Non dipende da voi');
   });
 });
+
+describe('the mails of a case closed without a decision', () => {
+  const status = 'https://intake.example.org/cases/x?token=s';
+  const again = 'https://intake.example.org/cases/x/resubmit?token=s';
+  it('offer to send the case again in one step, and keep the status link', () => {
+    for (const lang of ['it', 'en'] as const) {
+      for (const options of [{ outcome: 'expired', expiredFrom: 'in_review' as const }, { outcome: 'expired', expiredFrom: 'changes_requested' as const }, { outcome: 'failed' }]) {
+        const mail = outcomeMail(record(lang), { ...options, statusUrl: status, resubmitUrl: again });
+        expect(mail.text, `${lang} ${options.outcome}`).toContain(`${lang === 'it' ? 'Invia di nuovo il caso' : 'Send the case again'}:\n${again}`);
+        expect(mail.text).toContain(status);
+        expect(mail.html).toContain(`href="${again.replaceAll('&', '&amp;')}"`);
+        expect(mail.text).toContain(lang === 'it' ? 'entro 30 giorni' : 'within 30 days');
+      }
+    }
+  });
+
+  it('tell of a failure that it is the Hub’s, not the submitter’s', () => {
+    const en = outcomeMail(record('en'), { outcome: 'failed', statusUrl: status, resubmitUrl: again });
+    expect(en.subject).toBe('Case HUB-2026-7K3F9Q could not be reviewed');
+    expect(en.text).toContain('a technical fault at the Hub');
+    expect(en.text).toContain('This is not down to you');
+    const it = outcomeMail(record('it'), { outcome: 'failed', statusUrl: status, resubmitUrl: again });
+    expect(it.subject).toBe('Il caso HUB-2026-7K3F9Q non ha potuto essere revisionato');
+    expect(it.text).toContain('Non dipende da voi');
+  });
+
+  it('of a decided case offer no resubmission', () => {
+    for (const outcome of ['approved', 'rejected']) {
+      const mail = outcomeMail(record('en'), { outcome, statusUrl: status });
+      expect(mail.text).not.toContain('/resubmit');
+      expect(mail.text).toContain(`Case status:\n${status}`);
+    }
+  });
+});

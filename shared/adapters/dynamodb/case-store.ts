@@ -40,6 +40,8 @@ function recordFromItem(item: Item): CaseRecord {
     ...(typeof item.confirmTokenHash === 'string' ? { confirmTokenHash: item.confirmTokenHash } : {}),
     ...(typeof item.confirmedAt === 'string' ? { confirmedAt: item.confirmedAt } : {}),
     ...(typeof item.challengeId === 'string' ? { challengeId: item.challengeId } : {}),
+    ...(typeof item.resubmittedFrom === 'string' ? { resubmittedFrom: item.resubmittedFrom } : {}),
+    ...(typeof item.personalDataErasedAt === 'string' ? { personalDataErasedAt: item.personalDataErasedAt } : {}),
     ...(typeof item.reviewRound === 'number' ? { reviewRound: item.reviewRound, reviewAttempt: Number(item.reviewAttempt ?? 0) } : {}),
   };
 }
@@ -128,6 +130,7 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
         statusTokenHash: draft.statusTokenHash,
         ...(draft.confirmTokenHash ? { awaitingConfirmation: true, confirmTokenHash: draft.confirmTokenHash } : {}),
         ...(draft.challengeId ? { challengeId: draft.challengeId } : {}),
+        ...(draft.resubmittedFrom ? { resubmittedFrom: draft.resubmittedFrom } : {}),
         ...outboxAttributes(draft.id, 'commit', draft.commitDueAt, draft.commit),
         ...keys.person(draft.data.contact.email),
       };

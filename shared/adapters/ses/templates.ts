@@ -1,9 +1,9 @@
 import type { Language } from '../../core/case';
-import type { CaseRecord } from '../../core/case-record';
 import { formatDateTime, valueLabel } from '../../core/i18n';
 import { html, type SafeHtml } from '../html/html';
 import type { MailMessage } from './mailer';
 import type { OutcomeMailOptions } from '../../app/ports';
+import { RESUBMIT_WINDOW_DAYS, type CaseRecord } from '../../core/case-record';
 
 /** Quoted as each language quotes: «…» in Italian, “…” in English. */
 export function quoted(text: string, lang: Language): string {
@@ -163,29 +163,42 @@ export function changesMail(record: CaseRecord, options: { url: string; comment:
   });
 }
 
-/** The outcome, told to the submitter: approved, rejected (with the reviewer's comment) or expired. */
+/** The outcome, told to the submitter: approved, rejected (with the reviewer's comment), expired or failed. */
 export function outcomeMail(record: CaseRecord, options: OutcomeMailOptions): MailMessage {
   const lang = record.data.language;
   const it = lang === 'it';
   const title = record.data.title;
+  const ref = record.reference;
+  // A case closed without a decision on it is sent again from the mail's button, as it stands.
+  const again = options.resubmitUrl
+    ? it
+      ? ` Potete inviarlo di nuovo così com'è con il pulsante qui sotto, entro ${RESUBMIT_WINDOW_DAYS} giorni: riceverà un nuovo riferimento e tornerà ai revisori.`
+      : ` You can send it again as it is with the button below, within ${RESUBMIT_WINDOW_DAYS} days: it gets a new reference and goes back to the reviewers.`
+    : it
+      ? ' Potete inviarlo di nuovo dal modulo della vostra organizzazione.'
+      : " You can send it again through your organisation's form.";
   const texts: Record<string, { subject: string; heading: string; body: string }> = {
     approved: it
-      ? { subject: `Il caso ${record.reference} è stato approvato`, heading: 'Caso approvato', body: `il caso «${title}» è stato approvato dai revisori dello Hub e contribuirà alla mappatura della sanità digitale lombarda.` }
-      : { subject: `Case ${record.reference} has been approved`, heading: 'Case approved', body: `the case “${title}” has been approved by the Hub's reviewers and will be part of the map of Lombardy's digital health.` },
+      ? { subject: `Il caso ${ref} è stato approvato`, heading: 'Caso approvato', body: `il caso «${title}» è stato approvato dai revisori dello Hub e contribuirà alla mappatura della sanità digitale lombarda.` }
+      : { subject: `Case ${ref} has been approved`, heading: 'Case approved', body: `the case “${title}” has been approved by the Hub's reviewers and will be part of the map of Lombardy's digital health.` },
     rejected: it
-      ? { subject: `Il caso ${record.reference} non è stato accolto`, heading: 'Caso non accolto', body: `i revisori dello Hub hanno esaminato il caso «${title}» e non lo hanno accolto.` }
-      : { subject: `Case ${record.reference} was not accepted`, heading: 'Case not accepted', body: `the Hub's reviewers have looked at the case “${title}” and did not accept it.` },
+      ? { subject: `Il caso ${ref} non è stato accolto`, heading: 'Caso non accolto', body: `i revisori dello Hub hanno esaminato il caso «${title}» e non lo hanno accolto.` }
+      : { subject: `Case ${ref} was not accepted`, heading: 'Case not accepted', body: `the Hub's reviewers have looked at the case “${title}” and did not accept it.` },
     expired:
       options.expiredFrom === 'in_review'
         ? it
-          ? { subject: `Il caso ${record.reference} è scaduto senza una decisione`, heading: 'Caso scaduto senza decisione', body: `i revisori dello Hub non hanno deciso sul caso «${title}» entro i termini della revisione, nonostante i promemoria, e il caso è stato chiuso. Non dipende da voi: potete inviarlo di nuovo così com'è, oppure scrivere allo Hub citando il riferimento ${record.reference} per chiedere di riaprire la revisione.` }
-          : { subject: `Case ${record.reference} expired without a decision`, heading: 'Case expired without a decision', body: `the Hub's reviewers did not decide on the case “${title}” within the review period, reminders included, and the case has been closed. This is not down to you: you can send it again as it is, or write to the Hub quoting reference ${record.reference} to ask for the review to be reopened.` }
+          ? { subject: `Il caso ${ref} è scaduto senza una decisione`, heading: 'Caso scaduto senza decisione', body: `i revisori dello Hub non hanno deciso sul caso «${title}» entro i termini della revisione, nonostante i promemoria, e il caso è stato chiuso. Non dipende da voi.${again}` }
+          : { subject: `Case ${ref} expired without a decision`, heading: 'Case expired without a decision', body: `the Hub's reviewers did not decide on the case “${title}” within the review period, reminders included, and the case has been closed. This is not down to you.${again}` }
         : it
-          ? { subject: `Il caso ${record.reference} è scaduto`, heading: 'Caso scaduto', body: `il caso «${title}» non è stato completato entro i termini previsti ed è stato chiuso. Potete inviarlo di nuovo in qualsiasi momento.` }
-          : { subject: `Case ${record.reference} has expired`, heading: 'Case expired', body: `the case “${title}” was not completed in time and has been closed. You can submit it again at any time.` },
+          ? { subject: `Il caso ${ref} è scaduto`, heading: 'Caso scaduto', body: `il caso «${title}» non è stato completato entro i termini previsti ed è stato chiuso.${again}` }
+          : { subject: `Case ${ref} has expired`, heading: 'Case expired', body: `the case “${title}” was not completed in time and has been closed.${again}` },
+    failed: it
+      ? { subject: `Il caso ${ref} non ha potuto essere revisionato`, heading: 'Revisione interrotta', body: `un guasto tecnico dello Hub ha interrotto la revisione del caso «${title}», che è stato chiuso senza una decisione. Non dipende da voi: il gruppo tecnico dello Hub è stato avvisato.${again}` }
+      : { subject: `Case ${ref} could not be reviewed`, heading: 'Review interrupted', body: `a technical fault at the Hub stopped the review of the case “${title}”, which has been closed without a decision. This is not down to you: the Hub's technical team has been alerted.${again}` },
   };
   const chosen = texts[options.outcome];
   if (!chosen) throw new Error(`no outcome mail for ${options.outcome}`);
+  const statusLabel = it ? 'Stato del caso' : 'Case status';
   return composeMail([record.data.contact.email], {
     subject: chosen.subject,
     heading: chosen.heading,
@@ -194,8 +207,13 @@ export function outcomeMail(record: CaseRecord, options: OutcomeMailOptions): Ma
       chosen.body,
       ...(options.comment ? [`${it ? 'Commento dei revisori' : "The reviewers' comment"}: ${quoted(options.comment, lang)}`] : []),
     ],
-    action: { label: it ? 'Stato del caso' : 'Case status', url: options.statusUrl },
-    facts: [[it ? 'Riferimento' : 'Reference', record.reference]],
+    action: options.resubmitUrl
+      ? { label: it ? 'Invia di nuovo il caso' : 'Send the case again', url: options.resubmitUrl }
+      : { label: statusLabel, url: options.statusUrl },
+    facts: [
+      [it ? 'Riferimento' : 'Reference', ref],
+      ...(options.resubmitUrl ? [[statusLabel, options.statusUrl] as [string, string]] : []),
+    ],
     footer: FOOTER[lang],
   });
 }
