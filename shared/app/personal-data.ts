@@ -26,7 +26,7 @@ export async function exportPerson(people: PersonStore, email: string): Promise<
   return { email, items: clean, touched: countByType(items) };
 }
 
-export const DECIDED_STATUSES = ['approved', 'rejected', 'expired'] as const;
+export const DECIDED_STATUSES = ['approved', 'rejected', 'expired', 'failed'] as const;
 
 /** Erases the submitter's contact data from a case and its versions; returns how many items held it. */
 export async function eraseSubmitterOf(people: PersonStore, caseId: string, now: Date): Promise<number> {

@@ -106,4 +106,15 @@ describe('retention', () => {
     const second = await purgeExpiredPersonalData(people, 365, now);
     expect(second).toMatchObject({ cases: 0, items: 0 });
   });
+
+  it('erases the contact data of a case the workflow failed, as of a decided one', async () => {
+    // After the earlier run's watermark (mid 2025), before this run's.
+    clock = new Date('2025-08-01T10:00:00Z');
+    const { id } = await submitCase(deps, { payload: validCase({ contact: { name: 'Irene Guasti', email: 'irene.guasti@example.org', role: 'CIO' } }), lang: 'it', authorization: await bearerFor(deps) });
+    await requestReview(deps, { caseId: id, round: 1, attempt: 0, taskToken: `t-${id}` });
+    await recordOutcome(deps, { caseId: id, round: 1, outcome: 'failed', error: 'States.TaskFailed' });
+    expect((await deps.cases.get(id))?.status).toBe('failed');
+    await purgeExpiredPersonalData(people, 365, new Date('2026-09-01T00:00:00Z'));
+    expect(await serialised(id)).not.toContain('Irene Guasti');
+  });
 });
