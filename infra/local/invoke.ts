@@ -34,7 +34,24 @@ try {
   runtime = await startRuntime({ ...settings, dataDir: 'memory' });
 }
 
+/**
+ * A sample event stands for a partner's key with `{{partner-key}}` (a real key is a secret no
+ * file holds): it becomes a fresh key of the partner the event's body names, in these tables.
+ */
+async function withPartnerKey(sample: unknown): Promise<unknown> {
+  const text = JSON.stringify(sample);
+  if (!text.includes('{{partner-key}}')) return sample;
+  const body = (sample as { body?: string }).body ?? '';
+  const partner = /"partner"\s*:\s*"([\w-]+)"/.exec(body)?.[1] ?? /(?:^|&)partner=([\w-]+)/.exec(body)?.[1] ?? 'humanitas';
+  const minted = await fetch(`${runtime.url}/_local/partner-keys`, { method: 'POST', body: JSON.stringify({ partner }) });
+  if (minted.status !== 201) throw new Error(`could not make a key of ${partner} for the sample: ${minted.status} ${await minted.text()}`);
+  const { key } = (await minted.json()) as { key: string };
+  console.warn(`{{partner-key}} in ${eventFile}: a fresh key of ${partner} for this run`);
+  return JSON.parse(text.replaceAll('{{partner-key}}', key));
+}
+
 try {
+  event = await withPartnerKey(event);
   const before = runtime.mails().length;
   const module = await FUNCTION_MODULES[fn as FunctionName]();
   const result = await module.handler(event as never, localContext(fn) as never);
@@ -48,4 +65,7 @@ try {
   process.exitCode = 1;
 } finally {
   await runtime.close();
+  // A review the invocation started waits for its window in the workflow emulator: it must not
+  // hold the command open once everything is printed.
+  process.stdout.write('', () => process.exit());
 }
