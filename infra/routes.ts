@@ -78,7 +78,7 @@ export const FUNCTIONS = {
     answersWorkflow: false,
   },
   'serve-form': {
-    description: 'The embeddable form, embed.js, the JSON Schema, the form challenge and static assets',
+    description: 'The embeddable form, embed.js, the JSON Schema, the privacy notice, the form challenge and static assets',
     sendsMail: false,
     checksChallenges: true,
     startsWorkflow: false,
@@ -211,6 +211,7 @@ export const ROUTES = [
   { method: 'GET', path: '/schema/case.json', fn: 'serve-form' },
   { method: 'GET', path: '/assets/{file}', fn: 'serve-form' },
   { method: 'GET', path: '/challenge', fn: 'serve-form' },
+  { method: 'GET', path: '/privacy', fn: 'serve-form' },
   // HEAD is routed explicitly: mail scanners probe links with it, and it must never change anything.
   { method: 'GET', path: '/review/{reviewId}', fn: 'review-case' },
   { method: 'HEAD', path: '/review/{reviewId}', fn: 'review-case' },

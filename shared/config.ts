@@ -8,6 +8,12 @@ const csv = z
 
 const optionalUrl = z.url().optional().or(z.literal('').transform(() => undefined));
 
+/** The controller the privacy notice names where a stage configures none. */
+export const DEFAULT_PRIVACY = {
+  controller: 'Lombardy Digital Health Innovation Hub',
+  contactEmail: 'privacy@digitalhealthhub.example.org',
+} as const;
+
 const EnvSchema = z.object({
   STAGE: z.string().default('local'),
   TABLE_NAME: z.string().min(1),
@@ -40,6 +46,10 @@ const EnvSchema = z.object({
   CONFIRM_WINDOW_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
   /** Days after a decision when the submitter's contact data is erased. */
   RETENTION_DAYS: z.coerce.number().int().positive().default(730),
+  /** The controller of the submitters' personal data, named by the privacy notice. */
+  PRIVACY_CONTROLLER: z.string().min(2).max(200).default(DEFAULT_PRIVACY.controller),
+  /** Where people write to exercise their rights (access, erasure, ...). */
+  PRIVACY_CONTACT_EMAIL: z.email().default(DEFAULT_PRIVACY.contactEmail),
   /** The value CloudFront puts in {@link ORIGIN_VERIFY_HEADER}; unset in the embedded runtime. */
   ORIGIN_VERIFY_SECRET: z.string().min(32).optional(),
 });

@@ -6,6 +6,7 @@ import { frameAncestors } from '../../shared/core/partners';
 import { httpHandler } from '../../shared/adapters/http/handler';
 import { json, page } from '../../shared/adapters/http/response';
 import { statusDeps } from '../../shared/wiring';
+import { isFramed } from '../../shared/adapters/html/framing';
 import { statusPage } from '../../shared/adapters/html/pages';
 import type { RouteKey } from '../../infra/routes';
 
@@ -14,7 +15,8 @@ import type { RouteKey } from '../../infra/routes';
  * the receipt. Anyone else gets the same 404 as for a case that does not exist.
  */
 export const handler = httpHandler<RouteKey<'get-case-status'>>({
-  'GET /cases/{id}': async ({ event, query, lang, wantsHtml }) => {
+  'GET /cases/{id}': async (request) => {
+    const { event, query, lang, wantsHtml } = request;
     const id = event.pathParameters?.id ?? '';
     const { cases } = statusDeps();
     const record = CASE_ID_PATTERN.test(id) ? await cases.get(id) : undefined;
@@ -25,9 +27,11 @@ export const handler = httpHandler<RouteKey<'get-case-status'>>({
       const cfg = config();
       const partner = cfg.partnersById.get(record.data.partner);
       const thanks = query.thanks === '1';
-      return page(200, statusPage(query.lang ? lang : record.data.language, record, history, { thanks, embedded: thanks }), {
+      // The thank-you page after the partner's framed form is framed too: no landmarks of its own.
+      const framed = thanks && isFramed(request);
+      return page(200, statusPage(query.lang ? lang : record.data.language, record, history, { thanks, embedded: thanks, framed }), {
         frameAncestors: partner ? frameAncestors(partner, cfg.ownOrigin) : undefined,
-        headers,
+        headers: { ...headers, Vary: 'Accept, Accept-Language, Sec-Fetch-Dest' },
       });
     }
     return json(

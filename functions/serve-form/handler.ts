@@ -8,6 +8,8 @@ import { httpHandler } from '../../shared/adapters/http/handler';
 import { asset, json, page } from '../../shared/adapters/http/response';
 import { ALTCHA_CSS, ALTCHA_JS, ALTCHA_PBKDF2_WORKER_JS, CHALLENGE_CSS, CHALLENGE_JS, EMBED_JS, FORM_JS, HUB_CSS } from '../../shared/adapters/html/assets';
 import { renderFormPage } from '../../shared/adapters/html/form';
+import { isFramed } from '../../shared/adapters/html/framing';
+import { renderPrivacyPage } from '../../shared/adapters/html/privacy';
 import type { RouteKey } from '../../infra/routes';
 
 // A Map: the file name is the caller's, and `__proto__` or `toString` must be no asset.
@@ -22,16 +24,29 @@ const ASSETS: ReadonlyMap<string, { body: string; type: string }> = new Map([
 
 const DAY = 86_400;
 
-/** The partner-facing assets: the embeddable form, embed.js, the JSON Schema and static files. */
+/** The partner-facing assets: the embeddable form, embed.js, the JSON Schema, the privacy notice and static files. */
 export const handler = httpHandler<RouteKey<'serve-form'>>({
-  'GET /form': async ({ query, lang }) => {
+  'GET /form': async (request) => {
+    const { query, lang } = request;
     const cfg = config();
     const partner = cfg.partnersById.get(query.partner ?? '');
     if (!partner) throw Forbidden.unknownPartner();
-    return page(200, renderFormPage({ partner, lang }), {
+    return page(200, renderFormPage({ partner, lang, framed: isFramed(request) }), {
       frameAncestors: frameAncestors(partner, cfg.ownOrigin),
-      headers: { 'Content-Language': lang, Vary: 'Accept-Language' },
+      headers: { 'Content-Language': lang, Vary: 'Accept-Language, Sec-Fetch-Dest' },
     });
+  },
+
+  // The Hub's privacy notice, which the form's consent box links to: the stage's controller and periods.
+  'GET /privacy': async ({ lang }) => {
+    const cfg = config();
+    const facts = {
+      controller: cfg.PRIVACY_CONTROLLER,
+      contactEmail: cfg.PRIVACY_CONTACT_EMAIL,
+      retentionDays: cfg.RETENTION_DAYS,
+      confirmWindowSeconds: cfg.CONFIRM_WINDOW_SECONDS,
+    };
+    return page(200, renderPrivacyPage(facts, lang), { headers: { 'Content-Language': lang, Vary: 'Accept-Language' } });
   },
 
   // The form's proof-of-work challenge, bound to the partner; the form's widget fetches it.

@@ -9,6 +9,7 @@ import { httpHandler } from '../../shared/adapters/http/handler';
 import { json, page, redirect, withHeaders } from '../../shared/adapters/http/response';
 import { submitDeps } from '../../shared/wiring';
 import { renderFormPage } from '../../shared/adapters/html/form';
+import { EMBED_QUERY, isFramed } from '../../shared/adapters/html/framing';
 import { frameAncestors } from '../../shared/core/partners';
 import type { RouteKey } from '../../infra/routes';
 
@@ -37,7 +38,8 @@ export const handler = httpHandler<RouteKey<'submit-case'>>({
       });
       const replayed: Record<string, string> = result.outcome === 'replayed' ? { 'Idempotent-Replayed': 'true' } : {};
       if (format === 'form') {
-        return redirect(`${result.statusUrl}&lang=${lang}&thanks=1`, replayed);
+        // The thank-you page stays framed when the form was.
+        return redirect(`${result.statusUrl}&lang=${lang}&thanks=1${isFramed(request) ? `&${EMBED_QUERY}` : ''}`, replayed);
       }
       const body = { id: result.id, reference: result.reference, status: result.status, statusUrl: result.statusUrl };
       return json(201, body, { ...replayed, Location: `/cases/${result.id}`, 'Content-Language': lang });
@@ -54,7 +56,7 @@ export const handler = httpHandler<RouteKey<'submit-case'>>({
               : undefined;
         if (errors) {
           const { [CHALLENGE_FIELD]: _spent, ...values } = payload;
-          return page(error instanceof ValidationFailed ? 422 : 401, renderFormPage({ partner, lang, values, errors }), {
+          return page(error instanceof ValidationFailed ? 422 : 401, renderFormPage({ partner, lang, values, errors, framed: isFramed(request) }), {
             frameAncestors: frameAncestors(partner, cfg.ownOrigin),
           });
         }

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { DEFAULT_PRIVACY } from '../../shared/config';
 import { Partner } from '../../shared/core/partners';
 import { FUNCTIONS, type FunctionName } from '../routes';
 import { HUB_PARTNERS, LOCAL_PARTNERS } from './partners';
@@ -40,6 +41,11 @@ export const StageConfig = z.strictObject({
   /** Days after a decision when contact data is erased. */
   retentionDays: z.int().positive(),
   /**
+   * Who the privacy notice (`/privacy`) names as the controller of the submitters' personal
+   * data, and the address where people exercise their rights.
+   */
+  privacy: z.strictObject({ controller: z.string().min(2).max(200), contactEmail: z.email() }),
+  /**
    * Reserved concurrency of every function (a cap, and a guarantee), or `false` to reserve none.
    * Lambda keeps at least 100 of an account's concurrency unreserved (10 in accounts whose quota
    * is still the initial 10), so a stage may only reserve where the account's quota allows.
@@ -63,6 +69,7 @@ const common = {
   review: { windowSeconds: 7 * DAY, reminders: 2, amendWindowSeconds: 30 * DAY },
   aggregateEveryMinutes: 60,
   retentionDays: 730,
+  privacy: { controller: DEFAULT_PRIVACY.controller, contactEmail: DEFAULT_PRIVACY.contactEmail },
   // New accounts start with a concurrency quota of 10, none of which may be reserved.
   reservedConcurrency: false as const,
 };
@@ -157,6 +164,8 @@ function commonEnvironment(cfg: StageConfig, values: { tableName: string; public
     REMINDERS: String(cfg.review.reminders),
     AMEND_WINDOW_SECONDS: String(cfg.review.amendWindowSeconds),
     RETENTION_DAYS: String(cfg.retentionDays),
+    PRIVACY_CONTROLLER: cfg.privacy.controller,
+    PRIVACY_CONTACT_EMAIL: cfg.privacy.contactEmail,
   };
 }
 

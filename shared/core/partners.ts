@@ -1,18 +1,36 @@
 import * as z from 'zod';
 
+const HttpsUrl = z.url({ protocol: /^https$/ });
+
 /** A member organisation of the Hub that may submit cases, with the web origins it embeds from. */
 export const Partner = z.strictObject({
   id: z.string().regex(/^[a-z0-9-]{2,64}$/),
   name: z.string().min(2),
-  /** Exact origins (`https://www.example.it`), or a local origin with any port (`http://localhost:*`). */
+  /**
+   * Every origin the partner embeds the form in or calls the API from: exact origins, each site
+   * with and without `www` and its staging site where it has them (`https://www.example.it`,
+   * `https://example.it`), or a local origin with any port (`http://localhost:*`). The form's
+   * `frame-ancestors` and the API's CORS both read this one list.
+   */
   origins: z.array(z.string().regex(/^https?:\/\/[a-z0-9.-]+(:(\d{1,5}|\*))?$/)),
   /**
    * The email domains of the partner's people. A contact must be at one of them (or a subdomain),
    * so that nobody can make the Hub mail an address of their choosing.
    */
   contactDomains: z.array(z.string().regex(/^(?=.{3,253}$)([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/)).min(1),
+  /**
+   * The partner's own privacy notice, which the form's consent box then links to instead of the
+   * Hub's (`/privacy`): one https address, or one per language.
+   */
+  privacyNoticeUrl: z.union([HttpsUrl, z.strictObject({ it: HttpsUrl, en: HttpsUrl })]).optional(),
 });
 export type Partner = z.infer<typeof Partner>;
+
+/** The partner's own privacy notice in `lang`, when it has one. */
+export function partnerPrivacyNotice(partner: Pick<Partner, 'privacyNoticeUrl'>, lang: 'it' | 'en'): string | undefined {
+  const notice = partner.privacyNoticeUrl;
+  return typeof notice === 'string' ? notice : notice?.[lang];
+}
 
 function originMatches(pattern: string, origin: string): boolean {
   if (pattern === origin) return true;

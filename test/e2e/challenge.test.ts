@@ -127,8 +127,8 @@ describe.skipIf(!browserTestsEnabled)('the form’s proof-of-work challenge, in 
     await fillRequiredFields(page);
     await expect.poll(() => widgetCheckbox(page).isChecked(), { timeout: SOLVE_TIMEOUT }).toBe(true);
 
-    // Act: from the consent box, Tab goes to the check, whose label names it.
-    await page.getByRole('checkbox', { name: /informativa privacy/ }).focus();
+    // Act: from the consent box's link to the privacy notice, Tab goes to the check, whose label names it.
+    await page.getByRole('link', { name: /informativa privacy/ }).focus();
     await page.keyboard.press('Tab');
     expect(await widgetCheckbox(page).evaluate((element) => element === (element.ownerDocument as unknown as { activeElement: unknown }).activeElement)).toBe(true);
     expect(await page.getByRole('checkbox', { name: 'Verificato: il modulo si può inviare' }).count()).toBe(1);

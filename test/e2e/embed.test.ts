@@ -11,18 +11,30 @@ const ACTION_TIMEOUT_MS = 15_000;
 const POLL = { timeout: ACTION_TIMEOUT_MS };
 
 /** A partner's web page at another origin, with the one script tag the Hub asks partners to add. */
-async function startPartnerSite(hubUrl: string): Promise<{ port: number; close(): Promise<void> }> {
-  const page = `<!doctype html>
+function partnerPage(hubUrl: string, scriptAttributes = ''): string {
+  return `<!doctype html>
 <html lang="en">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Humanitas: digital health</title></head>
 <body>
+<header><p>Humanitas</p><nav><a href="/">Home</a></nav></header>
+<main>
 <h1>Tell the Hub about your project</h1>
-<script src="${hubUrl}/embed.js" data-partner="humanitas" data-lang="en"></script>
+<script src="${hubUrl}/embed.js" data-partner="humanitas" data-lang="en"${scriptAttributes}></script>
+</main>
 <footer><p>Humanitas</p><p>Contatti, sedi, lavora con noi, privacy: the rest of a real partner page, below the form.</p><div style="height: 2400px"></div></footer>
 </body>
 </html>`;
+}
+
+/** The partner's site: `/` embeds the form; `/short-wait` does too, giving the form 2 seconds to show. */
+async function startPartnerSite(hubUrl: string): Promise<{ port: number; close(): Promise<void> }> {
+  const pages = new Map([
+    ['/', partnerPage(hubUrl)],
+    ['/short-wait', partnerPage(hubUrl, ' data-timeout="2"')],
+  ]);
   const server: Server = createServer((request, response) => {
-    if (request.url !== '/') {
+    const page = pages.get(request.url ?? '');
+    if (!page) {
       response.writeHead(404).end();
       return;
     }
@@ -71,7 +83,18 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
   });
 
   /** The partner page at an origin the local stage allows for every partner (the Hub is at localhost). */
-  const partnerPage = () => `http://127.0.0.1:${partnerSite.port}/`;
+  const partnerPage = (path = '/') => `http://127.0.0.1:${partnerSite.port}${path}`;
+  /** The link embed.js puts where the form cannot show. */
+  const fallbackLink = () => page.getByRole('link', { name: 'Open the form to submit a case to the Digital Health Innovation Hub (opens in a new tab)' });
+  /** Asserts the partner's page shows the link to the form in place of the frame. */
+  const expectFallback = async () => {
+    await fallbackLink().waitFor();
+    expect(await fallbackLink().getAttribute('href')).toBe(`${runtime.url}/form?partner=humanitas&lang=en`);
+    expect(await fallbackLink().getAttribute('target')).toBe('_blank');
+    expect(await fallbackLink().getAttribute('rel')).toBe('noopener');
+    expect(await page.locator('p.hub-intake-fallback').innerText()).toContain('The Hub’s form cannot be shown on this page.');
+    expect(await page.locator('iframe').count()).toBe(0);
+  };
   /** The Hub's frame on the partner page, once it shows an address matching `url`. */
   const hubFrame = async (url: RegExp): Promise<Frame> => {
     await expect.poll(() => page.frames().some((frame) => url.test(frame.url())), POLL).toBe(true);
@@ -94,7 +117,42 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
     await form.getByRole('heading', { name: 'Submit a case to the Hub' }).waitFor();
     expect(await form.getByRole('button', { name: 'Submit the case' }).isVisible()).toBe(true);
     expect(await form.locator('p.partner').innerText()).toContain('Humanitas');
-    expect(await page.locator('iframe').getAttribute('src')).toBe(`${runtime.url}/form?partner=humanitas&lang=en`);
+    expect(await page.locator('iframe').getAttribute('src')).toBe(`${runtime.url}/form?partner=humanitas&lang=en&embed=1`);
+  });
+
+  it('adds no main, banner or contentinfo to the partner’s page, which has its own', async () => {
+    // Act
+    await page.goto(partnerPage());
+    const frame = await hubFrame(/\/form\?/);
+    await frame.getByRole('heading', { name: 'Submit a case to the Hub' }).waitFor();
+
+    // Assess: the frame has none of them, and its heading; the partner's page keeps one of each.
+    for (const role of ['main', 'banner', 'contentinfo'] as const) {
+      expect(await frame.getByRole(role).count(), role).toBe(0);
+      expect(await page.getByRole(role).count(), role).toBe(1);
+    }
+    expect(await frame.getByRole('heading', { level: 1 }).count()).toBe(1);
+    // Nor does the form in the other language, which the frame shows next.
+    await frame.getByRole('link', { name: 'Italiano' }).click();
+    await frame.getByRole('heading', { name: 'Segnala un caso allo Hub' }).waitFor();
+    expect(await frame.getByRole('main').count()).toBe(0);
+  });
+
+  it('opens the privacy notice in a new tab, leaving what was typed in the form', async () => {
+    // Prepare
+    await page.goto(partnerPage());
+    const form = page.frameLocator('iframe');
+    await form.getByLabel('Title').fill('Digital pathway for oncology day hospital');
+
+    // Act
+    const [notice] = await Promise.all([context.waitForEvent('page'), form.getByRole('link', { name: /privacy notice/ }).click()]);
+    await notice.waitForLoadState();
+
+    // Assess
+    expect(notice.url()).toBe(`${runtime.url}/privacy?lang=en`);
+    await notice.getByRole('heading', { name: 'Privacy notice', level: 1 }).waitFor();
+    expect(await notice.getByRole('main').count()).toBe(1);
+    expect(await form.getByLabel('Title').inputValue()).toBe('Digital pathway for oncology day hospital');
   });
 
   it('grows the iframe to the height of the form, so the form never scrolls inside it', async () => {
@@ -126,6 +184,7 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
 
     // Assess: the thank-you page, inside the frame, on the partner's page.
     await form.getByRole('heading', { name: 'Thank you: please confirm your email address' }).waitFor();
+    expect(await form.getByRole('main').count()).toBe(0);
     expect(new URL(page.url()).origin).toBe(`http://127.0.0.1:${partnerSite.port}`);
     const reference = /HUB-\d{4}-[0-9A-Z]{6}/.exec(await form.getByRole('status').innerText())?.[0];
     expect(reference).toBeDefined();
@@ -143,7 +202,7 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
       kind: 'hospital-app',
       title: 'Digital pathway for oncology day hospital',
     });
-    expect(runtime.mails().find((mail) => mail.to.includes(email))?.subject).toBe(`Confirm your address for case ${reference}`);
+    await expect.poll(() => runtime.mails().find((mail) => mail.to.includes(email))?.subject, POLL).toBe(`Confirm your address for case ${reference}`);
 
     // Assess: the frame fits the (shorter) thank-you page.
     await expect.poll(async () => Math.abs((await iframeHeight()) - (await contentHeight(frame))), POLL).toBeLessThanOrEqual(FRAME_TOLERANCE_PX);
@@ -169,12 +228,12 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
         .map((directive) => directive.trim().split(/\s+/))
         .find(([name]) => name === 'frame-ancestors')
         ?.slice(1);
-    expect(frameAncestors(humanitas)).toEqual(["'self'", 'https://www.humanitas.it', 'http://localhost:*', 'http://127.0.0.1:*']);
-    expect(frameAncestors(ieo)).toEqual(["'self'", 'https://www.ieo.it', 'http://localhost:*', 'http://127.0.0.1:*']);
+    expect(frameAncestors(humanitas)).toEqual(["'self'", 'https://www.humanitas.it', 'https://humanitas.it', 'http://localhost:*', 'http://127.0.0.1:*']);
+    expect(frameAncestors(ieo)).toEqual(["'self'", 'https://www.ieo.it', 'https://ieo.it', 'http://localhost:*', 'http://127.0.0.1:*']);
     expect(humanitas.headers.get('x-frame-options')).toBeNull();
   });
 
-  it('is refused by the browser on a site that is not the partner’s', async () => {
+  it('is refused by the browser on a site that is not the partner’s, which shows a link to the form instead', async () => {
     // Prepare: the same partner page, from an origin humanitas does not have (*.localhost is loopback in Chromium).
     const elsewhere = `http://elsewhere.localhost:${partnerSite.port}/`;
     const refusal = page.waitForEvent('console', { predicate: (message) => message.text().includes('frame-ancestors') });
@@ -182,9 +241,62 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
     // Act
     await page.goto(elsewhere);
 
-    // Assess: the browser blocks the framing and the form never shows.
+    // Assess: the browser blocks the framing, the form never shows, and the link takes its place.
     expect((await refusal).text()).toMatch(/violates the following Content Security Policy directive: "frame-ancestors/);
-    await expect.poll(() => page.frames().map((frame) => frame.url()), POLL).toEqual([elsewhere, 'chrome-error://chromewebdata/']);
-    expect(await page.frameLocator('iframe').getByRole('button').count()).toBe(0);
+    await expectFallback();
+    expect(page.frames().map((frame) => frame.url())).toEqual([elsewhere]);
+  });
+
+  it('opens the form from the link in a new tab, as a page of the Hub', async () => {
+    // Prepare
+    await page.goto(`http://elsewhere.localhost:${partnerSite.port}/`);
+    await fallbackLink().waitFor();
+
+    // Act
+    const [form] = await Promise.all([context.waitForEvent('page'), fallbackLink().click()]);
+    await form.waitForLoadState();
+
+    // Assess
+    expect(form.url()).toBe(`${runtime.url}/form?partner=humanitas&lang=en`);
+    await form.getByRole('heading', { name: 'Submit a case to the Hub' }).waitFor();
+    expect(await form.getByRole('button', { name: 'Submit the case' }).isVisible()).toBe(true);
+    expect(await form.getByRole('main').count()).toBe(1);
+    expect(await form.getByRole('banner').count()).toBe(1);
+  });
+
+  it('shows the link when the form cannot be reached', async () => {
+    // Prepare: the network fails on the way to the form.
+    await page.route(/\/form\?/, (route) => route.abort('connectionrefused'));
+
+    // Act
+    await page.goto(partnerPage());
+
+    // Assess
+    await expectFallback();
+  });
+
+  it('shows the link when the form does not answer within data-timeout', async () => {
+    // Prepare: the form's request hangs, never answered.
+    await page.route(/\/form\?/, () => undefined);
+
+    // Act
+    const started = Date.now();
+    await page.goto(partnerPage('/short-wait'), { waitUntil: 'domcontentloaded' });
+
+    // Assess: the link, once the 2 seconds are over and not before.
+    await expectFallback();
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+  });
+
+  it('keeps the form, not the link, on a partner’s site well past the wait', async () => {
+    // Act
+    await page.goto(partnerPage('/short-wait'));
+    const form = page.frameLocator('iframe');
+    await form.getByRole('heading', { name: 'Submit a case to the Hub' }).waitFor();
+    await page.waitForTimeout(3500);
+
+    // Assess
+    expect(await page.locator('iframe').count()).toBe(1);
+    expect(await fallbackLink().count()).toBe(0);
   });
 });

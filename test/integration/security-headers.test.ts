@@ -18,6 +18,9 @@ afterAll(async () => {
 describe('every HTML page', () => {
   const pages = () => [
     `${runtime.url}/form?partner=humanitas`,
+    `${runtime.url}/form?partner=humanitas&embed=1`,
+    `${runtime.url}/privacy`,
+    `${runtime.url}/privacy?lang=en`,
     `${runtime.url}/form?partner=nobody`,
     statusUrl,
     `${runtime.url}/cases/01ZZZZZZZZZZZZZZZZZZZZZZZZ?token=nope`,

@@ -70,6 +70,8 @@ export const EMBED_JS = String.raw`// One script tag on a partner page:
 //   <script src="https://HUB/embed.js" data-partner="humanitas" data-lang="it" async></script>
 // inserts the Hub's case form in an iframe right after the tag (or inside the element named by
 // data-target) and keeps the iframe as tall as the form, so the page never shows a scroll bar in it.
+// Where the form cannot show (the site is not on the partner's list, the network failed, no answer
+// within data-timeout seconds, 20 by default), a link that opens it in a new tab takes its place.
 (function () {
   'use strict';
   var script = document.currentScript;
@@ -77,8 +79,16 @@ export const EMBED_JS = String.raw`// One script tag on a partner page:
   var hub = new URL(script.src).origin;
   var partner = script.getAttribute('data-partner') || '';
   var lang = script.getAttribute('data-lang') === 'en' ? 'en' : 'it';
+  var formUrl = hub + '/form?partner=' + encodeURIComponent(partner) + '&lang=' + lang;
+  var timeout = Number(script.getAttribute('data-timeout'));
+  if (!(timeout >= 1 && timeout <= 120)) timeout = 20;
+  var text = {
+    it: { note: 'Il modulo dello Hub non si può mostrare in questa pagina. ', link: 'Aprite il modulo per segnalare un caso al Digital Health Innovation Hub', newTab: ' (si apre in una nuova scheda)' },
+    en: { note: 'The Hub’s form cannot be shown on this page. ', link: 'Open the form to submit a case to the Digital Health Innovation Hub', newTab: ' (opens in a new tab)' }
+  }[lang];
   var frame = document.createElement('iframe');
-  frame.src = hub + '/form?partner=' + encodeURIComponent(partner) + '&lang=' + lang;
+  // embed=1: the form leaves out the landmarks (main, banner) the partner's page has already.
+  frame.src = formUrl + '&embed=1';
   frame.title = lang === 'en' ? 'Submit a case to the Digital Health Innovation Hub' : 'Segnala un caso al Digital Health Innovation Hub';
   frame.setAttribute('loading', 'lazy');
   frame.style.width = '100%';
@@ -89,16 +99,59 @@ export const EMBED_JS = String.raw`// One script tag on a partner page:
   var host = target ? document.querySelector(target) : null;
   if (host) host.appendChild(frame);
   else script.parentNode.insertBefore(frame, script.nextSibling);
+
+  // Every page of the form says so as soon as its script runs; a frame that loads without a word
+  // shows the browser's error page instead (framing refused, network error).
+  var ready = false;
+  var failed = false;
+  var timer = null;
+  function wait(ms) {
+    clearTimeout(timer);
+    timer = setTimeout(fallback, ms);
+  }
+  function fallback() {
+    if (ready || failed || !frame.parentNode) return;
+    failed = true;
+    var box = document.createElement('p');
+    box.className = 'hub-intake-fallback';
+    box.lang = lang;
+    var link = document.createElement('a');
+    link.href = formUrl;
+    link.target = '_blank';
+    link.rel = 'noopener';
+    link.textContent = text.link + text.newTab;
+    box.appendChild(document.createTextNode(text.note));
+    box.appendChild(link);
+    frame.parentNode.replaceChild(box, frame);
+  }
+  frame.addEventListener('load', function () {
+    if (!ready) wait(3000);
+  });
+  // A lazy frame loads only near the viewport: the wait starts once it is in view.
+  if (window.IntersectionObserver) {
+    var watch = new IntersectionObserver(function (entries) {
+      if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+      watch.disconnect();
+      if (!ready && !failed && timer === null) wait(timeout * 1000);
+    });
+    watch.observe(frame);
+  } else {
+    wait(timeout * 1000);
+  }
+
   var pages = 0;
   window.addEventListener('message', function (event) {
-    if (event.origin !== hub || event.source !== frame.contentWindow) return;
+    if (failed || event.origin !== hub || event.source !== frame.contentWindow) return;
     var data = event.data;
-    if (data && data.type === 'hub-intake:height' && typeof data.height === 'number' && data.height > 0 && data.height < 20000) {
+    if (!data || (data.type !== 'hub-intake:height' && data.type !== 'hub-intake:page')) return;
+    ready = true;
+    clearTimeout(timer);
+    if (data.type === 'hub-intake:height' && typeof data.height === 'number' && data.height > 0 && data.height < 20000) {
       frame.style.height = data.height + 'px';
     }
     // A page after the first (the thank-you page, or the form back with its errors) is read from
     // its top: a person who submitted from the bottom of a long form would otherwise see nothing.
-    if (data && data.type === 'hub-intake:page' && ++pages > 1 && frame.getBoundingClientRect().top < 0) {
+    if (data.type === 'hub-intake:page' && ++pages > 1 && frame.getBoundingClientRect().top < 0) {
       frame.scrollIntoView({ block: 'start' });
     }
   });
@@ -220,6 +273,9 @@ body.embedded main:has(> .embed-figures) { max-width: none; padding: 8px; }
 .embed-figures .figure-label { font-size: 0.9rem; }
 .embed-foot { margin: 0.6rem 0 0; font-size: 0.9rem; }
 @media (max-width: 560px) { .embed-figures .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+/* The form framed in a partner's page: laid out as main is, without being a landmark. */
+.frame-content { max-width: 760px; margin: 0 auto; padding: 16px; }
+@media (max-width: 480px) { .frame-content { padding: 12px; } }
 `;
 
 /**

@@ -14,8 +14,9 @@ import {
 } from '../../core/case';
 import { CHALLENGE_FIELD } from '../../app/challenge';
 import { fieldLabel, valueLabel } from '../../core/i18n';
-import type { Partner } from '../../core/partners';
+import { partnerPrivacyNotice, type Partner } from '../../core/partners';
 import type { FieldError } from '../../core/validation';
+import { EMBED_QUERY } from './framing';
 import { html, type SafeHtml } from './html';
 import { ASSET_VERSION, layout } from './pages';
 
@@ -34,6 +35,8 @@ export interface FormOptions {
   notice?: { title: string; text: string };
   /** A page of its own (the edit link) rather than the partner's embedded form. */
   standalone?: boolean;
+  /** Shown in the partner's iframe (`isFramed`): no landmarks, and the pages after it stay framed. */
+  framed?: boolean;
 }
 
 const HINTS: Record<string, Record<Language, string>> = {
@@ -66,7 +69,10 @@ const TEXT = {
     classification: 'Classificazione',
     optional: 'facoltativo',
     choose: '— scegliere —',
-    consent: 'Ho letto l’informativa privacy e acconsento al trattamento dei dati di contatto per la gestione del caso. *',
+    consentBefore: 'Ho letto l’',
+    consentLink: 'informativa privacy',
+    consentAfter: ' e acconsento al trattamento dei dati di contatto per la gestione del caso. *',
+    newTab: ' (si apre in una nuova scheda)',
     consentNote: 'I dati di contatto servono solo a comunicare con voi su questo caso e non vengono mai pubblicati.',
     submit: 'Invia il caso',
     honeypot: 'Non compilare questo campo',
@@ -85,7 +91,10 @@ const TEXT = {
     classification: 'Classification',
     optional: 'optional',
     choose: '— choose —',
-    consent: 'I have read the privacy notice and agree to the processing of my contact data to handle this case. *',
+    consentBefore: 'I have read the ',
+    consentLink: 'privacy notice',
+    consentAfter: ' and agree to the processing of my contact data to handle this case. *',
+    newTab: ' (opens in a new tab)',
     consentNote: 'Contact data is used only to talk to you about this case and is never published.',
     submit: 'Submit the case',
     honeypot: 'Do not fill in this field',
@@ -242,15 +251,31 @@ function challengeWidget(partner: Partner, lang: Language): SafeHtml {
 </fieldset>`;
 }
 
+/**
+ * The consent box, whose label links to the privacy notice: the partner's own when it has one,
+ * else the Hub's. In a new tab, so that what was typed in the form is not lost.
+ */
+function consentBox(partner: Partner, lang: Language, checked: boolean, f: FormRenderer, hasError: boolean): SafeHtml {
+  const t = TEXT[lang];
+  const notice = partnerPrivacyNotice(partner, lang) ?? `/privacy?lang=${lang}`;
+  return html`<div class="field consent${hasError ? ' has-error' : ''}">
+${f.hintAndError('consent')}
+<label class="option"><input id="field-consent" type="checkbox" name="consent" value="true" required${checked ? html` checked` : ''}> <span>${t.consentBefore}<a href="${notice}" target="_blank" rel="noopener">${t.consentLink}<span class="visually-hidden">${t.newTab}</span></a>${t.consentAfter}</span></label>
+<p class="hint">${t.consentNote}</p>
+</div>`;
+}
+
 /** The embeddable submission form as a whole page, in Italian or English, optionally filled and with errors. */
 export function renderFormPage(options: FormOptions): SafeHtml {
-  const { partner, lang, values = {}, errors = [], action = `/cases?lang=${lang}` } = options;
+  const framed = options.framed === true && !options.standalone;
+  const flag = framed ? `&${EMBED_QUERY}` : '';
+  const { partner, lang, values = {}, errors = [], action = `/cases?lang=${lang}${flag}` } = options;
   const t = TEXT[lang];
   const f = new FormRenderer(lang, values, errors);
   const other: Language = lang === 'it' ? 'en' : 'it';
   const heading = options.heading ?? t.title;
   const body = html`
-${options.standalone ? '' : html`<p class="lang-switch"><a href="/form?partner=${encodeURIComponent(partner.id)}&amp;lang=${other}" lang="${other}" hreflang="${other}">${t.otherLanguage}</a></p>`}
+${options.standalone ? '' : html`<p class="lang-switch"><a href="/form?partner=${encodeURIComponent(partner.id)}&amp;lang=${other}${flag}" lang="${other}" hreflang="${other}">${t.otherLanguage}</a></p>`}
 <h1>${heading}</h1>
 ${options.notice ? html`<div class="notice" role="note"><h2>${options.notice.title}</h2><blockquote>${options.notice.text}</blockquote></div>` : html`<p class="lead">${t.intro}</p>`}
 <p class="partner">${lang === 'it' ? 'Partner' : 'Partner'}: <strong>${partner.name}</strong></p>
@@ -285,15 +310,13 @@ ${f.input('contact.role', { attrs: html` minlength="2" maxlength="120"`, autocom
 ${f.choices('language', LANGUAGES, { multiple: false, required: true, fallback: lang })}
 </fieldset>
 <div class="hp" aria-hidden="true"><label for="field-${HONEYPOT_FIELD}">${t.honeypot}</label><input id="field-${HONEYPOT_FIELD}" name="${HONEYPOT_FIELD}" type="text" tabindex="-1" autocomplete="off" value=""></div>
-<div class="field consent${errors.some((e) => e.path === 'consent') ? ' has-error' : ''}">
-${f.hintAndError('consent')}
-<label class="option"><input id="field-consent" type="checkbox" name="consent" value="true" required${valueAt(values, 'consent') === true ? html` checked` : ''}> <span>${t.consent}</span></label>
-<p class="hint">${t.consentNote}</p>
-</div>
+${consentBox(partner, lang, valueAt(values, 'consent') === true, f, errors.some((e) => e.path === 'consent'))}
 ${options.standalone ? '' : challengeWidget(partner, lang)}
 <p><button type="submit">${t.submit}</button></p>
 </form>`;
   // `same-origin`: the post carries the Hub's own Origin (allowed), and no address leaves the Hub.
   const scripts = options.standalone ? ['/assets/form.js'] : ['/assets/altcha.js', '/assets/form.js'];
-  return layout({ lang, title: heading, body, embedded: !options.standalone, scripts, referrerPolicy: 'same-origin' });
+  // Framed, no landmark clashes with the partner's page; opened on its own (the edit link, or the
+  // form from embed.js's fallback link), it is a page of the Hub with its header.
+  return layout({ lang, title: heading, body, framed, scripts, referrerPolicy: 'same-origin' });
 }

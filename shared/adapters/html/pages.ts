@@ -4,7 +4,7 @@ import { formatDateTime, statusLabel, valueLabel } from '../../core/i18n';
 import { html, type SafeHtml } from './html';
 
 /** Version of the static assets, part of their URLs so that a new release is never served stale CSS. */
-export const ASSET_VERSION = '1';
+export const ASSET_VERSION = '2';
 
 export interface LayoutOptions {
   lang: Language;
@@ -12,6 +12,12 @@ export interface LayoutOptions {
   body: SafeHtml;
   /** `embedded` pages drop the Hub header: they live inside a partner's iframe. */
   embedded?: boolean;
+  /**
+   * A page shown in the partner's iframe (see `isFramed`): no landmark at all, neither the Hub's
+   * header nor `<main>`, since the partner's page around it has its own and a screen reader would
+   * list two of each. The page's heading stays.
+   */
+  framed?: boolean;
   scripts?: string[];
   /**
    * The page's own referrer policy, over the `no-referrer` header of every response. A page whose
@@ -22,7 +28,8 @@ export interface LayoutOptions {
 }
 
 /** The shell of every HTML page: responsive, accessible, no inline script or style. */
-export function layout({ lang, title, body, embedded = false, scripts = [], referrerPolicy }: LayoutOptions): SafeHtml {
+export function layout({ lang, title, body, embedded = false, framed = false, scripts = [], referrerPolicy }: LayoutOptions): SafeHtml {
+  const bare = embedded || framed;
   return html`<!doctype html>
 <html lang="${lang}">
 <head>
@@ -35,11 +42,13 @@ ${referrerPolicy ? html`<meta name="referrer" content="${referrerPolicy}">` : ''
 <link rel="stylesheet" href="/assets/hub.css?v=${ASSET_VERSION}">
 ${scripts.map((src) => html`<script src="${src}?v=${ASSET_VERSION}" defer></script>`)}
 </head>
-<body class="${embedded ? 'embedded' : 'standalone'}">
-${embedded ? '' : html`<header class="site"><p class="brand">Lombardy Digital Health Innovation Hub</p></header>`}
-<main id="main">
+<body class="${bare ? 'embedded' : 'standalone'}">
+${bare ? '' : html`<header class="site"><p class="brand">Lombardy Digital Health Innovation Hub</p></header>`}
+${framed ? html`<div class="frame-content">
 ${body}
-</main>
+</div>` : html`<main id="main">
+${body}
+</main>`}
 </body>
 </html>`;
 }
@@ -128,7 +137,7 @@ export function statusPage(
   lang: Language,
   record: CaseRecord,
   history: CaseEvent[],
-  options: { thanks?: boolean; embedded?: boolean } = {},
+  options: { thanks?: boolean; embedded?: boolean; framed?: boolean } = {},
 ): SafeHtml {
   const it = lang === 'it';
   const title = it ? `Caso ${record.reference}` : `Case ${record.reference}`;
@@ -136,7 +145,8 @@ export function statusPage(
     lang,
     title,
     embedded: options.embedded,
-    scripts: options.embedded ? ['/assets/form.js'] : [],
+    framed: options.framed,
+    scripts: options.embedded || options.framed ? ['/assets/form.js'] : [],
     body: html`
 ${options.thanks ? thanksNotice(lang, record) : ''}
 ${!options.thanks && record.awaitingConfirmation ? html`<div class="notice" role="status"><p>${it ? `In attesa della conferma dell'indirizzo email: aprire il collegamento del messaggio inviato a ${record.data.contact.email}. I revisori vedranno il caso dopo la conferma.` : `Waiting for the email address to be confirmed: open the link in the message sent to ${record.data.contact.email}. The reviewers see the case once it is confirmed.`}</p></div>` : ''}
