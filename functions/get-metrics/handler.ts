@@ -93,7 +93,7 @@ export const handler = httpHandler<RouteKey<'get-metrics'>>({
     figuresPage(request, 'dashboard', async (snapshot, lang) => {
       const partners = metricsDeps().config.partnersById;
       const history = snapshot ? (await metricsDeps().metrics.history(HISTORY_MAX)).items : [];
-      return renderDashboard({ lang, snapshot, history, partnerName: (id) => partners.get(id)?.name ?? id });
+      return renderDashboard({ lang, snapshot, history, partnerName: (id) => partners.get(id)?.name ?? id, baseUrl: metricsDeps().config.PUBLIC_BASE_URL });
     }),
 
   'GET /embed/figures': (request) =>

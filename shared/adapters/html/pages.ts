@@ -4,7 +4,7 @@ import { formatDateTime, statusLabel, valueLabel } from '../../core/i18n';
 import { html, type SafeHtml } from './html';
 
 /** Version of the static assets, part of their URLs so that a new release is never served stale CSS. */
-export const ASSET_VERSION = '1';
+export const ASSET_VERSION = '2';
 
 export interface LayoutOptions {
   lang: Language;
@@ -21,6 +21,12 @@ export interface LayoutOptions {
   referrerPolicy?: 'same-origin';
 }
 
+/** The Hub's name in the page's language, at the top of every page that is not framed. */
+export const HUB_NAME: Record<Language, string> = {
+  it: 'Digital Health Innovation Hub della Lombardia',
+  en: 'Lombardy Digital Health Innovation Hub',
+};
+
 /** The shell of every HTML page: responsive, accessible, no inline script or style. */
 export function layout({ lang, title, body, embedded = false, scripts = [], referrerPolicy }: LayoutOptions): SafeHtml {
   return html`<!doctype html>
@@ -36,7 +42,7 @@ ${referrerPolicy ? html`<meta name="referrer" content="${referrerPolicy}">` : ''
 ${scripts.map((src) => html`<script src="${src}?v=${ASSET_VERSION}" defer></script>`)}
 </head>
 <body class="${embedded ? 'embedded' : 'standalone'}">
-${embedded ? '' : html`<header class="site"><p class="brand">Lombardy Digital Health Innovation Hub</p></header>`}
+${embedded ? '' : html`<header class="site"><p class="brand">${HUB_NAME[lang]}</p></header>`}
 <main id="main">
 ${body}
 </main>
