@@ -161,12 +161,21 @@ interface StructureTally {
   projects: number;
 }
 
-/** The name most cases give a structure; the alphabetically first (by code unit) of a tie, so the order of cases does not matter. */
+/** Whether a name is written with small letters too: "Ospedale Sacco" reads better than "OSPEDALE SACCO". */
+const hasLowerCase = (name: string) => name !== name.toUpperCase();
+
+/**
+ * The name most cases give a structure; on a tie, one with small letters over one in capitals, then
+ * the first by code unit: nothing depends on the order of the cases.
+ */
 function commonestName(names: ReadonlyMap<string, number>): string {
   let best = '';
   let most = 0;
   for (const [name, count] of names) {
-    if (count > most || (count === most && name < best)) {
+    const better =
+      count > most ||
+      (count === most && (hasLowerCase(name) !== hasLowerCase(best) ? hasLowerCase(name) : name < best));
+    if (better) {
       best = name;
       most = count;
     }

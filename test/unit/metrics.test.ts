@@ -126,11 +126,14 @@ describe('the metrics of approved cases', () => {
       approved({ facility: { name: 'Istituto Clinico Humanitas', code: '030906' } }),
       approved({ facility: { name: 'Humanitas Research Hospital', code: ' 030906' } }),
       approved({ facility: { name: 'Àrea Nord' } }),
+      approved({ facility: { name: 'OSPEDALE SACCO' } }),
+      approved({ facility: { name: 'ospedale sacco' } }),
       approved({ kind: 'need', telexServices: undefined, facility: { name: 'RSA Il Gelso' } }),
     ]);
     expect(snapshot.structures).toEqual([
       { name: 'Àrea Nord', projects: 1 },
       { name: 'Humanitas Research Hospital', code: '030906', projects: 2 },
+      { name: 'ospedale sacco', projects: 2 },
       { name: 'OSPEDALE SAN RAFFAELE', projects: 4 },
     ]);
     expect(snapshot.structures).toHaveLength(snapshot.headline.hospitalStructures);
@@ -221,7 +224,8 @@ function referenceMetrics(input: MetricsInput): MetricsSnapshot {
     .map((key) => {
       const names = spellings.filter((spelling) => spelling.key === key).map((spelling) => spelling.name);
       const tally = (name: string) => names.filter((other) => other === name).length;
-      const name = [...new Set(names)].sort((a, b) => tally(b) - tally(a) || (a < b ? -1 : 1))[0]!;
+      const lower = (name: string) => (/\p{Ll}/u.test(name) ? 0 : 1);
+      const name = [...new Set(names)].sort((a, b) => tally(b) - tally(a) || lower(a) - lower(b) || (a < b ? -1 : 1))[0]!;
       return { key, structure: { name, ...(key.startsWith('code:') ? { code: key.slice('code:'.length) } : {}), projects: names.length } };
     })
     .sort((a, b) => collator.compare(a.structure.name, b.structure.name) || (a.key < b.key ? -1 : 1))

@@ -236,12 +236,13 @@ svg.chart-bar { max-width: 520px; }
 article.case { border-top: 1px solid var(--line); padding-top: 0.5rem; }
 article.case h2 { margin-top: 0.75rem; }
 .pager { display: flex; justify-content: space-between; gap: 1rem; margin: 1.5rem 0 0.5rem; border-top: 1px solid var(--line); padding-top: 1rem; }
-.pager a { display: inline-flex; align-items: center; min-height: 44px; font-weight: 600; }
+.pager a { display: inline-flex; align-items: center; gap: 0.35rem; min-height: 44px; font-weight: 600; }
 @media (max-width: 480px) { .catalog .dash-head { flex-direction: column-reverse; gap: 0; } .catalog .dash-head .lang-switch { align-self: flex-end; padding-top: 0; } }
 /* A figure not published yet (the median below its threshold): the label and why, no number. */
 .stat-pending .stat-note { color: var(--muted); font-size: 0.9rem; margin-top: 0.25rem; }
 .table-scroll { overflow-x: auto; }
 table.structures th[scope=row] { font-weight: 600; }
+@media (min-width: 760px) { .structures-card { grid-column: span 2; } }
 .embed-snippet pre { background: #f4f6f8; border: 1px solid var(--line); border-radius: 6px; padding: 0.75rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; margin: 0; }
 .embed-snippet pre:focus { outline: 3px solid #ffbf47; outline-offset: 1px; }
 .snippet-label { font-weight: 600; margin: 0.75rem 0 0.25rem; }

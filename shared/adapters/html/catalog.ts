@@ -135,8 +135,8 @@ function pageNav(options: CatalogPageOptions): SafeHtml | '' {
   const limit = position?.limit;
   const href = (extra: Record<string, string | undefined>) => `/catalog${catalogSearch(filters, { limit, ...extra, lang })}`;
   return html`<nav class="pager" aria-label="${T.pages[lang]}">
-${previousCursor ? html`<a rel="prev" href="${href({ before: previousCursor })}"><span aria-hidden="true">← </span>${T.previous[lang]}</a>` : html`<span></span>`}
-${nextCursor ? html`<a rel="next" href="${href({ cursor: nextCursor })}">${T.next[lang]}<span aria-hidden="true"> →</span></a>` : ''}
+${previousCursor ? html`<a rel="prev" href="${href({ before: previousCursor })}"><span aria-hidden="true">←</span>${T.previous[lang]}</a>` : html`<span></span>`}
+${nextCursor ? html`<a rel="next" href="${href({ cursor: nextCursor })}">${T.next[lang]}<span aria-hidden="true">→</span></a>` : ''}
 </nav>`;
 }
 
