@@ -235,8 +235,9 @@ svg.chart-bar { max-width: 520px; }
 .result-count { font-weight: 700; margin: 1rem 0 0.5rem; }
 article.case { border-top: 1px solid var(--line); padding-top: 0.5rem; }
 article.case h2 { margin-top: 0.75rem; }
-.pager { display: flex; justify-content: space-between; gap: 1rem; margin: 1.5rem 0 0.5rem; border-top: 1px solid var(--line); padding-top: 1rem; }
-.pager a { display: inline-flex; align-items: center; gap: 0.35rem; min-height: 44px; font-weight: 600; }
+.pager { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0.5rem 1rem; margin: 1.5rem 0 0.5rem; border-top: 1px solid var(--line); padding-top: 1rem; }
+.pager a { display: inline-flex; align-items: center; gap: 0.35rem; min-height: 44px; font-weight: 600; white-space: nowrap; }
+.pager a[rel=next] { margin-left: auto; }
 @media (max-width: 480px) { .catalog .dash-head { flex-direction: column-reverse; gap: 0; } .catalog .dash-head .lang-switch { align-self: flex-end; padding-top: 0; } }
 /* A figure not published yet (the median below its threshold): the label and why, no number. */
 .stat-pending .stat-note { color: var(--muted); font-size: 0.9rem; margin-top: 0.25rem; }
