@@ -412,8 +412,8 @@ function embedSection(baseUrl: string, lang: Language): SafeHtml {
   const t = T[lang];
   return html`<section class="dash-section card embed-snippet" aria-labelledby="embed-heading"><h2 id="embed-heading">${t.embed}</h2>
 <p>${t.embedLead}</p>
-<p class="snippet-label" id="embed-label">${t.embedLabel}</p>
-<pre aria-labelledby="embed-label" tabindex="0"><code data-snippet="figures">${figuresSnippet(baseUrl, lang)}</code></pre>
+<p class="snippet-label">${t.embedLabel}</p>
+<pre><code data-snippet="figures">${figuresSnippet(baseUrl, lang)}</code></pre>
 </section>`;
 }
 
