@@ -49,6 +49,7 @@ describe('the dashboard', () => {
     expect(card).toMatch(/<g class="bar" data-key="pulmonology">[\s\S]*?57\.200/);
     expect(card).toContain('<th scope="row">Riabilitazione</th><td class="num">57.200</td>');
     expect(card).toContain('<th scope="row">Cardiologia</th><td class="num">12.000</td>');
+    expect(card).toContain('Nessun paziente dichiarato: Oncologia, Neurologia');
     const en = dashboard(snapshotOf(cases), 'en');
     expect(en).toContain('Patients reached by clinical area');
     expect(en).toMatch(/data-key="pulmonology">[\s\S]*?57,200/);

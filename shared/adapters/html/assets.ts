@@ -184,7 +184,7 @@ body.standalone main:has(> .dashboard) { max-width: 1240px; background: transpar
 .section-lead { color: var(--muted); margin: 0 0 1rem; max-width: 80ch; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 16px; align-items: start; }
 .chart-card { margin: 0; }
-.chart-card h3, .trend-card h3 { font-size: 1.05rem; margin: 0 0 0.75rem; }
+.chart-card h3, .trend-card h3, .structures-card h3 { font-size: 1.05rem; margin: 0 0 0.75rem; }
 svg.chart { display: block; width: 100%; height: auto; overflow: visible; font-family: inherit; }
 svg.chart text { font-family: inherit; }
 .chart-note { color: var(--muted); font-size: 0.85rem; margin: 0.6rem 0 0; }

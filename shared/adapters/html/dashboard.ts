@@ -84,6 +84,7 @@ const T = {
     area: 'Area clinica',
     patients: 'Pazienti',
     noPatients: 'Nessun paziente dichiarato',
+    noPatientsFor: 'Nessun paziente dichiarato:',
     structures: 'Le strutture ospedaliere contate',
     structuresLead: (count: string) => `Le ${count} strutture dei progetti di Tele-X e delle applicazioni per ospedale approvati, ciascuna contata una volta: per codice ministeriale o, senza, per nome.`,
     structure: 'Struttura',
@@ -152,6 +153,7 @@ const T = {
     area: 'Clinical area',
     patients: 'Patients',
     noPatients: 'No patients stated',
+    noPatientsFor: 'No patients stated:',
     structures: 'The hospital structures counted',
     structuresLead: (count: string) => `The ${count} structures of approved Tele-X projects and hospital applications, each counted once: by its ministerial code or, without one, by its name.`,
     structure: 'Structure',
@@ -375,7 +377,7 @@ function patientsCard(snapshot: MetricsSnapshot, lang: Language): SafeHtml | '' 
     lang,
     title: t.patientsByArea,
     chart: barChart(bars, { id: 'chart-patients', title: t.patientsByArea, description: t.patientsByAreaNote, format, emptyText: t.noPatients }),
-    notes: [t.patientsByAreaNote, zeros.length && bars.length ? `${t.noneFor} ${zeros.map((bar) => bar.label).join(', ')}.` : undefined],
+    notes: [t.patientsByAreaNote, zeros.length && bars.length ? `${t.noPatientsFor} ${zeros.map((bar) => bar.label).join(', ')}.` : undefined],
     table: dataTable(t.patientsByArea, [t.area, t.patients], all.map((bar) => [bar.label, format(bar.value)])),
   });
 }
