@@ -22,18 +22,23 @@ export const catalogHandler = ({ csvPageBytes = CSV_PAGE_BYTES }: { csvPageBytes
     request.responseHeaders['Access-Control-Allow-Origin'] = '*';
     const cfg = config();
     const query = parseCatalogQuery(request.query, cfg.partnersById, { paginated: true });
-    const result = await catalogDeps().catalog.page(query);
+    const { catalog } = catalogDeps();
+    const [result, total] = await Promise.all([catalog.page(query), catalog.count(query.filters)]);
     const items = publicItems(cfg, result.items);
     const cursor = result.next ? encodeCursor(result.next) : undefined;
+    const before = result.previous ? encodeCursor(result.previous) : undefined;
     if (request.wantsHtml) {
-      const nextSearch = cursor ? catalogSearch(query.filters, { limit: request.query.limit, cursor, lang: request.query.lang }) : undefined;
       const partners = [...cfg.partnersById.values()];
-      return page(200, catalogPage({ lang: request.lang, items, filters: query.filters, partners, ...(nextSearch ? { nextSearch } : {}) }), {
-        headers: { ...PUBLIC, 'Content-Language': request.lang },
-      });
+      const { limit, cursor: at, before: until } = request.query;
+      const position = { ...(limit ? { limit } : {}), ...(at ? { cursor: at } : {}), ...(until ? { before: until } : {}) };
+      return page(
+        200,
+        catalogPage({ lang: request.lang, items, filters: query.filters, partners, total, position, ...(cursor ? { nextCursor: cursor } : {}), ...(before ? { previousCursor: before } : {}) }),
+        { headers: { ...PUBLIC, 'Content-Language': request.lang } },
+      );
     }
-    const next = cursor ? `${cfg.PUBLIC_BASE_URL}/catalog${catalogSearch(query.filters, { limit: query.limit, cursor })}` : undefined;
-    return json(200, { items, ...(next ? { next } : {}) }, PUBLIC);
+    const link = (extra: Record<string, string>) => `${cfg.PUBLIC_BASE_URL}/catalog${catalogSearch(query.filters, { limit: query.limit, ...extra })}`;
+    return json(200, { items, total, ...(cursor ? { next: link({ cursor }) } : {}), ...(before ? { previous: link({ before }) } : {}) }, PUBLIC);
   },
 
   // Pages by size, not count, to stay under Lambda's 6 MB response limit: a `Link: <...>; rel="next"`

@@ -9,6 +9,7 @@ import { metricsDeps } from '../../shared/wiring';
 import { DASHBOARD_VERSION, renderDashboard, renderFiguresEmbed } from '../../shared/adapters/html/dashboard';
 import type { SafeHtml } from '../../shared/adapters/html/html';
 import { ASSET_VERSION } from '../../shared/adapters/html/pages';
+import { isFramed } from '../../shared/adapters/html/framing';
 import type { RouteKey } from '../../infra/routes';
 
 /** Public figures change at most once per aggregation: let caches keep them a minute, then revalidate. */
@@ -47,17 +48,18 @@ async function figuresPage(
   request: HttpRequest,
   name: string,
   render: (snapshot: MetricsSnapshot | undefined, lang: Language) => Promise<SafeHtml>,
-  options: { frameAncestors?: string } = {},
+  options: { frameAncestors?: string; vary?: string } = {},
 ): Promise<HttpResult> {
   request.wantsHtml = true;
   const { lang } = request;
-  const headers: Record<string, string> = { 'Cache-Control': CACHE, 'Content-Language': lang, Vary: 'Accept-Language' };
+  const vary = options.vary ? `Accept-Language, ${options.vary}` : 'Accept-Language';
+  const headers: Record<string, string> = { 'Cache-Control': CACHE, 'Content-Language': lang, Vary: vary };
   const latest = await metricsDeps().metrics.latest();
-  if (!latest) return page(200, await render(undefined, lang), { ...options, headers });
+  if (!latest) return page(200, await render(undefined, lang), { frameAncestors: options.frameAncestors, headers });
   const etag = pageTag(latest.etag, name, lang);
   const unchanged = notModified(request, etag);
-  if (unchanged) return { ...unchanged, headers: { ...unchanged.headers, Vary: 'Accept-Language' } };
-  return page(200, await render(latest.snapshot, lang), { ...options, headers: { ...headers, ETag: etag } });
+  if (unchanged) return { ...unchanged, headers: { ...unchanged.headers, Vary: vary } };
+  return page(200, await render(latest.snapshot, lang), { frameAncestors: options.frameAncestors, headers: { ...headers, ETag: etag } });
 }
 
 /** Every partner's origins may frame the figures: one policy for all of them. */
@@ -93,14 +95,17 @@ export const handler = httpHandler<RouteKey<'get-metrics'>>({
     figuresPage(request, 'dashboard', async (snapshot, lang) => {
       const partners = metricsDeps().config.partnersById;
       const history = snapshot ? (await metricsDeps().metrics.history(HISTORY_MAX)).items : [];
-      return renderDashboard({ lang, snapshot, history, partnerName: (id) => partners.get(id)?.name ?? id });
+      return renderDashboard({ lang, snapshot, history, partnerName: (id) => partners.get(id)?.name ?? id, baseUrl: metricsDeps().config.PUBLIC_BASE_URL });
     }),
 
-  'GET /embed/figures': (request) =>
-    figuresPage(
+  'GET /embed/figures': (request) => {
+    // In a partner's iframe the page has no landmark of its own (the host page has them).
+    const framed = isFramed(request);
+    return figuresPage(
       request,
-      'embed',
-      async (snapshot, lang) => renderFiguresEmbed({ lang, snapshot, dashboardUrl: `${metricsDeps().config.PUBLIC_BASE_URL}/dashboard?lang=${lang}` }),
-      { frameAncestors: allPartnersFrameAncestors() },
-    ),
+      framed ? 'embed-framed' : 'embed',
+      async (snapshot, lang) => renderFiguresEmbed({ lang, snapshot, framed, dashboardUrl: `${metricsDeps().config.PUBLIC_BASE_URL}/dashboard?lang=${lang}` }),
+      { frameAncestors: allPartnersFrameAncestors(), vary: 'Sec-Fetch-Dest' },
+    );
+  },
 });

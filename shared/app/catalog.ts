@@ -57,10 +57,23 @@ export interface CatalogPosition {
   id: string;
 }
 
+/**
+ * One page of the catalogue, by keyset in either direction: `after` a position (the next page, newest
+ * decision first) or `before` one (the previous page: the `limit` cases just newer than it). Pages
+ * are anchored to cases, not offsets, so a case approved meanwhile shifts no page.
+ */
 export interface CatalogQuery {
   filters: CatalogFilters;
   limit: number;
   after?: CatalogPosition;
+  before?: CatalogPosition;
+}
+
+/** A page of approved cases and where its neighbours start: `next` after its last case, `previous` before its first. */
+export interface CatalogPage {
+  items: CatalogCase[];
+  next?: CatalogPosition;
+  previous?: CatalogPosition;
 }
 
 /** The public fields of a case, and nothing else. */
@@ -111,8 +124,8 @@ export function decodeCursor(cursor: string): CatalogPosition {
   const match = POSITION.exec(decoded);
   if (!match) {
     throw new InvalidParameter({
-      it: 'cursor non è valido: usare il collegamento next della pagina precedente.',
-      en: 'cursor is not valid: use the next link of the previous page.',
+      it: 'cursor non è valido: usare i collegamenti next e previous delle pagine del catalogo.',
+      en: 'cursor is not valid: use the next and previous links of the catalogue pages.',
     });
   }
   return { at: match[1]!, id: match[2]! };
@@ -126,7 +139,8 @@ function oneOf<T extends string>(name: string, value: string | undefined, allowe
 
 /**
  * Reads the catalogue's query string: the filters (checked against the enumerations and the
- * configured partners), and for the paginated route `limit` (1-100, default 20) and `cursor`.
+ * configured partners), and for the paginated route `limit` (1-100, default 20) and either
+ * `cursor` (the page after a position) or `before` (the page before one), never both.
  * An unknown value answers 400 rather than an empty list, so a typo is not taken for "no cases".
  */
 export function parseCatalogQuery(
@@ -155,8 +169,15 @@ export function parseCatalogQuery(
       });
     }
   }
+  if (query.cursor && query.before) {
+    throw new InvalidParameter({
+      it: 'cursor e before non vanno insieme: una pagina segue una posizione o la precede.',
+      en: 'cursor and before do not go together: a page follows a position or precedes it.',
+    });
+  }
   const after = query.cursor ? decodeCursor(query.cursor) : undefined;
-  return { filters, limit, ...(after ? { after } : {}) };
+  const before = query.before ? decodeCursor(query.before) : undefined;
+  return { filters, limit, ...(after ? { after } : {}), ...(before ? { before } : {}) };
 }
 
 /** The query string of a catalogue page: filters first, in a fixed order, then limit and cursor. */
@@ -171,7 +192,10 @@ export function catalogSearch(filters: CatalogFilters, extra: Record<string, str
 
 /** A reader of approved cases, a page at a time: what the catalogue needs of the store. */
 export interface CatalogReader {
-  page(query: CatalogQuery): Promise<{ items: CatalogCase[]; next?: CatalogPosition }>;
+  /** A page; `before` a position reaching the newest cases gives the first page (with no `previous`). */
+  page(query: CatalogQuery): Promise<CatalogPage>;
+  /** How many approved cases match the filters. */
+  count(filters: CatalogFilters): Promise<number>;
 }
 
 /** The columns of the CSV export, in order. */

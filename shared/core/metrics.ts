@@ -5,7 +5,14 @@ import { CASE_STATUSES, type CaseStatus } from './case-record';
  * The version of the counting rules below. It is part of every snapshot, so a figure can always be
  * traced to the rules that produced it; change it whenever a definition changes.
  */
-export const RULES_VERSION = '2026.1';
+export const RULES_VERSION = '2026.2';
+
+/**
+ * The fewest decisions (approved or rejected cases with a decision time) a median time to decision
+ * is published from: the median of two or three decisions says more about those cases than about
+ * the review. Below it the snapshot's median is null and `pipeline.decisions` says how many there are.
+ */
+export const MEDIAN_MIN_DECISIONS = 5;
 
 /** What the aggregation reads of an approved case: the attributes the byStatus index projects. */
 export type MetricCase = Pick<CaseInput, 'kind' | 'partner' | 'facility' | 'clinicalAreas'> &
@@ -35,13 +42,33 @@ export interface MetricsSnapshot {
   };
   /** Counts of approved telex and hospital-app cases by each classification; every known value is listed, zeros included. */
   breakdowns: Record<Breakdown, Record<string, number>>;
+  /**
+   * Patients stated by approved telex cases, by clinical area: a project of several areas counts its
+   * patients in each, so the areas may add up to more than the headline figure. Every area listed.
+   */
+  patientsByClinicalArea: Record<string, number>;
+  /**
+   * The hospital structures `headline.hospitalStructures` counts, one per facility key, sorted by
+   * name: the name most cases give it (the alphabetically first on a tie), its code when it is
+   * identified by one, and its approved telex and hospital-app cases.
+   */
+  structures: StructureCount[];
   /** Approved needs and proposals. */
   submissions: { need: number; proposal: number };
   pipeline: {
     byStatus: Record<CaseStatus, number>;
-    /** Median hours from submission to decision over approved and rejected cases; null with none. */
+    /** Approved and rejected cases with a decision time: what the median is taken over. */
+    decisions: number;
+    /** Median hours from submission to decision over approved and rejected cases; null with fewer than {@link MEDIAN_MIN_DECISIONS}. */
     medianHoursToDecision: number | null;
   };
+}
+
+/** One hospital structure of the headline figure. */
+export interface StructureCount {
+  name: string;
+  code?: string;
+  projects: number;
 }
 
 /**
@@ -89,6 +116,10 @@ class HoursList {
     this.values[this.length++] = hours;
   }
 
+  get size(): number {
+    return this.length;
+  }
+
   /** The median rounded to one decimal, null with no value. Sorts the values in place: order does not matter to the median. */
   median(): number | null {
     if (this.length === 0) return null;
@@ -109,8 +140,9 @@ export interface MetricsContext {
 /**
  * The counting rules as an accumulator: cases go in one at a time, as the pages of a query arrive,
  * and `result` gives the snapshot. What it keeps does not grow with the cases, except:
- * - the distinct facility keys (a Set proportional to the distinct facilities, not to the cases:
- *   a few hundred hospitals, whatever the number of projects), the partner keys likewise;
+ * - the distinct facilities (proportional to the distinct facilities and the spellings of their
+ *   names, not to the cases: a few hundred hospitals, whatever the number of projects), the
+ *   partner keys likewise;
  * - the hours to decision, 8 bytes per decided case (see HoursList): an exact median needs them all.
  */
 export interface MetricsFold {
@@ -122,8 +154,47 @@ export interface MetricsFold {
   result(context: MetricsContext): MetricsSnapshot;
 }
 
+/** A structure as the fold gathers it: how often each spelling of its name was given. */
+interface StructureTally {
+  code?: string;
+  names: Map<string, number>;
+  projects: number;
+}
+
+/** Whether a name is written with small letters too: "Ospedale Sacco" reads better than "OSPEDALE SACCO". */
+const hasLowerCase = (name: string) => name !== name.toUpperCase();
+
+/**
+ * The name most cases give a structure; on a tie, one with small letters over one in capitals, then
+ * the first by code unit: nothing depends on the order of the cases.
+ */
+function commonestName(names: ReadonlyMap<string, number>): string {
+  let best = '';
+  let most = 0;
+  for (const [name, count] of names) {
+    const better =
+      count > most ||
+      (count === most && (hasLowerCase(name) !== hasLowerCase(best) ? hasLowerCase(name) : name < best));
+    if (better) {
+      best = name;
+      most = count;
+    }
+  }
+  return best;
+}
+
+/** The structures sorted by name as Italian readers sort (accents and case aside), then by code. */
+function structureList(facilities: ReadonlyMap<string, StructureTally>): StructureCount[] {
+  const collator = new Intl.Collator('it', { sensitivity: 'base' });
+  return [...facilities.entries()]
+    .map(([key, tally]) => ({ key, structure: { name: commonestName(tally.names), ...(tally.code ? { code: tally.code } : {}), projects: tally.projects } }))
+    .sort((a, b) => collator.compare(a.structure.name, b.structure.name) || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map(({ structure }) => structure);
+}
+
 export function createMetricsFold(): MetricsFold {
-  const facilities = new Set<string>();
+  const facilities = new Map<string, StructureTally>();
+  const patientsByClinicalArea = zeros(CLINICAL_AREAS);
   const hours = new HoursList();
   let casesConsidered = 0;
   let telexProjects = 0;
@@ -157,11 +228,22 @@ export function createMetricsFold(): MetricsFold {
         submissions[item.kind] += 1;
         return;
       }
-      facilities.add(facilityKey(item.facility));
+      const key = facilityKey(item.facility);
+      let structure = facilities.get(key);
+      if (!structure) {
+        structure = { ...(key.startsWith('code:') ? { code: key.slice(5) } : {}), names: new Map(), projects: 0 };
+        facilities.set(key, structure);
+      }
+      // Names come trimmed from the schema: spellings are counted as given.
+      const { name } = item.facility;
+      structure.names.set(name, (structure.names.get(name) ?? 0) + 1);
+      structure.projects += 1;
       if (item.kind === 'telex') {
         telexProjects += 1;
-        patientsImpacted += item.patientsImpacted ?? 0;
+        const patients = item.patientsImpacted ?? 0;
+        patientsImpacted += patients;
         count('telexService', item.telexServices);
+        for (const area of item.clinicalAreas) patientsByClinicalArea[area] = (patientsByClinicalArea[area] ?? 0) + patients;
       } else {
         hospitalApps += 1;
       }
@@ -184,10 +266,13 @@ export function createMetricsFold(): MetricsFold {
         casesConsidered,
         headline: { hospitalStructures: facilities.size, telexProjects, patientsImpacted, hospitalApps },
         breakdowns: Object.fromEntries(Object.entries(breakdowns).map(([name, counts]) => [name, { ...counts }])) as Record<Breakdown, Record<string, number>>,
+        patientsByClinicalArea: { ...patientsByClinicalArea },
+        structures: structureList(facilities),
         submissions: { ...submissions },
         pipeline: {
           byStatus: Object.fromEntries(CASE_STATUSES.map((status) => [status, Math.max(0, context.statusCounts[status] ?? 0)])) as Record<CaseStatus, number>,
-          medianHoursToDecision: hours.median(),
+          decisions: hours.size,
+          medianHoursToDecision: hours.size >= MEDIAN_MIN_DECISIONS ? hours.median() : null,
         },
       };
     },

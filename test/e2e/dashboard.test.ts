@@ -302,5 +302,107 @@ describe.skipIf(!browserTestsEnabled)('the public dashboard and the embeddable f
         await partnerSite.close();
       }
     });
+
+    it('frames the figures with one embed.js tag and keeps the frame as tall as the figures, on a wide and a narrow page', async () => {
+      // Prepare: a partner page with the snippet the dashboard gives.
+      await open('/dashboard?lang=en');
+      const snippet = await page.locator('code[data-snippet=figures]').innerText();
+      expect(snippet).toBe(`<script src="${runtime.url}/embed.js" data-view="figures" data-lang="en" async></script>`);
+      const partnerSite = await startPartnerSite(`<!doctype html><title>Partner</title><h1>Our partners</h1>${snippet}<footer style="height:1500px">Footer</footer>`);
+      try {
+        // Act
+        await page.goto(partnerSite.url);
+        const frame = page.frameLocator('iframe[title="The Digital Health Innovation Hub in figures"]');
+        expect(await frame.locator('[data-metric=patientsImpacted] .figure-value').innerText()).toBe('59,200');
+        const hub = page.frames().find((candidate) => candidate.url().includes('/embed/figures'))!;
+        expect(hub.url()).toBe(`${runtime.url}/embed/figures?lang=en`);
+        const iframeHeight = async () => (await page.locator('iframe').boundingBox())?.height ?? 0;
+        const contentHeight = async () => Number(await hub.evaluate('document.documentElement.getBoundingClientRect().height'));
+
+        // Assess: the frame takes the height of its content (not its 220px start), and follows it when the page narrows.
+        await expect.poll(async () => Math.abs((await iframeHeight()) - (await contentHeight())), { timeout: 10_000 }).toBeLessThanOrEqual(1);
+        const wide = await iframeHeight();
+        expect(wide).toBeGreaterThan(80);
+        await page.setViewportSize({ width: 390, height: 844 });
+        await expect.poll(async () => Math.abs((await iframeHeight()) - (await contentHeight())), { timeout: 10_000 }).toBeLessThanOrEqual(1);
+        expect(await iframeHeight()).toBeGreaterThan(wide); // two figures a row instead of four
+        expect(await hub.evaluate('document.documentElement.scrollHeight <= window.innerHeight + 1')).toBe(true);
+        await page.screenshot({ path: join(tmpdir(), 'hub-embed-figures-phone.png'), fullPage: true });
+      } finally {
+        await partnerSite.close();
+      }
+    });
+
+    it('lists the structures behind the headline figure, patients by area, and the median once five cases are decided', async () => {
+      // Act
+      await open('/dashboard?lang=it');
+
+      // Assess: as many structures as the figure, by name.
+      const rows = page.locator('#structures tbody tr');
+      expect(await rows.count()).toBe(EXPECTED.hospitalStructures);
+      expect(await rows.locator('th').allInnerTexts()).toEqual(['Humanitas Research Hospital', 'Ospedale San Raffaele']);
+      expect(await page.getByRole('heading', { name: 'Le strutture ospedaliere contate' }).count()).toBe(1);
+      // Patients by clinical area, with its data table.
+      const patients = page.locator('[data-chart=patientsByClinicalArea]');
+      expect(await patients.locator('[data-key=pulmonology] .bar-value').textContent()).toBe('57.200');
+      expect(await patients.locator('svg[role=img]').count()).toBe(1);
+      // Five decisions: just enough for a median.
+      expect(await page.locator('[data-metric=medianHoursToDecision] .stat-value').count()).toBe(1);
+      expect(await page.locator('header.site').innerText()).toBe('Digital Health Innovation Hub della Lombardia');
+    });
+
+    describe('the catalogue in a browser', () => {
+      it('switches language keeping the filters, and removes a filter from its chip', async () => {
+        // Act
+        await open('/catalog?lang=it&kind=telex&limit=2');
+        await page.getByRole('link', { name: 'English' }).click();
+
+        // Assess
+        await page.waitForURL(/lang=en/);
+        const url = new URL(page.url());
+        expect(url.searchParams.get('kind')).toBe('telex');
+        expect(url.searchParams.get('limit')).toBe('2');
+        expect(await page.locator('html').getAttribute('lang')).toBe('en');
+        expect(await page.getByRole('heading', { level: 1 }).innerText()).toBe('Catalogue of approved projects');
+        expect(await page.locator('header.site').innerText()).toBe('Lombardy Digital Health Innovation Hub');
+        expect(await page.locator('.result-count').innerText()).toBe(`${EXPECTED.telexProjects} results`);
+        expect(await page.getByRole('combobox', { name: 'Kind of case' }).inputValue()).toBe('telex');
+        await page.getByRole('link', { name: /Remove the filter/ }).click();
+        await page.waitForURL((address) => !address.searchParams.has('kind'));
+        expect(await page.locator('.result-count').innerText()).toBe(`${CASES.length} results`);
+        expect(await page.locator('.active-filters').count()).toBe(0);
+      });
+
+      it('pages forward to the end and back to the start, the same cases on the way back', async () => {
+        // Prepare
+        await open('/catalog?lang=en&limit=2');
+        const titles = () => page.locator('article.case h2').allInnerTexts();
+        const forward: string[][] = [await titles()];
+        expect(await page.getByRole('link', { name: 'Previous page' }).count()).toBe(0);
+
+        // Act: forward with "Next page" until there is none...
+        while (await page.getByRole('link', { name: 'Next page' }).count()) {
+          await page.getByRole('navigation', { name: 'Catalogue pages' }).getByRole('link', { name: 'Next page' }).click();
+          await page.waitForLoadState();
+          forward.push(await titles());
+          expect(forward.length).toBeLessThan(10);
+        }
+        // ...then back with "Previous page" until there is none.
+        const backward: string[][] = [];
+        while (await page.getByRole('link', { name: 'Previous page' }).count()) {
+          await page.getByRole('link', { name: 'Previous page' }).click();
+          await page.waitForLoadState();
+          backward.push(await titles());
+        }
+
+        // Assess
+        expect(forward.map((p) => p.length)).toEqual([2, 2, 1]);
+        expect(new Set(forward.flat()).size).toBe(CASES.length);
+        expect(backward).toEqual(forward.slice(0, -1).reverse());
+        expect(await page.locator('.result-count').innerText()).toBe(`${CASES.length} results`);
+        await page.setViewportSize({ width: 390, height: 844 });
+        expect(await page.evaluate('[document.documentElement.scrollWidth, document.documentElement.clientWidth]')).toEqual([390, 390]);
+      });
+    });
   });
 });

@@ -234,6 +234,42 @@ describe('GET /catalog', () => {
     expect(filtered.every((p) => p.length === 1)).toBe(true);
   });
 
+  it('goes back with previous from every page to the one before it, filtered or not, and counts the matches', async () => {
+    for (const search of ['limit=2', 'limit=1&kind=telex', 'limit=3&clinicalArea=pulmonology']) {
+      // Prepare: every page going forward.
+      const forward: { items: string[]; previous?: string; total: unknown }[] = [];
+      let next: string | undefined = `${runtime.url}/catalog?${search}`;
+      while (next) {
+        const { body } = await getJson(next);
+        forward.push({ items: body.items.map((item) => item.reference), previous: body.previous as string | undefined, total: body.total });
+        next = body.next;
+      }
+      const all = forward.flatMap((p) => p.items);
+      expect(forward[0]!.previous, search).toBeUndefined();
+      for (const p of forward) expect(p.total, search).toBe(all.length);
+
+      // Act + Assess: previous of page i is page i - 1, exactly, and it goes on both ways.
+      for (let i = 1; i < forward.length; i++) {
+        const back = await getJson(forward[i]!.previous!);
+        expect(new URL(forward[i]!.previous!).searchParams.get('before'), search).toMatch(/^[A-Za-z0-9_-]+$/);
+        expect(back.body.items.map((item) => item.reference), `${search}, page ${i}`).toEqual(forward[i - 1]!.items);
+        expect(back.body.previous === undefined, `${search}, page ${i}`).toBe(i - 1 === 0);
+        const again = await getJson(back.body.next!);
+        expect(again.body.items.map((item) => item.reference)).toEqual(forward[i]!.items);
+      }
+    }
+    expect((await getJson('/catalog?partner=kos')).body.total).toBe(0);
+  });
+
+  it('refuses a page asked both after and before a position', async () => {
+    const { body } = await getJson('/catalog?limit=1');
+    const cursor = new URL(body.next!).searchParams.get('cursor')!;
+    const answer = await fetch(`${runtime.url}/catalog?cursor=${cursor}&before=${cursor}`, { headers: { 'accept-language': 'en' } });
+    expect(answer.status).toBe(400);
+    expect(((await answer.json()) as { detail: string }).detail).toContain('cursor and before');
+    expect((await fetch(`${runtime.url}/catalog?before=forged`)).status).toBe(400);
+  });
+
   it('gives next as the URL of the next page, keeping the filters', async () => {
     const { body } = await getJson('/catalog?limit=1&kind=telex');
     const next = new URL(body.next!);
@@ -270,7 +306,11 @@ describe('GET /catalog', () => {
     expect(page).toContain('Catalogue of approved projects');
     expect(page).toContain('Telemonitoraggio della BPCO a domicilio');
     expect(page).not.toContain('HYPERLINK');
-    expect(page).toContain('href="/catalog.csv?kind=telex"');
+    expect(page).toContain('href="/catalog.csv?kind=telex&amp;lang=en"');
+    expect(page).toContain('href="/catalog.xlsx?kind=telex&amp;lang=en"');
+    expect(page).toContain('href="/dashboard?lang=en"');
+    const telex = approved().filter((c) => c.input.kind === 'telex').length;
+    expect(page).toContain(`data-total="${telex}">${telex} results</p>`);
   });
 });
 

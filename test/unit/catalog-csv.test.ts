@@ -108,6 +108,9 @@ function reader(cases: readonly CatalogCase[]): CatalogReader & { reads: number 
       const last = items.at(-1);
       return { items, ...(start + query.limit < sorted.length && last ? { next: { at: last.decidedAt, id: last.id } } : {}) };
     },
+    async count() {
+      return sorted.length;
+    },
   };
   return fake;
 }

@@ -7,6 +7,7 @@ import {
   computeMetrics,
   createMetricsFold,
   facilityKey,
+  MEDIAN_MIN_DECISIONS,
   RULES_VERSION,
   type Breakdown,
   type DecisionTimes,
@@ -92,10 +93,61 @@ describe('the metrics of approved cases', () => {
 
   it('takes the median hours to decision over approved and rejected cases', () => {
     const snapshot = compute(
-      [approved({ createdAt: '2026-03-01T00:00:00Z', decidedAt: '2026-03-01T10:00:00Z' }), approved({ createdAt: '2026-03-01T00:00:00Z', decidedAt: '2026-03-02T00:00:00Z' })],
-      [{ createdAt: '2026-03-01T00:00:00Z', decidedAt: '2026-03-01T02:00:00Z' }, { createdAt: '2026-03-01T00:00:00Z', decidedAt: '2026-03-03T00:00:00Z' }],
+      [
+        approved({ createdAt: '2026-03-01T00:00:00Z', decidedAt: '2026-03-01T10:00:00Z' }),
+        approved({ createdAt: '2026-03-01T00:00:00Z', decidedAt: '2026-03-02T00:00:00Z' }),
+        approved({ createdAt: '2026-03-01T00:00:00Z', decidedAt: '2026-03-01T01:00:00Z' }),
+      ],
+      [
+        { createdAt: '2026-03-01T00:00:00Z', decidedAt: '2026-03-01T02:00:00Z' },
+        { createdAt: '2026-03-01T00:00:00Z', decidedAt: '2026-03-03T00:00:00Z' },
+        { createdAt: '2026-03-01T00:00:00Z', decidedAt: '2026-03-05T00:00:00Z' },
+      ],
     );
+    expect(snapshot.pipeline.decisions).toBe(6);
     expect(snapshot.pipeline.medianHoursToDecision).toBe(17);
+  });
+
+  it(`publishes no median below ${MEDIAN_MIN_DECISIONS} decisions, and says how many there are`, () => {
+    const decided = (hours: number) => approved({ createdAt: '2026-03-01T00:00:00Z', decidedAt: new Date(Date.parse('2026-03-01T00:00:00Z') + hours * 3_600_000).toISOString() });
+    const few = compute([1, 2, 3, 4].map(decided), [{ createdAt: '2026-03-01T00:00:00Z' }]);
+    expect(few.pipeline).toMatchObject({ decisions: 4, medianHoursToDecision: null });
+    const enough = compute([1, 2, 3, 4, 5].map(decided));
+    expect(enough.pipeline).toMatchObject({ decisions: 5, medianHoursToDecision: 3 });
+    expect(MEDIAN_MIN_DECISIONS).toBe(5);
+  });
+
+  it('lists the structures it counts, once each, under the name most of their cases give', () => {
+    const snapshot = compute([
+      approved({ facility: { name: 'Ospedale San Raffaele' } }),
+      approved({ kind: 'hospital-app', telexServices: undefined, facility: { name: 'ospedale  SAN raffaele' } }),
+      approved({ facility: { name: 'OSPEDALE SAN RAFFAELE' } }),
+      approved({ facility: { name: 'OSPEDALE SAN RAFFAELE' } }),
+      approved({ facility: { name: 'Istituto Clinico Humanitas', code: '030906' } }),
+      approved({ facility: { name: 'Humanitas Research Hospital', code: ' 030906' } }),
+      approved({ facility: { name: 'Àrea Nord' } }),
+      approved({ facility: { name: 'OSPEDALE SACCO' } }),
+      approved({ facility: { name: 'ospedale sacco' } }),
+      approved({ kind: 'need', telexServices: undefined, facility: { name: 'RSA Il Gelso' } }),
+    ]);
+    expect(snapshot.structures).toEqual([
+      { name: 'Àrea Nord', projects: 1 },
+      { name: 'Humanitas Research Hospital', code: '030906', projects: 2 },
+      { name: 'ospedale sacco', projects: 2 },
+      { name: 'OSPEDALE SAN RAFFAELE', projects: 4 },
+    ]);
+    expect(snapshot.structures).toHaveLength(snapshot.headline.hospitalStructures);
+  });
+
+  it('sums the patients of Tele-X projects by clinical area, a project in each of its areas', () => {
+    const snapshot = compute([
+      approved({ clinicalAreas: ['cardiology', 'rehabilitation'], patientsImpacted: 1000 }),
+      approved({ clinicalAreas: ['cardiology'], patientsImpacted: 200 }),
+      approved({ clinicalAreas: ['oncology'] }),
+      approved({ kind: 'hospital-app', telexServices: undefined, clinicalAreas: ['oncology'], patientsImpacted: 9999 }),
+    ]);
+    expect(snapshot.patientsByClinicalArea).toMatchObject({ cardiology: 1200, rehabilitation: 1000, oncology: 0, pulmonology: 0 });
+    expect(Object.keys(snapshot.patientsByClinicalArea)).toEqual([...CLINICAL_AREAS]);
   });
 
   it('gives the same figures for the same cases in any order', () => {
@@ -119,6 +171,9 @@ function referenceMetrics(input: MetricsInput): MetricsSnapshot {
   };
   const hoursBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / 3_600_000;
   const facilities = new Set<string>();
+  // Every spelling of every structure, case by case: the list is derived from them at the end.
+  const spellings: { key: string; name: string }[] = [];
+  const patientsByClinicalArea = zeros(CLINICAL_AREAS);
   let telexProjects = 0;
   let hospitalApps = 0;
   let patientsImpacted = 0;
@@ -144,9 +199,11 @@ function referenceMetrics(input: MetricsInput): MetricsSnapshot {
       continue;
     }
     facilities.add(facilityKey(item.facility));
+    spellings.push({ key: facilityKey(item.facility), name: item.facility.name });
     if (item.kind === 'telex') {
       telexProjects += 1;
       patientsImpacted += item.patientsImpacted ?? 0;
+      for (const area of item.clinicalAreas) patientsByClinicalArea[area]! += item.patientsImpacted ?? 0;
       count('telexService', item.telexServices);
     } else {
       hospitalApps += 1;
@@ -162,6 +219,17 @@ function referenceMetrics(input: MetricsInput): MetricsSnapshot {
   const decisionHours = [...input.approved, ...input.rejected]
     .filter((item): item is { createdAt: string; decidedAt: string } => typeof item.decidedAt === 'string')
     .map((item) => hoursBetween(item.createdAt, item.decidedAt));
+  const collator = new Intl.Collator('it', { sensitivity: 'base' });
+  const structures = [...facilities]
+    .map((key) => {
+      const names = spellings.filter((spelling) => spelling.key === key).map((spelling) => spelling.name);
+      const tally = (name: string) => names.filter((other) => other === name).length;
+      const lower = (name: string) => (/\p{Ll}/u.test(name) ? 0 : 1);
+      const name = [...new Set(names)].sort((a, b) => tally(b) - tally(a) || lower(a) - lower(b) || (a < b ? -1 : 1))[0]!;
+      return { key, structure: { name, ...(key.startsWith('code:') ? { code: key.slice('code:'.length) } : {}), projects: names.length } };
+    })
+    .sort((a, b) => collator.compare(a.structure.name, b.structure.name) || (a.key < b.key ? -1 : 1))
+    .map(({ structure }) => structure);
   return {
     rulesVersion: RULES_VERSION,
     generatedAt: input.generatedAt,
@@ -169,10 +237,13 @@ function referenceMetrics(input: MetricsInput): MetricsSnapshot {
     casesConsidered: input.approved.length,
     headline: { hospitalStructures: facilities.size, telexProjects, patientsImpacted, hospitalApps },
     breakdowns,
+    patientsByClinicalArea,
+    structures,
     submissions,
     pipeline: {
       byStatus: Object.fromEntries(CASE_STATUSES.map((status) => [status, Math.max(0, input.statusCounts[status] ?? 0)])) as Record<CaseStatus, number>,
-      medianHoursToDecision: median(decisionHours),
+      decisions: decisionHours.length,
+      medianHoursToDecision: decisionHours.length >= MEDIAN_MIN_DECISIONS ? median(decisionHours) : null,
     },
   };
 }
@@ -282,10 +353,11 @@ describe('the metrics fold', () => {
       for (let i = 0; i < undecided; i++) fold.addRejected({ createdAt: '2026-03-01T00:00:00.000Z' });
       return fold.result({ statusCounts: {}, asOf: '', generatedAt: '' }).pipeline.medianHoursToDecision;
     };
-    expect(median([5, 1, 3])).toBe(3);
-    expect(median([4, 1, 3, 100])).toBe(3.5);
-    expect(median([1.25, 1.3])).toBe(1.3);
-    expect(median([2, 10], 5)).toBe(6);
+    expect(median([5, 1, 3, 2, 4])).toBe(3);
+    expect(median([4, 1, 3, 100, 2, 3.6])).toBe(3.3);
+    expect(median([1.25, 1.3, 1.3, 1.2, 1.35])).toBe(1.3);
+    expect(median([2, 10, 4, 8, 6, 7], 5)).toBe(6.5);
+    expect(median([2, 10, 4, 8], 5)).toBeNull();
     expect(median([], 3)).toBeNull();
     expect(median(Array.from({ length: 3_000 }, (_, i) => 3_000 - i))).toBe(1_500.5);
   });
@@ -298,12 +370,12 @@ describe('the metrics fold', () => {
     const first = fold.result(context);
     expect(first.casesConsidered).toBe(1);
     expect(first.headline.telexProjects).toBe(1);
-    expect(first.pipeline.medianHoursToDecision).toBe(3);
+    expect(first.pipeline).toMatchObject({ decisions: 2, medianHoursToDecision: null });
     fold.add(approved({ kind: 'hospital-app', telexServices: undefined, partner: 'ieo', createdAt: '2026-03-01T00:00:00Z', decidedAt: '2026-03-01T09:00:00Z' }));
     const second = fold.result(context);
     expect(second.casesConsidered).toBe(2);
     expect(second.headline.hospitalApps).toBe(1);
-    expect(second.pipeline.medianHoursToDecision).toBe(4);
+    expect(second.pipeline).toMatchObject({ decisions: 3, medianHoursToDecision: null });
     // The first snapshot is not changed by what came after it.
     expect(first.breakdowns.partner).toEqual({ humanitas: 1 });
     expect(second.breakdowns.partner).toEqual({ humanitas: 1, ieo: 1 });

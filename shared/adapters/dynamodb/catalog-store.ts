@@ -1,5 +1,5 @@
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { CatalogCase, CatalogFilters, CatalogPosition, CatalogQuery, CatalogReader } from '../../app/catalog';
+import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { CatalogCase, CatalogFilters, CatalogPage, CatalogPosition, CatalogQuery, CatalogReader } from '../../app/catalog';
 import { INDEX, keys } from './keys';
 import { batchGetAll, queryAll } from './query';
 
@@ -63,33 +63,81 @@ export function createCatalogStore(doc: DynamoDBDocumentClient, tableName: strin
     return new Map(items.map((item) => [String(item.id), String(item.summary ?? '')]));
   }
 
-  return {
-    async page({ filters, limit, after }: CatalogQuery) {
-      const filter = filterExpression(filters);
-      const projection = Object.fromEntries(CATALOG_INDEX_ATTRIBUTES.map((name, i) => [`#p${i}`, name]));
-      const want = limit + 1; // one more than the page: tells whether a next page exists
-      const { items: matches } = await queryAll(
-        doc,
-        {
-          TableName: tableName,
-          IndexName: INDEX.byStatus,
-          KeyConditionExpression: 'gsi1pk = :pk',
-          FilterExpression: filter.expression,
-          ProjectionExpression: Object.keys(projection).join(', '),
-          ExpressionAttributeNames: { ...projection, ...filter.names },
-          ExpressionAttributeValues: { ':pk': keys.statusPartition('approved'), ...filter.values },
-          ScanIndexForward: false,
-          Limit: Math.min(READ_LIMIT_MAX, filter.expression ? want * FILTERED_READ_FACTOR : want),
-          ExclusiveStartKey: after ? { ...keys.byStatus('approved', after.at, after.id), ...keys.case(after.id) } : undefined,
-        },
-        (items) => items.length >= want,
-      );
+  const projection = Object.fromEntries(CATALOG_INDEX_ATTRIBUTES.map((name, i) => [`#p${i}`, name]));
+  const approvedKey = { ':pk': keys.statusPartition('approved') };
+  const startKey = (position: CatalogPosition) => ({ ...keys.byStatus('approved', position.at, position.id), ...keys.case(position.id) });
 
-      const chosen = matches.slice(0, limit);
-      const texts = await summaries(chosen.map((item) => String(item.id)));
-      const items = chosen.map(({ gsi1sk: _sortKey, ...item }) => ({ ...item, summary: texts.get(String(item.id)) ?? '' }) as unknown as CatalogCase);
-      const last = chosen.at(-1);
-      return { items, ...(matches.length > limit && last ? { next: positionOf(last) } : {}) };
+  /** Up to `want` matching index items from `start` on, newest first (`forward` false) or oldest first. */
+  async function matching(filters: CatalogFilters, want: number, forward: boolean, start?: CatalogPosition): Promise<Item[]> {
+    const filter = filterExpression(filters);
+    const { items } = await queryAll(
+      doc,
+      {
+        TableName: tableName,
+        IndexName: INDEX.byStatus,
+        KeyConditionExpression: 'gsi1pk = :pk',
+        FilterExpression: filter.expression,
+        ProjectionExpression: Object.keys(projection).join(', '),
+        ExpressionAttributeNames: { ...projection, ...filter.names },
+        ExpressionAttributeValues: { ...approvedKey, ...filter.values },
+        ScanIndexForward: forward,
+        Limit: Math.min(READ_LIMIT_MAX, filter.expression ? want * FILTERED_READ_FACTOR : want),
+        ExclusiveStartKey: start ? startKey(start) : undefined,
+      },
+      (found) => found.length >= want,
+    );
+    return items.slice(0, want);
+  }
+
+  async function withSummaries(chosen: readonly Item[]): Promise<CatalogCase[]> {
+    const texts = await summaries(chosen.map((item) => String(item.id)));
+    return chosen.map(({ gsi1sk: _sortKey, ...item }) => ({ ...item, summary: texts.get(String(item.id)) ?? '' }) as unknown as CatalogCase);
+  }
+
+  async function forwardPage(filters: CatalogFilters, limit: number, after?: CatalogPosition): Promise<CatalogPage> {
+    const matches = await matching(filters, limit + 1, false, after); // one more: tells whether a next page exists
+    const chosen = matches.slice(0, limit);
+    const first = chosen[0];
+    const last = chosen.at(-1);
+    return {
+      items: await withSummaries(chosen),
+      ...(matches.length > limit && last ? { next: positionOf(last) } : {}),
+      ...(after && first ? { previous: positionOf(first) } : {}),
+    };
+  }
+
+  return {
+    async page({ filters, limit, after, before }: CatalogQuery) {
+      if (!before) return forwardPage(filters, limit, after);
+      // The cases just newer than `before`, read oldest first from it, then put newest first again.
+      const matches = await matching(filters, limit + 1, true, before);
+      // Fewer than a page and one: this reaches the newest case, so it is the first page, whole.
+      if (matches.length <= limit) return forwardPage(filters, limit);
+      const chosen = matches.slice(0, limit).reverse();
+      return { items: await withSummaries(chosen), next: positionOf(chosen.at(-1)!), previous: positionOf(chosen[0]!) };
+    },
+
+    async count(filters: CatalogFilters) {
+      const filter = filterExpression(filters);
+      let total = 0;
+      let ExclusiveStartKey: Record<string, unknown> | undefined;
+      do {
+        const page = await doc.send(
+          new QueryCommand({
+            TableName: tableName,
+            IndexName: INDEX.byStatus,
+            KeyConditionExpression: 'gsi1pk = :pk',
+            FilterExpression: filter.expression,
+            ExpressionAttributeNames: filter.expression ? filter.names : undefined,
+            ExpressionAttributeValues: { ...approvedKey, ...filter.values },
+            Select: 'COUNT',
+            ExclusiveStartKey,
+          }),
+        );
+        total += page.Count ?? 0;
+        ExclusiveStartKey = page.LastEvaluatedKey;
+      } while (ExclusiveStartKey);
+      return total;
     },
   };
 }

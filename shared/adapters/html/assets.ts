@@ -70,7 +70,9 @@ export const EMBED_JS = String.raw`// One script tag on a partner page:
 //   <script src="https://HUB/embed.js" data-partner="humanitas" data-lang="it" async></script>
 // inserts the Hub's case form in an iframe right after the tag (or inside the element named by
 // data-target) and keeps the iframe as tall as the form, so the page never shows a scroll bar in it.
-// Where the form cannot show (the site is not on the partner's list, the network failed, no answer
+// With data-view="figures" (no partner needed) it frames the Hub's four headline figures instead:
+//   <script src="https://HUB/embed.js" data-view="figures" data-lang="en" async></script>
+// Where the frame cannot show (the site is not on the partner's list, the network failed, no answer
 // within data-timeout seconds, 20 by default), a link that opens it in a new tab takes its place.
 (function () {
   'use strict';
@@ -79,21 +81,35 @@ export const EMBED_JS = String.raw`// One script tag on a partner page:
   var hub = new URL(script.src).origin;
   var partner = script.getAttribute('data-partner') || '';
   var lang = script.getAttribute('data-lang') === 'en' ? 'en' : 'it';
-  var formUrl = hub + '/form?partner=' + encodeURIComponent(partner) + '&lang=' + lang;
+  var figures = script.getAttribute('data-view') === 'figures';
+  // The page a person opens when the frame cannot show: the form, or the dashboard for the figures.
+  var formUrl = figures ? hub + '/dashboard?lang=' + lang : hub + '/form?partner=' + encodeURIComponent(partner) + '&lang=' + lang;
   var timeout = Number(script.getAttribute('data-timeout'));
   if (!(timeout >= 1 && timeout <= 120)) timeout = 20;
-  var text = {
-    it: { note: 'Il modulo dello Hub non si può mostrare in questa pagina. ', link: 'Aprite il modulo per segnalare un caso al Digital Health Innovation Hub', newTab: ' (si apre in una nuova scheda)' },
-    en: { note: 'The Hub’s form cannot be shown on this page. ', link: 'Open the form to submit a case to the Digital Health Innovation Hub', newTab: ' (opens in a new tab)' }
-  }[lang];
+  var text = figures
+    ? {
+        it: { note: 'Le cifre dello Hub non si possono mostrare in questa pagina. ', link: 'Aprite le cifre del Digital Health Innovation Hub', newTab: ' (si apre in una nuova scheda)' },
+        en: { note: 'The Hub’s figures cannot be shown on this page. ', link: 'Open the figures of the Digital Health Innovation Hub', newTab: ' (opens in a new tab)' }
+      }[lang]
+    : {
+        it: { note: 'Il modulo dello Hub non si può mostrare in questa pagina. ', link: 'Aprite il modulo per segnalare un caso al Digital Health Innovation Hub', newTab: ' (si apre in una nuova scheda)' },
+        en: { note: 'The Hub’s form cannot be shown on this page. ', link: 'Open the form to submit a case to the Digital Health Innovation Hub', newTab: ' (opens in a new tab)' }
+      }[lang];
   var frame = document.createElement('iframe');
-  // embed=1: the form leaves out the landmarks (main, banner) the partner's page has already.
-  frame.src = formUrl + '&embed=1';
-  frame.title = lang === 'en' ? 'Submit a case to the Digital Health Innovation Hub' : 'Segnala un caso al Digital Health Innovation Hub';
+  if (figures) {
+    frame.src = hub + '/embed/figures?lang=' + lang + '&embed=1';
+    frame.title = lang === 'en' ? 'The Digital Health Innovation Hub in figures' : 'Il Digital Health Innovation Hub in cifre';
+  } else {
+    // embed=1: the form leaves out the landmarks (main, banner) the partner's page has already.
+    frame.src = formUrl + '&embed=1';
+    frame.title = lang === 'en' ? 'Submit a case to the Digital Health Innovation Hub' : 'Segnala un caso al Digital Health Innovation Hub';
+  }
   frame.setAttribute('loading', 'lazy');
   frame.style.width = '100%';
   frame.style.border = '0';
-  frame.style.minHeight = '480px';
+  // Room for the content before it reports its height: a form is long, the figures are short.
+  frame.style.minHeight = figures ? '0' : '480px';
+  if (figures) frame.style.height = '220px';
   frame.style.display = 'block';
   var target = script.getAttribute('data-target');
   var host = target ? document.querySelector(target) : null;
@@ -227,7 +243,7 @@ body.standalone main:has(> .dashboard) { max-width: 1240px; background: transpar
 .section-lead { color: var(--muted); margin: 0 0 1rem; max-width: 80ch; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(330px, 1fr)); gap: 16px; align-items: start; }
 .chart-card { margin: 0; }
-.chart-card h3, .trend-card h3 { font-size: 1.05rem; margin: 0 0 0.75rem; }
+.chart-card h3, .trend-card h3, .structures-card h3 { font-size: 1.05rem; margin: 0 0 0.75rem; }
 svg.chart { display: block; width: 100%; height: auto; overflow: visible; font-family: inherit; }
 svg.chart text { font-family: inherit; }
 .chart-note { color: var(--muted); font-size: 0.85rem; margin: 0.6rem 0 0; }
@@ -265,6 +281,31 @@ svg.chart-bar { max-width: 520px; }
   .charts { grid-template-columns: minmax(0, 1fr); }
   .dashboard .card { padding: 14px; }
 }
+/* The catalogue: filters in a grid, the active ones as removable chips, pages both ways. */
+.catalog .dash-head h1 { font-size: 1.6rem; }
+.catalog-links { margin: 0.5rem 0 1rem; }
+.filter-fields { display: grid; grid-template-columns: repeat(auto-fill, minmax(160px, 1fr)); gap: 0 1rem; }
+.filters .field { margin-bottom: 0.5rem; }
+.active-filters { display: flex; flex-wrap: wrap; align-items: center; gap: 0.25rem 0.75rem; margin: 0.5rem 0; }
+.active-filters p { margin: 0; }
+.active-filters ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: 0.5rem; }
+.chip { display: inline-flex; align-items: center; gap: 0.4rem; min-height: 36px; padding: 0.25rem 0.75rem; border: 1px solid var(--brand); border-radius: 999px; text-decoration: none; background: #e7edf3; }
+.chip-x { font-weight: 700; font-size: 1.1rem; line-height: 1; }
+.result-count { font-weight: 700; margin: 1rem 0 0.5rem; }
+article.case { border-top: 1px solid var(--line); padding-top: 0.5rem; }
+article.case h2 { margin-top: 0.75rem; }
+.pager { display: flex; flex-wrap: wrap; justify-content: space-between; gap: 0.5rem 1rem; margin: 1.5rem 0 0.5rem; border-top: 1px solid var(--line); padding-top: 1rem; }
+.pager a { display: inline-flex; align-items: center; gap: 0.35rem; min-height: 44px; font-weight: 600; white-space: nowrap; }
+.pager a[rel=next] { margin-left: auto; }
+@media (max-width: 480px) { .catalog .dash-head { flex-direction: column-reverse; gap: 0; } .catalog .dash-head .lang-switch { align-self: flex-end; padding-top: 0; } }
+/* A figure not published yet (the median below its threshold): the label and why, no number. */
+.stat-pending .stat-note { color: var(--muted); font-size: 0.9rem; margin-top: 0.25rem; }
+.table-scroll { overflow-x: auto; }
+table.structures th[scope=row] { font-weight: 600; }
+@media (min-width: 760px) { .structures-card { grid-column: span 2; } }
+.embed-snippet pre { background: #f4f6f8; border: 1px solid var(--line); border-radius: 6px; padding: 0.75rem; overflow-x: auto; white-space: pre-wrap; word-break: break-all; margin: 0; }
+.embed-snippet pre:focus { outline: 3px solid #ffbf47; outline-offset: 1px; }
+.snippet-label { font-weight: 600; margin: 0.75rem 0 0.25rem; }
 /* The figures framed in a partner's page: no chrome, as short as it can be. */
 body.embedded main:has(> .embed-figures) { max-width: none; padding: 8px; }
 .embed-figures .figures { gap: 10px; }

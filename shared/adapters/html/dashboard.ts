@@ -1,7 +1,8 @@
 import type { Language } from '../../core/case';
 import { CASE_STATUSES } from '../../core/case-record';
 import { formatDateTime, statusLabel, valueLabel } from '../../core/i18n';
-import { BREAKDOWNS, type Breakdown, type MetricsSnapshot } from '../../core/metrics';
+import { CLINICAL_AREAS } from '../../core/case';
+import { BREAKDOWNS, MEDIAN_MIN_DECISIONS, type Breakdown, type MetricsSnapshot, type StructureCount } from '../../core/metrics';
 import { barChart, dataTable, lineChart, type Bar } from './charts';
 import { html, type SafeHtml } from './html';
 import { layout } from './pages';
@@ -10,7 +11,7 @@ import { layout } from './pages';
  * The version of the dashboard's markup: part of its entity tag, so that a new release is not
  * answered 304 with a page made by the previous one. Change it whenever the pages change.
  */
-export const DASHBOARD_VERSION = '1';
+export const DASHBOARD_VERSION = '2';
 
 type Bilingual = Record<Language, string>;
 
@@ -67,6 +68,7 @@ const T = {
     proposals: 'Proposte progettuali approvate',
     median: 'Tempo mediano di decisione',
     medianNone: 'nessuna decisione ancora',
+    medianTooFew: (min: string, count: string) => `Compare da ${min} decisioni in su: finora ${count}. Con meno casi la mediana dice più di quei casi che della revisione.`,
     byStatus: 'Casi per stato',
     byStatusLead: 'Tutti i casi ricevuti, di ogni tipo, secondo il loro stato attuale.',
     noneInStatus: 'Nessun caso:',
@@ -76,6 +78,22 @@ const T = {
     trendLead: (from: string, to: string) => `Le cifre principali dal ${from} al ${to}.`,
     trendOnce: (at: string) => `Finora le cifre sono state calcolate una sola volta, il ${at}: l'andamento comparirà dal prossimo calcolo.`,
     computedAt: 'Calcolo',
+    reach: 'Pazienti e strutture',
+    patientsByArea: 'Pazienti impattati per area clinica',
+    patientsByAreaNote: 'Pazienti dichiarati dai progetti di Tele-X; un progetto di più aree conta i suoi pazienti in ciascuna, quindi le aree possono sommare più del totale.',
+    area: 'Area clinica',
+    patients: 'Pazienti',
+    noPatients: 'Nessun paziente dichiarato',
+    noPatientsFor: 'Nessun paziente dichiarato:',
+    structures: 'Le strutture ospedaliere contate',
+    structuresLead: (count: string) => `Le ${count} strutture dei progetti di Tele-X e delle applicazioni per ospedale approvati, ciascuna contata una volta: per codice ministeriale o, senza, per nome.`,
+    structure: 'Struttura',
+    code: 'Codice',
+    noStructures: 'Nessuna struttura ancora.',
+    structuresLater: 'L’elenco comparirà dal prossimo calcolo delle cifre.',
+    embed: 'Le cifre sul vostro sito',
+    embedLead: 'I partner dello Hub mostrano le quattro cifre principali nelle proprie pagine con questo frammento: si aggiornano da sole e il riquadro prende l’altezza del contenuto.',
+    embedLabel: 'Frammento HTML da incollare',
     about: 'Come sono calcolate',
     generatedAt: 'Calcolate il',
     asOf: 'Dati al',
@@ -119,6 +137,7 @@ const T = {
     proposals: 'Approved project proposals',
     median: 'Median time to decision',
     medianNone: 'no decision yet',
+    medianTooFew: (min: string, count: string) => `Shown from ${min} decisions on: ${count} so far. With fewer cases a median says more about those cases than about the review.`,
     byStatus: 'Cases by status',
     byStatusLead: 'Every case received, of every kind, by its current status.',
     noneInStatus: 'No cases:',
@@ -128,6 +147,22 @@ const T = {
     trendLead: (from: string, to: string) => `The headline figures from ${from} to ${to}.`,
     trendOnce: (at: string) => `So far the figures have been computed only once, on ${at}: the trend appears after the next computation.`,
     computedAt: 'Computed',
+    reach: 'Patients and structures',
+    patientsByArea: 'Patients reached by clinical area',
+    patientsByAreaNote: 'Patients stated by Tele-X projects; a project of several areas counts its patients in each, so the areas may add up to more than the total.',
+    area: 'Clinical area',
+    patients: 'Patients',
+    noPatients: 'No patients stated',
+    noPatientsFor: 'No patients stated:',
+    structures: 'The hospital structures counted',
+    structuresLead: (count: string) => `The ${count} structures of approved Tele-X projects and hospital applications, each counted once: by its ministerial code or, without one, by its name.`,
+    structure: 'Structure',
+    code: 'Code',
+    noStructures: 'No structures yet.',
+    structuresLater: 'The list appears after the next computation of the figures.',
+    embed: 'The figures on your site',
+    embedLead: 'The Hub’s partners show the four headline figures on their own pages with this snippet: they keep themselves up to date and the frame takes the height of its content.',
+    embedLabel: 'HTML snippet to paste',
     about: 'How they are computed',
     generatedAt: 'Computed on',
     asOf: 'Data as of',
@@ -241,13 +276,18 @@ function pipelineSection(snapshot: MetricsSnapshot, lang: Language): SafeHtml {
   const bars = all.filter((bar) => bar.value > 0);
   const zeros = all.filter((bar) => bar.value <= 0);
   const median = snapshot.pipeline.medianHoursToDecision;
+  // Snapshots of rules before 2026.2 have no count of decisions: their median stands as it was.
+  const decisions = snapshot.pipeline.decisions;
+  const tooFew = median === null && decisions !== undefined && decisions > 0;
   return html`<section class="dash-section" aria-labelledby="pipeline-heading">
 <h2 id="pipeline-heading">${t.pipeline}</h2>
 <div class="charts">
 <ul class="stats">
 <li class="stat" data-metric="needs" data-value="${snapshot.submissions.need}"><span class="stat-value">${format(snapshot.submissions.need)}</span> <span class="stat-label">${t.needs}</span></li>
 <li class="stat" data-metric="proposals" data-value="${snapshot.submissions.proposal}"><span class="stat-value">${format(snapshot.submissions.proposal)}</span> <span class="stat-label">${t.proposals}</span></li>
-<li class="stat" data-metric="medianHoursToDecision" data-value="${median ?? ''}"><span class="stat-value">${median === null ? '—' : formatHours(median, lang)}</span> <span class="stat-label">${t.median}${median === null ? html` <span class="muted">(${t.medianNone})</span>` : ''}</span></li>
+${median === null
+  ? html`<li class="stat stat-pending" data-metric="medianHoursToDecision" data-value="" data-decisions="${decisions ?? ''}"><span class="stat-label">${t.median}</span> <span class="stat-note">${tooFew ? t.medianTooFew(format(MEDIAN_MIN_DECISIONS), format(decisions)) : `${t.medianNone}.`}</span></li>`
+  : html`<li class="stat" data-metric="medianHoursToDecision" data-value="${median}"><span class="stat-value">${formatHours(median, lang)}</span> <span class="stat-label">${t.median}</span></li>`}
 </ul>
 ${chartCard({
   id: 'chart-pipeline',
@@ -262,12 +302,18 @@ ${chartCard({
 </section>`;
 }
 
+const isEmpty = (snapshot: MetricsSnapshot) => HEADLINE.every((name) => snapshot.headline[name] === 0);
+
 /**
- * The snapshots worth drawing: oldest to newest, dropping those whose figures equal both
- * neighbours' (a flat stretch keeps its ends, so the line has the same shape).
+ * The snapshots worth drawing: oldest to newest, from the first that counts anything (the runs of
+ * the schedule before the first approval would draw a flat zero and then a spike), dropping those
+ * whose figures equal both neighbours' (a flat stretch keeps its ends, so the line has the same shape).
+ * With nothing counted anywhere, the newest snapshot alone.
  */
 export function trendPoints(history: readonly MetricsSnapshot[]): MetricsSnapshot[] {
-  const sorted = [...history].sort((a, b) => Date.parse(a.generatedAt) - Date.parse(b.generatedAt));
+  const all = [...history].sort((a, b) => Date.parse(a.generatedAt) - Date.parse(b.generatedAt));
+  const start = all.findIndex((snapshot) => !isEmpty(snapshot));
+  const sorted = start === -1 ? all.slice(-1) : all.slice(start);
   const same = (a: MetricsSnapshot | undefined, b: MetricsSnapshot | undefined) =>
     a !== undefined && b !== undefined && HEADLINE.every((name) => a.headline[name] === b.headline[name]);
   return sorted.filter((snapshot, index) => !(same(sorted[index - 1], snapshot) && same(snapshot, sorted[index + 1])));
@@ -313,6 +359,66 @@ function trendSection(history: readonly MetricsSnapshot[], latest: MetricsSnapsh
 </section>`;
 }
 
+/** Patients by clinical area, as a chart with its table: the figure the Hub's report comments area by area. */
+function patientsCard(snapshot: MetricsSnapshot, lang: Language): SafeHtml | '' {
+  const t = T[lang];
+  const counts = snapshot.patientsByClinicalArea;
+  if (!counts) return '';
+  const format = (value: number) => formatNumber(value, lang);
+  const all: Bar[] = CLINICAL_AREAS.map((area) => ({ key: area, label: valueLabel(area, lang), value: counts[area] ?? 0 }))
+    .map((bar, index) => ({ bar, index }))
+    .sort((a, b) => b.bar.value - a.bar.value || a.index - b.index)
+    .map(({ bar }) => bar);
+  const bars = all.filter((bar) => bar.value > 0);
+  const zeros = all.filter((bar) => bar.value <= 0);
+  return chartCard({
+    id: 'chart-patients',
+    attributes: 'patientsByClinicalArea',
+    lang,
+    title: t.patientsByArea,
+    chart: barChart(bars, { id: 'chart-patients', title: t.patientsByArea, description: t.patientsByAreaNote, format, emptyText: t.noPatients }),
+    notes: [t.patientsByAreaNote, zeros.length && bars.length ? `${t.noPatientsFor} ${zeros.map((bar) => bar.label).join(', ')}.` : undefined],
+    table: dataTable(t.patientsByArea, [t.area, t.patients], all.map((bar) => [bar.label, format(bar.value)])),
+  });
+}
+
+/** The structures behind "N hospital structures", by name, with their code and projects. */
+function structuresCard(snapshot: MetricsSnapshot, lang: Language): SafeHtml {
+  const t = T[lang];
+  const format = (value: number) => formatNumber(value, lang);
+  const structures: readonly StructureCount[] | undefined = snapshot.structures;
+  const body = !structures
+    ? html`<p class="muted">${t.structuresLater}</p>`
+    : structures.length === 0
+      ? html`<p class="muted">${t.noStructures}</p>`
+      : html`<p class="chart-note">${t.structuresLead(format(structures.length))}</p>
+<div class="table-scroll"><table class="data structures"><caption class="visually-hidden">${t.structures}</caption><thead><tr><th scope="col">${t.structure}</th><th scope="col">${t.code}</th><th scope="col" class="num">${t.cases}</th></tr></thead><tbody>${structures.map(
+          (structure) => html`<tr data-structure><th scope="row">${structure.name}</th><td>${structure.code ?? '—'}</td><td class="num">${format(structure.projects)}</td></tr>`,
+        )}</tbody></table></div>`;
+  return html`<section class="card structures-card" id="structures" aria-labelledby="structures-heading"><h3 id="structures-heading">${t.structures}</h3>${body}</section>`;
+}
+
+function reachSection(snapshot: MetricsSnapshot, lang: Language): SafeHtml {
+  const t = T[lang];
+  return html`<section class="dash-section" aria-labelledby="reach-heading"><h2 id="reach-heading">${t.reach}</h2>
+<div class="charts">${patientsCard(snapshot, lang)}${structuresCard(snapshot, lang)}</div>
+</section>`;
+}
+
+/** The tag a partner pastes to frame the figures (embed.js with `data-view="figures"`). */
+export function figuresSnippet(baseUrl: string, lang: Language): string {
+  return `<script src="${baseUrl}/embed.js" data-view="figures" data-lang="${lang}" async></script>`;
+}
+
+function embedSection(baseUrl: string, lang: Language): SafeHtml {
+  const t = T[lang];
+  return html`<section class="dash-section card embed-snippet" aria-labelledby="embed-heading"><h2 id="embed-heading">${t.embed}</h2>
+<p>${t.embedLead}</p>
+<p class="snippet-label">${t.embedLabel}</p>
+<pre><code data-snippet="figures">${figuresSnippet(baseUrl, lang)}</code></pre>
+</section>`;
+}
+
 function aboutSection(snapshot: MetricsSnapshot, lang: Language): SafeHtml {
   const t = T[lang];
   return html`<section class="dash-section card about" aria-labelledby="about-heading"><h2 id="about-heading">${t.about}</h2>
@@ -335,10 +441,12 @@ export interface DashboardModel {
   history: readonly MetricsSnapshot[];
   /** A partner's display name from its id. */
   partnerName: (id: string) => string;
+  /** The Hub's public address, for the embed snippet partners copy. */
+  baseUrl: string;
 }
 
 /** The public dashboard: the Hub's figures, every breakdown as a chart, the pipeline and the trend. */
-export function renderDashboard({ lang, snapshot, history, partnerName }: DashboardModel): SafeHtml {
+export function renderDashboard({ lang, snapshot, history, partnerName, baseUrl }: DashboardModel): SafeHtml {
   const t = T[lang];
   if (!snapshot) {
     return layout({
@@ -362,8 +470,10 @@ ${langSwitch(lang, '/dashboard')}
 <p class="section-lead">${t.breakdownsLead}</p>
 <div class="charts">${BREAKDOWNS.map((breakdown) => breakdownCard(breakdown, snapshot, lang, partnerName))}</div>
 </section>
+${reachSection(snapshot, lang)}
 ${pipelineSection(snapshot, lang)}
 ${trendSection(history, snapshot, lang)}
+${embedSection(baseUrl, lang)}
 ${aboutSection(snapshot, lang)}
 </div>`,
   });
@@ -374,15 +484,18 @@ export interface FiguresEmbedModel {
   snapshot?: MetricsSnapshot;
   /** The absolute address of the full dashboard (the page lives on a partner's site). */
   dashboardUrl: string;
+  /** Inside a partner's iframe: no landmarks of its own (see `isFramed`). */
+  framed?: boolean;
 }
 
 /** The four figures alone, for a partner's page to frame; it reports its height like the form. */
-export function renderFiguresEmbed({ lang, snapshot, dashboardUrl }: FiguresEmbedModel): SafeHtml {
+export function renderFiguresEmbed({ lang, snapshot, dashboardUrl, framed = false }: FiguresEmbedModel): SafeHtml {
   const t = T[lang];
   return layout({
     lang,
     title: t.title,
-    embedded: true,
+    embedded: !framed,
+    framed,
     scripts: ['/assets/form.js'],
     body: html`<div class="embed-figures"${snapshot ? '' : html` data-state="empty"`}>
 <h1 class="visually-hidden">${t.title}</h1>

@@ -27,6 +27,12 @@ export interface LayoutOptions {
   referrerPolicy?: 'same-origin';
 }
 
+/** The Hub's name in the page's language, at the top of every page that is not framed. */
+export const HUB_NAME: Record<Language, string> = {
+  it: 'Digital Health Innovation Hub della Lombardia',
+  en: 'Lombardy Digital Health Innovation Hub',
+};
+
 /** The shell of every HTML page: responsive, accessible, no inline script or style. */
 export function layout({ lang, title, body, embedded = false, framed = false, scripts = [], referrerPolicy }: LayoutOptions): SafeHtml {
   const bare = embedded || framed;
@@ -43,7 +49,7 @@ ${referrerPolicy ? html`<meta name="referrer" content="${referrerPolicy}">` : ''
 ${scripts.map((src) => html`<script src="${src}?v=${ASSET_VERSION}" defer></script>`)}
 </head>
 <body class="${bare ? 'embedded' : 'standalone'}">
-${bare ? '' : html`<header class="site"><p class="brand">Lombardy Digital Health Innovation Hub</p></header>`}
+${bare ? '' : html`<header class="site"><p class="brand">${HUB_NAME[lang]}</p></header>`}
 ${framed ? html`<div class="frame-content">
 ${body}
 </div>` : html`<main id="main">
