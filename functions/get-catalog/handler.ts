@@ -1,15 +1,13 @@
 import { config, type Config } from '../../shared/config';
 import {
-  CSV_PAGE_BYTES, catalogCsvPage, catalogExportPage, catalogSearch, decodeCursor, encodeCursor, exportLanguage, parseCatalogQuery,
-  parseExportOptions, toCatalogItem, type CatalogCase, type ExportOptions,
+  CSV_PAGE_BYTES, catalogCsvPage, catalogSearch, decodeCursor, encodeCursor, exportLanguage, parseCatalogQuery,
+  parseExportOptions, toCatalogItem, type CatalogCase, type CatalogPosition, type ExportOptions,
 } from '../../shared/app/catalog';
 import { httpHandler } from '../../shared/adapters/http/handler';
 import { asset, json, page, type HttpResult } from '../../shared/adapters/http/response';
 import { catalogDeps } from '../../shared/wiring';
 import { catalogPage } from '../../shared/adapters/html/catalog';
-import {
-  WORKBOOK_FIXED_BYTES, XLSX_CONTENT_TYPE, XLSX_PAGE_BYTES, catalogWorkbook, workbookFileName, workbookRow, workbookRowBytes,
-} from '../../shared/adapters/xlsx/catalog-workbook';
+import { XLSX_CONTENT_TYPE, XLSX_PAGE_BYTES, catalogWorkbookPage, workbookFileName } from '../../shared/adapters/xlsx/catalog-workbook';
 import type { RouteKey } from '../../infra/routes';
 
 /** Approved cases change only when a reviewer decides: caches may keep a page for a minute. */
@@ -76,24 +74,18 @@ export const catalogHandler = ({ csvPageBytes = CSV_PAGE_BYTES, xlsxPageBytes = 
     const lang = exportLanguage(request.query) ?? request.lang;
     const after = request.query.cursor ? decodeCursor(request.query.cursor) : undefined;
     const partnerName = (id: string) => cfg.partnersById.get(id)?.name ?? id;
-    const { parts: rows, next } = await catalogExportPage(catalogDeps().catalog, {
-      filters,
-      ...(after ? { after } : {}),
-      budgetBytes: xlsxPageBytes,
-      fixedBytes: WORKBOOK_FIXED_BYTES,
-      render: (item) => {
-        const row = workbookRow(toCatalogItem(item, partnerName(item.partner)), lang);
-        return { part: row, bytes: workbookRowBytes(row) };
-      },
-    });
     // The next part keeps the language of this one, whatever the next request's Accept-Language.
-    const nextUrl = next ? `${cfg.PUBLIC_BASE_URL}/catalog.xlsx${catalogSearch(filters, { lang, cursor: encodeCursor(next) })}` : undefined;
-    const file = catalogWorkbook(rows, { lang, filters, partnerName, generatedAt: new Date(), ...(nextUrl ? { next: nextUrl } : {}) });
+    const nextUrl = (position: CatalogPosition) => `${cfg.PUBLIC_BASE_URL}/catalog.xlsx${catalogSearch(filters, { lang, cursor: encodeCursor(position) })}`;
+    const { file, next } = await catalogWorkbookPage(catalogDeps().catalog, {
+      filters, lang, partnerName, generatedAt: new Date(), nextUrl, budgetBytes: xlsxPageBytes,
+      toItem: (item) => toCatalogItem(item, partnerName(item.partner)),
+      ...(after ? { after } : {}),
+    });
     return asset(file, XLSX_CONTENT_TYPE, 60, {
       Vary: PUBLIC.Vary,
       'Content-Disposition': `attachment; filename="${workbookFileName(lang)}"`,
       'Content-Language': lang,
-      ...(nextUrl ? { Link: `<${nextUrl}>; rel="next"` } : {}),
+      ...(next ? { Link: `<${nextUrl(next)}>; rel="next"` } : {}),
     });
   },
 });

@@ -25,6 +25,7 @@ const T = {
   telexService: { it: 'Servizio di Tele-X', en: 'Tele-X service' },
   filter: { it: 'Filtra', en: 'Filter' },
   csv: { it: 'Scarica in CSV', en: 'Download as CSV' },
+  xlsx: { it: 'Scarica il foglio di calcolo (.xlsx)', en: 'Download as a spreadsheet (.xlsx)' },
   none: { it: 'Nessun caso approvato corrisponde ai filtri.', en: 'No approved case matches the filters.' },
   next: { it: 'Pagina successiva', en: 'Next page' },
   decided: { it: 'Approvato il', en: 'Approved on' },
@@ -61,7 +62,7 @@ ${row(T.decided[lang], formatDateTime(item.decidedAt, lang))}
 </article>`;
 }
 
-/** The catalogue for people: filters, one card per case, a link to the next page and to the CSV. */
+/** The catalogue for people: filters, one card per case, a link to the next page and to the exports. */
 export function catalogPage({ lang, items, filters, partners, nextSearch }: CatalogPageOptions): SafeHtml {
   const labelled = (values: readonly string[]) => values.map((value) => ({ value, label: valueLabel(value, lang) }));
   const body = html`<h1>${T.title[lang]}</h1>
@@ -72,7 +73,7 @@ ${select('kind', fieldLabel('kind', lang), filters.kind, labelled(CASE_KINDS), l
 ${select('clinicalArea', T.clinicalArea[lang], filters.clinicalArea, labelled(CLINICAL_AREAS), lang)}
 ${select('telexService', T.telexService[lang], filters.telexService, labelled(TELEX_SERVICES), lang)}
 ${select('partner', fieldLabel('partner', lang), filters.partner, partners.map((partner) => ({ value: partner.id, label: partner.name })), lang)}
-<p><button type="submit">${T.filter[lang]}</button> <a href="/catalog.csv${catalogSearch(filters)}">${T.csv[lang]}</a></p>
+<p><button type="submit">${T.filter[lang]}</button> <a href="/catalog.csv${catalogSearch(filters)}">${T.csv[lang]}</a> <a href="/catalog.xlsx${catalogSearch(filters, { lang })}">${T.xlsx[lang]}</a></p>
 </form>
 ${items.length ? items.map((item) => card(item, lang)) : html`<p>${T.none[lang]}</p>`}
 ${nextSearch ? html`<p><a rel="next" href="/catalog${nextSearch}">${T.next[lang]}</a></p>` : ''}`;

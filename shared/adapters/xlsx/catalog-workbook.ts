@@ -1,6 +1,6 @@
 import type { Language } from '../../core/case';
 import { valueLabel } from '../../core/i18n';
-import { EXPORT_COLUMN_LABELS, type CatalogFilters, type CatalogItem, type CsvColumn } from '../../app/catalog';
+import { EXPORT_COLUMN_LABELS, catalogExportPage, type CatalogCase, type CatalogFilters, type CatalogItem, type CatalogPosition, type CatalogReader, type CsvColumn } from '../../app/catalog';
 import { MAX_ROW, rowXml, writeWorkbook, type XlsxCell } from './workbook';
 
 type Row = readonly XlsxCell[];
@@ -156,6 +156,35 @@ export function catalogWorkbook(rows: readonly Row[], options: WorkbookOptions):
     ],
     { date: DATE_FORMAT[lang], dateTime: DATE_TIME_FORMAT[lang] },
   );
+}
+
+/**
+ * One page of the spreadsheet export: whole cases, newest decision first, from `after` on, whose
+ * rows fit `budgetBytes` of XML ({@link XLSX_PAGE_BYTES}; at least one case). When cases are left,
+ * `next` is where the next page starts and the About sheet names `nextUrl(next)`.
+ */
+export async function catalogWorkbookPage(
+  reader: CatalogReader,
+  options: Omit<WorkbookOptions, 'next'> & {
+    toItem: (item: CatalogCase) => CatalogItem;
+    after?: CatalogPosition;
+    budgetBytes?: number;
+    nextUrl: (next: CatalogPosition) => string;
+  },
+): Promise<{ file: Uint8Array; next?: CatalogPosition }> {
+  const { parts: rows, next } = await catalogExportPage(reader, {
+    filters: options.filters,
+    ...(options.after ? { after: options.after } : {}),
+    budgetBytes: options.budgetBytes ?? XLSX_PAGE_BYTES,
+    fixedBytes: WORKBOOK_FIXED_BYTES,
+    render: (item) => {
+      const row = workbookRow(options.toItem(item), options.lang);
+      return { part: row, bytes: workbookRowBytes(row) };
+    },
+  });
+  const { lang, filters, partnerName, generatedAt } = options;
+  const file = catalogWorkbook(rows, { lang, filters, partnerName, generatedAt, ...(next ? { next: options.nextUrl(next) } : {}) });
+  return { file, ...(next ? { next } : {}) };
 }
 
 /** The name a download of the spreadsheet is saved under. */

@@ -47,9 +47,9 @@ const STYLE = { text: 1, bold: 2, integer: 3, date: 4, dateTime: 5 } as const;
 /** Characters XML 1.0 cannot hold (controls, lone surrogates, U+FFFE/FFFF): dropped. */
 const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-/** Text as XML character data or attribute value. */
+/** Text as XML character data or attribute value; a carriage return as a reference, which XML readers keep (a bare one they turn into a line feed). */
 export const escapeXml = (text: string): string =>
-  text.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  text.replace(NOT_XML, '').replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/\r/g, '&#13;');
 
 /** The column letters of a 0-based index: 0 is A, 26 is AA. */
 export function columnName(index: number): string {
