@@ -29,11 +29,14 @@ const text = (value: string | undefined): XlsxCell => (value === undefined || va
 const labels = (values: readonly string[], lang: Language): XlsxCell => text(values.map((value) => valueLabel(value, lang)).join(', '));
 const label = (value: string | undefined, lang: Language): XlsxCell => text(value === undefined ? undefined : valueLabel(value, lang));
 
+/** Built on first use, not at load: a formatter with a time zone costs a cold start more than all its uses. */
+let romeFields: Intl.DateTimeFormat | undefined;
+
 /** The Hub's wall-clock time of an instant, as the UTC fields of a Date: spreadsheet dates have no zone. */
-const romeFields = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
-});
 export function romeWallClock(instant: Date): Date {
+  romeFields ??= new Intl.DateTimeFormat('en-GB', {
+    timeZone: 'Europe/Rome', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23',
+  });
   const parts = Object.fromEntries(romeFields.formatToParts(instant).map((part) => [part.type, Number(part.value)]));
   return new Date(Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!));
 }
