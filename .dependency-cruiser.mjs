@@ -3,7 +3,8 @@
  * `npx depcruise shared functions`). `shared/core` is pure; `shared/app` holds the use cases and
  * the ports they declare; `shared/adapters/<technology>` implements them and alone talks to AWS;
  * `shared/wiring.ts` builds them; a function calls the wiring, the use cases and the HTTP adapter
- * (the HTML views reach it through the HTTP adapter's responses or directly, as pages are its output).
+ * (the HTML views and the spreadsheets reach it through the HTTP adapter's responses or directly,
+ * as pages and files are its output).
  * Type-only imports count.
  * @type {import('dependency-cruiser').IConfiguration}
  */
@@ -35,10 +36,10 @@ export default {
     },
     {
       name: 'functions-through-wiring',
-      comment: 'A function reaches an adapter only through the wiring, save the HTTP and HTML adapters it answers with.',
+      comment: 'A function reaches an adapter only through the wiring, save the HTTP, HTML and spreadsheet adapters it answers with.',
       severity: 'error',
       from: { path: '^functions/' },
-      to: { path: '^shared/adapters/', pathNot: '^shared/adapters/(http|html)/' },
+      to: { path: '^shared/adapters/', pathNot: '^shared/adapters/(http|html|xlsx)/' },
     },
   ],
   options: {

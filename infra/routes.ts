@@ -177,7 +177,7 @@ export const FUNCTIONS = {
     answersWorkflow: false,
   },
   'get-catalog': {
-    description: 'GET /catalog, /catalog.csv: approved cases, public fields only',
+    description: 'GET /catalog, /catalog.csv, /catalog.xlsx: approved cases, public fields only',
     table: { actions: ['BatchGetItem'], indexes: ['byStatus'], leadingKeys: [CASES], attributes: ['pk', 'sk', 'id', 'summary'] },
     sendsMail: false,
     startsWorkflow: false,
@@ -230,6 +230,7 @@ export const ROUTES = [
   { method: 'GET', path: '/embed/figures', fn: 'get-metrics' },
   { method: 'GET', path: '/catalog', fn: 'get-catalog' },
   { method: 'GET', path: '/catalog.csv', fn: 'get-catalog' },
+  { method: 'GET', path: '/catalog.xlsx', fn: 'get-catalog' },
 ] as const satisfies readonly RouteSpec[];
 
 export type Route = (typeof ROUTES)[number];

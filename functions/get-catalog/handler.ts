@@ -1,9 +1,13 @@
 import { config, type Config } from '../../shared/config';
-import { CSV_PAGE_BYTES, catalogCsvPage, catalogSearch, decodeCursor, encodeCursor, parseCatalogQuery, toCatalogItem, type CatalogCase } from '../../shared/app/catalog';
+import {
+  CSV_PAGE_BYTES, catalogCsvPage, catalogSearch, decodeCursor, encodeCursor, exportLanguage, parseCatalogQuery,
+  parseExportOptions, toCatalogItem, type CatalogCase, type CatalogPosition, type ExportOptions,
+} from '../../shared/app/catalog';
 import { httpHandler } from '../../shared/adapters/http/handler';
 import { asset, json, page, type HttpResult } from '../../shared/adapters/http/response';
 import { catalogDeps } from '../../shared/wiring';
 import { catalogPage } from '../../shared/adapters/html/catalog';
+import { XLSX_CONTENT_TYPE, XLSX_PAGE_BYTES, catalogWorkbookPage, workbookFileName } from '../../shared/adapters/xlsx/catalog-workbook';
 import type { RouteKey } from '../../infra/routes';
 
 /** Approved cases change only when a reviewer decides: caches may keep a page for a minute. */
@@ -12,11 +16,15 @@ const PUBLIC = { 'Cache-Control': 'public, max-age=60', Vary: 'Accept, Accept-La
 const publicItems = (cfg: Config, cases: readonly CatalogCase[]) =>
   cases.map((item) => toCatalogItem(item, cfg.partnersById.get(item.partner)?.name));
 
+/** The name a CSV download is saved under: the machine name without `lang`, else in its language. */
+const csvFileName = ({ lang }: ExportOptions) => (lang === 'it' ? 'hub-intake-catalogo.csv' : lang === 'en' ? 'hub-intake-catalogue.csv' : 'hub-intake-catalog.csv');
+
 /**
- * `GET /catalog` (JSON, or HTML for browsers) and `GET /catalog.csv`: approved cases, public fields
- * only. `csvPageBytes` is the CSV page budget ({@link CSV_PAGE_BYTES} unless a test sets a small one).
+ * `GET /catalog` (JSON, or HTML for browsers), `GET /catalog.csv` and `GET /catalog.xlsx`: approved
+ * cases, public fields only. `csvPageBytes` and `xlsxPageBytes` are the page budgets of the exports
+ * ({@link CSV_PAGE_BYTES}, {@link XLSX_PAGE_BYTES} unless a test sets small ones).
  */
-export const catalogHandler = ({ csvPageBytes = CSV_PAGE_BYTES }: { csvPageBytes?: number } = {}) => httpHandler<RouteKey<'get-catalog'>>({
+export const catalogHandler = ({ csvPageBytes = CSV_PAGE_BYTES, xlsxPageBytes = XLSX_PAGE_BYTES }: { csvPageBytes?: number; xlsxPageBytes?: number } = {}) => httpHandler<RouteKey<'get-catalog'>>({
   'GET /catalog': async (request): Promise<HttpResult> => {
     // Public data: any site may read it, errors included.
     request.responseHeaders['Access-Control-Allow-Origin'] = '*';
@@ -47,16 +55,42 @@ export const catalogHandler = ({ csvPageBytes = CSV_PAGE_BYTES }: { csvPageBytes
     request.responseHeaders['Access-Control-Allow-Origin'] = '*';
     const cfg = config();
     const { filters } = parseCatalogQuery(request.query, cfg.partnersById, { paginated: false });
+    const options = parseExportOptions(request.query);
     const after = request.query.cursor ? decodeCursor(request.query.cursor) : undefined;
     const toItem = (item: CatalogCase) => toCatalogItem(item, cfg.partnersById.get(item.partner)?.name);
-    const { csv, next } = await catalogCsvPage(catalogDeps().catalog, { filters, toItem, budgetBytes: csvPageBytes, ...(after ? { after } : {}) });
-    const link: Record<string, string> = next
-      ? { Link: `<${cfg.PUBLIC_BASE_URL}/catalog.csv${catalogSearch(filters, { cursor: encodeCursor(next) })}>; rel="next"` }
-      : {};
+    const { csv, next } = await catalogCsvPage(catalogDeps().catalog, { filters, toItem, budgetBytes: csvPageBytes, export: options, ...(after ? { after } : {}) });
+    const search = (cursor: string) => catalogSearch(filters, { lang: options.lang, sep: options.sep === ',' ? undefined : options.sep, cursor });
+    const link: Record<string, string> = next ? { Link: `<${cfg.PUBLIC_BASE_URL}/catalog.csv${search(encodeCursor(next))}>; rel="next"` } : {};
     return asset(csv, 'text/csv; charset=utf-8', 60, {
       Vary: PUBLIC.Vary,
-      'Content-Disposition': 'attachment; filename="hub-intake-catalog.csv"',
+      'Content-Disposition': `attachment; filename="${csvFileName(options)}"`,
+      ...(options.lang ? { 'Content-Language': options.lang } : {}),
       ...link,
+    });
+  },
+
+  // The spreadsheet, in the reader's language (`lang`, else Accept-Language, else Italian). Pages by
+  // the size of its XML, which bounds the zip whatever the text (see XLSX_PAGE_BYTES); a file that
+  // holds a part says where the next part is on its About sheet and in a `Link` header.
+  'GET /catalog.xlsx': async (request): Promise<HttpResult> => {
+    request.responseHeaders['Access-Control-Allow-Origin'] = '*';
+    const cfg = config();
+    const { filters } = parseCatalogQuery(request.query, cfg.partnersById, { paginated: false });
+    const lang = exportLanguage(request.query) ?? request.lang;
+    const after = request.query.cursor ? decodeCursor(request.query.cursor) : undefined;
+    const partnerName = (id: string) => cfg.partnersById.get(id)?.name ?? id;
+    // The next part keeps the language of this one, whatever the next request's Accept-Language.
+    const nextUrl = (position: CatalogPosition) => `${cfg.PUBLIC_BASE_URL}/catalog.xlsx${catalogSearch(filters, { lang, cursor: encodeCursor(position) })}`;
+    const { file, next } = await catalogWorkbookPage(catalogDeps().catalog, {
+      filters, lang, partnerName, generatedAt: new Date(), nextUrl, budgetBytes: xlsxPageBytes,
+      toItem: (item) => toCatalogItem(item, partnerName(item.partner)),
+      ...(after ? { after } : {}),
+    });
+    return asset(file, XLSX_CONTENT_TYPE, 60, {
+      Vary: PUBLIC.Vary,
+      'Content-Disposition': `attachment; filename="${workbookFileName(lang)}"`,
+      'Content-Language': lang,
+      ...(next ? { Link: `<${nextUrl(next)}>; rel="next"` } : {}),
     });
   },
 });

@@ -91,7 +91,7 @@ export async function runDemo(baseUrl: string, log: Log = console.log, options: 
   const headline = await checkFigures(run, approvals);
   const dashboardUrl = `${run.base}/dashboard`;
   log(`Dashboard: ${dashboardUrl}`);
-  log(`Catalogue: ${run.base}/catalog (CSV: ${run.base}/catalog.csv)`);
+  log(`Catalogue: ${run.base}/catalog (CSV: ${run.base}/catalog.csv, spreadsheet: ${run.base}/catalog.xlsx)`);
   return { headline, dashboardUrl, submitted: { created: submitted.length - replayed, replayed } };
 }
 

@@ -1,10 +1,11 @@
 import { stringify } from 'csv-stringify/sync';
-import { CASE_KINDS, CLINICAL_AREAS, TELEX_SERVICES, type CaseInput } from '../core/case';
+import { CASE_KINDS, CLINICAL_AREAS, LANGUAGES, TELEX_SERVICES, type CaseInput, type Language } from '../core/case';
 import { InvalidParameter } from '../core/errors';
+import { FIELD_LABELS } from '../core/i18n';
 import type { Partner } from '../core/partners';
 
 /**
- * The public catalogue of approved cases (`GET /catalog`, `GET /catalog.csv`): which fields are
+ * The public catalogue of approved cases (`GET /catalog`, `GET /catalog.csv`, `GET /catalog.xlsx`): which fields are
  * public, how the query is read and how a page continues. Contact data and tokens are not public:
  * {@link toCatalogItem} copies the public fields one by one, so a field added to a case stays
  * private until it is added here.
@@ -205,6 +206,58 @@ export const CSV_COLUMNS = [
   'reimbursement', 'interoperability', 'startDate', 'decidedAt',
 ] as const;
 
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+
+/**
+ * The column names of the exports for people (the CSV's header with `lang`, the spreadsheet's),
+ * the form's field labels where a column is a field.
+ */
+export const EXPORT_COLUMN_LABELS: Record<CsvColumn, Record<Language, string>> = {
+  id: { it: 'Identificativo', en: 'Identifier' },
+  reference: { it: 'Riferimento', en: 'Reference' },
+  title: FIELD_LABELS.title!,
+  summary: FIELD_LABELS.summary!,
+  kind: FIELD_LABELS.kind!,
+  partner: { it: 'Codice del partner', en: 'Partner id' },
+  partnerName: FIELD_LABELS.partner!,
+  facilityName: FIELD_LABELS['facility.name']!,
+  facilityCode: FIELD_LABELS['facility.code']!,
+  telexServices: FIELD_LABELS.telexServices!,
+  clinicalAreas: FIELD_LABELS.clinicalAreas!,
+  careSettings: FIELD_LABELS.careSettings!,
+  technologies: FIELD_LABELS.technologies!,
+  stage: FIELD_LABELS.stage!,
+  patientsImpacted: FIELD_LABELS.patientsImpacted!,
+  funding: FIELD_LABELS.funding!,
+  reimbursement: FIELD_LABELS.reimbursement!,
+  interoperability: FIELD_LABELS.interoperability!,
+  startDate: FIELD_LABELS.startDate!,
+  decidedAt: { it: 'Approvato il', en: 'Approved on' },
+};
+
+/** The separators the CSV export can use: `,` by default, `;` for spreadsheets set to Italian. */
+export const CSV_SEPARATORS = [',', ';'] as const;
+export type CsvSeparator = (typeof CSV_SEPARATORS)[number];
+
+/** How an export is written: the language of its column names (none: the CSV's machine names) and the CSV's separator. */
+export interface ExportOptions {
+  lang?: Language;
+  sep: CsvSeparator;
+}
+
+/**
+ * Reads `lang` (`it` or `en`) and `sep` (`,` or `;`) of an export. An empty value counts as absent;
+ * anything else answers 400, so that a typo does not quietly give another file than the one asked for.
+ */
+export function parseExportOptions(query: Record<string, string | undefined>): ExportOptions {
+  const lang = exportLanguage(query);
+  const sep = oneOf('sep', query.sep, CSV_SEPARATORS) ?? ',';
+  return { sep, ...(lang ? { lang } : {}) };
+}
+
+/** The `lang` an export was asked in, if any: `it` or `en`, else 400. */
+export const exportLanguage = (query: Record<string, string | undefined>): Language | undefined => oneOf('lang', query.lang, LANGUAGES);
+
 /** A first character that makes a spreadsheet run a cell as a formula (OWASP's list). */
 const FORMULA_TRIGGERS = new Set(['=', '+', '-', '@', '\t', '\r']);
 /** Characters after which a spreadsheet may start a new cell: either separator, a tab, a new line. */
@@ -226,8 +279,11 @@ export function neutraliseCell(text: string): string {
   return out;
 }
 
-function csvRow(item: CatalogItem): Record<(typeof CSV_COLUMNS)[number], string | number> {
-  const join = (values: readonly string[]) => values.join(';');
+/** What joins a list's codes in a CSV cell: the separator the file does not use between cells. */
+export const listJoiner = (sep: CsvSeparator): string => (sep === ',' ? ';' : ',');
+
+function csvRow(item: CatalogItem, sep: CsvSeparator): Record<CsvColumn, string | number> {
+  const join = (values: readonly string[]) => values.join(listJoiner(sep));
   const text = neutraliseCell;
   return {
     id: text(item.id),
@@ -254,17 +310,26 @@ function csvRow(item: CatalogItem): Record<(typeof CSV_COLUMNS)[number], string 
 }
 
 // Every field quoted, so that no reader takes a `,` or `;` inside a text for a separator.
-const CSV_OPTIONS = { columns: [...CSV_COLUMNS], record_delimiter: 'windows', quoted: true, quoted_empty: true } as const;
+const csvOptions = (sep: CsvSeparator) => ({ columns: [...CSV_COLUMNS], delimiter: sep, record_delimiter: 'windows', quoted: true, quoted_empty: true }) as const;
 
-/** The first line of every CSV page: a byte order mark, so that Excel reads accents right, and the column names. */
-export const csvHeader = (): string => stringify([], { ...CSV_OPTIONS, bom: true, header: true });
+const DEFAULT_EXPORT: ExportOptions = { sep: ',' };
+
+/**
+ * The first line of every CSV page: a byte order mark, so that Excel reads accents right, and the
+ * column names: the machine names of {@link CSV_COLUMNS}, or their labels in `lang`.
+ */
+export function csvHeader({ lang, sep }: ExportOptions = DEFAULT_EXPORT): string {
+  if (!lang) return stringify([], { ...csvOptions(sep), bom: true, header: true });
+  const labels = Object.fromEntries(CSV_COLUMNS.map((column) => [column, neutraliseCell(EXPORT_COLUMN_LABELS[column][lang])]));
+  return stringify([labels], { ...csvOptions(sep), bom: true });
+}
 
 /** One case as a CSV record, its text neutralised ({@link neutraliseCell}). */
-export const csvRecord = (item: CatalogItem): string => stringify([csvRow(item)], CSV_OPTIONS);
+export const csvRecord = (item: CatalogItem, { sep }: Pick<ExportOptions, 'sep'> = DEFAULT_EXPORT): string => stringify([csvRow(item, sep)], csvOptions(sep));
 
-/** The catalogue as CSV: a header row, one row per case, lists joined with `;`. */
-export function catalogCsv(items: readonly CatalogItem[]): string {
-  return csvHeader() + items.map(csvRecord).join('');
+/** The catalogue as CSV: a header row, one row per case, lists joined with the other separator. */
+export function catalogCsv(items: readonly CatalogItem[], options: ExportOptions = DEFAULT_EXPORT): string {
+  return csvHeader(options) + items.map((item) => csvRecord(item, options)).join('');
 }
 
 /**
@@ -277,31 +342,53 @@ export const CSV_PAGE_BYTES = 5_000_000;
 const responseBytes = (text: string) => Buffer.byteLength(JSON.stringify(text)) - 2;
 
 /**
+ * One page of an export: whole cases, newest decision first, from `after` on, each rendered and
+ * priced by `render`, up to `budgetBytes` with `fixedBytes` spent before the first (at least one
+ * case, so that every page moves on). `next` is where the next page starts when cases are left.
+ */
+export async function catalogExportPage<T>(
+  reader: CatalogReader,
+  options: { filters: CatalogFilters; after?: CatalogPosition; budgetBytes: number; fixedBytes: number; render: (item: CatalogCase) => { part: T; bytes: number } },
+): Promise<{ parts: T[]; next?: CatalogPosition }> {
+  const parts: T[] = [];
+  let used = options.fixedBytes;
+  let last: CatalogPosition | undefined;
+  let after = options.after;
+  for (;;) {
+    const page = await reader.page({ filters: options.filters, limit: CATALOG_PAGE.max, ...(after ? { after } : {}) });
+    for (const item of page.items) {
+      const { part, bytes } = options.render(item);
+      if (last && used + bytes > options.budgetBytes) return { parts, next: last };
+      parts.push(part);
+      used += bytes;
+      // The byStatus sort key of an approved case is its decision time and id.
+      last = { at: item.decidedAt, id: item.id };
+    }
+    if (!page.next) return { parts };
+    after = page.next;
+  }
+}
+
+/**
  * One page of the CSV export: whole records, newest decision first, from `after` on, up to
  * `budgetBytes` (at least one record, so that every page moves on). `next` is where the next
  * page starts when cases are left.
  */
 export async function catalogCsvPage(
   reader: CatalogReader,
-  options: { filters: CatalogFilters; toItem: (item: CatalogCase) => CatalogItem; after?: CatalogPosition; budgetBytes?: number },
+  options: { filters: CatalogFilters; toItem: (item: CatalogCase) => CatalogItem; after?: CatalogPosition; budgetBytes?: number; export?: ExportOptions },
 ): Promise<{ csv: string; next?: CatalogPosition }> {
-  const budget = options.budgetBytes ?? CSV_PAGE_BYTES;
-  const parts = [csvHeader()];
-  let used = responseBytes(parts[0]!);
-  let last: CatalogPosition | undefined;
-  let after = options.after;
-  for (;;) {
-    const page = await reader.page({ filters: options.filters, limit: CATALOG_PAGE.max, ...(after ? { after } : {}) });
-    for (const item of page.items) {
-      const record = csvRecord(options.toItem(item));
-      const cost = responseBytes(record);
-      if (last && used + cost > budget) return { csv: parts.join(''), next: last };
-      parts.push(record);
-      used += cost;
-      // The byStatus sort key of an approved case is its decision time and id.
-      last = { at: item.decidedAt, id: item.id };
-    }
-    if (!page.next) return { csv: parts.join('') };
-    after = page.next;
-  }
+  const exportOptions = options.export ?? DEFAULT_EXPORT;
+  const header = csvHeader(exportOptions);
+  const { parts, next } = await catalogExportPage(reader, {
+    filters: options.filters,
+    ...(options.after ? { after: options.after } : {}),
+    budgetBytes: options.budgetBytes ?? CSV_PAGE_BYTES,
+    fixedBytes: responseBytes(header),
+    render: (item) => {
+      const record = csvRecord(options.toItem(item), exportOptions);
+      return { part: record, bytes: responseBytes(record) };
+    },
+  });
+  return { csv: header + parts.join(''), ...(next ? { next } : {}) };
 }

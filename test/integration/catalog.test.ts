@@ -2,11 +2,14 @@ import { BatchGetCommand, DynamoDBDocumentClient, QueryCommand } from '@aws-sdk/
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import { randomBytes } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
+import { strFromU8, unzipSync } from 'fflate';
+import readExcelFile from 'read-excel-file/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { catalogHandler } from '../../functions/get-catalog/handler';
-import { CSV_COLUMNS, type CatalogItem } from '../../shared/app/catalog';
+import { CSV_COLUMNS, EXPORT_COLUMN_LABELS, type CatalogItem } from '../../shared/app/catalog';
 import { createCatalogStore } from '../../shared/adapters/dynamodb/catalog-store';
 import { postCase, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
@@ -311,6 +314,9 @@ describe('GET /catalog', () => {
     expect(page).toContain('href="/dashboard?lang=en"');
     const telex = approved().filter((c) => c.input.kind === 'telex').length;
     expect(page).toContain(`data-total="${telex}">${telex} results</p>`);
+    expect(page).toContain('href="/catalog.xlsx?kind=telex&amp;lang=en" download>Download as a spreadsheet (.xlsx)</a>');
+    const italian = await (await fetch(`${runtime.url}/catalog`, { headers: { accept: 'text/html', 'accept-language': 'it' } })).text();
+    expect(italian).toContain('href="/catalog.xlsx?lang=it" download>Scarica il foglio di calcolo (.xlsx)</a>');
   });
 });
 
@@ -396,11 +402,179 @@ describe('GET /catalog.csv', () => {
     expect(references).toEqual(approved().map((c) => c.reference).reverse());
   });
 
+  it('names its columns in lang and separates cells with ; for sep=;, lists joined with , and the codes kept', async () => {
+    const response = await fetch(`${runtime.url}/catalog.csv?sep=%3B&lang=en`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="hub-intake-catalogue.csv"');
+    expect(response.headers.get('content-language')).toBe('en');
+    const [header, ...rows] = parse((await response.text()).replace(/^\uFEFF/, ''), { delimiter: ';' }) as string[][];
+    expect(header).toEqual(CSV_COLUMNS.map((column) => EXPORT_COLUMN_LABELS[column].en));
+    expect(rows.map((row) => row[1])).toEqual(approved().map((c) => c.reference).reverse());
+    const column = (name: (typeof CSV_COLUMNS)[number]) => CSV_COLUMNS.indexOf(name);
+    const gsd = rows.find((row) => row[column('partner')] === 'gruppo-san-donato')!;
+    expect(gsd[column('telexServices')]).toBe('telecontrollo,telemonitoraggio');
+    expect(gsd[column('kind')]).toBe('telex');
+    expect(gsd[column('facilityCode')]).toBe('030070');
+    const ieo = rows.find((row) => row[column('partner')] === 'ieo')!;
+    expect(ieo[column('title')]).toBe(`'=HYPERLINK("http://evil.example/x","Clicca qui")`);
+    // A literal ; in the query string is the same request.
+    const literal = await (await fetch(`${runtime.url}/catalog.csv?sep=;&lang=it`)).text();
+    expect(literal.replace(/^\uFEFF/, '')).toMatch(/^"Identificativo";"Riferimento";/);
+  });
+
+  it('answers 400 problem+json in the caller’s language for a sep or lang it does not know', async () => {
+    for (const search of ['sep=%7C', 'sep=tab', 'lang=fr', 'lang=EN']) {
+      const answer = await fetch(`${runtime.url}/catalog.csv?${search}`, { headers: { 'accept-language': 'en' } });
+      expect(answer.status, search).toBe(400);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      const problem = (await answer.json()) as { title: string; detail: string };
+      expect(problem.title).toBe('Invalid parameter');
+      expect(problem.detail).toMatch(search.startsWith('sep') ? /allowed: ,, ;/ : /allowed: it, en/);
+    }
+    const italian = (await (await fetch(`${runtime.url}/catalog.csv?sep=%7C`)).json()) as { title: string; detail: string };
+    expect(italian).toMatchObject({ title: 'Parametro non valido', detail: 'sep non ammette il valore "|"; valori possibili: ,, ;.' });
+  });
+
   it('applies the same filters', async () => {
     const rows = parseCsv((await (await fetch(`${runtime.url}/catalog.csv?clinicalArea=pulmonology`)).text()).replace(/^\uFEFF/, ''));
     expect(rows.slice(1).map((row) => row[1])).toEqual(
       approved().filter((c) => (c.input.clinicalAreas as string[]).includes('pulmonology')).map((c) => c.reference).reverse(),
     );
+  });
+});
+
+/** A Lambda event of one of get-catalog's routes, as API Gateway sends it. */
+function catalogEvent(routeKey: 'GET /catalog.csv' | 'GET /catalog.xlsx', query: Record<string, string>, headers: Record<string, string> = {}): APIGatewayProxyEventV2 {
+  const path = routeKey.slice(4);
+  return {
+    version: '2.0', routeKey, rawPath: path, rawQueryString: new URLSearchParams(query).toString(),
+    headers, queryStringParameters: Object.keys(query).length ? query : undefined, isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000', apiId: 'local', domainName: 'localhost', domainPrefix: 'localhost', requestId: 'export', routeKey,
+      http: { method: 'GET', path, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'test' }, stage: '$default', time: '', timeEpoch: 0,
+    },
+  };
+}
+
+/** The sheets of a workbook as a spreadsheet program reads them. */
+const readWorkbook = async (bytes: ArrayBuffer | Buffer) => readExcelFile(Buffer.from(bytes as ArrayBuffer), { trim: false });
+
+describe('GET /catalog.xlsx', () => {
+  const download = async (search = '', headers: Record<string, string> = {}) => {
+    const response = await fetch(`${runtime.url}/catalog.xlsx${search}`, { headers });
+    return { response, bytes: await response.arrayBuffer() };
+  };
+
+  it('downloads every approved case as a spreadsheet, in Italian by default', async () => {
+    const { response, bytes } = await download();
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(response.headers.get('content-disposition')).toBe('attachment; filename="hub-intake-catalogo.xlsx"');
+    expect(response.headers.get('content-language')).toBe('it');
+    expect(response.headers.get('cache-control')).toBe('public, max-age=60');
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('link')).toBeNull();
+    // A zip, as every .xlsx is.
+    expect([...new Uint8Array(bytes).slice(0, 4)]).toEqual([0x50, 0x4b, 0x03, 0x04]);
+    const [sheet, about] = await readWorkbook(bytes);
+    expect(sheet!.sheet).toBe('Catalogo');
+    const [header, ...rows] = sheet!.data;
+    expect(header!.slice(0, 6)).toEqual(['Riferimento', 'Titolo', 'Tipo di caso', 'Partner', 'Nome della struttura', 'Codice ministeriale della struttura']);
+    expect(rows.map((row) => row[0])).toEqual(approved().map((c) => c.reference).reverse());
+    expect(about!.data[3]).toEqual(['Casi in questo file', approved().length]);
+  });
+
+  it('shows labels instead of codes, codes as text (030906 keeps its zero), dates as dates and hostile titles as text', async () => {
+    const { bytes } = await download();
+    const [sheet] = await readWorkbook(bytes);
+    const [header, ...rows] = sheet!.data;
+    const at = (row: unknown[], name: string) => row[header!.indexOf(name)];
+    const byReference = (reference: string) => rows.find((row) => row[0] === reference)!;
+    const humanitas = byReference(seeded[0]!.reference);
+    expect(at(humanitas, 'Codice ministeriale della struttura')).toBe('030906');
+    expect(at(humanitas, 'Tipo di caso')).toBe('Servizio di Tele-X');
+    expect(at(humanitas, 'Partner')).toBe('Humanitas');
+    expect(at(humanitas, 'Data di avvio')).toEqual(new Date('2024-03-01T00:00:00Z'));
+    expect(at(humanitas, 'Approvato il')).toBeInstanceOf(Date);
+    expect(at(humanitas, 'Pazienti impattati')).toBe(1200);
+    const maugeri = byReference(seeded[1]!.reference);
+    expect(at(maugeri, 'Partner')).toBe('Istituti Clinici Scientifici Maugeri');
+    expect(at(maugeri, 'Servizi di Tele-X')).toBe('Telemonitoraggio');
+    expect(at(maugeri, 'Aree cliniche')).toBe('Pneumologia, Riabilitazione');
+    expect(at(maugeri, 'Codice ministeriale della struttura')).toBeNull();
+    const ieo = byReference(seeded[2]!.reference);
+    expect(at(ieo, 'Titolo')).toBe('=HYPERLINK("http://evil.example/x","Clicca qui")');
+    expect(at(ieo, 'Nome della struttura')).toBe('@Istituto Europeo di Oncologia');
+    expect(at(ieo, 'Codice ministeriale della struttura')).toBe('030915');
+    expect(at(ieo, 'Tipo di caso')).toBe('Applicazione digitale per ospedale');
+    // Stored as written: text cells only, no formula anywhere, no contact data.
+    const xml = Object.values(unzipSync(new Uint8Array(bytes))).map((part) => strFromU8(part)).join('');
+    expect(xml).not.toMatch(/<f[ >]/);
+    expect(xml).toContain('t="inlineStr"><is><t xml:space="preserve">=HYPERLINK(&quot;http://evil.example/x&quot;,&quot;Clicca qui&quot;)</t>');
+    for (const { contact } of seeded) {
+      expect(xml).not.toContain(contact.email);
+      expect(xml).not.toContain(contact.name);
+    }
+  });
+
+  it('speaks the reader’s language: lang first, then Accept-Language', async () => {
+    const byHeader = await download('', { 'accept-language': 'en-GB,en;q=0.9' });
+    expect(byHeader.response.headers.get('content-disposition')).toBe('attachment; filename="hub-intake-catalogue.xlsx"');
+    const [sheet, about] = await readWorkbook(byHeader.bytes);
+    expect(sheet!.sheet).toBe('Catalogue');
+    expect(sheet!.data[0]!.slice(0, 3)).toEqual(['Reference', 'Title', 'Kind of case']);
+    expect(about!.sheet).toBe('About');
+    const byQuery = await download('?lang=en', { 'accept-language': 'it' });
+    expect((await readWorkbook(byQuery.bytes))[0]!.data[0]![0]).toBe('Reference');
+    const italian = await download('?lang=it', { 'accept-language': 'en' });
+    expect((await readWorkbook(italian.bytes))[0]!.data[0]![0]).toBe('Riferimento');
+  });
+
+  it('applies the filters and says which on its About sheet', async () => {
+    const { bytes } = await download('?clinicalArea=pulmonology&lang=en');
+    const [sheet, about] = await readWorkbook(bytes);
+    expect(sheet!.data.slice(1).map((row) => row[0])).toEqual(
+      approved().filter((c) => (c.input.clinicalAreas as string[]).includes('pulmonology')).map((c) => c.reference).reverse(),
+    );
+    expect(about!.data[2]).toEqual(['Filters', 'Clinical area: Pulmonology']);
+  });
+
+  it('answers 400 problem+json in the caller’s language for an unknown lang, filter or cursor', async () => {
+    for (const search of ['lang=fr', 'lang=de', 'kind=telemedicine', 'partner=acme', 'cursor=forged']) {
+      const answer = await fetch(`${runtime.url}/catalog.xlsx?${search}`);
+      expect(answer.status, search).toBe(400);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(((await answer.json()) as { title: string }).title).toBe('Parametro non valido');
+    }
+    const en = (await (await fetch(`${runtime.url}/catalog.xlsx?lang=fr`, { headers: { 'accept-language': 'en' } })).json()) as { title: string; detail: string };
+    expect(en).toMatchObject({ title: 'Invalid parameter', detail: 'lang does not accept "fr"; allowed: it, en.' });
+  });
+
+  it('comes in pages under a small budget: each a whole workbook, a Link rel=next in the same language, every case once', async () => {
+    // The handler itself with a 12 KB budget, over the runtime's table: a few cases a page.
+    const handler = catalogHandler({ xlsxPageBytes: 12_000 }) as unknown as (e: APIGatewayProxyEventV2, c: Context) => Promise<APIGatewayProxyStructuredResultV2>;
+    const references: string[] = [];
+    let query: Record<string, string> = {};
+    let pages = 0;
+    for (;;) {
+      const answer = await handler(catalogEvent('GET /catalog.xlsx', query, { 'accept-language': 'en' }), {} as Context);
+      expect(answer.statusCode).toBe(200);
+      expect(answer.isBase64Encoded).toBe(true);
+      pages += 1;
+      const [sheet, about] = await readWorkbook(Buffer.from(String(answer.body), 'base64'));
+      expect(sheet!.data[0]![0]).toBe('Reference');
+      expect(sheet!.data.length).toBeGreaterThan(1);
+      references.push(...sheet!.data.slice(1).map((row) => String(row[0])));
+      const link = String(answer.headers?.Link ?? '');
+      if (!link) break;
+      const next = /^<([^>]+)>; rel="next"$/.exec(link)?.[1];
+      expect(next).toMatch(/\/catalog\.xlsx\?lang=en&cursor=/);
+      expect(about!.data.at(-1)).toEqual([null, next]);
+      query = Object.fromEntries(new URL(next!).searchParams);
+      expect(pages).toBeLessThan(20);
+    }
+    expect(pages).toBeGreaterThan(1);
+    expect(references).toEqual(approved().map((c) => c.reference).reverse());
   });
 });
 

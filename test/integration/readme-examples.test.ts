@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -35,10 +35,10 @@ async function shellBlocks(): Promise<string[]> {
 }
 
 /** Runs a snippet in bash, with the example's host pointed at the test's runtime. */
-async function shell(snippet: string, env: Record<string, string> = {}): Promise<string> {
+async function shell(snippet: string, env: Record<string, string> = {}, cwd = ROOT): Promise<string> {
   const script = snippet.replaceAll('http://localhost:3000', runtime.url).replaceAll('localhost:3000', runtime.url);
   const { stdout } = await run('bash', ['-euo', 'pipefail', '-c', script], {
-    cwd: ROOT,
+    cwd,
     env: { ...process.env, DATA_DIR: dataDir, ...env },
     timeout: 120_000,
     maxBuffer: 16 * 1024 * 1024,
@@ -53,6 +53,25 @@ const PLANS: Plan[] = [
   { first: /^REVIEW_WINDOW_SECONDS=.* npm start$/, skip: 'serves until stopped; the runtime-console suite starts npm start with its settings' },
   { first: /^npm start +# in one terminal/, skip: 'serves until stopped; the demo suite runs npm run demo against a runtime' },
   { first: /^npm run bench\b/, skip: 'minutes of measurements on a quiet machine; its helpers are unit-tested' },
+  {
+    first: /^curl -sOJ 'http:\/\/localhost:3000\/catalog\.xlsx/,
+    async run(block) {
+      // -O writes files where it runs: a folder of the test's own.
+      const folder = await mkdtemp(join(tmpdir(), 'readme-exports-'));
+      try {
+        const printed = await shell(block, {}, folder);
+        expect(await readdir(folder).then((names) => names.sort())).toEqual(['hub-intake-catalogo.xlsx', 'hub-intake-catalogue.xlsx']);
+        for (const name of ['hub-intake-catalogo.xlsx', 'hub-intake-catalogue.xlsx']) {
+          expect((await readFile(join(folder, name))).subarray(0, 2).toString()).toBe('PK');
+        }
+        // The two CSVs: the machine header with ',' then the Italian one with ';'.
+        expect(printed).toContain('"id","reference","title"');
+        expect(printed).toContain('"Riferimento";"Titolo"');
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    },
+  },
   {
     first: /^npm run invoke -- submit-case /,
     async run(block) {

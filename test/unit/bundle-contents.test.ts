@@ -70,6 +70,10 @@ describe("each function's bundle", () => {
     expect(packages.get(name)?.has('@aws-sdk/client-sesv2')).toBe(FUNCTIONS[name].sendsMail);
   });
 
+  it.each(names)('of %s holds the zip library exactly when it writes the spreadsheet', (name) => {
+    expect(packages.get(name)?.has('fflate')).toBe(name === 'get-catalog');
+  });
+
   it.each(names)('of %s holds the Step Functions client exactly when it starts or answers the review workflow', (name) => {
     const spec = FUNCTIONS[name];
     expect(packages.get(name)?.has('@aws-sdk/client-sfn')).toBe(spec.startsWorkflow || spec.answersWorkflow);

@@ -4,10 +4,13 @@ import { describe, expect, it } from 'vitest';
 import {
   CATALOG_PAGE,
   CSV_COLUMNS,
+  EXPORT_COLUMN_LABELS,
   catalogCsv,
   catalogCsvPage,
   decodeCursor,
   encodeCursor,
+  neutraliseCell,
+  parseExportOptions,
   toCatalogItem,
   type CatalogCase,
   type CatalogItem,
@@ -37,25 +40,27 @@ function catalogCase(index: number, overrides: Partial<CatalogCase> = {}): Catal
 const item = (c: CatalogCase): CatalogItem => toCatalogItem(c, 'Humanitas');
 
 /**
- * The text read back as a spreadsheet might read it: a quote-aware CSV parser on `,`, and plain
- * splitters on `,`, `;` and tabs that know nothing of quotes (a leading quote or space is then
- * part of the cell, so it is skipped before looking at the first character).
+ * The text read back as a spreadsheet might read it: a quote-aware CSV parser on the separator it
+ * was written with and a lenient one on the other, and plain splitters on `,`, `;` and tabs that
+ * know nothing of quotes (a leading quote or space is then part of the cell, so it is skipped before
+ * looking at the first character).
  */
-function readings(csv: string): { how: string; cells: string[] }[] {
+function readings(csv: string, sep: ',' | ';' = ','): { how: string; cells: string[] }[] {
   const text = csv.replace(/^\uFEFF/, '');
+  const other = sep === ',' ? ';' : ',';
   const naive = (delimiter: string) =>
     (parse(text, { delimiter, quote: false, relax_column_count: true, record_delimiter: ['\r\n', '\n', '\r'] }) as string[][]).flat().map((cell) => cell.replace(/^[\s"]+/, ''));
   return [
-    { how: 'CSV on ,', cells: (parse(text, { delimiter: ',' }) as string[][]).flat() },
-    { how: 'CSV on ; (quotes honoured where they open a cell)', cells: (parse(text, { delimiter: ';', relax_quotes: true, relax_column_count: true }) as string[][]).flat().map((cell) => cell.replace(/^[\s"]+/, '')) },
+    { how: `CSV on ${sep}`, cells: (parse(text, { delimiter: sep }) as string[][]).flat() },
+    { how: `CSV on ${other} (quotes honoured where they open a cell)`, cells: (parse(text, { delimiter: other, relax_quotes: true, relax_column_count: true }) as string[][]).flat().map((cell) => cell.replace(/^[\s"]+/, '')) },
     { how: 'split on ,', cells: naive(',') },
     { how: 'split on ;', cells: naive(';') },
     { how: 'split on tab', cells: naive('\t') },
   ];
 }
 
-function expectNoFormula(csv: string) {
-  for (const { how, cells } of readings(csv)) {
+function expectNoFormula(csv: string, sep: ',' | ';' = ',') {
+  for (const { how, cells } of readings(csv, sep)) {
     const live = cells.filter((cell) => TRIGGER.test(cell));
     expect({ how, live }).toEqual({ how, live: [] });
   }
@@ -93,6 +98,65 @@ describe('the CSV export under a spreadsheet', () => {
       }),
       { numRuns: 2000, seed: 20261202 },
     );
+  });
+});
+
+describe('the CSV export with lang and sep', () => {
+  const c = item(catalogCase(5, { title: 'Qualità; perché, città', clinicalAreas: ['cardiology', 'rehabilitation'], facility: { name: '=1+1;@A1', code: '030906' } }));
+
+  it('names its columns in the language asked for, and keeps the machine names without lang', () => {
+    const en = parse(catalogCsv([c], { lang: 'en', sep: ',' }).replace(/^\uFEFF/, '')) as string[][];
+    expect(en[0]).toEqual(CSV_COLUMNS.map((column) => EXPORT_COLUMN_LABELS[column].en));
+    expect(en[0]!.slice(0, 6)).toEqual(['Identifier', 'Reference', 'Title', 'Summary', 'Kind of case', 'Partner id']);
+    const it_ = parse(catalogCsv([c], { lang: 'it', sep: ',' }).replace(/^\uFEFF/, '')) as string[][];
+    expect(it_[0]!.slice(0, 6)).toEqual(['Identificativo', 'Riferimento', 'Titolo', 'Descrizione', 'Tipo di caso', 'Codice del partner']);
+    expect((parse(catalogCsv([c]).replace(/^\uFEFF/, '')) as string[][])[0]).toEqual([...CSV_COLUMNS]);
+  });
+
+  it('separates cells with ; when asked, keeps the codes, joins lists with , and keeps its byte order mark', () => {
+    const csv = catalogCsv([c], { lang: 'en', sep: ';' });
+    expect(csv.startsWith('\uFEFF"Identifier";"Reference";')).toBe(true);
+    const [header, row] = parse(csv.replace(/^\uFEFF/, ''), { delimiter: ';' }) as string[][];
+    expect(header).toEqual(CSV_COLUMNS.map((column) => EXPORT_COLUMN_LABELS[column].en));
+    const at = (column: (typeof CSV_COLUMNS)[number]) => row![CSV_COLUMNS.indexOf(column)];
+    expect(at('title')).toBe('Qualità; perché, città');
+    expect(at('kind')).toBe('telex');
+    expect(at('clinicalAreas')).toBe('cardiology,rehabilitation');
+    expect(at('telexServices')).toBe('televisita,telemonitoraggio');
+    expect(at('facilityCode')).toBe('030906');
+    expect(at('facilityName')).toBe("'=1+1;'@A1");
+  });
+
+  it('leaves no formula with ; as separator either, for any text made of triggers, separators, quotes and spaces (1,000 texts)', () => {
+    const text = fc.string({ unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', ',', ';', '"', "'", ' ', 'a', '1', '(', ')'), maxLength: 30 });
+    fc.assert(
+      fc.property(text, text, (title, name) => {
+        const csv = catalogCsv([item(catalogCase(4, { title, facility: { name } }))], { lang: 'it', sep: ';' });
+        expectNoFormula(csv, ';');
+        const [, row] = parse(csv.replace(/^\uFEFF/, ''), { delimiter: ';' }) as string[][];
+        // Read on ; as it was written, each text is one whole cell.
+        expect(row!.length).toBe(CSV_COLUMNS.length);
+        expect(row![CSV_COLUMNS.indexOf('title')]).toBe(neutraliseCell(title));
+      }),
+      { numRuns: 1000, seed: 20261203 },
+    );
+  });
+
+  it('reads lang and sep, an empty value as absent, and answers anything else with 400 naming what is allowed', () => {
+    expect(parseExportOptions({})).toEqual({ sep: ',' });
+    expect(parseExportOptions({ lang: 'en', sep: ';' })).toEqual({ lang: 'en', sep: ';' });
+    expect(parseExportOptions({ lang: '', sep: '' })).toEqual({ sep: ',' });
+    for (const query of [{ lang: 'fr' }, { lang: 'IT' }, { sep: '|' }, { sep: 'semicolon' }, { sep: ';;' }]) {
+      expect(() => parseExportOptions(query)).toThrow(expect.objectContaining({ type: 'invalid-parameter' }));
+    }
+    try {
+      parseExportOptions({ sep: '\t' });
+      expect.unreachable();
+    } catch (error) {
+      const detail = (error as { detailText: Record<'it' | 'en', string> }).detailText;
+      expect(detail.it).toContain('valori possibili: ,, ;');
+      expect(detail.en).toBe('sep does not accept "\t"; allowed: ,, ;.');
+    }
   });
 });
 

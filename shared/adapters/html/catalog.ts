@@ -45,7 +45,7 @@ const T = {
   links: { it: 'Altri modi di vedere i dati', en: 'Other ways to see the data' },
   dashboard: { it: 'Lo Hub in cifre', en: 'The Hub in figures' },
   csv: { it: 'Scarica in CSV', en: 'Download as CSV' },
-  xlsx: { it: 'Scarica in Excel', en: 'Download as Excel' },
+  xlsx: { it: 'Scarica il foglio di calcolo (.xlsx)', en: 'Download as a spreadsheet (.xlsx)' },
   none: { it: 'Nessun caso approvato corrisponde ai filtri.', en: 'No approved case matches the filters.' },
   pages: { it: 'Pagine del catalogo', en: 'Catalogue pages' },
   previous: { it: 'Pagina precedente', en: 'Previous page' },

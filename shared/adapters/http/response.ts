@@ -58,11 +58,12 @@ export function page(
   };
 }
 
-export function asset(body: string, contentType: string, maxAgeSeconds: number, headers: Record<string, string> = {}): HttpResult {
+/** A file anyone may cache for a while: text as it is, bytes (a spreadsheet) base64-encoded, as Lambda carries them. */
+export function asset(body: string | Uint8Array, contentType: string, maxAgeSeconds: number, headers: Record<string, string> = {}): HttpResult {
   return {
     statusCode: 200,
     headers: { ...BASE_HEADERS, 'Content-Type': contentType, 'Cache-Control': `public, max-age=${maxAgeSeconds}`, ...headers },
-    body,
+    ...(typeof body === 'string' ? { body } : { body: Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('base64'), isBase64Encoded: true }),
   };
 }
 
