@@ -17,6 +17,7 @@ import { pickLanguage } from '../../shared/core/i18n';
 import { clientAddress, compileRoute, localContext, readBody, toApiGatewayEvent, writeResult, type LambdaHttpHandler } from './http-adapter';
 import { executionName } from '../../shared/adapters/sfn/workflow-port';
 import { createCaseStore } from '../../shared/adapters/dynamodb/case-store';
+import { createReviewStore } from '../../shared/adapters/dynamodb/review-store';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { STATES } from '../config/workflow-states';
 import { loadWorkflowDefinition, type WorkflowDefinition } from './workflow/definition';
@@ -189,6 +190,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   // `localhost` may resolve to ::1 first; answer there too when listening on the IPv4 loopback.
   if (settings.host === '127.0.0.1') await listen(servers[1]!, port, '::1').catch(() => undefined);
   url = `http://localhost:${port}`;
+  dynamo.describeHolder(url);
 
   configureFunctions(settings, services, url);
   try {
@@ -253,7 +255,7 @@ type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Pr
 async function startServices(dataDir: string, workflow: WorkflowDefinition): Promise<Services> {
   const dynamo = await startDynamo(dataDir, LOCAL_TABLE);
   const stream = tableStream(dynamo, LOCAL_TABLE);
-  const ses = await startSes().catch(async (error: unknown) => {
+  const ses = await startSes(dataDir).catch(async (error: unknown) => {
     await dynamo.close();
     throw error;
   });
@@ -435,24 +437,40 @@ function startSchedules(settings: RuntimeSettings): NodeJS.Timeout[] {
 /**
  * Gives cases that were waiting for a review or an amendment their workflow back after a restart:
  * the embedded Step Functions keeps executions in memory only. The task runs again for the same
- * round and attempt, which sends no new mail and gets a fresh token and window.
+ * round and attempt, which sends no new mail and gets a fresh token; its wait ends at the deadline
+ * it had, the expiry of the links already sent (a deadline passed while the runtime was stopped
+ * reminds or expires the case at once). A wait that never got its links, or whose decision was
+ * recorded but not yet delivered, gets a full window.
  */
 async function resumeWorkflows(sfn: LocalStepFunctions, endpoint: string): Promise<number> {
   const doc = createDocumentClient(endpoint);
   const cases = createCaseStore(doc, LOCAL_TABLE);
+  const reviews = createReviewStore(doc, LOCAL_TABLE);
   let resumed = 0;
-  for (const [status, startAt] of [
-    ['in_review', STATES.requestReview],
-    ['changes_requested', STATES.requestChanges],
-  ] as const) {
-    for (const id of await cases.idsByStatus(status)) {
-      const record = await cases.get(id);
-      if (!record) continue;
-      sfn.resume(executionName(id), startAt, { caseId: id, round: record.reviewRound ?? 1, attempt: record.reviewAttempt ?? 0 });
-      resumed += 1;
+  try {
+    for (const [status, startAt] of [
+      ['in_review', STATES.requestReview],
+      ['changes_requested', STATES.requestChanges],
+    ] as const) {
+      for (const id of await cases.idsByStatus(status)) {
+        const record = await cases.get(id);
+        if (!record) continue;
+        const round = record.reviewRound ?? 1;
+        const attempt = record.reviewAttempt ?? 0;
+        // A decision recorded but not yet delivered to the workflow when it stopped still needs a token: no deadline then.
+        const undelivered = status === 'in_review' && (await reviews.decision(id, round)) !== undefined;
+        const expiresAt = undelivered
+          ? undefined
+          : status === 'in_review'
+            ? await reviews.requestsExpireAt(id, round, attempt)
+            : (await reviews.amendment(id, round))?.expiresAt;
+        sfn.resume(executionName(id), startAt, { caseId: id, round, attempt }, expiresAt ? new Date(expiresAt) : undefined);
+        resumed += 1;
+      }
     }
+  } finally {
+    doc.destroy();
   }
-  doc.destroy();
   return resumed;
 }
 
