@@ -22,6 +22,7 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { STATES } from '../config/workflow-states';
 import { loadWorkflowDefinition, type WorkflowDefinition } from './workflow/definition';
 import { startLocalStepFunctions, type LocalStepFunctions } from './workflow/engine';
+import { landingPage, type ReviewTiming } from './landing-page';
 
 export { LOCAL_TABLE } from './table';
 import { LOCAL_TABLE } from './table';
@@ -76,7 +77,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RuntimeSettings {
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
-    dataDir: env.DATA_DIR ?? '.data',
+    dataDir: env.DATA_DIR || '.data',
     publicBaseUrl: env.PUBLIC_BASE_URL || undefined,
     reviewers: env.REVIEWERS || undefined,
     reviewWindowSeconds: env.REVIEW_WINDOW_SECONDS || undefined,
@@ -96,6 +97,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RuntimeSettings {
 export interface Runtime {
   url: string;
   mailViewerUrl: string;
+  /** The review timing in force: the `local` stage's, or what the settings replaced. */
+  review: ReviewTiming;
   /** The local mailbox, newest first. */
   mails(): LocalMail[];
   /** Runs a scheduled function now. */
@@ -166,16 +169,18 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> {
   const num = (value?: string) => (value === undefined ? undefined : Number(value));
   // Read first: a bad timing value stops the start before anything listens.
-  const workflow = await loadWorkflowDefinition({
+  const timings = {
     windowSeconds: num(settings.reviewWindowSeconds),
     reminders: num(settings.reminders),
     amendWindowSeconds: num(settings.amendWindowSeconds),
-  });
+  };
+  const workflow = await loadWorkflowDefinition(timings);
+  const review = stageConfig('local', { review: timings }).review;
   const services = await startServices(settings.dataDir, workflow);
   const { dynamo, ses, sfn } = services;
 
   let url = '';
-  const onRequest = requestListener(apiHandler(settings, services, () => url));
+  const onRequest = requestListener(apiHandler(settings, services, review, () => url));
   const servers = [createServer(onRequest), createServer(onRequest)];
   let port: number;
   try {
@@ -210,6 +215,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   return {
     url,
     mailViewerUrl: `${ses.endpoint}/`,
+    review,
     mails: () => ses.mails(),
     runScheduled,
     streamIdle: () => services.stream.idle(),
@@ -277,9 +283,15 @@ async function runScheduled(fn: FunctionName): Promise<unknown> {
   return module.handler(scheduledInvocation(fn) as never, localContext(fn) as never);
 }
 
-/** The routes only the embedded runtime has: the local mailbox, partner keys, an aggregation now. */
-function localRoutes({ dynamo, ses }: Services): Record<string, RequestHandler> {
+/** The routes only the embedded runtime has: the landing page, the local mailbox, partner keys, an aggregation now. */
+function localRoutes({ dynamo, ses }: Services, review: ReviewTiming): Record<string, RequestHandler> {
+  const landing: RequestHandler = async (request, response) => {
+    const target = new URL(request.url ?? '/', 'http://localhost');
+    writeResult(response, landingPage(requestLanguage(request, target), `${ses.endpoint}/`, review), request.method === 'HEAD');
+  };
   return {
+    'GET /': landing,
+    'HEAD /': landing,
     'GET /_local/mail': async (_request, response) => {
       const body = JSON.stringify(ses.mails());
       response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -326,8 +338,8 @@ function admission(settings: RuntimeSettings): (request: IncomingMessage, respon
  * What the distribution and API Gateway do with a request: the local routes first, then the
  * limits, the route table (404, 405), API Gateway's body limit, and the route's function.
  */
-function apiHandler(settings: RuntimeSettings, services: Services, baseUrl: () => string): RequestHandler {
-  const local = localRoutes(services);
+function apiHandler(settings: RuntimeSettings, services: Services, review: ReviewTiming, baseUrl: () => string): RequestHandler {
+  const local = localRoutes(services, review);
   const admit = admission(settings);
   const routes = ROUTES.map(compileRoute);
   const handlers = new Map<FunctionName, Promise<LambdaHttpHandler>>();
