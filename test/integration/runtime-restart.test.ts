@@ -110,7 +110,7 @@ describe('the workflow timers across a restart', () => {
   const reminder = (reference: string) => new RegExp(`^Promemoria: caso ${reference}`);
   const review = (reference: string) => new RegExp(`^caso ${reference} da revisionare`);
 
-  it('resume each wait from its original deadline: passed ones at once, the others when they were due', async () => {
+  it('resumes each wait from its original deadline: passed ones at once, the others when they were due', async () => {
     runtime = await startTestRuntime(env);
 
     // P: its review window ends while the runtime is stopped.
