@@ -1,5 +1,7 @@
 // `npm run invoke -- <function> <event-file>`: runs one function on a sample event against the
-// embedded emulators and prints what it returned and the mails it sent.
+// embedded emulators and prints what it returned and the mails it sent. Always on empty in-memory
+// tables: it never reads or writes DATA_DIR (a running `npm start` may hold it), and so never
+// resumes the workflows of the cases kept there.
 import { readFileSync } from 'node:fs';
 import { FUNCTIONS, type FunctionName } from '../routes';
 import { FUNCTION_MODULES } from './functions';
@@ -24,14 +26,13 @@ try {
   process.exit(2);
 }
 
-const settings = { ...settingsFromEnv({ ...process.env, PORT: '0' }), accessLog: false, sweepEverySeconds: 3600, aggregateEverySeconds: 3600 };
 let runtime: Runtime;
 try {
-  runtime = await startRuntime(settings);
+  const settings = settingsFromEnv({ ...process.env, PORT: '0', DATA_DIR: 'memory' });
+  runtime = await startRuntime({ ...settings, accessLog: false, sweepEverySeconds: 3600, aggregateEverySeconds: 3600 });
 } catch (error) {
-  // The data folder is taken by a running `npm start`: run on empty in-memory tables instead.
-  console.warn(`${error instanceof Error ? error.message : String(error)}\nRunning on empty in-memory tables instead.`);
-  runtime = await startRuntime({ ...settings, dataDir: 'memory' });
+  console.error(`npm run invoke could not start the emulators: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
 }
 
 /**

@@ -3,6 +3,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 process.env.LOG_LEVEL ??= 'WARN';
 
 const { settingsFromEnv, startRuntime } = await import('./runtime');
+const { bannerLines } = await import('./banner');
 
 export {};
 
@@ -10,19 +11,7 @@ try {
   const settings = settingsFromEnv(process.env);
   const started = Date.now();
   const runtime = await startRuntime(settings);
-  const dataNote = settings.dataDir === 'memory' ? 'in memory (DATA_DIR=memory)' : `in ${settings.dataDir}`;
-  console.log(
-    [
-      `hub-intake listening on ${runtime.url}`,
-      `  form:         ${runtime.url}/form?partner=humanitas&lang=it`,
-      `  embed.js:     ${runtime.url}/embed.js`,
-      `  schema:       ${runtime.url}/schema/case.json`,
-      `  mailbox:      ${runtime.url}/_local/mail (JSON, newest first)`,
-      `  mail viewer:  ${runtime.mailViewerUrl}`,
-      `  data:         ${dataNote}`,
-      `  started in ${Date.now() - started} ms; Ctrl+C stops it.`,
-    ].join('\n'),
-  );
+  console.log(bannerLines(runtime, settings.dataDir, Date.now() - started).join('\n'));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

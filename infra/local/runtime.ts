@@ -17,10 +17,12 @@ import { pickLanguage } from '../../shared/core/i18n';
 import { clientAddress, compileRoute, localContext, readBody, toApiGatewayEvent, writeResult, type LambdaHttpHandler } from './http-adapter';
 import { executionName } from '../../shared/adapters/sfn/workflow-port';
 import { createCaseStore } from '../../shared/adapters/dynamodb/case-store';
+import { createReviewStore } from '../../shared/adapters/dynamodb/review-store';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { STATES } from '../config/workflow-states';
 import { loadWorkflowDefinition, type WorkflowDefinition } from './workflow/definition';
 import { startLocalStepFunctions, type LocalStepFunctions } from './workflow/engine';
+import { landingPage, type ReviewTiming } from './landing-page';
 
 export { LOCAL_TABLE } from './table';
 import { LOCAL_TABLE } from './table';
@@ -75,7 +77,7 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RuntimeSettings {
   return {
     port,
     host: env.HOST ?? '127.0.0.1',
-    dataDir: env.DATA_DIR ?? '.data',
+    dataDir: env.DATA_DIR || '.data',
     publicBaseUrl: env.PUBLIC_BASE_URL || undefined,
     reviewers: env.REVIEWERS || undefined,
     reviewWindowSeconds: env.REVIEW_WINDOW_SECONDS || undefined,
@@ -95,6 +97,8 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RuntimeSettings {
 export interface Runtime {
   url: string;
   mailViewerUrl: string;
+  /** The review timing in force: the `local` stage's, or what the settings replaced. */
+  review: ReviewTiming;
   /** The local mailbox, newest first. */
   mails(): LocalMail[];
   /** Runs a scheduled function now. */
@@ -165,16 +169,18 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> {
   const num = (value?: string) => (value === undefined ? undefined : Number(value));
   // Read first: a bad timing value stops the start before anything listens.
-  const workflow = await loadWorkflowDefinition({
+  const timings = {
     windowSeconds: num(settings.reviewWindowSeconds),
     reminders: num(settings.reminders),
     amendWindowSeconds: num(settings.amendWindowSeconds),
-  });
+  };
+  const workflow = await loadWorkflowDefinition(timings);
+  const review = stageConfig('local', { review: timings }).review;
   const services = await startServices(settings.dataDir, workflow);
   const { dynamo, ses, sfn } = services;
 
   let url = '';
-  const onRequest = requestListener(apiHandler(settings, services, () => url));
+  const onRequest = requestListener(apiHandler(settings, services, review, () => url));
   const servers = [createServer(onRequest), createServer(onRequest)];
   let port: number;
   try {
@@ -189,6 +195,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   // `localhost` may resolve to ::1 first; answer there too when listening on the IPv4 loopback.
   if (settings.host === '127.0.0.1') await listen(servers[1]!, port, '::1').catch(() => undefined);
   url = `http://localhost:${port}`;
+  dynamo.describeHolder(url);
 
   configureFunctions(settings, services, url);
   try {
@@ -208,6 +215,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   return {
     url,
     mailViewerUrl: `${ses.endpoint}/`,
+    review,
     mails: () => ses.mails(),
     runScheduled,
     streamIdle: () => services.stream.idle(),
@@ -253,7 +261,7 @@ type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Pr
 async function startServices(dataDir: string, workflow: WorkflowDefinition): Promise<Services> {
   const dynamo = await startDynamo(dataDir, LOCAL_TABLE);
   const stream = tableStream(dynamo, LOCAL_TABLE);
-  const ses = await startSes().catch(async (error: unknown) => {
+  const ses = await startSes(dataDir).catch(async (error: unknown) => {
     await dynamo.close();
     throw error;
   });
@@ -275,9 +283,15 @@ async function runScheduled(fn: FunctionName): Promise<unknown> {
   return module.handler(scheduledInvocation(fn) as never, localContext(fn) as never);
 }
 
-/** The routes only the embedded runtime has: the local mailbox, partner keys, an aggregation now. */
-function localRoutes({ dynamo, ses }: Services): Record<string, RequestHandler> {
+/** The routes only the embedded runtime has: the landing page, the local mailbox, partner keys, an aggregation now. */
+function localRoutes({ dynamo, ses }: Services, review: ReviewTiming): Record<string, RequestHandler> {
+  const landing: RequestHandler = async (request, response) => {
+    const target = new URL(request.url ?? '/', 'http://localhost');
+    writeResult(response, landingPage(requestLanguage(request, target), `${ses.endpoint}/`, review), request.method === 'HEAD');
+  };
   return {
+    'GET /': landing,
+    'HEAD /': landing,
     'GET /_local/mail': async (_request, response) => {
       const body = JSON.stringify(ses.mails());
       response.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
@@ -324,8 +338,8 @@ function admission(settings: RuntimeSettings): (request: IncomingMessage, respon
  * What the distribution and API Gateway do with a request: the local routes first, then the
  * limits, the route table (404, 405), API Gateway's body limit, and the route's function.
  */
-function apiHandler(settings: RuntimeSettings, services: Services, baseUrl: () => string): RequestHandler {
-  const local = localRoutes(services);
+function apiHandler(settings: RuntimeSettings, services: Services, review: ReviewTiming, baseUrl: () => string): RequestHandler {
+  const local = localRoutes(services, review);
   const admit = admission(settings);
   const routes = ROUTES.map(compileRoute);
   const handlers = new Map<FunctionName, Promise<LambdaHttpHandler>>();
@@ -435,24 +449,40 @@ function startSchedules(settings: RuntimeSettings): NodeJS.Timeout[] {
 /**
  * Gives cases that were waiting for a review or an amendment their workflow back after a restart:
  * the embedded Step Functions keeps executions in memory only. The task runs again for the same
- * round and attempt, which sends no new mail and gets a fresh token and window.
+ * round and attempt, which sends no new mail and gets a fresh token; its wait ends at the deadline
+ * it had, the expiry of the links already sent (a deadline passed while the runtime was stopped
+ * reminds or expires the case at once). A wait that never got its links, or whose decision was
+ * recorded but not yet delivered, gets a full window.
  */
 async function resumeWorkflows(sfn: LocalStepFunctions, endpoint: string): Promise<number> {
   const doc = createDocumentClient(endpoint);
   const cases = createCaseStore(doc, LOCAL_TABLE);
+  const reviews = createReviewStore(doc, LOCAL_TABLE);
   let resumed = 0;
-  for (const [status, startAt] of [
-    ['in_review', STATES.requestReview],
-    ['changes_requested', STATES.requestChanges],
-  ] as const) {
-    for (const id of await cases.idsByStatus(status)) {
-      const record = await cases.get(id);
-      if (!record) continue;
-      sfn.resume(executionName(id), startAt, { caseId: id, round: record.reviewRound ?? 1, attempt: record.reviewAttempt ?? 0 });
-      resumed += 1;
+  try {
+    for (const [status, startAt] of [
+      ['in_review', STATES.requestReview],
+      ['changes_requested', STATES.requestChanges],
+    ] as const) {
+      for (const id of await cases.idsByStatus(status)) {
+        const record = await cases.get(id);
+        if (!record) continue;
+        const round = record.reviewRound ?? 1;
+        const attempt = record.reviewAttempt ?? 0;
+        // A decision recorded but not yet delivered to the workflow when it stopped still needs a token: no deadline then.
+        const undelivered = status === 'in_review' && (await reviews.decision(id, round)) !== undefined;
+        const expiresAt = undelivered
+          ? undefined
+          : status === 'in_review'
+            ? await reviews.requestsExpireAt(id, round, attempt)
+            : (await reviews.amendment(id, round))?.expiresAt;
+        sfn.resume(executionName(id), startAt, { caseId: id, round, attempt }, expiresAt ? new Date(expiresAt) : undefined);
+        resumed += 1;
+      }
     }
+  } finally {
+    doc.destroy();
   }
-  doc.destroy();
   return resumed;
 }
 

@@ -5,8 +5,8 @@
 // .data), which must not be in use by a running `npm start`.
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { LOCAL_TABLE } from '../local/runtime';
-import { startDynamo } from '../local/emulators';
+import { LOCAL_TABLE } from '../local/table';
+import { localDataDir, openLocalData } from './local-data';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { createOutboxStore, type DeadLetter, type OutboxStore } from '../../shared/adapters/dynamodb/outbox-store';
 
@@ -63,11 +63,11 @@ export class UsageError extends Error {}
 
 async function main(): Promise<void> {
   const remote = process.env.TABLE_NAME;
-  const local = remote ? undefined : await startDynamo(process.env.DATA_DIR ?? '.data', LOCAL_TABLE);
+  const local = remote ? undefined : await openLocalData('npm run outbox');
   const doc = createDocumentClient(local?.endpoint ?? process.env.DYNAMODB_ENDPOINT);
   try {
     const result = await runOutboxCommand(createOutboxStore(doc, remote ?? LOCAL_TABLE), process.argv.slice(2), new Date());
-    console.log(`${remote ? `table ${remote}` : `the embedded data in ${process.env.DATA_DIR ?? '.data'}`}:\n${result.lines.join('\n')}`);
+    console.log(`${remote ? `table ${remote}` : `the embedded data in ${localDataDir()}`}:\n${result.lines.join('\n')}`);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     console.error(error.message);

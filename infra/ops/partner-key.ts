@@ -4,7 +4,7 @@
 // which must not be in use by a running `npm start`.
 import { parseArgs } from 'node:util';
 import { LOCAL_TABLE } from '../local/table';
-import { startDynamo } from '../local/emulators';
+import { localDataDir, openLocalData } from './local-data';
 import { stageConfig, STAGE_NAMES } from '../config';
 import { createPartnerKey, MAX_LIVE_KEYS, TooManyLiveKeys } from '../../shared/app/partner-keys';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
@@ -45,10 +45,15 @@ if (!partners.includes(values.partner)) {
   process.exit(2);
 }
 
-const local = remote ? undefined : await startDynamo(process.env.DATA_DIR ?? '.data', LOCAL_TABLE);
+const local = remote
+  ? undefined
+  : await openLocalData(
+      'npm run partner-key',
+      command === 'create' ? (url) => `get a key from the running runtime: curl -X POST ${url}/_local/partner-keys -d '{"partner":"${values.partner}"}'` : undefined,
+    );
 const doc = createDocumentClient(local?.endpoint ?? process.env.DYNAMODB_ENDPOINT);
 const store = createPartnerKeyStore(doc, remote ?? LOCAL_TABLE);
-const where = remote ? `table ${remote}` : `the embedded data in ${process.env.DATA_DIR ?? '.data'}`;
+const where = remote ? `table ${remote}` : `the embedded data in ${localDataDir()}`;
 const partner = values.partner;
 let exitCode = 0;
 

@@ -4,7 +4,7 @@
 // be in use by a running `npm start`.
 import { parseArgs } from 'node:util';
 import { LOCAL_TABLE } from '../local/table';
-import { startDynamo } from '../local/emulators';
+import { localDataDir, openLocalData } from './local-data';
 import { erasePerson, exportPerson } from '../../shared/app/personal-data';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { createPersonStore } from '../../shared/adapters/dynamodb/person-store';
@@ -20,10 +20,10 @@ if ((command !== 'erase' && command !== 'export') || !email || !/^[^@\s]+@[^@\s]
 }
 
 const remote = process.env.TABLE_NAME;
-const local = remote ? undefined : await startDynamo(process.env.DATA_DIR ?? '.data', LOCAL_TABLE);
+const local = remote ? undefined : await openLocalData(command === 'erase' ? 'npm run erase' : 'npm run export-personal');
 const doc = createDocumentClient(local?.endpoint ?? process.env.DYNAMODB_ENDPOINT);
 const people = createPersonStore(doc, remote ?? LOCAL_TABLE);
-const where = remote ? `table ${remote}` : `the embedded data in ${process.env.DATA_DIR ?? '.data'}`;
+const where = remote ? `table ${remote}` : `the embedded data in ${localDataDir()}`;
 
 try {
   if (command === 'erase') {

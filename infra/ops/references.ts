@@ -3,8 +3,8 @@
 // (see shared/adapters/dynamodb/legacy-references.ts). Safe to run again. With TABLE_NAME set
 // (and AWS credentials), against that DynamoDB table; otherwise against the embedded runtime's
 // data in DATA_DIR (default .data), which must not be in use by a running `npm start`.
-import { LOCAL_TABLE } from '../local/runtime';
-import { startDynamo } from '../local/emulators';
+import { LOCAL_TABLE } from '../local/table';
+import { localDataDir, openLocalData } from './local-data';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
 import { reserveLegacyReferences } from '../../shared/adapters/dynamodb/legacy-references';
 
@@ -16,11 +16,11 @@ if (command !== 'reserve-legacy' || rest.length > 0) {
   process.exit(2);
 }
 const remote = process.env.TABLE_NAME;
-const local = remote ? undefined : await startDynamo(process.env.DATA_DIR ?? '.data', LOCAL_TABLE);
+const local = remote ? undefined : await openLocalData('npm run references');
 const doc = createDocumentClient(local?.endpoint ?? process.env.DYNAMODB_ENDPOINT);
 try {
   const { claims, reserved } = await reserveLegacyReferences(doc, remote ?? LOCAL_TABLE);
-  console.log(`${remote ? `table ${remote}` : `the embedded data in ${process.env.DATA_DIR ?? '.data'}`}: ${claims} reference claims, ${reserved} newly reserved.`);
+  console.log(`${remote ? `table ${remote}` : `the embedded data in ${localDataDir()}`}: ${claims} reference claims, ${reserved} newly reserved.`);
 } finally {
   doc.destroy();
   await local?.close();

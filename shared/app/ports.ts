@@ -213,6 +213,8 @@ export interface ReviewStore {
   createRequest(request: Omit<ReviewRequest, 'reviewIdHash'> & { index: number; reviewId: string; mailDueAt: string }): Promise<boolean>;
   /** The request a review link opens, if the link is genuine. */
   findRequest(reviewId: string): Promise<ReviewRequest | undefined>;
+  /** When the links of a round's attempt expire (its review window's end), if that attempt made any. */
+  requestsExpireAt(caseId: string, round: number, attempt: number): Promise<string | undefined>;
   /** Records the round's decision once; otherwise returns the decision that was there first. */
   recordDecision(decision: DecisionRecord): Promise<{ recorded: true } | { recorded: false; existing: DecisionRecord }>;
   decision(caseId: string, round: number): Promise<DecisionRecord | undefined>;

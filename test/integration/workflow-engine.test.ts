@@ -185,6 +185,77 @@ describe('the embedded Step Functions engine', () => {
     }
   });
 
+  describe('resuming a wait after a restart', () => {
+    // The Wait state as the case-review waits are built: a Retry on States.TaskFailed (which must
+    // not retry a timeout) and a Catch of States.Timeout towards the next step.
+    const resumable = structuredClone(definition);
+    const wait = resumable.States.Wait;
+    if (wait?.Type !== 'Task') throw new Error('Wait is a Task');
+    Object.assign(wait, {
+      TimeoutSeconds: 30,
+      Retry: [{ ErrorEquals: ['States.TaskFailed'], MaxAttempts: 3, IntervalSeconds: 1 }],
+      Catch: [{ ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: 'TimedOut' }],
+      Next: 'Answered',
+    });
+    delete (wait as { End?: boolean }).End;
+    resumable.States.Answered = { Type: 'Succeed' };
+    resumable.States.TimedOut = { Type: 'Pass', Result: 'timed out', ResultPath: '$.outcome', End: true };
+    const names = (events: HistoryEvent[]) => events.map((event) => event.stateEnteredEventDetails?.name ?? event.type);
+
+    it('times out at once, without invoking the task again, when the deadline passed while stopped', async () => {
+      const calls: string[] = [];
+      const engine = await startLocalStepFunctions({ definition: resumable, taskFunctions, invoke: async (name, payload) => (calls.push(name), invoke(name, payload)), stateMachineName: 'resumed-late' });
+      try {
+        const { executionArn } = engine.resume('late', 'Wait', {}, new Date(Date.now() - 1_000));
+        await expect.poll(() => engine.history(executionArn).at(-1)?.type, { timeout: PATIENCE_MS }).toBe('ExecutionSucceeded');
+        const events = engine.history(executionArn);
+        const visited = names(events);
+        expect(visited.filter((name) => name === 'Wait')).toHaveLength(1);
+        expect(visited.indexOf('TaskTimedOut')).toBeGreaterThan(visited.indexOf('Wait'));
+        expect(visited.indexOf('TimedOut')).toBeGreaterThan(visited.indexOf('TaskTimedOut'));
+        expect(visited).not.toContain('TaskFailed');
+        expect(calls).toEqual([]);
+      } finally {
+        await engine.close();
+      }
+    });
+
+    it('waits until the old deadline, not a full timeout, and voids the token then', async () => {
+      const engine = await startLocalStepFunctions({ definition: resumable, taskFunctions, invoke, stateMachineName: 'resumed-early' });
+      try {
+        const started = Date.now();
+        const { executionArn } = engine.resume('early', 'Wait', {}, new Date(started + 1_500));
+        const token = await tokenFor('early');
+        await expect.poll(() => engine.history(executionArn).at(-1)?.type, { timeout: PATIENCE_MS }).toBe('ExecutionSucceeded');
+        // At the deadline (the full timeout would be 30 s), and not retried as a task failure.
+        expect(Date.now() - started).toBeGreaterThanOrEqual(1_400);
+        expect(Date.now() - started).toBeLessThan(15_000);
+        expect(names(engine.history(executionArn)).filter((name) => name === 'Wait')).toHaveLength(1);
+        expect(names(engine.history(executionArn))).toContain('TimedOut');
+        const lateClient = new SFNClient({ endpoint: engine.endpoint, region: 'eu-south-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+        await expect(lateClient.send(new SendTaskSuccessCommand({ taskToken: token, output: '{}' }))).rejects.toBeInstanceOf(TaskDoesNotExist);
+        lateClient.destroy();
+      } finally {
+        await engine.close();
+      }
+    });
+
+    it('lets an answer before the old deadline through', async () => {
+      const engine = await startLocalStepFunctions({ definition: resumable, taskFunctions, invoke, stateMachineName: 'resumed-answered' });
+      try {
+        const { executionArn } = engine.resume('answered', 'Wait', {}, new Date(Date.now() + 20_000));
+        const token = await tokenFor('answered');
+        const answerClient = new SFNClient({ endpoint: engine.endpoint, region: 'eu-south-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' }, maxAttempts: 1 });
+        await answerClient.send(new SendTaskSuccessCommand({ taskToken: token, output: '{"decision":"approve"}' }));
+        answerClient.destroy();
+        await expect.poll(() => engine.history(executionArn).at(-1)?.type, { timeout: PATIENCE_MS }).toBe('ExecutionSucceeded');
+        expect(names(engine.history(executionArn))).toContain('Answered');
+      } finally {
+        await engine.close();
+      }
+    });
+  });
+
   it('refuses a definition with a Task it cannot run', async () => {
     await expect(startLocalStepFunctions({ definition, taskFunctions: { Invoke: 'record-outcome' }, invoke })).rejects.toThrow(/"Plain" has no function/);
   });

@@ -51,7 +51,9 @@ export interface LocalStepFunctions {
    * Starts an execution of the same definition at state `startAt` instead of its `StartAt`, with
    * `input` as that state's input: after a restart of the runtime, a case that was waiting in
    * RequestReview or RequestChanges gets its workflow back (its task is invoked again, with a new
-   * token and a full timeout).
+   * token). With `deadline`, that first wait ends when it would have before the restart instead of
+   * a full timeout from now; a deadline already past times the task out at once, without invoking
+   * it, and the workflow goes on as it would have then (a reminder, an expiry).
    *
    * The execution takes `name` exactly as StartExecution would, so the name rule keeps protecting
    * the case: a later StartExecution with that name (say, a retry from the outbox) gets
@@ -59,7 +61,7 @@ export interface LocalStepFunctions {
    * after a restart every name is free again; resuming a name already used in this process throws
    * an error named `ExecutionAlreadyExists`.
    */
-  resume(name: string, startAt: string, input: unknown): StartedExecution;
+  resume(name: string, startAt: string, input: unknown, deadline?: Date): StartedExecution;
   /** Aborts running executions (no further task runs), waits for invocations in flight, stops the server. */
   close(): Promise<void>;
 }
@@ -106,8 +108,8 @@ export async function startLocalStepFunctions(options: LocalStepFunctionsOptions
     history(executionArn) {
       return structuredClone(executions.get(executionArn).events);
     },
-    resume(name, startAt, input) {
-      const execution = executions.start(name, JSON.stringify(input ?? {}), startAt, false);
+    resume(name, startAt, input, deadline) {
+      const execution = executions.start(name, JSON.stringify(input ?? {}), startAt, false, deadline?.getTime());
       return { executionArn: execution.arn, startDate: execution.startDate };
     },
     close() {

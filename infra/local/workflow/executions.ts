@@ -20,6 +20,8 @@ export interface Execution {
   events: HistoryEvent[];
   /** Tokens of this execution's tasks that still wait for an answer. */
   tokens: Set<string>;
+  /** The deadline of a resumed execution's first wait (see `LocalStepFunctions.resume`). */
+  resumedDeadline?: number;
   abort(): void;
   /** Settles once the execution is over and its history complete. */
   done: Promise<void>;
@@ -31,7 +33,7 @@ export interface Executions {
    * Starts an execution named `name` at state `startAt` with `input` (JSON text). `idempotent`:
    * the same name and input while the first still runs is the same request again (StartExecution).
    */
-  start(name: string, input: string, startAt: string, idempotent: boolean): Execution;
+  start(name: string, input: string, startAt: string, idempotent: boolean, resumedDeadline?: number): Execution;
   /** Aborts a running execution, with the error and cause StopExecution gave. */
   stop(execution: Execution, error?: string, cause?: string): void;
   /** The execution of `arn`, or ExecutionDoesNotExist. */
@@ -63,7 +65,7 @@ export function createExecutions(options: ExecutionsOptions): Executions {
   const byArn = new Map<string, Execution>();
   let closed = false;
 
-  const start = (name: string, input: string, startAt: string, idempotent: boolean): Execution => {
+  const start = (name: string, input: string, startAt: string, idempotent: boolean, resumedDeadline?: number): Execution => {
     if (closed) throw new SfnApiError('ServiceUnavailable', 'The embedded Step Functions service is closing');
     const existing = byName.get(name);
     if (existing) {
@@ -83,6 +85,7 @@ export function createExecutions(options: ExecutionsOptions): Executions {
       status: 'RUNNING',
       events: [],
       tokens: new Set(),
+      resumedDeadline,
       abort: () => undefined,
       done: Promise.resolve(),
     };

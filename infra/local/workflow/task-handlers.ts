@@ -7,10 +7,19 @@ import type { TaskTokens, TokenOwner } from './task-tokens';
 /** The library's default for a Task without TimeoutSeconds; the token's life must match it. */
 const LIBRARY_DEFAULT_TASK_TIMEOUT_SECONDS = 60;
 
+/** An execution whose tasks wait for tokens; a resumed one carries the deadline its first wait had before a restart. */
+export interface WaitingExecution extends TokenOwner {
+  /**
+   * When the first wait for a token ends (ms since the epoch), instead of its TimeoutSeconds from
+   * now: the deadline it had before the runtime stopped. Taken by that wait; later ones get their full timeout.
+   */
+  resumedDeadline?: number;
+}
+
 /** The Task states' local handlers: each invokes its function as Lambda would. */
 export interface TaskHandlers {
   /** The handlers of every Task state, for one execution. */
-  handlersFor(execution: TokenOwner): LocalHandlers;
+  handlersFor(execution: WaitingExecution): LocalHandlers;
   /** Settles once every invocation started so far has settled. */
   settled(): Promise<unknown>;
 }
@@ -51,7 +60,7 @@ export function createTaskHandlers({ tasks, taskFunctions, invoke, tokens }: Tas
     );
 
   /** The local handler of one Task state in one execution. */
-  const taskHandler = (execution: TokenOwner, stateName: string) => {
+  const taskHandler = (execution: WaitingExecution, stateName: string) => {
     const state = tasks.get(stateName)!;
     const fn = taskFunctions[stateName]!;
     const match = LAMBDA_INVOKE_RESOURCE.exec(state.Resource);
@@ -61,12 +70,21 @@ export function createTaskHandlers({ tasks, taskFunctions, invoke, tokens }: Tas
       return async (input: Json): Promise<Json> => ({ ExecutedVersion: '$LATEST', Payload: await callFunction(fn, payloadOf(input)), StatusCode: 200 });
     }
     return (input: Json): Promise<Json> => {
+      const resumed = execution.resumedDeadline;
+      execution.resumedDeadline = undefined;
+      // The deadline passed while the runtime was stopped: the task times out now, as it would have
+      // then, without running its function again (nobody can answer a token that is over anyway).
+      if (resumed !== undefined && resumed <= Date.now()) return Promise.reject(statesTimeout(state));
       const token = tokens.mint();
       const { value, replaced } = replaceString(input, tokens.placeholder, token);
       if (!replaced) throw new Error(`Task state "${stateName}" waits for a task token but never passes $$.Task.Token to its function`);
       // With TimeoutSecondsPath the library alone knows the deadline; the token then lives until the task ends.
       const timeoutMs = state.TimeoutSecondsPath === undefined ? (state.TimeoutSeconds ?? LIBRARY_DEFAULT_TASK_TIMEOUT_SECONDS) * 1000 : undefined;
-      const waiting = tokens.wait(token, execution, timeoutMs);
+      const waiting =
+        resumed === undefined
+          ? tokens.wait(token, execution, timeoutMs)
+          : // The library's own timer runs the full TimeoutSeconds: this one ends the wait at the old deadline.
+            tokens.wait(token, execution, resumed - Date.now(), () => statesTimeout(state));
       // Lambda failed before anyone answered: the task fails with the function's error.
       callFunction(fn, payloadOf(value)).catch((error: Error) => waiting.fail(error));
       return waiting.answer;
@@ -81,6 +99,18 @@ export function createTaskHandlers({ tasks, taskFunctions, invoke, tokens }: Tas
     },
     settled: () => Promise.allSettled([...inFlight]),
   };
+}
+
+/**
+ * The States.Timeout of a task whose deadline this engine keeps rather than the library. The
+ * library's retriers match `States.TaskFailed` to any error but its own timeout class, which it
+ * does not export: marked not retryable unless a retrier of the state names the timeout, as on AWS.
+ */
+function statesTimeout(state: TaskState): Error {
+  const error = new Error('States.Timeout') as Error & { isRetryable?: boolean };
+  error.name = 'States.Timeout';
+  error.isRetryable = (state.Retry ?? []).some((retrier) => retrier.ErrorEquals.some((name) => name === 'States.Timeout' || name === 'States.ALL'));
+  return error;
 }
 
 /** The error Lambda reports for a function that threw: its name is the `errorType`. */

@@ -39,8 +39,9 @@ export interface TaskTokens {
   /**
    * Makes `token` wait for an answer for `owner`. With `timeoutMs` the token is void after that
    * long; without (TimeoutSecondsPath: only the library knows the deadline) it lives until the task ends.
+   * With `onTimeout` the task also fails with its error then, instead of waiting for the library's own timer.
    */
-  wait(token: string, owner: TokenOwner, timeoutMs: number | undefined): WaitingToken;
+  wait(token: string, owner: TokenOwner, timeoutMs: number | undefined, onTimeout?: () => Error): WaitingToken;
   /** The task of a token that may still be answered, removed from the waiting list. */
   claim(token: string): { resolve(value: Json): void; reject(error: Error): void };
   /** Fails every task of `owner` that still waits, so that the library runs no further state. */
@@ -62,7 +63,7 @@ export function createTaskTokens(): TaskTokens {
   return {
     placeholder: `local-task-token-${randomUUID()}`,
     mint: () => randomBytes(48).toString('base64url'),
-    wait(token, owner, timeoutMs) {
+    wait(token, owner, timeoutMs, onTimeout) {
       let resolve!: (value: Json) => void;
       let reject!: (error: Error) => void;
       const answer = new Promise<Json>((res, rej) => {
@@ -72,7 +73,12 @@ export function createTaskTokens(): TaskTokens {
       const task: PendingTask = { owner, deadline: timeoutMs === undefined ? Infinity : Date.now() + timeoutMs, resolve, reject };
       // This timer is armed before the library arms its own with the same delay (it does so right
       // after calling the task's handler), so the token is void by the time States.Timeout is raised.
-      if (timeoutMs !== undefined) task.timer = setTimeout(() => forget(token), timeoutMs);
+      if (timeoutMs !== undefined) {
+        task.timer = setTimeout(() => {
+          forget(token);
+          if (onTimeout) reject(onTimeout());
+        }, timeoutMs);
+      }
       pending.set(token, task);
       owner.tokens.add(token);
       return {

@@ -86,6 +86,12 @@ export function createReviewStore(doc: DynamoDBDocumentClient, tableName: string
       };
     },
 
+    async requestsExpireAt(caseId, round, attempt) {
+      // Every link of an attempt is made with the same expiry, the first (index 0) before the others.
+      const item = await get(keys.reviewRequest(caseId, round, attempt, 0));
+      return typeof item?.expiresAt === 'string' ? item.expiresAt : undefined;
+    },
+
     async recordDecision(decision) {
       // The decision item is also the outbox entry that delivers it to the workflow: one write, both or neither.
       const recorded = await putOnce({
