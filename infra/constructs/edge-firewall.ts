@@ -25,21 +25,35 @@ export const MANAGED_RULE_GROUPS = [
 /** The name of the rate-based rule. */
 export const RATE_LIMIT_RULE = 'RateLimitPerAddress';
 
-/** `/cases/{id}/edit` → `^/cases/[^/]+/edit$`: one `{x}` is one path segment, as in API Gateway. */
+/**
+ * `/cases/{id}/edit` → `^/cases/[^/]+/edit/?$`: one `{x}` is one path segment, as in API Gateway;
+ * a trailing slash matches too, so that `/cases/` is counted as `/cases` wherever it is routed.
+ */
 export const pathPattern = (path: string): string =>
   `^${path
     .split(/(\{[^}]+\})/)
     .map((part) => (part.startsWith('{') ? '[^/]+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')))
-    .join('')}$`;
+    .join('')}/?$`;
 
 const NONE = [{ priority: 0, type: 'NONE' }];
+
+/**
+ * What WAF does to a path before the rate rule's patterns see it. API Gateway URL-decodes the
+ * path before it matches a route, so `/%63ases` reaches submit-case: the rule must decode it too,
+ * or an encoded path would go around the limit. NORMALIZE_PATH then folds repeated slashes and
+ * `.`/`..` segments, as a client or a proxy may have sent them.
+ */
+export const PATH_TRANSFORMATIONS = [
+  { priority: 0, type: 'URL_DECODE' },
+  { priority: 1, type: 'NORMALIZE_PATH' },
+];
 
 /** A statement that matches requests on one of `limit.paths` (method and path). */
 export function rateLimitScopeDown(limit: EdgeRateLimit = EDGE_RATE_LIMIT): CfnWebACL.StatementProperty {
   const statements = limit.paths.map(({ method, path }): CfnWebACL.StatementProperty => {
-    const pathMatch: CfnWebACL.StatementProperty = path.includes('{')
-      ? { regexMatchStatement: { regexString: pathPattern(path), fieldToMatch: { uriPath: {} }, textTransformations: NONE } }
-      : { byteMatchStatement: { searchString: path, positionalConstraint: 'EXACTLY', fieldToMatch: { uriPath: {} }, textTransformations: NONE } };
+    const pathMatch: CfnWebACL.StatementProperty = {
+      regexMatchStatement: { regexString: pathPattern(path), fieldToMatch: { uriPath: {} }, textTransformations: PATH_TRANSFORMATIONS },
+    };
     if (method === '*') return pathMatch;
     const methodMatch: CfnWebACL.StatementProperty = {
       byteMatchStatement: { searchString: method, positionalConstraint: 'EXACTLY', fieldToMatch: { method: {} }, textTransformations: NONE },

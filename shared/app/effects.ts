@@ -3,7 +3,7 @@ import type { CaseStore } from './ports';
 import type { OutboxStore } from './ports';
 import type { FreshEntry, ReviewStore } from './ports';
 import type { CaseRecord, CommitKind, Effect, OutboxEntry } from '../core/case-record';
-import type { Partner } from '../core/partners';
+import { mailboxOf, type Partner } from '../core/partners';
 import type { Decision } from '../core/review';
 import { LAST_USE_RESOLUTION_MS, type PartnerKeys } from './partner-keys';
 import { hashSecret, newSecret } from '../core/ids';
@@ -21,7 +21,7 @@ export interface Log {
   info(message: string, extra?: Record<string, unknown>): void;
 }
 
-/** Counts the mails one address gets a day, so that nobody can make the Hub flood an inbox. */
+/** Counts the mails one mailbox ({@link mailboxOf}) gets a day, so that nobody can make the Hub flood an inbox. */
 export interface MailCaps {
   /** Counts one more mail of `kind` to `email` on `day`; false when the address had its `cap` already. */
   take(email: string, kind: CappedMail, day: string, cap: number): Promise<boolean>;
@@ -175,7 +175,8 @@ async function deliver(deps: EffectDeps, kind: 'review' | 'amend', caseId: strin
 /** Whether the case's contact may get one more mail of this kind today; logs when not. */
 async function underCap(deps: EffectDeps, record: CaseRecord, kind: CappedMail): Promise<boolean> {
   const day = deps.now().toISOString().slice(0, 10);
-  if (await deps.mailCaps.take(record.data.contact.email, kind, day, MAIL_CAPS[kind])) return true;
+  // Counted per mailbox, not per spelling: ada+1@ and Ada@ are ada@'s inbox.
+  if (await deps.mailCaps.take(mailboxOf(record.data.contact.email), kind, day, MAIL_CAPS[kind])) return true;
   deps.log.info('mail cap reached; mail not sent', { caseId: record.id, kind, cap: MAIL_CAPS[kind] });
   return false;
 }

@@ -62,6 +62,20 @@ export function emailDomain(email: string): string | undefined {
   return at > 0 ? email.slice(at + 1).trim().toLowerCase() : undefined;
 }
 
+/**
+ * The mailbox an address reaches, for counting the mails it gets: lower-cased, and without a
+ * `+tag` subaddress (RFC 5233; Exchange Online, Gmail and most others deliver `ada+x@` to `ada@`),
+ * so that nobody gets past a daily cap by tagging the address of the person they want to flood.
+ */
+export function mailboxOf(email: string): string {
+  const address = email.trim().toLowerCase();
+  const at = address.lastIndexOf('@');
+  if (at <= 0) return address;
+  const local = address.slice(0, at);
+  const plus = local.indexOf('+');
+  return plus > 0 ? `${local.slice(0, plus)}${address.slice(at)}` : address;
+}
+
 /** Whether `email` is at one of the partner's contact domains, or a subdomain of one. */
 export function contactDomainAllowed(partner: Partner, email: string): boolean {
   const domain = emailDomain(email);

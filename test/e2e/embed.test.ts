@@ -202,7 +202,9 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
       kind: 'hospital-app',
       title: 'Digital pathway for oncology day hospital',
     });
-    await expect.poll(() => runtime.mails().find((mail) => mail.to.includes(email))?.subject, POLL).toBe(`Confirm your address for case ${reference}`);
+    // The mail follows the answer, from the table's stream.
+    await runtime.streamIdle();
+    expect(runtime.mails().find((mail) => mail.to.includes(email))?.subject).toBe(`Confirm your address for case ${reference}`);
 
     // Assess: the frame fits the (shorter) thank-you page.
     await expect.poll(async () => Math.abs((await iframeHeight()) - (await contentHeight(frame))), POLL).toBeLessThanOrEqual(FRAME_TOLERANCE_PX);

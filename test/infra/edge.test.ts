@@ -81,25 +81,52 @@ describe('the edge stack', () => {
     expect(JSON.parse(body.Content)).toMatchObject({ status: 429, type: 'urn:hub-intake:problem:too-many-requests' });
   });
 
-  it('scopes the rate limit to POST /cases, /review/{reviewId} and /cases/{id}/edit, and to nothing else', () => {
+  /** Evaluates the rate rule's scope-down statement on a request, as WAF would, text transformations included. */
+  const rateLimited = () => {
     const rule = (webAcl(dev.edge).Rules as any[]).find((r) => r.Name === RATE_LIMIT_RULE);
     const scope = rule.Statement.RateBasedStatement.ScopeDownStatement.OrStatement.Statements as any[];
-    /** Evaluates the scope-down statement on a request, as WAF would. */
+    const transform = (value: string, transformations: { Priority: number; Type: string }[]) =>
+      [...transformations]
+        .sort((a, b) => a.Priority - b.Priority)
+        .reduce((text, { Type }) => {
+          if (Type === 'NONE') return text;
+          if (Type === 'URL_DECODE') return text.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+          if (Type === 'NORMALIZE_PATH') {
+            const segments: string[] = [];
+            for (const segment of text.replace(/\/{2,}/g, '/').split('/').slice(1)) {
+              if (segment === '.') continue;
+              if (segment === '..') segments.pop();
+              else segments.push(segment);
+            }
+            return `/${segments.join('/')}`;
+          }
+          throw new Error(`a transformation this evaluator does not know: ${Type}`);
+        }, value);
     const matches = (statement: any, method: string, path: string): boolean => {
       if (statement.OrStatement) return statement.OrStatement.Statements.some((s: any) => matches(s, method, path));
       if (statement.AndStatement) return statement.AndStatement.Statements.every((s: any) => matches(s, method, path));
-      if (statement.RegexMatchStatement) return new RegExp(statement.RegexMatchStatement.RegexString).test(path);
+      if (statement.RegexMatchStatement) {
+        const { RegexString, TextTransformations, FieldToMatch } = statement.RegexMatchStatement;
+        expect(FieldToMatch).toEqual({ UriPath: {} });
+        return new RegExp(RegexString).test(transform(path, TextTransformations));
+      }
       const byte = statement.ByteMatchStatement;
       const value = byte.FieldToMatch.Method ? method : path;
       expect(byte.PositionalConstraint).toBe('EXACTLY');
-      return value === byte.SearchString;
+      return transform(value, byte.TextTransformations) === byte.SearchString;
     };
-    const limited = (method: string, path: string) => scope.some((s) => matches(s, method, path));
+    return (method: string, path: string) => scope.some((s) => matches(s, method, path));
+  };
+
+  it('scopes the rate limit to POST /cases, /review/{reviewId}, /cases/{id}/edit and /cases/{id}/confirm, and to nothing else', () => {
+    const limited = rateLimited();
     expect(limited('POST', '/cases')).toBe(true);
     expect(limited('GET', '/review/abcdefghijklmnopqrstuvwxyz')).toBe(true);
     expect(limited('POST', '/review/abcdefghijklmnopqrstuvwxyz')).toBe(true);
     expect(limited('GET', '/cases/01J0000000000000000000000/edit')).toBe(true);
     expect(limited('POST', '/cases/01J0000000000000000000000/edit')).toBe(true);
+    expect(limited('GET', '/cases/01J0000000000000000000000/confirm')).toBe(true);
+    expect(limited('POST', '/cases/01J0000000000000000000000/confirm')).toBe(true);
     expect(limited('OPTIONS', '/cases')).toBe(false);
     expect(limited('GET', '/cases/01J0000000000000000000000')).toBe(false);
     expect(limited('GET', '/cases/a/b/edit')).toBe(false);
@@ -109,9 +136,23 @@ describe('the edge stack', () => {
     for (const { path } of EDGE_RATE_LIMIT.paths) expect(ROUTES.some((route) => route.path === path), path).toBe(true);
   });
 
-  it('turns API Gateway paths into anchored patterns of one segment per parameter', () => {
-    expect(pathPattern('/cases/{id}/edit')).toBe('^/cases/[^/]+/edit$');
-    expect(pathPattern('/catalog.csv')).toBe('^/catalog\\.csv$');
+  it('counts a path however it is spelled: URL-encoded (API Gateway decodes before routing), with repeated slashes, dot segments or a trailing slash', () => {
+    const limited = rateLimited();
+    for (const path of ['/%63ases', '/%63%61%73%65%73', '/c%61ses', '//cases', '/./cases', '/x/../cases', '/cases/']) {
+      expect(limited('POST', path), path).toBe(true);
+    }
+    for (const path of ['/r%65view/abc', '/review//abc', '/review/abc/', '/cases/01J0/%65dit', '/cases/01J0/edit/', '/cases/01J0/c%6Fnfirm']) {
+      expect(limited('POST', path), path).toBe(true);
+      expect(limited('GET', path), path).toBe(true);
+    }
+    // Decoding never joins two segments into one: an encoded slash is a slash, as it is to the router.
+    expect(limited('GET', '/cases/a%2Fb/edit')).toBe(false);
+    expect(limited('GET', '/%6Detrics')).toBe(false);
+  });
+
+  it('turns API Gateway paths into anchored patterns of one segment per parameter, a trailing slash allowed', () => {
+    expect(pathPattern('/cases/{id}/edit')).toBe('^/cases/[^/]+/edit/?$');
+    expect(pathPattern('/catalog.csv')).toBe('^/catalog\\.csv/?$');
   });
 
   it('logs what WAF sees with the Authorization header redacted', () => {

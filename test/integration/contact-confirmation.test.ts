@@ -127,6 +127,17 @@ describe('a case sent through the Hub’s form', () => {
     expect(mailsTo(person.email)).toHaveLength(3);
   });
 
+  it('counts tagged addresses (name+tag@domain, one mailbox) under the same cap: still three confirmation mails a day', async () => {
+    const local = `ada.${unique()}`;
+    const tagged = Array.from({ length: 5 }, (_, i) => contact(`${local}+${i}`));
+    for (const person of tagged) await submitThroughForm(person);
+    // Upper case reaches the same mailbox too.
+    await submitThroughForm(contact(local.toUpperCase()));
+    const mailed = () => runtime.mails().filter((mail) => mail.to.some((to) => to.toLowerCase().startsWith(local)));
+    await waitFor('three confirmation mails', () => mailed().length >= 3);
+    expect(mailed()).toHaveLength(3);
+  });
+
   it('closes an unconfirmed case after the window and erases its contact', async () => {
     // The functions read the window from their environment: make it one second for this run.
     const { statusUrl, person } = await submitThroughForm();

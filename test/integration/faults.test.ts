@@ -188,5 +188,7 @@ describe('a case life with one fault injected at every external call', () => {
     }
     console.log(`faults: ${total} external calls per case life; ${faults} single faults injected, every invariant held`);
     expect(faults).toBeGreaterThan(total);
-  }, 300_000);
+    // About 300 case lives: 299 s on a busy 2-core machine, where a
+    // 300 s limit made the outcome depend on the machine's speed. The limit only guards a hang.
+  }, 900_000);
 });

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Runtime } from '../../infra/local/runtime';
+import { LOCAL_TABLE, type Runtime } from '../../infra/local/runtime';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/clients';
+import { createPartnerKeyStore } from '../../shared/adapters/dynamodb/partner-key-store';
 import { partnerKey, settled, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
 
@@ -51,6 +53,22 @@ describe('POST /cases with JSON', () => {
     // The review workflow starts right away, so the case may already be in review.
     expect(stored.body).toMatchObject({ id: body.id, reference: body.reference, status: expect.stringMatching(/^(submitted|in_review)$/), kind: 'telex', title: input.title });
     expect((stored.body.history as unknown[])[0]).toEqual(expect.objectContaining({ type: 'submitted', to: 'submitted', actor: 'submitter' }));
+  });
+
+  it('records the last use of the key that sent a case, which `npm run partner-key -- list` shows', async () => {
+    const key = await partnerKey(runtime, 'kos');
+    const keyId = key.split('_')[2] ?? '';
+    const doc = createDocumentClient(process.env.DYNAMODB_ENDPOINT);
+    const keys = createPartnerKeyStore(doc, LOCAL_TABLE);
+    try {
+      expect((await keys.get('kos', keyId))?.lastUsedAt).toBeUndefined();
+      const before = new Date(Date.now() - 1000).toISOString();
+      expect((await postJson(validCase({ partner: 'kos' }), { authorization: `Bearer ${key}` })).status).toBe(201);
+      const used = (await keys.get('kos', keyId))?.lastUsedAt ?? '';
+      expect(used >= before && used <= new Date().toISOString(), used).toBe(true);
+    } finally {
+      doc.destroy();
+    }
   });
 
   it('sends the submitter a receipt in their language, in text and HTML, with the status link', async () => {
