@@ -167,7 +167,7 @@ describe.skipIf(!browserTestsEnabled)('the form embedded in a partner’s page w
 
   it('stores a case submitted through the embedded form and shows the thank-you page in the frame', async () => {
     // Prepare
-    const email = `anna.neri+${Date.now().toString(36)}@example.org`;
+    const email = `anna.neri.${Date.now().toString(36)}@example.org`;
     await page.goto(partnerPage());
     const form = page.frameLocator('iframe');
 

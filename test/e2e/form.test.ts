@@ -12,7 +12,7 @@ const REFERENCE = /HUB-\d{4}-[0-9A-Z]{6}/;
 /** Where screenshots go when `E2E_SCREENSHOTS` names a folder (outside the repository, e.g. /tmp/hub-intake-e2e). */
 const SCREENSHOTS = process.env.E2E_SCREENSHOTS;
 
-const uniqueEmail = (name: string) => `${name}+${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.org`;
+const uniqueEmail = (name: string) => `${name}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}@example.org`;
 
 /** The id and status token of a case, read from the address of its status page. */
 function caseLink(pageUrl: string): { id: string; token: string } {

@@ -22,7 +22,7 @@ export function validCase(overrides: Record<string, unknown> = {}): Record<strin
     title: 'Televisita per lo scompenso cardiaco',
     summary: 'Servizio di televisita e telemonitoraggio per pazienti con scompenso cardiaco cronico.',
     facility: { name: 'Humanitas Research Hospital', code: '030906' },
-    contact: { name: 'Maria Rossi', email: `maria.rossi+${Math.random().toString(36).slice(2)}@example.org`, role: 'Project manager' },
+    contact: { name: 'Maria Rossi', email: `maria.rossi.${Math.random().toString(36).slice(2)}@example.org`, role: 'Project manager' },
     telexServices: ['televisita', 'telemonitoraggio'],
     clinicalAreas: ['cardiology'],
     careSettings: ['home'],
