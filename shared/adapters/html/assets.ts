@@ -155,7 +155,7 @@ dl.facts dd { margin: 0; }
 ol.history { padding-left: 1.25rem; }
 ol.history li { margin-bottom: 0.5rem; }
 blockquote { margin: 0.25rem 0 0; padding-left: 0.75rem; border-left: 3px solid var(--line); white-space: pre-wrap; }
-@media (max-width: 480px) { main { padding: 12px; } dl.facts { grid-template-columns: 1fr; } h1 { font-size: 1.3rem; } }
+@media (max-width: 480px) { main { padding: 12px; } dl.facts { grid-template-columns: 1fr; } h1 { font-size: 1.25rem; } }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
 /* Definition lists whose pairs are wrapped (one div per term): the pairs stay on the list's grid. */
 dl.facts > div { display: contents; }
@@ -164,6 +164,7 @@ p.summary { white-space: pre-wrap; overflow-wrap: anywhere; }
 .review-head { display: flex; justify-content: space-between; align-items: baseline; gap: 0.75rem; }
 .review-head p { margin: 0; }
 .review-head .muted { font-size: 0.9rem; overflow-wrap: anywhere; }
+.personal { margin-top: 1.5rem; font-size: 0.9rem; overflow-wrap: anywhere; }
 dl.facts.brief { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.4rem 1rem; margin: 0 0 0.75rem; }
 dl.facts.brief > div { display: block; min-width: 0; }
 dl.facts.brief dt { font-size: 0.85rem; }
@@ -191,6 +192,15 @@ label.decision-option:has(input:focus-visible) { outline: 3px solid #ffbf47; out
 .change-values summary { cursor: pointer; color: var(--brand); }
 del { color: #8a1c15; background: #fbe4e2; }
 ins { color: #14532a; background: #dff3e5; text-decoration: none; }
+@media (max-width: 480px) {
+  header.site { padding: 10px 12px; }
+  header.site .brand { font-size: 0.9rem; }
+  dl.facts.brief > .wide { grid-column: 1 / -1; }
+  .decision-form { padding: 0.5rem; }
+  .decision-options { gap: 0.3rem; }
+  /* The radio above its word: three choices side by side still fit a 360 px screen, in either language. */
+  label.decision-option { flex-direction: column; justify-content: center; text-align: center; padding: 0.35rem 0.1rem; gap: 0.2rem; font-size: 0.85rem; overflow-wrap: anywhere; }
+}
 @media (min-width: 600px) { .decision-form { padding: 1rem 1.25rem; } .decision-form button { width: auto; } dl.facts.brief { grid-template-columns: repeat(3, minmax(0, 1fr)); } }
 /* The dashboard: wider than the forms, cards on the page's grey. */
 body.standalone main:has(> .dashboard) { max-width: 1240px; background: transparent; border-radius: 0; padding: 8px 20px 32px; }

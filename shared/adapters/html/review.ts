@@ -43,9 +43,9 @@ function shown(path: string, value: FieldValue, lang: Language): string {
 }
 
 /** A term and its description, or nothing at all when the value is empty: the page never shows a row without a value. */
-function fact(label: string, value: string | SafeHtml | undefined): SafeHtml {
+function fact(label: string, value: string | SafeHtml | undefined, wide = false): SafeHtml {
   if (value === undefined || (typeof value === 'string' && value.trim() === '')) return html``;
-  return html`<div><dt>${label}</dt><dd>${value}</dd></div>`;
+  return html`<div${wide ? html` class="wide"` : ''}><dt>${label}</dt><dd>${value}</dd></div>`;
 }
 
 const facilityText = (data: CaseInput) => (data.facility.code ? `${data.facility.name} (${data.facility.code})` : data.facility.name);
@@ -70,10 +70,10 @@ function essentials(o: ReviewPageOptions, changeCount: number | undefined): Safe
 <dl class="facts brief">
 ${fact(fieldLabel('kind', lang), valueLabel(record.data.kind, lang))}
 ${fact(fieldLabel('partner', lang), o.partnerName)}
-${fact(fieldLabel('facility', lang), facilityText(record.data))}
+${fact(fieldLabel('facility', lang), facilityText(record.data), true)}
 ${fact(fieldLabel('clinicalAreas', lang), valueOf(record.data, 'clinicalAreas', lang))}
 ${fact(it ? 'Turno di revisione' : 'Review round', roundText)}
-${fact(it ? 'Decidere entro' : 'Decide by', html`<time datetime="${o.expiresAt}">${formatDateTime(o.expiresAt, lang)}</time>`)}
+${fact(it ? 'Decidere entro' : 'Decide by', html`<time datetime="${o.expiresAt}">${formatDateTime(o.expiresAt, lang)}</time>`, true)}
 </dl>
 </section>`;
 }
@@ -115,7 +115,7 @@ function changeItem(change: FieldChange, lang: Language): SafeHtml {
   } else if (change.path === 'summary') {
     body = html`<details><summary>${it ? 'Testo precedente' : 'Previous text'}</summary>${was(change.before)}</details>${now(change.after)}`;
   } else body = html`${was(change.before)} <span class="arrow" aria-hidden="true">→</span> ${now(change.after)}`;
-  return html`<li><p class="change-field">${fieldLabel(change.path, lang)} ${tag(change.kind)}</p><div class="change-values">${body}</div></li>`;
+  return html`<li><p class="change-field"><span class="change-label">${fieldLabel(change.path, lang)}</span> ${tag(change.kind)}</p><div class="change-values">${body}</div></li>`;
 }
 
 /** From the second version on: what the submitter changed since the version before, field by field. */
@@ -201,7 +201,7 @@ export function reviewPage(o: ReviewPageOptions): SafeHtml {
     lang,
     title: it ? `Revisione del caso ${record.reference}` : `Review of case ${record.reference}`,
     body: html`<div class="review-head">
-<p class="muted">${it ? 'Revisione del caso' : 'Review of case'} ${record.reference} · ${o.reviewer}</p>
+<p class="muted">${it ? 'Revisione del caso' : 'Review of case'} ${record.reference}</p>
 ${langSwitch(lang, o.path)}
 </div>
 <h1>${record.data.title}</h1>
@@ -210,7 +210,8 @@ ${essentials(o, changeCount)}
 ${decisionForm(o)}
 ${o.changes ? changesSection(o.changes, o.history, o.round, lang) : ''}
 ${caseDetails(record.data, lang)}
-${decisionHistory(o.history, lang)}`,
+${decisionHistory(o.history, lang)}
+<p class="muted personal">${it ? `Collegamento personale di ${o.reviewer}: non inoltratelo.` : `A personal link of ${o.reviewer}: do not forward it.`}</p>`,
   });
 }
 
