@@ -108,6 +108,13 @@ describe.skipIf(!browserTestsEnabled)('the review page on a phone and on a deskt
     // Nothing overflows sideways on a phone.
     expect(await phone.evaluate(() => (globalThis as unknown as { document: { documentElement: { scrollWidth: number } } }).document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
 
+    // A rejection without a comment comes back with the error, its summary focused, the choice kept.
+    await phone.getByLabel('Reject').check();
+    await phone.getByRole('button', { name: 'Record the decision' }).click();
+    await phone.waitForSelector('#error-summary');
+    expect(await phone.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toBe('error-summary');
+    expect(await phone.getByLabel('Reject').isChecked()).toBe(true);
+
     // The reviewer asks for changes from the phone: a tap on the choice, a comment, the button.
     await phone.getByLabel('Request changes').check();
     await phone.getByLabel('Comment for the submitter').fill('Please describe the second phase.');

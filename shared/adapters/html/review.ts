@@ -200,6 +200,8 @@ export function reviewPage(o: ReviewPageOptions): SafeHtml {
   return layout({
     lang,
     title: it ? `Revisione del caso ${record.reference}` : `Review of case ${record.reference}`,
+    // A form given back with errors: the pages' script moves the focus to their summary.
+    scripts: errors.length ? ['/assets/form.js'] : [],
     body: html`<div class="review-head">
 <p class="muted">${it ? 'Revisione del caso' : 'Review of case'} ${record.reference}</p>
 ${langSwitch(lang, o.path)}
