@@ -56,15 +56,16 @@ function valueOf(data: CaseInput, field: keyof CaseInput, lang: Language): strin
   return shown(field, value, lang);
 }
 
+function changeCountText(count: number, lang: Language): string {
+  if (lang === 'it') return count === 0 ? 'nessuna modifica' : `${count} ${count === 1 ? 'campo modificato' : 'campi modificati'}`;
+  return count === 0 ? 'nothing changed' : `${count} ${count === 1 ? 'field changed' : 'fields changed'}`;
+}
+
 /** What a reviewer reads first, with the decision: what the case is, whose, where, which round and until when. */
 function essentials(o: ReviewPageOptions, changeCount: number | undefined): SafeHtml {
   const { lang, record } = o;
   const it = lang === 'it';
-  const round = o.round;
-  const roundText =
-    changeCount === undefined
-      ? String(round)
-      : html`${round} · <a href="#changes">${changeCount === 0 ? (it ? 'nessuna modifica' : 'nothing changed') : it ? `${changeCount} ${changeCount === 1 ? 'campo modificato' : 'campi modificati'}` : `${changeCount} ${changeCount === 1 ? 'field changed' : 'fields changed'}`}</a>`;
+  const roundText = changeCount === undefined ? String(o.round) : html`${o.round} · <a href="#changes">${changeCountText(changeCount, lang)}</a>`;
   return html`<section class="essentials" aria-labelledby="essentials-heading">
 <h2 id="essentials-heading" class="visually-hidden">${it ? 'Il caso in breve' : 'The case at a glance'}</h2>
 <dl class="facts brief">
