@@ -84,7 +84,7 @@ export function caseDetails(data: CaseInput, lang: Language): SafeHtml {
   const it = lang === 'it';
   const contact = data.contact.role ? `${data.contact.name}, ${data.contact.role}` : data.contact.name;
   return html`<section class="details" aria-labelledby="details-heading">
-<h2 id="details-heading">${it ? 'Il caso per intero' : 'The full case'}</h2>
+<h2 id="details-heading">${it ? 'Dettagli del caso' : 'Case details'}</h2>
 <dl class="facts">
 ${data.kind === 'telex' ? fact(fieldLabel('telexServices', lang), valueOf(data, 'telexServices', lang)) : ''}
 ${(['careSettings', 'technologies', 'stage', 'patientsImpacted', 'funding', 'reimbursement', 'interoperability', 'startDate'] as const).map((field) => fact(fieldLabel(field, lang), valueOf(data, field, lang)))}
