@@ -13,7 +13,7 @@ function show(view: ReviewView, lang: Language, path: string, extra: Pick<Parame
   const partnerName = decisionDeps().partners.get(view.record.data.partner)?.name ?? view.record.data.partner;
   switch (view.state) {
     case 'open':
-      return page(status, reviewPage({ lang, path, record: view.record, partnerName, reviewer: view.request.reviewer, expiresAt: view.request.expiresAt, history: view.history, ...extra }), { headers: NO_INDEX });
+      return page(status, reviewPage({ lang, path, record: view.record, partnerName, reviewer: view.request.reviewer, round: view.request.round, expiresAt: view.request.expiresAt, history: view.history, changes: view.changes, ...extra }), { headers: NO_INDEX });
     case 'decided':
       return page(status, decidedPage(lang, view.record, view.decision, false), { headers: NO_INDEX });
     case 'expired':

@@ -62,6 +62,8 @@ export interface CaseStore {
   /** Ids of the cases in a status, oldest change first (a query on the byStatus index). */
   idsByStatus(status: CaseStatus): Promise<string[]>;
   versions(id: string): Promise<CaseVersion[]>;
+  /** One stored version of a case's data, read by its key (a single read), or undefined when none is stored. */
+  version(id: string, version: number): Promise<CaseVersion | undefined>;
   /** Changes status if the case is still at the expected revision and status; false otherwise. */
   transition(change: Transition & { round?: number; attempt?: number }): Promise<boolean>;
   /** Sets the review round and reminder attempt in progress (status unchanged). */

@@ -6,6 +6,7 @@ import { NotFound } from '../core/errors';
 import { CASE_ID_PATTERN, hashSecret, newSecret, secretMatches } from '../core/ids';
 import { DECISIONS, type AmendmentRecord, type Decision, type DecisionRecord, type ReviewRequest } from '../core/review';
 import { validateCase, type FieldError } from '../core/validation';
+import { caseChanges, type FieldChange } from '../core/case-changes';
 import { contactDomainAllowed } from '../core/partners';
 
 /** What the review tasks need besides the stores: who reviews and for how long. */
@@ -185,14 +186,39 @@ export async function notifySubmitter(deps: MailingReviewDeps, task: TaskPayload
   if (await deps.outbox.enqueue(entry)) await runNow([{ ...entry, attempts: 0 }], record, deps);
 }
 
+/**
+ * What a later round shows beside the case: how the version under review differs from the one
+ * before it, field by field, or that the version before is not stored (a case stored before
+ * versions were kept, say).
+ */
+export type ReviewChanges = { since: number; fields: FieldChange[] } | { since: number; unavailable: true };
+
 /** What a review link shows. */
 export type ReviewView =
-  | { state: 'open'; request: ReviewRequest; record: CaseRecord; history: DecisionRecord[] }
+  | { state: 'open'; request: ReviewRequest; record: CaseRecord; history: DecisionRecord[]; changes?: ReviewChanges }
   | { state: 'decided'; request: ReviewRequest; record: CaseRecord; decision: DecisionRecord }
   | { state: 'expired'; request: ReviewRequest; record: CaseRecord };
 
-/** Opens a review link without changing anything: GET and HEAD, and mail scanners, see only this. */
-export async function openReview(deps: EffectDeps, reviewId: string): Promise<ReviewView> {
+/**
+ * The fields a reviewer compares: all but the consent (always given), the language of the mails and
+ * the contact's address, which the review page does not show.
+ */
+export const UNCOMPARED_FIELDS = ['consent', 'language', 'contact.email'] as const;
+
+/** The changes since the version before the one under review: one read of that version's item, by its key. */
+async function changesUnderReview(deps: EffectDeps, record: CaseRecord): Promise<ReviewChanges | undefined> {
+  if (record.dataVersion < 2) return undefined;
+  const since = record.dataVersion - 1;
+  const previous = await deps.cases.version(record.id, since);
+  if (!previous) return { since, unavailable: true };
+  return { since, fields: caseChanges(previous.data, record.data, { ignore: UNCOMPARED_FIELDS }) };
+}
+
+/** The link's state from the request, the case and the round's decision, before anything the page alone needs. */
+async function reviewState(
+  deps: EffectDeps,
+  reviewId: string,
+): Promise<Exclude<ReviewView, { state: 'open' }> | { state: 'current'; request: ReviewRequest; record: CaseRecord }> {
   const request = await deps.reviews.findRequest(reviewId);
   const record = request && (await deps.cases.get(request.caseId));
   if (!request || !record) throw new NotFound();
@@ -201,7 +227,19 @@ export async function openReview(deps: EffectDeps, reviewId: string): Promise<Re
   // A reminder sends new links: the previous attempt's links are over, even a moment before their expiry.
   const current = record.status === 'in_review' && record.reviewRound === request.round && (record.reviewAttempt ?? 0) === request.attempt;
   if (!current || deps.now().toISOString() > request.expiresAt) return { state: 'expired', request, record };
-  return { state: 'open', request, record, history: await deps.reviews.decisions(record.id) };
+  return { state: 'current', request, record };
+}
+
+/** The open page: the earlier decisions and, from the second version on, what changed, read side by side. */
+async function openView(deps: EffectDeps, request: ReviewRequest, record: CaseRecord): Promise<ReviewView> {
+  const [history, changes] = await Promise.all([deps.reviews.decisions(record.id), changesUnderReview(deps, record)]);
+  return { state: 'open', request, record, history, ...(changes ? { changes } : {}) };
+}
+
+/** Opens a review link without changing anything: GET and HEAD, and mail scanners, see only this. */
+export async function openReview(deps: EffectDeps, reviewId: string): Promise<ReviewView> {
+  const view = await reviewState(deps, reviewId);
+  return view.state === 'current' ? openView(deps, view.request, view.record) : view;
 }
 
 export type DecideResult =
@@ -216,8 +254,8 @@ const COMMENT_MAX = 2000;
  * decision item also queues its delivery to the workflow, so a crash cannot lose it.
  */
 export async function decide(deps: EffectDeps, reviewId: string, form: { decision?: string; comment?: string }, lang: Language): Promise<DecideResult> {
-  const view = await openReview(deps, reviewId);
-  if (view.state !== 'open') return view;
+  const view = await reviewState(deps, reviewId);
+  if (view.state !== 'current') return view;
   const it = lang === 'it';
   const errors: FieldError[] = [];
   const decision = DECISIONS.find((d) => d === form.decision);
@@ -232,7 +270,8 @@ export async function decide(deps: EffectDeps, reviewId: string, form: { decisio
   if (comment.length > COMMENT_MAX) {
     errors.push({ path: 'comment', message: it ? `Al massimo ${COMMENT_MAX} caratteri.` : `At most ${COMMENT_MAX} characters.` });
   }
-  if (errors.length > 0 || !decision) return { state: 'invalid', errors, view };
+  // Only a form given back needs what the page shows besides the case.
+  if (errors.length > 0 || !decision) return { state: 'invalid', errors, view: await openView(deps, view.request, view.record) };
 
   const record: DecisionRecord = {
     caseId: view.record.id,

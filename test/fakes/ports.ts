@@ -39,6 +39,7 @@ export function fakeCaseStore(): CaseStore & { cases: Map<string, CaseRecord>; c
     history: async () => [],
     idsByStatus: async (status) => [...cases.values()].filter((c) => c.status === status).map((c) => c.id),
     versions: async () => [],
+    version: async () => undefined,
     async transition(change) {
       const record = cases.get(change.id);
       if (!record || record.revision !== change.expectedRevision || record.status !== change.from) return false;

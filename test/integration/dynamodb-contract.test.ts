@@ -240,6 +240,22 @@ for (const emulator of EMULATORS) {
         expect((await metrics.statusCounts()).submitted).toBeGreaterThanOrEqual(before + 1);
       });
 
+      it('reads one stored version by its key, in one GetItem, and nothing for a version not stored', async () => {
+        const draft = draftOf('2025-02-01T09:20:00.000Z');
+        const { record } = await store().cases.create(draft);
+        await store().cases.recordCommit(record!, { kind: 'submitted' });
+        const sent: string[] = [];
+        const counted = intercept(doc, (command, send) => {
+          sent.push((command as object).constructor.name);
+          return send(command);
+        });
+        const cases = createCaseStore(counted, TABLE);
+        expect(await cases.version(draft.id, 1)).toEqual({ version: 1, at: draft.at, data: draft.data });
+        expect(sent).toEqual(['GetCommand']);
+        expect(await cases.version(draft.id, 2)).toBeUndefined();
+        expect(await cases.version('no-such-case', 1)).toBeUndefined();
+      });
+
       it('writes the records of a commit to the end when DynamoDB leaves part of the batch unprocessed', async () => {
         const throttled = withUnprocessed(doc, TABLE, 2);
         const cases = createCaseStore(throttled.doc, TABLE);

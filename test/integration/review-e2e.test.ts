@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LocalMail } from '../../infra/local/emulators';
 import type { Runtime } from '../../infra/local/runtime';
-import { postCase, startTestRuntime, validCase } from '../support/runtime';
+import { formBody, postCase, settled, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
 
 const REVIEWERS = ['anna.bianchi@hub.example.org', 'luca.verdi@hub.example.org'];
@@ -131,6 +131,70 @@ describe('a case reviewed from the reviewers’ email', () => {
     await waitFor('the case approved', async () => (await statusOf(submitted.statusUrl)).status === 'approved');
     const { history } = await statusOf(submitted.statusUrl);
     expect(history.map((event) => event.to ?? event.type)).toEqual(['submitted', 'in_review', 'changes_requested', 'amended', 'in_review', 'approved']);
+  });
+
+  /** Sends a case back for changes from the first reviewer's link and stores `amended` from the submitter's edit link; returns the round 2 link. */
+  async function throughAChangesRound(submitted: Awaited<ReturnType<typeof submit>>, amended: Record<string, unknown>, comment: string) {
+    const [mail] = await reviewerMails(submitted.reference);
+    expect((await decide(reviewLinkIn(mail!), 'changes', comment)).status).toBe(200);
+    const changes = await waitFor('the changes mail', () => mailsTo(submitted.email).find((m) => /Changes requested/.test(m.subject) && m.subject.includes(submitted.reference)));
+    const editLink = changes.text.match(/(http:\/\/\S+\/edit\?token=\S+)/)?.[1] ?? '';
+    const stored = await settled(
+      runtime,
+      fetch(editLink, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: formBody(amended).toString() }),
+    );
+    expect(stored.status).toBe(200);
+    const round2 = await waitFor('the round 2 review mail', () =>
+      mailsTo(REVIEWERS[0]!).find((m) => m.subject.includes(submitted.reference) && m.text.includes(comment)),
+    );
+    return reviewLinkIn(round2);
+  }
+
+  const changedLabels = (page: string) => [...page.matchAll(/<span class="change-label">([^<]*)<\/span>/g)].map((match) => match[1]);
+
+  it('shows in round 2 exactly the fields the submitter changed, by their labels, and no row without a value', async () => {
+    const first = validCase({ language: 'en', funding: undefined, startDate: undefined, contact: { name: 'Maria Rossi', email: `maria.rossi+${Date.now()}@example.org` } });
+    const response = await postCase(runtime, first);
+    expect(response.status).toBe(201);
+    const submitted = { ...((await response.json()) as { id: string; reference: string; statusUrl: string }), email: (first.contact as { email: string }).email };
+
+    const [mail] = await reviewerMails(submitted.reference);
+    const round1 = await (await fetch(`${reviewLinkIn(mail!)}?lang=en`)).text();
+    expect(round1).not.toContain('—');
+    expect(round1).not.toContain('<dt>Funding</dt>');
+    expect(round1).not.toContain('<dt>Start date</dt>');
+    expect(round1).toContain('<dt>Care settings</dt>');
+    expect(round1).not.toContain('id="changes"');
+
+    const link = await throughAChangesRound(
+      submitted,
+      { ...first, title: 'Televisita per lo scompenso cardiaco, seconda fase', facility: { name: 'Humanitas Research Hospital', code: '030913' }, funding: ['pnrr'], careSettings: undefined, technologies: ['platform', 'ai'] },
+      'Please name the funding.',
+    );
+    const round2 = await (await fetch(`${link}?lang=en`)).text();
+    expect(round2).toContain('What changed since version 1');
+    expect(changedLabels(round2)).toEqual(['Title', 'Ministerial facility code', 'Care settings', 'Technologies', 'Funding']);
+    expect(round2).toContain('<del>030906</del>');
+    expect(round2).toContain('<ins>030913</ins>');
+    expect(round2).toContain('<ins>Artificial intelligence</ins>');
+    expect(round2).toContain('Please name the funding.');
+    // The care settings are gone from the case: they show as removed, and nowhere else.
+    expect(round2).not.toContain('<dt>Care settings</dt>');
+    expect(round2).not.toContain('—');
+    const italian = await (await fetch(`${link}?lang=it`)).text();
+    expect(changedLabels(italian)).toEqual(['Titolo', 'Codice ministeriale della struttura', 'Setting di cura', 'Tecnologie', 'Finanziamento']);
+    expect((await decide(link, 'approve')).status).toBe(200);
+  });
+
+  it('says so when an amendment changed nothing', async () => {
+    const first = validCase({ language: 'en' });
+    const response = await postCase(runtime, first);
+    const submitted = { ...((await response.json()) as { id: string; reference: string; statusUrl: string }), email: (first.contact as { email: string }).email };
+    const link = await throughAChangesRound(submitted, first, 'Please check the figures once more.');
+    const round2 = await (await fetch(`${link}?lang=en`)).text();
+    expect(round2).toContain('No field changed since version 1.');
+    expect(changedLabels(round2)).toEqual([]);
+    expect(round2).toContain('nothing changed');
   });
 
   it('records one decision among 50 concurrent posts from both reviewers and tells the submitter once', async () => {

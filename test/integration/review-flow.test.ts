@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { startDynamo, type DynamoEmulator } from '../../infra/local/emulators';
 import { streamInProcess, type LocalStream } from '../../infra/local/stream';
 import { sweepOutbox, type WorkflowPort } from '../../shared/app/effects';
@@ -280,6 +280,48 @@ describe('changes requested, then amended', () => {
     expect((await deps.cases.get(id))).toMatchObject({ status: 'in_review', reviewRound: 2 });
     expect(mails[0]?.text).toContain('Please give the number of patients.');
     expect((await openReview(deps, reviewIdIn(reviewerMails[0]))).state).toBe('decided');
+  });
+
+  it('shows from round 2 on what changed since the version before, reading that one version by its key, and only for the page', async () => {
+    const { id, reviewerMails } = await caseInReview({ language: 'en' });
+    const round1 = await openReview(deps, reviewIdIn(reviewerMails[0]));
+    expect(round1.state === 'open' && round1.changes).toBeUndefined();
+    await decide(deps, reviewIdIn(reviewerMails[0]), { decision: 'changes', comment: 'Please give the code of the other site.' }, 'en');
+    await requestChanges(deps, { caseId: id, round: 1, taskToken: `amend-${id}` });
+    const token = decodeURIComponent(linkIn(mails[0], /\/edit\?token=([^\s&]+)/));
+    const first = (await deps.cases.get(id))!.data;
+    const amended = validCase({ language: 'en', contact: { ...first.contact, email: first.contact.email, role: 'Direttore' }, facility: { name: 'Humanitas Gavazzeni', code: '030906' }, funding: [] });
+    expect((await amendCase(deps, id, token, amended, 'en')).state).toBe('amended');
+    mails.length = 0;
+    await requestReview(deps, { caseId: id, round: 2, attempt: 0, taskToken: `token-${id}-r2` });
+    const link = reviewIdIn(mails[0]);
+
+    const version = vi.spyOn(deps.cases, 'version');
+    const versions = vi.spyOn(deps.cases, 'versions');
+    try {
+      const view = await openReview(deps, link);
+      expect(view.state).toBe('open');
+      expect(view.state === 'open' && view.changes).toEqual({
+        since: 1,
+        fields: [
+          { kind: 'changed', path: 'facility.name', before: 'Humanitas Research Hospital', after: 'Humanitas Gavazzeni' },
+          { kind: 'changed', path: 'contact.role', before: 'Project manager', after: 'Direttore' },
+          { kind: 'removed', path: 'funding', before: ['regional'] },
+        ],
+      });
+      expect(version.mock.calls).toEqual([[id, 1]]);
+      // A decision needs none of it; a form given back with its errors does.
+      version.mockClear();
+      expect((await decideNow(deps, link, { decision: 'reject' }, 'en')).state).toBe('invalid');
+      expect(version).toHaveBeenCalledTimes(1);
+      version.mockClear();
+      expect((await decideNow(deps, link, { decision: 'approve' }, 'en')).state).toBe('recorded');
+      expect(version).not.toHaveBeenCalled();
+      expect(versions).not.toHaveBeenCalled();
+    } finally {
+      version.mockRestore();
+      versions.mockRestore();
+    }
   });
 
   it('says an unused edit link expired, not "already updated", once the window ran out and the workflow closed the case', async () => {

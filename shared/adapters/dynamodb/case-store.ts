@@ -194,6 +194,13 @@ export function createCaseStore(doc: DynamoDBDocumentClient, tableName: string):
       return items.map((item) => ({ version: Number(item.version), at: String(item.at), data: item.data as CaseInput }));
     },
 
+    async version(id, version) {
+      // A version item never changes once its commit wrote it (an erasure aside): an eventually consistent read, half the capacity.
+      const result = await doc.send(new GetCommand({ TableName: tableName, Key: keys.version(id, version) }));
+      const item = result.Item;
+      return item?.type === 'version' ? { version: Number(item.version), at: String(item.at), data: item.data as CaseInput } : undefined;
+    },
+
     async transition(change) {
       const decided = DECIDED.has(change.to);
       const changed = await whenConditionHolds(

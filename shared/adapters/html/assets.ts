@@ -224,8 +224,53 @@ dl.facts dd { margin: 0; }
 ol.history { padding-left: 1.25rem; }
 ol.history li { margin-bottom: 0.5rem; }
 blockquote { margin: 0.25rem 0 0; padding-left: 0.75rem; border-left: 3px solid var(--line); white-space: pre-wrap; }
-@media (max-width: 480px) { main { padding: 12px; } dl.facts { grid-template-columns: 1fr; } h1 { font-size: 1.3rem; } }
+@media (max-width: 480px) { main { padding: 12px; } dl.facts { grid-template-columns: 1fr; } h1 { font-size: 1.25rem; } }
 .visually-hidden { position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0; }
+/* Definition lists whose pairs are wrapped (one div per term): the pairs stay on the list's grid. */
+dl.facts > div { display: contents; }
+p.summary { white-space: pre-wrap; overflow-wrap: anywhere; }
+/* The review page: read on a phone from a mail, the decision within the first screen. */
+.review-head { display: flex; justify-content: space-between; align-items: baseline; gap: 0.75rem; }
+.review-head p { margin: 0; }
+.review-head .muted { font-size: 0.9rem; overflow-wrap: anywhere; }
+.personal { margin-top: 1.5rem; font-size: 0.9rem; overflow-wrap: anywhere; }
+dl.facts.brief { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.4rem 1rem; margin: 0 0 0.75rem; }
+dl.facts.brief > div { display: block; min-width: 0; }
+dl.facts.brief dt { font-size: 0.85rem; }
+dl.facts.brief dd { font-weight: 600; overflow-wrap: anywhere; }
+.decision-form { border: 2px solid var(--brand); border-radius: 8px; padding: 0.75rem; margin: 0 0 1rem; }
+.decision-form .choices > legend { margin-bottom: 0.5rem; }
+.legend-heading { font-size: 1.15rem; margin: 0; }
+.decision-options { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 0.5rem; }
+label.decision-option { display: flex; align-items: center; gap: 0.4rem; min-height: 48px; padding: 0.35rem 0.5rem; border: 1px solid #8a939d; border-radius: 6px; cursor: pointer; line-height: 1.2; font-weight: 600; }
+label.decision-option input { width: 1.2rem; height: 1.2rem; margin: 0; flex: none; }
+label.decision-option:has(input:checked) { border: 2px solid var(--brand); background: #e7f0f7; }
+label.decision-option:has(input:focus-visible) { outline: 3px solid #ffbf47; outline-offset: 1px; }
+.decision-form .field { margin: 0.75rem 0 0.5rem; }
+.decision-form .submit { margin: 0; }
+.decision-form button { width: 100%; }
+.changes-list { list-style: none; padding: 0; margin: 0; }
+.changes-list > li { border-top: 1px solid var(--line); padding: 0.5rem 0; }
+.change-field { margin: 0 0 0.2rem; font-weight: 600; }
+.change-kind { display: inline-block; margin-left: 0.25rem; padding: 0 0.45rem; border-radius: 999px; background: #e7edf3; font-size: 0.8rem; font-weight: 600; }
+.change-added { background: #dff3e5; color: #14532a; }
+.change-removed { background: #fbe4e2; color: #8a1c15; }
+.change-values { overflow-wrap: anywhere; white-space: pre-wrap; }
+.change-values .items { display: block; }
+.change-values details { margin-bottom: 0.25rem; }
+.change-values summary { cursor: pointer; color: var(--brand); }
+del { color: #8a1c15; background: #fbe4e2; }
+ins { color: #14532a; background: #dff3e5; text-decoration: none; }
+@media (max-width: 480px) {
+  header.site { padding: 10px 12px; }
+  header.site .brand { font-size: 0.9rem; }
+  dl.facts.brief > .wide { grid-column: 1 / -1; }
+  .decision-form { padding: 0.5rem; }
+  .decision-options { gap: 0.3rem; }
+  /* The radio above its word: three choices side by side still fit a 360 px screen, in either language. */
+  label.decision-option { flex-direction: column; justify-content: center; text-align: center; padding: 0.35rem 0.1rem; gap: 0.2rem; font-size: 0.85rem; overflow-wrap: anywhere; }
+}
+@media (min-width: 600px) { .decision-form { padding: 1rem 1.25rem; } .decision-form button { width: auto; } dl.facts.brief { grid-template-columns: repeat(3, minmax(0, 1fr)); } }
 /* The dashboard: wider than the forms, cards on the page's grey. */
 body.standalone main:has(> .dashboard) { max-width: 1240px; background: transparent; border-radius: 0; padding: 8px 20px 32px; }
 .dashboard .card { background: #fff; border: 1px solid var(--line); border-radius: 10px; padding: 16px 18px; }
