@@ -37,12 +37,16 @@ const VIEWPORTS = [
 const REVIEWER = 'revisore.accessibilita@hub.example.org';
 /** Waits for the browser: generous, so that a busy machine is slow rather than failing. */
 const ACTION_TIMEOUT_MS = 15_000;
+/** The form's proof-of-work, solved in the browser: about a second, far more on a busy machine. */
+const SOLVE_TIMEOUT_MS = 25_000;
 
 /** What the table's entries reach the pages with: the runtime, the partner's site, and the links the seed cases mailed. */
 interface Seed {
   hub: string;
   partnerSite: string;
   statusLink: string;
+  approvedStatusLink: string;
+  closedStatusLink: string;
   thanksLink: string;
   confirmLink: string;
   expiredConfirmLink: string;
@@ -79,6 +83,14 @@ async function framed(page: Page, hostUrl: string, frameUrl: RegExp): Promise<Fr
   return frame;
 }
 
+/** Opens every disclosure, as a person clicking each would: axe checks only what is shown. */
+async function openDetails(page: Page): Promise<Page> {
+  const closed = page.locator('details:not([open]) > summary');
+  expect(await closed.count()).toBeGreaterThan(0);
+  while ((await closed.count()) > 0) await closed.first().click();
+  return page;
+}
+
 /** Clicks `button` and waits for the page its form posts to, which must answer `status`. */
 async function post(page: Page, button: ReturnType<Page['getByRole']>, status: number): Promise<Page> {
   const [response] = await Promise.all([page.waitForResponse((answer) => answer.request().method() === 'POST' && answer.request().isNavigationRequest()), button.click()]);
@@ -111,11 +123,31 @@ const embedHost = (seed: Seed, lang: 'it' | 'en') => `${seed.partnerSite}/embed?
 const PAGES: CheckedPage[] = [
   { name: 'the form, in Italian', open: (page, seed) => visit(page, `${seed.hub}/form?partner=humanitas&lang=it`) },
   { name: 'the form, in English', open: (page, seed) => visit(page, `${seed.hub}/form?partner=humanitas&lang=en`) },
+  {
+    name: 'the form of a Tele-X case (its services shown), the check done',
+    open: async (page, seed) => {
+      await visit(page, `${seed.hub}/form?partner=humanitas&lang=it`);
+      await page.getByRole('radio', { name: 'Servizio di Tele-X' }).check();
+      await expect.poll(() => page.locator('altcha-widget input[type=checkbox]').isChecked(), { timeout: SOLVE_TIMEOUT_MS }).toBe(true);
+      return page;
+    },
+  },
+  {
+    name: 'the form when no challenge can be had',
+    open: async (page, seed) => {
+      await page.route(/\/challenge\?/, (route) => route.fulfill({ status: 503, contentType: 'application/problem+json', body: '{"status":503}' }));
+      await visit(page, `${seed.hub}/form?partner=humanitas&lang=en`);
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('reload the page');
+      return page;
+    },
+  },
   { name: 'the form with the errors of a refused submission', open: formWithErrors },
   { name: 'the form framed by embed.js on a partner’s page, in Italian', open: (page, seed) => framed(page, embedHost(seed, 'it'), /\/form\?/) },
   { name: 'the form framed by embed.js on a partner’s page, in English', open: (page, seed) => framed(page, embedHost(seed, 'en'), /\/form\?/) },
   { name: 'the thank-you page in a partner’s frame', open: (page, seed) => framed(page, iframeHost(seed, seed.thanksLink), /thanks=1/) },
   { name: 'the status page of a case', open: (page, seed) => visit(page, seed.statusLink) },
+  { name: 'the status page of an approved case', open: (page, seed) => visit(page, seed.approvedStatusLink) },
+  { name: 'the status page of a case closed unconfirmed', open: (page, seed) => visit(page, seed.closedStatusLink) },
   { name: 'the contact-confirmation page with its button', open: (page, seed) => visit(page, seed.confirmLink) },
   {
     name: 'the page after the confirmation button',
@@ -136,8 +168,8 @@ const PAGES: CheckedPage[] = [
     name: 'the page after amending a case',
     open: async (page, seed) => post(await visit(page, await seed.freshEditLink()), page.getByRole('button', { name: 'Invia il caso' }), 200),
   },
-  { name: 'the dashboard, in Italian', open: (page, seed) => visit(page, `${seed.hub}/dashboard?lang=it`) },
-  { name: 'the dashboard, in English', open: (page, seed) => visit(page, `${seed.hub}/dashboard?lang=en`) },
+  { name: 'the dashboard, in Italian, its data tables open', open: async (page, seed) => openDetails(await visit(page, `${seed.hub}/dashboard?lang=it`)) },
+  { name: 'the dashboard, in English, its data tables open', open: async (page, seed) => openDetails(await visit(page, `${seed.hub}/dashboard?lang=en`)) },
   { name: 'the catalogue', open: (page, seed) => visit(page, `${seed.hub}/catalog?lang=en`) },
   { name: 'the catalogue, filtered, one case a page', open: (page, seed) => visit(page, `${seed.hub}/catalog?lang=it&kind=telex&clinicalArea=cardiology&limit=1`) },
   { name: 'the catalogue with no case matching', open: (page, seed) => visit(page, `${seed.hub}/catalog?lang=en&kind=proposal`) },
@@ -193,6 +225,71 @@ function report(violations: readonly AxeViolation[]): string {
     .join('\n\n');
 }
 
+/** Relative luminance of an sRGB colour given as `rgb(r, g, b)`, `rgba(...)` or as channels. */
+function luminance([r, g, b]: readonly number[]): number {
+  const linear = (channel: number) => {
+    const value = channel / 255;
+    return value <= 0.03928 ? value / 12.92 : ((value + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * linear(r!) + 0.7152 * linear(g!) + 0.0722 * linear(b!);
+}
+const contrast = (a: readonly number[], b: readonly number[]) => {
+  const [light, dark] = [luminance(a), luminance(b)].sort((x, y) => y - x);
+  return (light! + 0.05) / (dark! + 0.05);
+};
+
+/** What the browser draws around the focused element: its outline, and the background the outline lies on. */
+const FOCUS_PROBE = `(() => {
+  const element = document.activeElement;
+  if (!element || element === document.body || element === document.documentElement) return null;
+  const channels = (colour) => (colour.match(/[\\d.]+/g) || []).map(Number);
+  let background = [255, 255, 255];
+  for (let node = element.parentElement; node; node = node.parentElement) {
+    const colour = channels(getComputedStyle(node).backgroundColor);
+    if (colour.length === 3 || (colour.length === 4 && colour[3] > 0)) { background = colour.slice(0, 3); break; }
+  }
+  const style = getComputedStyle(element);
+  const path = [];
+  for (let node = element; node && node.parentElement; node = node.parentElement) path.unshift(node.tagName + ':' + [...node.parentElement.children].indexOf(node));
+  return {
+    path: path.join('/'),
+    html: element.outerHTML.slice(0, 160),
+    outline: { style: style.outlineStyle, width: parseFloat(style.outlineWidth), colour: channels(style.outlineColor).slice(0, 3) },
+    background,
+  };
+})()`;
+
+interface FocusRing {
+  path: string;
+  html: string;
+  outline: { style: string; width: number; colour: number[] };
+  background: number[];
+}
+
+/**
+ * Tabs through the page and answers every focused element whose ring a person may miss (WCAG 2.1
+ * 2.4.7 and 1.4.11): no outline, one under 2 px, or one under 3:1 against the background it lies
+ * on. The browser's own ring (`auto`) counts as visible: it is drawn in two tones for that. A
+ * page with nothing to focus (a status page) has no fault.
+ */
+async function faintFocusRings(page: Page): Promise<string[]> {
+  const faults: string[] = [];
+  const seen = new Set<string>();
+  await page.evaluate('document.activeElement && document.activeElement.blur && document.activeElement.blur()');
+  for (let stop = 0; stop < 300; stop++) {
+    await page.keyboard.press('Tab');
+    const ring = (await page.evaluate(FOCUS_PROBE)) as FocusRing | null;
+    // Past the last stop the focus leaves the document or wraps to the first.
+    if (!ring || seen.has(ring.path)) break;
+    seen.add(ring.path);
+    const { style, width, colour } = ring.outline;
+    if (style === 'auto') continue;
+    const ratio = contrast(colour, ring.background);
+    if (style === 'none' || width < 2 || ratio < 3) faults.push(`${ring.html}\n    outline ${style} ${width}px rgb(${colour.join(', ')}), ${ratio.toFixed(2)}:1 against rgb(${ring.background.join(', ')})`);
+  }
+  return faults;
+}
+
 /** A partner's web site at another origin than the Hub's (127.0.0.1; the Hub is at localhost), which the local stage lets frame the Hub. */
 async function startPartnerSite(hubUrl: string): Promise<{ url: string; close(): Promise<void> }> {
   const shell = (lang: string, body: string) => `<!doctype html>
@@ -206,6 +303,8 @@ async function startPartnerSite(hubUrl: string): Promise<{ url: string; close():
     const lang = url.searchParams.get('lang') === 'en' ? 'en' : 'it';
     let body: string | undefined;
     if (url.pathname === '/embed') body = shell(lang, `<script src="${hubUrl}/embed.js" data-partner="humanitas" data-lang="${lang}"></script>`);
+    // A page with four known faults: no language, an image with no text, faint text, a field with no label.
+    if (url.pathname === '/flawed') body = '<!doctype html><title>Flawed</title><main><h1>Flawed</h1><img src="data:,"><p style="color: #bbb">Faint text</p><input type="text"></main>';
     if (url.pathname === '/iframe') body = shell('en', `<iframe title="Digital Health Innovation Hub" style="width: 100%; height: 900px; border: 0" src="${escape(url.searchParams.get('src') ?? '')}"></iframe>`);
     if (body === undefined) response.writeHead(404).end();
     else response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(body);
@@ -227,6 +326,7 @@ describe.skipIf(!browserTestsEnabled)('accessibility of every page (axe-core: WC
   let partnerSite: Awaited<ReturnType<typeof startPartnerSite>>;
   let seed: Seed;
   const startedAt = Date.now();
+  let checks = 0;
 
   const mailsTo = (address: string) => runtime.mails().filter((mail) => mail.to.includes(address));
   const linkIn = (text: string, pattern: RegExp, what: string) => {
@@ -275,8 +375,8 @@ describe.skipIf(!browserTestsEnabled)('accessibility of every page (axe-core: WC
   }
 
   /** A form case left unconfirmed past its window and closed by the daily purge: its confirmation link now answers 410. */
-  async function expiredFormCase(): Promise<string> {
-    const { confirmLink } = await formCase({ title: 'Caso mai confermato' });
+  async function expiredFormCase(): Promise<{ confirmLink: string; statusLink: string }> {
+    const { confirmLink, statusLink } = await formCase({ title: 'Caso mai confermato' });
     const { resetConfig } = await import('../../shared/config');
     const { resetWiring } = await import('../../shared/wiring');
     // The functions read the window from their environment: one second, for this one purge.
@@ -291,7 +391,7 @@ describe.skipIf(!browserTestsEnabled)('accessibility of every page (axe-core: WC
       resetConfig();
       resetWiring();
     }
-    return confirmLink;
+    return { confirmLink, statusLink };
   }
 
   beforeAll(async () => {
@@ -300,7 +400,7 @@ describe.skipIf(!browserTestsEnabled)('accessibility of every page (axe-core: WC
     const launched = launchBrowser();
 
     // First the case that expires, so that the purge closes no other.
-    const expiredConfirmLink = await expiredFormCase();
+    const expired = await expiredFormCase();
 
     // Approved cases, for the dashboard, its trend and the catalogue.
     const approved = await Promise.all([
@@ -323,7 +423,9 @@ describe.skipIf(!browserTestsEnabled)('accessibility of every page (axe-core: WC
       statusLink: pending.statusLink,
       thanksLink: pending.thanksLink,
       confirmLink: pending.confirmLink,
-      expiredConfirmLink,
+      expiredConfirmLink: expired.confirmLink,
+      approvedStatusLink: approved[0]!.statusUrl,
+      closedStatusLink: expired.statusLink,
       reviewLink: inReview.reviewLink,
       decidedReviewLink: approved[0]!.reviewLink,
       editLink,
@@ -337,23 +439,65 @@ describe.skipIf(!browserTestsEnabled)('accessibility of every page (axe-core: WC
     await browser?.close();
     await partnerSite?.close();
     await runtime?.close();
-    console.info(`accessibility: ${PAGES.length} pages × ${VIEWPORTS.length} sizes checked in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+    console.info(`accessibility: ${checks} of ${PAGES.length} pages × ${VIEWPORTS.length} sizes checked, no violation, every focus ring visible, in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`);
+  });
+
+  /** A browser context of that size, with axe in every document, frames included, before the page's own scripts. */
+  async function checkingContext(viewport: { width: number; height: number }): Promise<BrowserContext> {
+    const context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height }, locale: 'it-IT' });
+    context.setDefaultTimeout(ACTION_TIMEOUT_MS);
+    await context.addInitScript({ content: AXE_SOURCE });
+    return context;
+  }
+
+  it('reports the violations of a page that has them, so that a page with none says something', async () => {
+    // Prepare
+    const context = await checkingContext(VIEWPORTS[1]);
+    try {
+      const page = await context.newPage();
+      await visit(page, `${seed.partnerSite}/flawed`);
+
+      // Act
+      const violations = await axeViolations(page);
+
+      // Assess
+      expect(violations.map((violation) => violation.id).sort()).toEqual(['color-contrast', 'html-has-lang', 'image-alt', 'label']);
+      expect(report(violations)).toMatch(/^image-alt \(critical\): Images must have alternative text\n {2}https:\/\/dequeuniversity\.com\/rules\/axe\/[\d.]+\/image-alt/m);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('ties each error of a refused form or decision to its field, so a screen reader reads it there', async () => {
+    // Act: a decision to reject with no comment, and a form post without the consent.
+    const decision = await fetch(`${seed.reviewLink}?lang=en`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: 'decision=reject&comment=',
+    });
+    const noDecision = await fetch(`${seed.reviewLink}?lang=en`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' }, body: 'comment=' });
+    const form = await postForm(runtime, validCase({ consent: undefined }), { headers: { accept: 'text/html' } });
+
+    // Assess
+    expect(decision.status).toBe(422);
+    expect(await decision.text()).toMatch(/<textarea id="field-comment"[^>]* aria-describedby="field-comment-hint field-comment-error" aria-invalid="true">/);
+    expect(noDecision.status).toBe(422);
+    expect(await noDecision.text()).toMatch(/<fieldset [^>]*id="field-decision" aria-describedby="field-decision-error">[\s\S]*<p class="field-error" id="field-decision-error">/);
+    expect(form.status).toBe(422);
+    expect(await form.text()).toMatch(/<input id="field-consent" [^>]*aria-describedby="[^"]*field-consent-error" aria-invalid="true">/);
   });
 
   describe.each(VIEWPORTS)('at $name size ($width×$height)', (viewport) => {
     let context: BrowserContext;
 
     beforeAll(async () => {
-      context = await browser.newContext({ viewport: { width: viewport.width, height: viewport.height }, locale: 'it-IT' });
-      context.setDefaultTimeout(ACTION_TIMEOUT_MS);
-      // axe in every document of the context, frames included, before the page's own scripts.
-      await context.addInitScript({ content: AXE_SOURCE });
+      context = await checkingContext(viewport);
     });
     afterAll(async () => {
       await context?.close();
     });
 
-    it.each(PAGES)('$name has no violation', async (checked) => {
+    it.each(PAGES)('$name has no violation and shows where the keyboard focus is', async (checked) => {
       const page = await context.newPage();
       try {
         // Act
@@ -362,9 +506,14 @@ describe.skipIf(!browserTestsEnabled)('accessibility of every page (axe-core: WC
         // The iframe embed.js inserts is the Hub's too: its title and the like, checked on the partner's page.
         const frameElement = target === page ? [] : await axeViolations(page, { include: [['iframe']] });
 
+        // Where the keyboard is, which axe does not check: on the Hub's own pages (the frames show the same ones).
+        const faintRings = target === page ? await faintFocusRings(page) : [];
+
         // Assess
-        expect(violations, `\n${report(violations)}`).toEqual([]);
-        expect(frameElement, `\n${report(frameElement)}`).toEqual([]);
+        expect(faintRings, `\nfocus hard to see:\n  - ${faintRings.join('\n  - ')}`).toEqual([]);
+        expect(violations.map((violation) => violation.id), `\n${report(violations)}`).toEqual([]);
+        expect(frameElement.map((violation) => violation.id), `\n${report(frameElement)}`).toEqual([]);
+        checks += 1;
       } finally {
         await page.close();
       }

@@ -165,7 +165,8 @@ class FormRenderer {
     }`;
   }
 
-  private aria(path: string): SafeHtml {
+  /** A control's `aria-describedby` (its hint and error) and `aria-invalid`. */
+  aria(path: string): SafeHtml {
     const describedBy = this.describedBy(path);
     return html`${describedBy ? html` aria-describedby="${describedBy}"` : ''}${this.errorsByPath.has(path) ? html` aria-invalid="true"` : ''}`;
   }
@@ -287,7 +288,7 @@ ${f.choices('language', LANGUAGES, { multiple: false, required: true, fallback: 
 <div class="hp" aria-hidden="true"><label for="field-${HONEYPOT_FIELD}">${t.honeypot}</label><input id="field-${HONEYPOT_FIELD}" name="${HONEYPOT_FIELD}" type="text" tabindex="-1" autocomplete="off" value=""></div>
 <div class="field consent${errors.some((e) => e.path === 'consent') ? ' has-error' : ''}">
 ${f.hintAndError('consent')}
-<label class="option"><input id="field-consent" type="checkbox" name="consent" value="true" required${valueAt(values, 'consent') === true ? html` checked` : ''}> <span>${t.consent}</span></label>
+<label class="option"><input id="field-consent" type="checkbox" name="consent" value="true" required${valueAt(values, 'consent') === true ? html` checked` : ''}${f.aria('consent')}> <span>${t.consent}</span></label>
 <p class="hint">${t.consentNote}</p>
 </div>
 ${options.standalone ? '' : challengeWidget(partner, lang)}

@@ -4,7 +4,7 @@ import { formatDateTime, statusLabel, valueLabel } from '../../core/i18n';
 import { html, type SafeHtml } from './html';
 
 /** Version of the static assets, part of their URLs so that a new release is never served stale CSS. */
-export const ASSET_VERSION = '1';
+export const ASSET_VERSION = '2';
 
 export interface LayoutOptions {
   lang: Language;

@@ -85,9 +85,9 @@ ${errors.length ? html`<div class="error-summary" role="alert" id="error-summary
 ${caseDetails(record.data, lang, o.partnerName)}
 ${decisionHistory(o.history, lang)}
 <form method="post" action="${o.path}?lang=${lang}" class="decision-form">
-<fieldset class="field choices${errorFor('decision') ? ' has-error' : ''}" id="field-decision">
+<fieldset class="field choices${errorFor('decision') ? ' has-error' : ''}" id="field-decision"${errorFor('decision') ? html` aria-describedby="field-decision-error"` : ''}>
 <legend>${it ? 'La vostra decisione' : 'Your decision'} *</legend>
-${errorFor('decision') ? html`<p class="field-error">${errorFor('decision')}</p>` : ''}
+${errorFor('decision') ? html`<p class="field-error" id="field-decision-error">${errorFor('decision')}</p>` : ''}
 <div class="options">
 ${(['approve', 'reject', 'changes'] as const).map(
   (d) => html`<label class="option"><input type="radio" name="decision" value="${d}" required${chosen === d ? html` checked` : ''}> <span>${DECISION_LABELS[d]?.[lang]}</span></label>`,
@@ -98,7 +98,7 @@ ${(['approve', 'reject', 'changes'] as const).map(
 <label for="field-comment">${it ? 'Commento per chi ha inviato il caso' : 'Comment for the submitter'}</label>
 <p class="hint" id="field-comment-hint">${it ? 'Obbligatorio per respingere o chiedere modifiche; arriva a chi ha inviato il caso.' : 'Required to reject or request changes; the submitter receives it.'}</p>
 ${errorFor('comment') ? html`<p class="field-error" id="field-comment-error">${errorFor('comment')}</p>` : ''}
-<textarea id="field-comment" name="comment" rows="5" maxlength="2000" aria-describedby="field-comment-hint">${o.values?.comment ?? ''}</textarea>
+<textarea id="field-comment" name="comment" rows="5" maxlength="2000"${errorFor('comment') ? html` aria-describedby="field-comment-hint field-comment-error" aria-invalid="true"` : html` aria-describedby="field-comment-hint"`}>${o.values?.comment ?? ''}</textarea>
 </div>
 <p class="muted">${it ? 'Il collegamento scade il' : 'The link expires on'} ${formatDateTime(o.expiresAt, lang)}.</p>
 <p><button type="submit">${it ? 'Registra la decisione' : 'Record the decision'}</button></p>
