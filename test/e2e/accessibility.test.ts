@@ -243,13 +243,24 @@ const contrast = (a: readonly number[], b: readonly number[]) => {
  * and the background the outline lies on (the nearest ancestor's that is not transparent).
  */
 const FOCUS_PROBE = `(() => {
-  const channels = (colour) => (colour.match(/[\\d.]+/g) || []).map(Number);
+  // Any CSS colour (rgb, oklch, color-mix...) as sRGB channels and alpha, through a canvas pixel.
+  const canvas = document.createElement('canvas').getContext('2d', { willReadFrequently: true });
+  const rgba = (colour) => {
+    canvas.clearRect(0, 0, 1, 1);
+    canvas.fillStyle = colour;
+    canvas.fillRect(0, 0, 1, 1);
+    const [r, g, b, a] = canvas.getImageData(0, 0, 1, 1).data;
+    return [r, g, b, a / 255];
+  };
+  // The ancestors' backgrounds, composited from the first opaque one (or the white canvas) up.
   const backgroundOf = (element) => {
+    const layers = [];
     for (let node = element.parentElement; node; node = node.parentElement) {
-      const colour = channels(getComputedStyle(node).backgroundColor);
-      if (colour.length === 3 || (colour.length === 4 && colour[3] > 0)) return colour.slice(0, 3);
+      const colour = rgba(getComputedStyle(node).backgroundColor);
+      if (colour[3] > 0) layers.push(colour);
+      if (colour[3] >= 1) break;
     }
-    return [255, 255, 255];
+    return layers.reverse().reduce((under, [r, g, b, a]) => [r, g, b].map((channel, i) => channel * a + under[i] * (1 - a)), [255, 255, 255]).map(Math.round);
   };
   const tabbable = [...document.querySelectorAll('a[href], button, input, select, textarea, summary, [tabindex]')].filter(
     (element) => element.tabIndex >= 0 && !element.disabled && element.getClientRects().length > 0 && getComputedStyle(element).visibility !== 'hidden',
@@ -259,7 +270,7 @@ const FOCUS_PROBE = `(() => {
     const style = getComputedStyle(element);
     return {
       html: element.outerHTML.slice(0, 160),
-      outline: { style: style.outlineStyle, width: parseFloat(style.outlineWidth), colour: channels(style.outlineColor).slice(0, 3) },
+      outline: { style: style.outlineStyle, width: parseFloat(style.outlineWidth), colour: rgba(style.outlineColor).slice(0, 3) },
       background: backgroundOf(element),
     };
   });
