@@ -15,7 +15,8 @@ import { waitFor } from '../support/wait';
  *
  * The standard: WCAG 2.0 and 2.1, levels A and AA, plus axe's best practices (landmarks, one
  * main, one h1, heading order, ...), every impact level: one violation of any of them fails.
- * Rules axe marks "experimental" are not run, nor those of WCAG 2.2 or AAA.
+ * Rules axe marks "experimental" are not run, nor those of WCAG 2.2 or AAA. Besides axe, which
+ * does not check it, every element a person can Tab to must show a focus ring they can see.
  *
  * The pages keep their strict Content-Security-Policy while checked: axe's source is given to the
  * browser as an init script of the context (through its debugging protocol, which no page's policy
@@ -93,7 +94,9 @@ async function openDetails(page: Page): Promise<Page> {
 
 /** Clicks `button` and waits for the page its form posts to, which must answer `status`. */
 async function post(page: Page, button: ReturnType<Page['getByRole']>, status: number): Promise<Page> {
-  const [response] = await Promise.all([page.waitForResponse((answer) => answer.request().method() === 'POST' && answer.request().isNavigationRequest()), button.click()]);
+  // The form's post waits for its proof-of-work: as long as a solve may take.
+  const posted = page.waitForResponse((answer) => answer.request().method() === 'POST' && answer.request().isNavigationRequest(), { timeout: SOLVE_TIMEOUT_MS });
+  const [response] = await Promise.all([posted, button.click()]);
   expect(response.status(), response.url()).toBe(status);
   await page.waitForLoadState('load');
   return page;
@@ -527,6 +530,6 @@ describe.skipIf(!browserTestsEnabled)('accessibility of every page (axe-core: WC
       } finally {
         await page.close();
       }
-    });
+    }, 60_000); // a page behind the form's proof-of-work waits for the solve
   });
 });
