@@ -199,7 +199,8 @@ fieldset.section > legend { font-size: 1.15rem; font-weight: 700; padding: 0; ma
 input[type=text], input[type=email], input[type=number], input[type=date], select, textarea {
   width: 100%; font: inherit; padding: 0.6rem 0.7rem; border: 1px solid #8a939d; border-radius: 6px; background: #fff; color: inherit; }
 textarea { resize: vertical; }
-input:focus, select:focus, textarea:focus, button:focus, a:focus { outline: 3px solid #ffbf47; outline-offset: 1px; }
+/* Focus: a dark ring (3:1 and more on every background of the pages) around a yellow one. */
+input:focus, select:focus, textarea:focus, button:focus, a:focus, summary:focus { outline: 3px solid var(--ink); outline-offset: 2px; box-shadow: 0 0 0 2px #ffbf47; }
 .options { display: grid; grid-template-columns: repeat(auto-fill, minmax(210px, 1fr)); gap: 0.25rem 1rem; }
 label.option { display: flex; gap: 0.5rem; align-items: flex-start; padding: 0.35rem 0; cursor: pointer; font-weight: normal; }
 label.option input { width: 1.2rem; height: 1.2rem; margin-top: 0.15rem; flex: none; }
@@ -208,7 +209,7 @@ label.option input { width: 1.2rem; height: 1.2rem; margin-top: 0.15rem; flex: n
 .field-error { color: var(--error); font-weight: 600; margin: 0.25rem 0; }
 .error-summary { border: 3px solid var(--error); padding: 0.75rem 1rem; margin: 1rem 0; border-radius: 6px; }
 .error-summary h2 { margin-top: 0; color: var(--error); }
-.error-summary:focus { outline: 3px solid #ffbf47; outline-offset: 2px; }
+.error-summary:focus { outline: 3px solid var(--ink); outline-offset: 2px; box-shadow: 0 0 0 2px #ffbf47; }
 .notice { border-radius: 6px; padding: 0.75rem 1rem; margin: 1rem 0; }
 .notice.success { border: 3px solid var(--ok); }
 .notice.success h1 { margin-top: 0; }
@@ -461,7 +462,7 @@ export const CHALLENGE_JS = String.raw`(function () {
 
 /** The widget in the Hub's look, after its own stylesheet (served with it at /assets/altcha.css). */
 export const CHALLENGE_CSS = String.raw`:root { --altcha-max-width: 440px; --altcha-color-primary: #00558c; --altcha-color-success: #1e7a3c; --altcha-color-error: #b3261e; --altcha-checkbox-size: 24px; }
-.altcha .altcha-checkbox input:focus, .altcha .altcha-checkbox input:focus-visible { outline: 3px solid #ffbf47; outline-offset: 2px; }
+.altcha .altcha-checkbox input:focus, .altcha .altcha-checkbox input:focus-visible { outline: 3px solid #1b1f24; outline-offset: 2px; box-shadow: 0 0 0 2px #ffbf47; }
 .altcha .altcha-checkbox-wrap label { cursor: pointer; }
 `;
 

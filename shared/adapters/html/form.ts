@@ -174,7 +174,8 @@ class FormRenderer {
     }`;
   }
 
-  private aria(path: string): SafeHtml {
+  /** A control's `aria-describedby` (its hint and error) and `aria-invalid`. */
+  aria(path: string): SafeHtml {
     const describedBy = this.describedBy(path);
     return html`${describedBy ? html` aria-describedby="${describedBy}"` : ''}${this.errorsByPath.has(path) ? html` aria-invalid="true"` : ''}`;
   }
@@ -260,7 +261,7 @@ function consentBox(partner: Partner, lang: Language, checked: boolean, f: FormR
   const notice = partnerPrivacyNotice(partner, lang) ?? `/privacy?lang=${lang}`;
   return html`<div class="field consent${hasError ? ' has-error' : ''}">
 ${f.hintAndError('consent')}
-<label class="option"><input id="field-consent" type="checkbox" name="consent" value="true" required${checked ? html` checked` : ''}> <span>${t.consentBefore}<a href="${notice}" target="_blank" rel="noopener">${t.consentLink}<span class="visually-hidden">${t.newTab}</span></a>${t.consentAfter}</span></label>
+<label class="option"><input id="field-consent" type="checkbox" name="consent" value="true" required${checked ? html` checked` : ''}${f.aria('consent')}> <span>${t.consentBefore}<a href="${notice}" target="_blank" rel="noopener">${t.consentLink}<span class="visually-hidden">${t.newTab}</span></a>${t.consentAfter}</span></label>
 <p class="hint">${t.consentNote}</p>
 </div>`;
 }

@@ -169,9 +169,9 @@ function decisionForm(o: ReviewPageOptions): SafeHtml {
   const chosen = o.values?.decision;
   const commentError = errorFor('comment');
   return html`<form method="post" action="${o.path}?lang=${o.lang}" class="decision-form">
-<fieldset class="choices${errorFor('decision') ? ' has-error' : ''}" id="field-decision">
+<fieldset class="choices${errorFor('decision') ? ' has-error' : ''}" id="field-decision"${errorFor('decision') ? html` aria-describedby="field-decision-error"` : ''}>
 <legend><h2 class="legend-heading">${it ? 'La vostra decisione' : 'Your decision'}</h2></legend>
-${errorFor('decision') ? html`<p class="field-error">${errorFor('decision')}</p>` : ''}
+${errorFor('decision') ? html`<p class="field-error" id="field-decision-error">${errorFor('decision')}</p>` : ''}
 <div class="decision-options">
 ${DECISION_ORDER.map(
   (d) => html`<label class="decision-option decision-${d}"><input type="radio" name="decision" value="${d}" required${chosen === d ? html` checked` : ''}> <span>${DECISION_LABELS[d]?.[o.lang]}</span></label>`,
@@ -182,7 +182,7 @@ ${DECISION_ORDER.map(
 <label for="field-comment">${it ? 'Commento per chi ha inviato il caso' : 'Comment for the submitter'}</label>
 <p class="hint" id="field-comment-hint">${it ? 'Obbligatorio per respingere o chiedere modifiche.' : 'Required to reject or request changes.'}</p>
 ${commentError ? html`<p class="field-error" id="field-comment-error">${commentError}</p>` : ''}
-<textarea id="field-comment" name="comment" rows="3" maxlength="2000" aria-describedby="field-comment-hint${commentError ? ' field-comment-error' : ''}">${o.values?.comment ?? ''}</textarea>
+<textarea id="field-comment" name="comment" rows="3" maxlength="2000" aria-describedby="field-comment-hint${commentError ? ' field-comment-error' : ''}"${commentError ? html` aria-invalid="true"` : ''}>${o.values?.comment ?? ''}</textarea>
 </div>
 <p class="submit"><button type="submit">${it ? 'Registra la decisione' : 'Record the decision'}</button></p>
 </form>`;
