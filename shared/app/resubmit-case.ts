@@ -4,13 +4,10 @@ import { CASE_ID_PATTERN, caseIdFor, hashSecret, newSecret, referenceFromSeed, s
 import { contactDomainAllowed } from '../core/partners';
 import { validateCase } from '../core/validation';
 import { commitPayload, effectsFor, statusUrl, type EffectDeps } from './effects';
+import { REFERENCE_ATTEMPTS, STREAM_GRACE_MS } from './submit-case';
 
 export type ResubmitDeps = Pick<EffectDeps, 'cases' | 'partners' | 'publicBaseUrl' | 'now' | 'log'>;
 
-/** The stream runs the new case's commit at once; the sweep picks it up if it is still pending after this long. */
-const STREAM_GRACE_MS = 60_000;
-/** References tried before giving up, as for a submission. */
-const REFERENCE_ATTEMPTS = 5;
 
 /**
  * What a resubmission link shows:

@@ -68,9 +68,9 @@ export type Channel = 'api' | 'form';
 const IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
 const IDEMPOTENCY_KEY = /^[\x21-\x7E]{8,128}$/;
 /** The stream runs a case's commit at once; the sweep picks it up if it is still pending after this long. */
-const STREAM_GRACE_MS = 60_000;
+export const STREAM_GRACE_MS = 60_000;
 /** References tried before giving up: 30 random bits collide rarely, five times in a row never. */
-const REFERENCE_ATTEMPTS = 5;
+export const REFERENCE_ATTEMPTS = 5;
 /**
  * A reservation whose case is still missing after this long belongs to a request that died
  * (functions time out far sooner): a replay may then finish the work.
