@@ -71,8 +71,9 @@ export const FUNCTIONS = {
     checksChallenges: true,
   },
   'get-case-status': {
-    description: 'GET /cases/{id}: the status and history of a case for the holder of its link',
-    table: { actions: ['GetItem', 'Query'], leadingKeys: [CASES] },
+    description: 'GET /cases/{id}: the status and history of a case for the holder of its link; for an approved need, the approved practices that answer it',
+    // Its case's partition; and the byStatus index, read for the approved practices an approved need is matched with.
+    table: { actions: ['GetItem', 'Query'], indexes: ['byStatus'], leadingKeys: [CASES] },
     sendsMail: false,
     startsWorkflow: false,
     answersWorkflow: false,
@@ -87,8 +88,9 @@ export const FUNCTIONS = {
   'react-to-commit': {
     description: 'DynamoDB stream: runs the mails, workflow starts and deliveries a commit left pending',
     // Leases and settles the outbox entries, writes what a commit implies (versions, events,
-    // counters, the entries it spawns), reads the case, touches the partner key's last use.
-    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'] },
+    // counters, the entries it spawns), reads the case, touches the partner key's last use; reads
+    // the approved needs on the byStatus index when a practice is approved (match-needs).
+    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], indexes: ['byStatus'] },
     sendsMail: true,
     startsWorkflow: true,
     answersWorkflow: true,
@@ -97,7 +99,7 @@ export const FUNCTIONS = {
   'sweep-outbox': {
     description: 'Scheduled: the safety net behind the stream, runs every outbox entry still pending when due',
     // As react-to-commit, plus the outbox index it reads.
-    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], indexes: ['outbox'] },
+    table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'], indexes: ['outbox', 'byStatus'] },
     sendsMail: true,
     startsWorkflow: true,
     answersWorkflow: true,

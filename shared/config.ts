@@ -50,6 +50,11 @@ const EnvSchema = z.object({
   PRIVACY_CONTROLLER: z.string().min(2).max(200).default(DEFAULT_PRIVACY.controller),
   /** Where people write to exercise their rights (access, erasure, ...). */
   PRIVACY_CONTACT_EMAIL: z.email().default(DEFAULT_PRIVACY.contactEmail),
+  /**
+   * The Hub's address for introductions: a need's submitter who wants to meet the people behind a
+   * practice that answers it writes here (the status page and the match mail say so).
+   */
+  HUB_CONTACT_EMAIL: z.email().optional().or(z.literal('').transform(() => undefined)),
   /** The value CloudFront puts in {@link ORIGIN_VERIFY_HEADER}; unset in the embedded runtime. */
   ORIGIN_VERIFY_SECRET: z.string().min(32).optional(),
 });

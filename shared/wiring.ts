@@ -25,6 +25,8 @@ import type { Mailer, Notifier } from './app/ports';
 import type { Partner } from './core/partners';
 import { createCaseStore, type CaseStore } from './adapters/dynamodb/case-store';
 import { createCatalogStore, type CatalogStore } from './adapters/dynamodb/catalog-store';
+import { createApprovedCaseStore } from './adapters/dynamodb/approved-case-store';
+import type { ApprovedCaseReader } from './app/matching';
 import { createDocumentClient } from './adapters/dynamodb/clients';
 import { createContactStore } from './adapters/dynamodb/contact-store';
 import { createIdempotencyStore } from './adapters/dynamodb/idempotency-store';
@@ -76,16 +78,26 @@ function effectStores(cfg: Config): Omit<EffectDeps, 'notifier' | 'workflow'> {
     mailCaps: createMailCapStore(doc, cfg.TABLE_NAME),
     partners: cfg.partnersById,
     publicBaseUrl: cfg.PUBLIC_BASE_URL,
+    ...(cfg.HUB_CONTACT_EMAIL ? { hubContactEmail: cfg.HUB_CONTACT_EMAIL } : {}),
     now: () => new Date(),
     log,
   };
 }
 
-/** `get-case-status`: the configuration and the case store. */
-export const statusDeps = /* @__PURE__ */ once((cfg): { config: Config; cases: CaseStore } => ({ config: cfg, cases: createCaseStore(documentClient(), cfg.TABLE_NAME) }));
+/** `get-case-status`: the configuration, the case store, and the approved practices an approved need is matched with. */
+export const statusDeps = /* @__PURE__ */ once((cfg): { config: Config; cases: CaseStore; approvedCases: ApprovedCaseReader; partners: ReadonlyMap<string, Partner> } => ({
+  config: cfg,
+  cases: createCaseStore(documentClient(), cfg.TABLE_NAME),
+  approvedCases: createApprovedCaseStore(documentClient(), cfg.TABLE_NAME),
+  partners: cfg.partnersById,
+}));
 
-/** `get-catalog`: the configuration and the catalog store. */
-export const catalogDeps = /* @__PURE__ */ once((cfg): { config: Config; catalog: CatalogStore } => ({ config: cfg, catalog: createCatalogStore(documentClient(), cfg.TABLE_NAME) }));
+/** `get-catalog`: the configuration, the catalog store, and the approved practices each need's count is made of. */
+export const catalogDeps = /* @__PURE__ */ once((cfg): { config: Config; catalog: CatalogStore; approvedCases: ApprovedCaseReader } => ({
+  config: cfg,
+  catalog: createCatalogStore(documentClient(), cfg.TABLE_NAME),
+  approvedCases: createApprovedCaseStore(documentClient(), cfg.TABLE_NAME),
+}));
 
 /** `get-metrics` and `aggregate-metrics`: the configuration, the metrics store and the clock. */
 export const metricsDeps = /* @__PURE__ */ once((cfg): { config: Config; metrics: MetricsStore; now: () => Date } => ({
@@ -132,6 +144,8 @@ export const submitDeps = /* @__PURE__ */ once((cfg): SubmitDeps & { config: Con
  */
 export const sweepDeps = /* @__PURE__ */ once((cfg): EffectDeps => ({
   ...effectStores(cfg),
+  // Matching a newly approved practice with the approved needs reads the byStatus index.
+  approvedCases: createApprovedCaseStore(documentClient(), cfg.TABLE_NAME),
   notifier: notifier(),
   workflow: workflow(),
   partnerKeys: createPartnerKeyStore(documentClient(), cfg.TABLE_NAME),
@@ -177,6 +191,7 @@ export interface DepsOnOptions {
   reviewWindowSeconds: number;
   amendWindowSeconds: number;
   log?: EffectDeps['log'];
+  hubContactEmail?: string;
   /** Trust a live partner key for a minute, as submit-case does (`withKeyCache`). */
   keyCache?: boolean;
 }
@@ -195,6 +210,7 @@ export function depsOn(options: DepsOnOptions): ReviewDeps & MailingReviewDeps &
     outbox: createOutboxStore(doc, tableName),
     reviews: createReviewStore(doc, tableName),
     mailCaps: createMailCapStore(doc, tableName),
+    approvedCases: createApprovedCaseStore(doc, tableName),
     idempotency: createIdempotencyStore(doc, tableName),
     partnerKeys: options.keyCache ? withKeyCache(keys) : keys,
     humanCheck: createHumanCheck(options.challengeKey),
@@ -206,6 +222,7 @@ export function depsOn(options: DepsOnOptions): ReviewDeps & MailingReviewDeps &
     partners: options.partners,
     ownOrigin: options.ownOrigin,
     publicBaseUrl: options.publicBaseUrl,
+    ...(options.hubContactEmail ? { hubContactEmail: options.hubContactEmail } : {}),
     startsWorkflow: true,
     now: options.now,
     log: options.log ?? { info: () => undefined, error: () => undefined },

@@ -6,6 +6,8 @@ import { frameAncestors } from '../../shared/core/partners';
 import { httpHandler } from '../../shared/adapters/http/handler';
 import { json, page } from '../../shared/adapters/http/response';
 import { statusDeps } from '../../shared/wiring';
+import { catalogUrl, needMatches, type PracticeView } from '../../shared/app/matching';
+import { reasonsText } from '../../shared/core/matching';
 import { isFramed } from '../../shared/adapters/html/framing';
 import { statusPage } from '../../shared/adapters/html/pages';
 import type { RouteKey } from '../../infra/routes';
@@ -18,10 +20,13 @@ export const handler = httpHandler<RouteKey<'get-case-status'>>({
   'GET /cases/{id}': async (request) => {
     const { event, query, lang, wantsHtml } = request;
     const id = event.pathParameters?.id ?? '';
-    const { cases } = statusDeps();
+    const deps = statusDeps();
+    const { cases } = deps;
     const record = CASE_ID_PATTERN.test(id) ? await cases.get(id) : undefined;
     if (!record || !statusLinkMatches(query.token, record)) throw new NotFound();
-    const history = historyOf(record, await cases.history(id));
+    const [events, matches] = await Promise.all([cases.history(id), needMatches(deps, record)]);
+    const history = historyOf(record, events);
+    const hubContactEmail = deps.config.HUB_CONTACT_EMAIL;
     const headers = { 'X-Robots-Tag': 'noindex', Vary: 'Accept, Accept-Language' };
     if (wantsHtml) {
       const cfg = config();
@@ -29,7 +34,9 @@ export const handler = httpHandler<RouteKey<'get-case-status'>>({
       const thanks = query.thanks === '1';
       // The thank-you page after the partner's framed form is framed too: no landmarks of its own.
       const framed = thanks && isFramed(request);
-      return page(200, statusPage(query.lang ? lang : record.data.language, record, history, { thanks, embedded: thanks, framed }), {
+      const pageLang = query.lang ? lang : record.data.language;
+      const answers = matches ? { ...matches, catalogUrl: (practice: PracticeView) => catalogUrl('', practice, pageLang), ...(hubContactEmail ? { hubContactEmail } : {}) } : undefined;
+      return page(200, statusPage(pageLang, record, history, { thanks, embedded: thanks, framed, ...(answers ? { matches: answers } : {}) }), {
         frameAncestors: partner ? frameAncestors(partner, cfg.ownOrigin) : undefined,
         headers: { ...headers, Vary: 'Accept, Accept-Language, Sec-Fetch-Dest' },
       });
@@ -54,6 +61,20 @@ export const handler = httpHandler<RouteKey<'get-case-status'>>({
           actor: actor.type,
           ...(note ? { note } : {}),
         })),
+        // An approved need: the approved practices that answer it, ranked, and whom to write to meet their people.
+        ...(matches
+          ? {
+              matches: {
+                rulesVersion: matches.rulesVersion,
+                introduction: { via: 'hub', ...(hubContactEmail ? { email: hubContactEmail } : {}) },
+                practices: matches.practices.map((practice) => ({
+                  ...practice,
+                  why: reasonsText(practice.reasons, lang),
+                  catalogUrl: catalogUrl(deps.config.PUBLIC_BASE_URL, practice, lang),
+                })),
+              },
+            }
+          : {}),
       },
       headers,
     );

@@ -1,8 +1,9 @@
 import { config, type Config } from '../../shared/config';
 import {
   CSV_PAGE_BYTES, catalogCsvPage, catalogSearch, decodeCursor, encodeCursor, exportLanguage, parseCatalogQuery,
-  parseExportOptions, toCatalogItem, type CatalogCase, type CatalogPosition, type ExportOptions,
+  parseExportOptions, toCatalogItem, type CatalogCase, type CatalogFilters, type CatalogPosition, type ExportOptions,
 } from '../../shared/app/catalog';
+import { practiceCounter } from '../../shared/app/matching';
 import { httpHandler } from '../../shared/adapters/http/handler';
 import { asset, json, page, type HttpResult } from '../../shared/adapters/http/response';
 import { catalogDeps } from '../../shared/wiring';
@@ -13,8 +14,11 @@ import type { RouteKey } from '../../infra/routes';
 /** Approved cases change only when a reviewer decides: caches may keep a page for a minute. */
 const PUBLIC = { 'Cache-Control': 'public, max-age=60', Vary: 'Accept, Accept-Language' };
 
-const publicItems = (cfg: Config, cases: readonly CatalogCase[]) =>
-  cases.map((item) => toCatalogItem(item, cfg.partnersById.get(item.partner)?.name));
+const publicItems = (cfg: Config, cases: readonly CatalogCase[], answering: (item: CatalogCase) => number | undefined) =>
+  cases.map((item) => toCatalogItem(item, cfg.partnersById.get(item.partner)?.name, answering(item)));
+
+/** Whether an export with these filters may hold needs, whose counts read the approved practices. */
+const mayHoldNeeds = (filters: CatalogFilters) => filters.kind === undefined || filters.kind === 'need';
 
 /** The name a CSV download is saved under: the machine name without `lang`, else in its language. */
 const csvFileName = ({ lang }: ExportOptions) => (lang === 'it' ? 'hub-intake-catalogo.csv' : lang === 'en' ? 'hub-intake-catalogue.csv' : 'hub-intake-catalog.csv');
@@ -30,9 +34,11 @@ export const catalogHandler = ({ csvPageBytes = CSV_PAGE_BYTES, xlsxPageBytes = 
     request.responseHeaders['Access-Control-Allow-Origin'] = '*';
     const cfg = config();
     const query = parseCatalogQuery(request.query, cfg.partnersById, { paginated: true });
-    const { catalog } = catalogDeps();
+    const { catalog, approvedCases } = catalogDeps();
     const [result, total] = await Promise.all([catalog.page(query), catalog.count(query.filters)]);
-    const items = publicItems(cfg, result.items);
+    // A need shows how many approved practices answer it: read only for a page that holds one.
+    const answering = await practiceCounter(approvedCases, result.items.some((item) => item.kind === 'need'));
+    const items = publicItems(cfg, result.items, answering);
     const cursor = result.next ? encodeCursor(result.next) : undefined;
     const before = result.previous ? encodeCursor(result.previous) : undefined;
     if (request.wantsHtml) {
@@ -57,8 +63,10 @@ export const catalogHandler = ({ csvPageBytes = CSV_PAGE_BYTES, xlsxPageBytes = 
     const { filters } = parseCatalogQuery(request.query, cfg.partnersById, { paginated: false });
     const options = parseExportOptions(request.query);
     const after = request.query.cursor ? decodeCursor(request.query.cursor) : undefined;
-    const toItem = (item: CatalogCase) => toCatalogItem(item, cfg.partnersById.get(item.partner)?.name);
-    const { csv, next } = await catalogCsvPage(catalogDeps().catalog, { filters, toItem, budgetBytes: csvPageBytes, export: options, ...(after ? { after } : {}) });
+    const { catalog, approvedCases } = catalogDeps();
+    const answering = await practiceCounter(approvedCases, mayHoldNeeds(filters));
+    const toItem = (item: CatalogCase) => toCatalogItem(item, cfg.partnersById.get(item.partner)?.name, answering(item));
+    const { csv, next } = await catalogCsvPage(catalog, { filters, toItem, budgetBytes: csvPageBytes, export: options, ...(after ? { after } : {}) });
     const search = (cursor: string) => catalogSearch(filters, { lang: options.lang, sep: options.sep === ',' ? undefined : options.sep, cursor });
     const link: Record<string, string> = next ? { Link: `<${cfg.PUBLIC_BASE_URL}/catalog.csv${search(encodeCursor(next))}>; rel="next"` } : {};
     return asset(csv, 'text/csv; charset=utf-8', 60, {
@@ -81,9 +89,11 @@ export const catalogHandler = ({ csvPageBytes = CSV_PAGE_BYTES, xlsxPageBytes = 
     const partnerName = (id: string) => cfg.partnersById.get(id)?.name ?? id;
     // The next part keeps the language of this one, whatever the next request's Accept-Language.
     const nextUrl = (position: CatalogPosition) => `${cfg.PUBLIC_BASE_URL}/catalog.xlsx${catalogSearch(filters, { lang, cursor: encodeCursor(position) })}`;
-    const { file, next } = await catalogWorkbookPage(catalogDeps().catalog, {
+    const { catalog, approvedCases } = catalogDeps();
+    const answering = await practiceCounter(approvedCases, mayHoldNeeds(filters));
+    const { file, next } = await catalogWorkbookPage(catalog, {
       filters, lang, partnerName, generatedAt: new Date(), nextUrl, budgetBytes: xlsxPageBytes,
-      toItem: (item) => toCatalogItem(item, partnerName(item.partner)),
+      toItem: (item) => toCatalogItem(item, partnerName(item.partner), answering(item)),
       ...(after ? { after } : {}),
     });
     return asset(file, XLSX_CONTENT_TYPE, 60, {

@@ -45,6 +45,8 @@ export const StageConfig = z.strictObject({
    * data, and the address where people exercise their rights.
    */
   privacy: z.strictObject({ controller: z.string().min(2).max(200), contactEmail: z.email() }),
+  /** The Hub's address for introductions: a need's submitter writes here to meet the people behind a matching practice. */
+  hubContactEmail: z.email().optional(),
   /**
    * Reserved concurrency of every function (a cap, and a guarantee), or `false` to reserve none.
    * Lambda keeps at least 100 of an account's concurrency unreserved (10 in accounts whose quota
@@ -70,6 +72,7 @@ const common = {
   aggregateEveryMinutes: 60,
   retentionDays: 730,
   privacy: { controller: DEFAULT_PRIVACY.controller, contactEmail: DEFAULT_PRIVACY.contactEmail },
+  hubContactEmail: 'hub@digitalhealthhub.example.org',
   // New accounts start with a concurrency quota of 10, none of which may be reserved.
   reservedConcurrency: false as const,
 };
@@ -166,6 +169,7 @@ function commonEnvironment(cfg: StageConfig, values: { tableName: string; public
     RETENTION_DAYS: String(cfg.retentionDays),
     PRIVACY_CONTROLLER: cfg.privacy.controller,
     PRIVACY_CONTACT_EMAIL: cfg.privacy.contactEmail,
+    ...(cfg.hubContactEmail ? { HUB_CONTACT_EMAIL: cfg.hubContactEmail } : {}),
   };
 }
 

@@ -42,6 +42,8 @@ export interface CatalogItem {
   interoperability: string[];
   startDate?: string;
   decidedAt: string;
+  /** For a need: how many approved practices answer it (see `shared/core/matching.ts`). */
+  answeringPractices?: number;
 }
 
 /** The filters of the catalogue; every one given must match. */
@@ -78,7 +80,7 @@ export interface CatalogPage {
 }
 
 /** The public fields of a case, and nothing else. */
-export function toCatalogItem(item: CatalogCase, partnerName: string | undefined): CatalogItem {
+export function toCatalogItem(item: CatalogCase, partnerName: string | undefined, answeringPractices?: number): CatalogItem {
   const list = (values: readonly string[] | undefined) => [...(values ?? [])];
   return {
     id: item.id,
@@ -100,6 +102,7 @@ export function toCatalogItem(item: CatalogCase, partnerName: string | undefined
     interoperability: list(item.interoperability),
     ...(item.startDate !== undefined ? { startDate: item.startDate } : {}),
     decidedAt: item.decidedAt,
+    ...(item.kind === 'need' && answeringPractices !== undefined ? { answeringPractices } : {}),
   };
 }
 
@@ -203,7 +206,7 @@ export interface CatalogReader {
 export const CSV_COLUMNS = [
   'id', 'reference', 'title', 'summary', 'kind', 'partner', 'partnerName', 'facilityName', 'facilityCode',
   'telexServices', 'clinicalAreas', 'careSettings', 'technologies', 'stage', 'patientsImpacted', 'funding',
-  'reimbursement', 'interoperability', 'startDate', 'decidedAt',
+  'reimbursement', 'interoperability', 'startDate', 'decidedAt', 'answeringPractices',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -233,6 +236,7 @@ export const EXPORT_COLUMN_LABELS: Record<CsvColumn, Record<Language, string>> =
   interoperability: FIELD_LABELS.interoperability!,
   startDate: FIELD_LABELS.startDate!,
   decidedAt: { it: 'Approvato il', en: 'Approved on' },
+  answeringPractices: { it: 'Progetti che rispondono al bisogno', en: 'Projects that answer the need' },
 };
 
 /** The separators the CSV export can use: `,` by default, `;` for spreadsheets set to Italian. */
@@ -306,6 +310,7 @@ function csvRow(item: CatalogItem, sep: CsvSeparator): Record<CsvColumn, string 
     interoperability: text(join(item.interoperability)),
     startDate: text(item.startDate ?? ''),
     decidedAt: text(item.decidedAt),
+    answeringPractices: item.answeringPractices ?? '',
   };
 }
 

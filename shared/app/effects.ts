@@ -7,6 +7,8 @@ import { mailboxOf, type Partner } from '../core/partners';
 import type { Decision } from '../core/review';
 import { LAST_USE_RESOLUTION_MS, type PartnerKeys } from './partner-keys';
 import { hashSecret, newSecret } from '../core/ids';
+import { isPractice, matchOf } from '../core/matching';
+import { catalogUrl, matchCaseOf, toPracticeView, type ApprovedCase, type ApprovedCaseReader } from './matching';
 
 /** The case-review workflow as the domain sees it. */
 export interface WorkflowPort {
@@ -28,10 +30,13 @@ export interface MailCaps {
 }
 
 /** Mails whose address comes from a submission, capped per address and day. */
-export type CappedMail = 'receipt' | 'confirm';
+export type CappedMail = 'receipt' | 'confirm' | 'match';
 
-/** At most this many mails of a kind to one address on one UTC day. */
-export const MAIL_CAPS: Record<CappedMail, number> = { receipt: 20, confirm: 3 };
+/**
+ * At most this many mails of a kind to one address on one UTC day. A match mail over the cap is
+ * not sent: the need's status page still lists that practice with the others.
+ */
+export const MAIL_CAPS: Record<CappedMail, number> = { receipt: 20, confirm: 3, match: 10 };
 
 export interface EffectDeps {
   cases: CaseStore;
@@ -49,6 +54,14 @@ export interface EffectDeps {
   publicBaseUrl: string;
   /** The Hub's partners, to name them in mails. */
   partners: ReadonlyMap<string, Partner>;
+  /**
+   * The approved cases on the byStatus index, for matching needs with practices. Absent in the
+   * functions that may not query that index: a `match-needs` effect run there fails and stays in
+   * the outbox for the stream or the sweep, which have it.
+   */
+  approvedCases?: ApprovedCaseReader;
+  /** The Hub's address people write to to be introduced, when the stage has one. */
+  hubContactEmail?: string;
   now: () => Date;
   log: Log;
 }
@@ -186,6 +199,62 @@ function notifierOf(deps: EffectDeps): Notifier {
   return deps.notifier;
 }
 
+/** The item of the mail telling the need's submitter about one practice: one per need and practice, ever. */
+export const matchMailKey = (deps: Pick<EffectDeps, 'outbox'>, needId: string, practiceId: string) =>
+  deps.outbox.entryKey({ on: 'effect', caseId: needId, effect: 'match-mail', suffix: `#${practiceId}` });
+
+/**
+ * An approved practice: queues, for each approved need it answers, the mail to that need's
+ * submitter, on an item keyed by need and practice (a conditional write), so that a rerun, a
+ * replayed stream record or a retried task never queues a second one.
+ */
+async function queueMatchMails(entry: OutboxEntry, practice: CaseRecord, deps: EffectDeps): Promise<void> {
+  if (practice.status !== 'approved' || !isPractice(practice.data.kind)) return;
+  if (!deps.approvedCases) throw new Error('match-needs effect without the approved cases');
+  const needs = await deps.approvedCases.approved(['need']);
+  const subject = matchCaseOf(practice);
+  const at = deps.now().toISOString();
+  let queued = 0;
+  for (const need of needs) {
+    if (!matchOf(need, subject)) continue;
+    const created = await deps.outbox.enqueue({ key: matchMailKey(deps, need.id, practice.id), caseId: need.id, effect: 'match-mail', dueAt: at, payload: { practice: practice.id } });
+    if (created) queued += 1;
+  }
+  deps.log.info('practice matched with needs', { caseId: entry.caseId, needs: needs.length, queued });
+}
+
+/**
+ * The mail to a need's submitter about one practice that answers it: only while the need is
+ * approved and its contact data is kept, under the daily cap of its mailbox; it shows the
+ * practice's public fields alone (see `toPracticeView`).
+ */
+async function sendMatchMail(need: CaseRecord, practiceId: string, deps: EffectDeps): Promise<void> {
+  if (need.data.kind !== 'need' || need.status !== 'approved' || need.personalDataErasedAt) {
+    deps.log.info('match mail not sent: need not approved or its contact erased', { caseId: need.id });
+    return;
+  }
+  const practice = await deps.cases.get(practiceId);
+  if (!practice || practice.status !== 'approved') return;
+  const match = matchOf(matchCaseOf(need), publicFieldsOf(practice));
+  if (!match) return;
+  if (!(await underCap(deps, need, 'match'))) return;
+  const view = toPracticeView(match, deps.partners);
+  const token = newSecret();
+  await deps.cases.addStatusLink(need.id, hashSecret(token));
+  await notifierOf(deps).match(need, {
+    practice: view,
+    statusUrl: statusUrl(deps.publicBaseUrl, need.id, token),
+    catalogUrl: catalogUrl(deps.publicBaseUrl, view, need.data.language),
+    ...(deps.hubContactEmail ? { hubContactEmail: deps.hubContactEmail } : {}),
+  });
+}
+
+/** A stored practice as the catalogue shows it: its public fields and nothing else (no contact, no summary). */
+function publicFieldsOf(record: CaseRecord): ApprovedCase {
+  const { partner, title, facility, kind } = record.data;
+  return { ...matchCaseOf(record), id: record.id, reference: record.reference, kind, partner, title, facility, decidedAt: record.decidedAt ?? record.updatedAt };
+}
+
 async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps): Promise<void> {
   const { payload } = entry;
   const base = deps.publicBaseUrl;
@@ -244,6 +313,12 @@ async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps)
       });
       return;
     }
+    case 'match-needs':
+      await queueMatchMails(entry, record, deps);
+      return;
+    case 'match-mail':
+      await sendMatchMail(record, text(payload, 'practice'), deps);
+      return;
     case 'deliver-decision':
       await deliver(deps, 'review', record.id, Number(text(payload, 'round')), {
         decision: text(payload, 'decision') as Decision,

@@ -7,6 +7,7 @@ import type { Actor, CaseEvent, CaseRecord, CaseStatus, CaseVersion, Effect, Out
 import type { DecisionTimes, MetricCase, MetricsSnapshot } from '../core/metrics';
 import type { AmendmentRecord, DecisionRecord, ReviewRequest } from '../core/review';
 import type { ConfirmedContacts } from './submit-case';
+import type { PracticeView } from './matching';
 
 /** A new case, ready to be stored with its first version and its pending effects. */
 export interface NewCase {
@@ -272,6 +273,19 @@ export interface OutcomeMailOptions {
   expiredFrom?: CaseStatus;
 }
 
+/**
+ * What the mail about a practice that answers a need tells: the practice's public fields and
+ * partner, why it answers, where to read it, and whom to write to be introduced: the Hub, never the
+ * practice's own contact.
+ */
+export interface MatchMailOptions {
+  practice: PracticeView;
+  statusUrl: string;
+  catalogUrl: string;
+  /** The Hub's address for introductions, when the stage has one. */
+  hubContactEmail?: string;
+}
+
 export interface Notifier {
   /** The receipt, with the status link. */
   receipt(record: CaseRecord, statusUrl: string): Promise<void>;
@@ -286,4 +300,6 @@ export interface Notifier {
   changes(record: CaseRecord, options: { url: string; comment: string; expiresAt: string }): Promise<void>;
   /** The outcome: approved, rejected or expired. */
   outcome(record: CaseRecord, options: OutcomeMailOptions): Promise<void>;
+  /** To a need's submitter: a practice approved since answers the need. */
+  match(need: CaseRecord, options: MatchMailOptions): Promise<void>;
 }

@@ -8,6 +8,7 @@ import { DECISIONS, type AmendmentRecord, type Decision, type DecisionRecord, ty
 import { validateCase, type FieldError } from '../core/validation';
 import { caseChanges, type FieldChange } from '../core/case-changes';
 import { contactDomainAllowed } from '../core/partners';
+import { isPractice } from '../core/matching';
 
 /** What the review tasks need besides the stores: who reviews and for how long. */
 export interface ReviewDeps extends EffectDeps {
@@ -184,6 +185,21 @@ export async function notifySubmitter(deps: MailingReviewDeps, task: TaskPayload
     payload: { outcome: String(task.outcome), round: task.round },
   };
   if (await deps.outbox.enqueue(entry)) await runNow([{ ...entry, attempts: 0 }], record, deps);
+  if (task.outcome === 'approved' && record.status === 'approved' && isPractice(record.data.kind)) await queueNeedMatching(deps, record);
+}
+
+/**
+ * An approved practice is matched with the approved needs, from the stream: the entry is written
+ * once (a conditional write; a retried task finds it) and fresh, so `react-to-commit`, which may
+ * read the byStatus index, runs it; this task does not.
+ */
+async function queueNeedMatching(deps: EffectDeps, record: CaseRecord): Promise<void> {
+  await deps.outbox.enqueue({
+    key: deps.outbox.entryKey({ on: 'effect', caseId: record.id, effect: 'match-needs' }),
+    caseId: record.id,
+    effect: 'match-needs',
+    dueAt: deps.now().toISOString(),
+  });
 }
 
 /**

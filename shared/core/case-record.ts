@@ -32,6 +32,10 @@ export const EFFECTS = [
   'outcome-mail',
   'deliver-decision',
   'deliver-amendment',
+  /** An approved practice: finds the approved needs it answers and queues one `match-mail` for each. */
+  'match-needs',
+  /** Tells a need's submitter of one practice that answers it: once per need and practice. */
+  'match-mail',
 ] as const;
 export type Effect = (typeof EFFECTS)[number];
 

@@ -141,7 +141,7 @@ describe('least privilege', () => {
       }
     }
     expect(byIndex).toEqual({
-      byStatus: ['aggregate-metrics', 'get-catalog', 'purge-personal-data'],
+      byStatus: ['get-case-status', 'react-to-commit', 'sweep-outbox', 'aggregate-metrics', 'get-catalog', 'purge-personal-data'],
       outbox: ['sweep-outbox'],
     });
   });

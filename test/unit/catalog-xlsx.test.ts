@@ -56,12 +56,12 @@ describe('the catalogue as a spreadsheet', () => {
     expect(it_!.data[0]).toEqual([
       'Riferimento', 'Titolo', 'Tipo di caso', 'Partner', 'Nome della struttura', 'Codice ministeriale della struttura', 'Servizi di Tele-X',
       'Aree cliniche', 'Setting di cura', 'Tecnologie', 'Fase del progetto', 'Pazienti impattati', 'Finanziamento', 'Rimborsabilità',
-      'Interoperabilità', 'Data di avvio', 'Approvato il', 'Descrizione',
+      'Interoperabilità', 'Data di avvio', 'Approvato il', 'Progetti che rispondono al bisogno', 'Descrizione',
     ]);
     expect(en!.data[0]).toEqual([
       'Reference', 'Title', 'Kind of case', 'Partner', 'Facility name', 'Ministerial facility code', 'Tele-X services', 'Clinical areas',
       'Care settings', 'Technologies', 'Project stage', 'Patients reached', 'Funding', 'Reimbursement', 'Interoperability', 'Start date',
-      'Approved on', 'Summary',
+      'Approved on', 'Projects that answer the need', 'Summary',
     ]);
   });
 

@@ -52,6 +52,7 @@ const T = {
   next: { it: 'Pagina successiva', en: 'Next page' },
   first: { it: 'Prima pagina', en: 'First page' },
   decided: { it: 'Approvato il', en: 'Approved on' },
+  answering: { it: 'Progetti che rispondono', en: 'Projects that answer it' },
 } satisfies Record<string, Record<Language, string>>;
 
 const locale = (lang: Language) => (lang === 'it' ? 'it-IT' : 'en-GB');
@@ -99,6 +100,7 @@ ${row(fieldLabel('reimbursement', lang), item.reimbursement ? valueLabel(item.re
 ${row(fieldLabel('interoperability', lang), list(item.interoperability))}
 ${row(fieldLabel('startDate', lang), item.startDate ? html`<time datetime="${item.startDate}">${formatDay(item.startDate, lang)}</time>` : undefined)}
 ${row(T.decided[lang], html`<time datetime="${item.decidedAt}">${formatDateTime(item.decidedAt, lang)}</time>`)}
+${row(T.answering[lang], item.answeringPractices === undefined ? undefined : html`<span data-answering-practices="${item.answeringPractices}">${formatCount(item.answeringPractices, lang)}</span>`)}
 </dl>
 <p class="summary">${item.summary}</p>
 </article>`;

@@ -1,6 +1,8 @@
 import type { Language } from '../../core/case';
 import type { CaseEvent, CaseRecord } from '../../core/case-record';
-import { formatDateTime, statusLabel, valueLabel } from '../../core/i18n';
+import { fieldLabel, formatDateTime, statusLabel, valueLabel } from '../../core/i18n';
+import { reasonsText } from '../../core/matching';
+import type { NeedMatches, PracticeView } from '../../app/matching';
 import { html, type SafeHtml } from './html';
 
 /** Version of the static assets, part of their URLs so that a new release is never served stale CSS. */
@@ -138,12 +140,56 @@ export function confirmClosedPage(lang: Language, record: CaseRecord, state: 'co
   return layout({ lang, title, body: html`<div class="notice${confirmed ? ' success' : ''}" role="status"><h1>${title}</h1><p>${text}</p></div>` });
 }
 
-/** The submitter's view of a case: where it stands and what happened to it. */
+/** What the status page of an approved need lists, with where each practice is in the catalogue. */
+export interface StatusPageMatches extends NeedMatches {
+  catalogUrl: (practice: PracticeView) => string;
+  /** The Hub's address for introductions, when the stage has one. */
+  hubContactEmail?: string;
+}
+
+/**
+ * The practices that answer an approved need: each with its partner, public fields and why it
+ * answers; never a contact of the practice, since the Hub introduces the people.
+ */
+function matchesSection(lang: Language, matches: StatusPageMatches): SafeHtml {
+  const it = lang === 'it';
+  const list = (values: readonly string[]) => values.map((value) => valueLabel(value, lang)).join(', ');
+  const row = (label: string, values: readonly string[]) => (values.length ? html`<dt>${label}</dt><dd>${list(values)}</dd>` : '');
+  const write = matches.hubContactEmail
+    ? html`${it ? 'Per conoscere chi ha realizzato uno di questi progetti, scrivete allo Hub: vi metterà in contatto' : 'To meet the people behind one of these projects, write to the Hub to be introduced'}: <a href="mailto:${matches.hubContactEmail}">${matches.hubContactEmail}</a>.`
+    : it ? 'Per conoscere chi ha realizzato uno di questi progetti, scrivete allo Hub: vi metterà in contatto.' : 'To meet the people behind one of these projects, write to the Hub to be introduced.';
+  const count = matches.practices.length;
+  const lead = count === 0
+    ? it ? 'Nessun progetto approvato risponde ancora a questo bisogno: vi scriveremo quando uno sarà approvato.' : 'No approved project answers this need yet: we will write to you when one is approved.'
+    : it ? `${count === 1 ? 'Un progetto approvato risponde' : `${count} progetti approvati rispondono`} a questo bisogno, dal più vicino.` : `${count === 1 ? 'One approved project answers' : `${count} approved projects answer`} this need, closest first.`;
+  return html`<section class="matches" aria-labelledby="matches-title" data-rules-version="${matches.rulesVersion}">
+<h2 id="matches-title">${it ? 'Progetti che rispondono al bisogno' : 'Projects that answer this need'}</h2>
+<p>${lead}</p>
+${count ? html`<ol class="match-list">${matches.practices.map(
+    (practice) => html`<li class="match" data-case="${practice.reference}">
+<h3><a href="${matches.catalogUrl(practice)}">${practice.title}</a></h3>
+<p class="muted">${valueLabel(practice.kind, lang)} · ${practice.partnerName}</p>
+<p class="why">${it ? 'Perché' : 'Why'}: ${reasonsText(practice.reasons, lang)}</p>
+<dl class="facts">
+<dt>${fieldLabel('facility', lang)}</dt><dd>${practice.facility.name}</dd>
+${row(fieldLabel('clinicalAreas', lang), practice.clinicalAreas)}
+${row(fieldLabel('telexServices', lang), practice.telexServices)}
+${row(fieldLabel('careSettings', lang), practice.careSettings)}
+${row(fieldLabel('technologies', lang), practice.technologies)}
+${practice.stage ? html`<dt>${fieldLabel('stage', lang)}</dt><dd>${valueLabel(practice.stage, lang)}</dd>` : ''}
+</dl>
+</li>`,
+  )}</ol>` : ''}
+<p class="introduce">${write}</p>
+</section>`;
+}
+
+/** The submitter's view of a case: where it stands and what happened to it, and for an approved need the practices that answer it. */
 export function statusPage(
   lang: Language,
   record: CaseRecord,
   history: CaseEvent[],
-  options: { thanks?: boolean; embedded?: boolean; framed?: boolean } = {},
+  options: { thanks?: boolean; embedded?: boolean; framed?: boolean; matches?: StatusPageMatches } = {},
 ): SafeHtml {
   const it = lang === 'it';
   const title = it ? `Caso ${record.reference}` : `Case ${record.reference}`;
@@ -164,6 +210,7 @@ ${!options.thanks && record.awaitingConfirmation ? html`<div class="notice" role
 <dt>${it ? 'Struttura' : 'Facility'}</dt><dd>${record.data.facility.name}</dd>
 <dt>${it ? 'Inviato il' : 'Submitted on'}</dt><dd>${formatDateTime(record.createdAt, lang)}</dd>
 </dl>
+${options.matches ? matchesSection(lang, options.matches) : ''}
 <h2>${it ? 'Cronologia' : 'History'}</h2>
 <ol class="history">
 ${history.map(

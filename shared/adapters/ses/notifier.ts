@@ -1,5 +1,5 @@
 import type { Mailer, Notifier } from '../../app/ports';
-import { changesMail, confirmMail, outcomeMail, receiptMail, reviewMail } from './templates';
+import { changesMail, confirmMail, matchMail, outcomeMail, receiptMail, reviewMail } from './templates';
 
 /** The notifier over a mailer: each notice rendered by the bilingual templates, then sent. */
 export function createNotifier(mailer: Mailer): Notifier {
@@ -12,5 +12,6 @@ export function createNotifier(mailer: Mailer): Notifier {
     review: (record, options) => send(reviewMail(record, options)),
     changes: (record, options) => send(changesMail(record, options)),
     outcome: (record, options) => send(outcomeMail(record, options)),
+    match: (need, options) => send(matchMail(need, options)),
   };
 }

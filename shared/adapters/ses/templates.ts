@@ -2,7 +2,8 @@ import type { Language } from '../../core/case';
 import { formatDateTime, valueLabel } from '../../core/i18n';
 import { html, type SafeHtml } from '../html/html';
 import type { MailMessage } from './mailer';
-import type { OutcomeMailOptions } from '../../app/ports';
+import type { MatchMailOptions, OutcomeMailOptions } from '../../app/ports';
+import { reasonsText } from '../../core/matching';
 import { RESUBMIT_WINDOW_DAYS, type CaseRecord } from '../../core/case-record';
 
 /** Quoted as each language quotes: «…» in Italian, “…” in English. */
@@ -213,6 +214,45 @@ export function outcomeMail(record: CaseRecord, options: OutcomeMailOptions): Ma
     facts: [
       [it ? 'Riferimento' : 'Reference', ref],
       ...(options.resubmitUrl ? [[statusLabel, options.statusUrl] as [string, string]] : []),
+    ],
+    footer: FOOTER[lang],
+  });
+}
+
+/**
+ * To a need's submitter, once per practice: a practice approved since answers the need. It names
+ * the practice, its partner and why it answers; the people are introduced by the Hub, so it gives
+ * no contact of the practice, only the Hub's address.
+ */
+export function matchMail(need: CaseRecord, options: MatchMailOptions): MailMessage {
+  const lang = need.data.language;
+  const it = lang === 'it';
+  const { practice } = options;
+  const introduce = options.hubContactEmail
+    ? it
+      ? `Per conoscere chi ha realizzato il progetto, scrivete allo Hub (${options.hubContactEmail}): vi metterà in contatto.`
+      : `To meet the people behind it, write to the Hub (${options.hubContactEmail}) to be introduced.`
+    : it
+      ? 'Per conoscere chi ha realizzato il progetto, scrivete allo Hub: vi metterà in contatto.'
+      : 'To meet the people behind it, write to the Hub to be introduced.';
+  return composeMail([need.data.contact.email], {
+    subject: it ? `Un progetto risponde al vostro bisogno ${need.reference}` : `A project answers your need ${need.reference}`,
+    heading: it ? 'Un progetto approvato risponde al vostro bisogno' : 'An approved project answers your need',
+    paragraphs: [
+      it ? `Gentile ${need.data.contact.name},` : `Dear ${need.data.contact.name},`,
+      it
+        ? `i revisori dello Hub hanno approvato ${quoted(practice.title, lang)} (${valueLabel(practice.kind, lang)}) di ${practice.partnerName}, che risponde al vostro bisogno ${quoted(need.data.title, lang)}.`
+        : `the Hub's reviewers have approved ${quoted(practice.title, lang)} (${valueLabel(practice.kind, lang)}) from ${practice.partnerName}, which answers your need ${quoted(need.data.title, lang)}.`,
+      `${it ? 'Perché' : 'Why'}: ${reasonsText(practice.reasons, lang)}.`,
+      introduce,
+    ],
+    action: { label: it ? 'Vedi il progetto nel catalogo' : 'See the project in the catalogue', url: options.catalogUrl },
+    facts: [
+      [it ? 'Progetto' : 'Project', practice.title],
+      [it ? 'Partner' : 'Partner', practice.partnerName],
+      [it ? 'Struttura' : 'Facility', practice.facility.name],
+      [it ? 'Il vostro bisogno' : 'Your need', need.reference],
+      [it ? 'Tutti i progetti che rispondono' : 'Every project that answers it', options.statusUrl],
     ],
     footer: FOOTER[lang],
   });

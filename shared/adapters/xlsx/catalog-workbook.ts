@@ -72,6 +72,10 @@ const COLUMNS: readonly Column[] = [
   { label: of('interoperability'), width: 24, cell: (item, lang) => labels(item.interoperability, lang) },
   { label: of('startDate'), width: 12, cell: (item) => day(item.startDate) },
   { label: of('decidedAt'), width: 17, cell: (item) => ({ date: romeWallClock(new Date(item.decidedAt)), time: true }) },
+  {
+    label: of('answeringPractices'), width: 14,
+    cell: (item) => (item.answeringPractices === undefined ? null : { integer: item.answeringPractices }),
+  },
   { label: of('summary'), width: 80, cell: (item) => text(item.summary) },
 ];
 
