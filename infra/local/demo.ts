@@ -13,6 +13,16 @@ export interface DemoResult {
   dashboardUrl: string;
   /** Cases submitted by this run, and cases an earlier run had submitted already (same Idempotency-Key). */
   submitted: { created: number; replayed: number };
+  /** Each approved need of the demo and the approved practices that answer it, as its status page lists them. */
+  matches: NeedShown[];
+}
+
+/** An approved need and its matching practices, from the need's status link. */
+export interface NeedShown {
+  key: string;
+  reference: string;
+  title: string;
+  practices: { reference: string; title: string; partnerName: string; why: string }[];
 }
 
 /** Why the demo could not reproduce the figures; the message says what to do. */
@@ -89,10 +99,29 @@ export async function runDemo(baseUrl: string, log: Log = console.log, options: 
   await awaitOutcomes(run, submitted);
   log(`  ${submitted.length} decided (${decidedByUs} now, ${submitted.length - decidedByUs} before): ${approvals} approved, ${submitted.length - approvals} rejected`);
   const headline = await checkFigures(run, approvals);
+  const matches = await showMatches(run, submitted);
   const dashboardUrl = `${run.base}/dashboard`;
   log(`Dashboard: ${dashboardUrl}`);
   log(`Catalogue: ${run.base}/catalog (CSV: ${run.base}/catalog.csv, spreadsheet: ${run.base}/catalog.xlsx)`);
-  return { headline, dashboardUrl, submitted: { created: submitted.length - replayed, replayed } };
+  return { headline, dashboardUrl, submitted: { created: submitted.length - replayed, replayed }, matches };
+}
+
+/** 5. Shows, for each approved need, the approved practices that answer it, as its submitter sees them on the status page. */
+async function showMatches({ log }: DemoRun, submitted: readonly Submitted[]): Promise<NeedShown[]> {
+  const needs = submitted.filter((item) => item.demo.input.kind === 'need' && item.demo.decision === 'approve');
+  const shown = await pooled(needs, CONCURRENCY, async (item): Promise<NeedShown> => {
+    const response = await call(`${item.statusUrl}&lang=it`, { headers: { accept: 'application/json' } });
+    if (!response.ok) throw new DemoError(`GET ${new URL(item.statusUrl).pathname} for ${item.reference} answered ${response.status}: ${await problemText(response)}`);
+    const body = (await response.json()) as { matches?: { practices: NeedShown['practices'] } };
+    const practices = (body.matches?.practices ?? []).map(({ reference, title, partnerName, why }) => ({ reference, title, partnerName, why }));
+    return { key: item.demo.key, reference: item.reference, title: item.demo.input.title, practices };
+  });
+  log('Needs and the practices that answer them (the need\'s status page):');
+  for (const need of shown) {
+    log(`  ${need.reference} ${need.title}: ${need.practices.length === 0 ? 'none yet' : need.practices.length === 1 ? '1 practice' : `${need.practices.length} practices`}`);
+    need.practices.forEach((practice, index) => log(`    ${index + 1}. ${practice.title} (${practice.partnerName}) - ${practice.why}`));
+  }
+  return shown;
 }
 
 /** One run of the demo: the runtime's URL, when to give up, where to report. */

@@ -37,6 +37,17 @@ describe('npm run demo', () => {
     expect(metrics.submissions).toEqual({ need: 2, proposal: 2 });
     expect(metrics.pipeline.byStatus).toMatchObject({ approved: DEMO_CASES.length - 2, rejected: 2 });
 
+    // The RSA's need shows the two approved practices that answer it, closest first, with their partners.
+    const rsa = result.matches.find((need) => need.key === 'kos-bisogno-rsa');
+    expect(rsa?.practices.map(({ title, partnerName }) => ({ title, partnerName }))).toEqual([
+      { title: 'Telerefertazione degli ECG per le RSA del territorio', partnerName: 'Gruppo San Donato' },
+      { title: 'Teleassistenza per anziani fragili dopo la dimissione', partnerName: 'Fondazione Don Carlo Gnocchi' },
+    ]);
+    expect(rsa?.practices[0]?.why).toBe('stessa area clinica: Geriatria; stesso setting di cura: RSA');
+    expect(lines.join('\n')).toContain(`${rsa?.reference} Bisogno: monitoraggio notturno degli ospiti delle RSA: 2 practices`);
+    // A need only in "other" is answered by no practice: "other" says too little to match on.
+    expect(result.matches.find((need) => need.key === 'assolombarda-bisogno-fse')?.practices).toEqual([]);
+
     // The catalogue lists the approved cases and none of the contacts.
     const csv = await (await fetch(`${runtime.url}/catalog.csv`)).text();
     expect(csv.trim().split('\r\n')).toHaveLength(DEMO_CASES.length - 2 + 1);

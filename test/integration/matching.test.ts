@@ -92,7 +92,7 @@ describe('the mail to a need’s submitter about a practice that answers it', ()
 
   it('stays one mail when the task is retried, the stream replays its records and the sweep runs', async () => {
     // The NotifyApproval task again, as Step Functions retries it.
-    await settled(runtime, notifySubmitter({ caseId: after.id, round: 1, outcome: 'approved' } as never, {} as never));
+    await settled(runtime, notifySubmitter({ caseId: after.id, round: 1, outcome: 'approved' }));
     const deps = sweepDeps();
     const matching = { key: deps.outbox.entryKey({ on: 'effect', caseId: after.id, effect: 'match-needs' }), caseId: after.id, effect: 'match-needs' as const, attempts: 0, dueAt: new Date().toISOString() };
     const mail = { key: deps.outbox.entryKey({ on: 'effect', caseId: need.id, effect: 'match-mail', suffix: `#${after.id}` }), caseId: need.id, effect: 'match-mail' as const, attempts: 0, dueAt: new Date().toISOString(), payload: { practice: after.id } };
