@@ -151,6 +151,8 @@ function parseCsv(text: string): string[][] {
 const PUBLIC_FIELDS = [
   'id', 'reference', 'title', 'summary', 'kind', 'partner', 'partnerName', 'facility', 'telexServices', 'clinicalAreas', 'careSettings',
   'technologies', 'stage', 'patientsImpacted', 'funding', 'reimbursement', 'interoperability', 'startDate', 'decidedAt',
+  // A need's count of the approved practices that answer it.
+  'answeringPractices',
 ];
 
 describe('GET /catalog', () => {
@@ -164,7 +166,10 @@ describe('GET /catalog', () => {
     for (const item of body.items) {
       for (const key of Object.keys(item)) expect(PUBLIC_FIELDS).toContain(key);
       expect(item.summary.length).toBeGreaterThanOrEqual(20);
+      expect('answeringPractices' in item).toBe(item.kind === 'need');
     }
+    // The RSA's need (rehabilitation, geriatrics) is answered by Maugeri's COPD telemonitoring alone (rehabilitation).
+    expect(body.items.find((item) => item.kind === 'need')?.answeringPractices).toBe(1);
     const maugeri = body.items.find((item) => item.partner === 'maugeri')!;
     expect(maugeri).toMatchObject({
       partnerName: 'Istituti Clinici Scientifici Maugeri',
