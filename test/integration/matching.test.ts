@@ -105,6 +105,11 @@ describe('the mail to a need’s submitter about a practice that answers it', ()
     expect(matchMails(need)).toHaveLength(1);
   });
 
+  it('is announced by the need’s approval mail', () => {
+    const approval = runtime.mails().find((m) => m.subject === `Case ${need.reference} has been approved`);
+    expect(approval?.text).toContain('The status page of the case lists the approved projects that answer the need');
+  });
+
   it('is not sent about a practice approved before the need, nor one with no clinical area in common', () => {
     const texts = matchMails(need).map((m) => m.text).join('\n');
     expect(texts).not.toContain('Televisita per lo scompenso cardiaco');

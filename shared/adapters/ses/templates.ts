@@ -206,6 +206,12 @@ export function outcomeMail(record: CaseRecord, options: OutcomeMailOptions): Ma
     paragraphs: [
       it ? `Gentile ${record.data.contact.name},` : `Dear ${record.data.contact.name},`,
       chosen.body,
+      // An approved need: its status page lists the practices that answer it, and new ones are mailed.
+      ...(options.outcome === 'approved' && record.data.kind === 'need'
+        ? [it
+          ? 'La pagina dello stato del caso elenca i progetti approvati che rispondono al bisogno; vi scriveremo quando ne sarà approvato uno nuovo.'
+          : 'The status page of the case lists the approved projects that answer the need; we will write to you when a new one is approved.']
+        : []),
       ...(options.comment ? [`${it ? 'Commento dei revisori' : "The reviewers' comment"}: ${quoted(options.comment, lang)}`] : []),
     ],
     action: options.resubmitUrl
