@@ -172,16 +172,16 @@ export async function startDynamo(dataDir: string | 'memory', tableName: string)
     await client.send(new CreateTableCommand(localTableDefinition(tableName)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
-    // A folder of an earlier version may hold the table with other indexes: rebuilt to the current ones.
-    if (dataDir !== 'memory') {
-      const carried = await upgradeLocalTable(client, localTableDefinition(tableName), dataDir).catch(async (upgradeError: unknown) => {
-        client.destroy();
-        await closeServer(server);
-        lock?.release();
-        throw upgradeError;
-      });
-      if (carried !== undefined) console.error(`hub-intake: the table in ${dataDir} was rebuilt with the current indexes (${carried} ${carried === 1 ? 'item' : 'items'} carried over)`);
-    }
+  }
+  // A folder of an earlier version may hold the table with other indexes (or a rebuild cut short): rebuilt to the current ones.
+  if (dataDir !== 'memory') {
+    const carried = await upgradeLocalTable(client, localTableDefinition(tableName), dataDir).catch(async (upgradeError: unknown) => {
+      client.destroy();
+      await closeServer(server);
+      lock?.release();
+      throw upgradeError;
+    });
+    if (carried !== undefined) console.error(`hub-intake: the table in ${dataDir} was rebuilt with the current indexes (${carried} ${carried === 1 ? 'item' : 'items'} carried over)`);
   }
   await client.send(new DescribeTableCommand({ TableName: tableName }));
   client.destroy();

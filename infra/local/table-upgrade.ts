@@ -91,6 +91,8 @@ async function until(client: DynamoDBClient, tableName: string, state: 'gone' | 
 export async function upgradeLocalTable(client: DynamoDBClient, definition: CreateTableCommandInput, dataDir: string): Promise<number | undefined> {
   const tableName = definition.TableName!;
   const file = join(dataDir, REBUILD_FILE);
+  // The table exists (the caller created it or found it), maybe still being created: it cannot be deleted until then.
+  await until(client, tableName, 'ACTIVE');
   let items: Item[];
   if (existsSync(file)) {
     items = JSON.parse(readFileSync(file, 'utf8'), reviver) as Item[];

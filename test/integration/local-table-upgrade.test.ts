@@ -37,9 +37,10 @@ const approvedCase = (id: string) => ({
 });
 
 /** A data folder as the earlier version left it: its table, with the given items. */
-async function earlierFolder(dir: string, ids: string[]): Promise<void> {
+async function earlierFolder(dir: string, ids: string[] | 'no table'): Promise<void> {
   const server = dynalite({ path: join(dir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  if (ids === 'no table') return new Promise<void>((resolve) => server.close(() => resolve()));
   const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'eu-south-1', credentials: localCredentials });
   await client.send(new CreateTableCommand(earlierDefinition()));
   // dynalite makes a table active on a timer: closed before, the folder would keep a table being created.
@@ -98,10 +99,13 @@ describe('a data folder of an earlier version', () => {
     await withTable(dir, async (client) => expect((await approvedIds(client)).length).toBe(ids.length));
   });
 
-  it('finishes a rebuild that was interrupted, from the copy of the items the folder keeps', async () => {
+  it.each([
+    ['before the old table was deleted', [] as string[]],
+    ['once the old table was deleted', 'no table' as const],
+  ])('finishes a rebuild interrupted %s, from the copy of the items the folder keeps', async (_when, earlier) => {
     const dir = await mkdtemp(join(tmpdir(), 'hub-upgrade-'));
     folders.push(dir);
-    await earlierFolder(dir, []);
+    await earlierFolder(dir, earlier);
     // As if the start before had copied the items and stopped before writing them back.
     const copy = [approvedCase('01JUPGRADEINTERRUPTED00001')].map((item) => ({ ...item, token: { B: { $base64: Buffer.from([0, 1, 2, 255]).toString('base64') } } }));
     writeFileSync(join(dir, REBUILD_FILE), JSON.stringify(copy));
