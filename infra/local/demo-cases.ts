@@ -96,6 +96,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['televisita', 'telemonitoraggio'], clinicalAreas: ['cardiology'], careSettings: ['home', 'outpatient'],
     technologies: ['platform', 'wearable-iot'], stage: 'scaled', patientsImpacted: 4_800, funding: ['regional'], reimbursement: 'reimbursed',
     interoperability: ['fse', 'fhir'], startDate: '2021-02-01',
+    targetPopulation: ['chronic-patients', 'post-acute'], medicalDevice: 'class-iia',
   }),
   telex('humanitas-teleconsulto-mmg', {
     partner: 'humanitas', facility: HUMANITAS_ROZZANO('IRCCS Istituto Clinico Humanitas'),
@@ -104,6 +105,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['teleconsulto'], clinicalAreas: ['cardiology'], careSettings: ['outpatient', 'community-house'],
     technologies: ['platform'], stage: 'scaled', patientsImpacted: 6_500, funding: ['regional'], reimbursement: 'reimbursed',
     interoperability: ['fse', 'hl7v2'], startDate: '2020-10-15',
+    targetPopulation: ['general-population', 'chronic-patients'], medicalDevice: 'none',
   }),
   telex('gavazzeni-riabilitazione-cardiologica', {
     partner: 'humanitas', facility: byName(GAVAZZENI[0]),
@@ -112,6 +114,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['teleriabilitazione', 'telemonitoraggio'], clinicalAreas: ['cardiology', 'rehabilitation'], careSettings: ['home'],
     technologies: ['platform', 'wearable-iot'], stage: 'active', patientsImpacted: 900, funding: ['private'], reimbursement: 'not-reimbursed',
     startDate: '2022-05-02',
+    targetPopulation: ['post-acute'], medicalDevice: 'class-iia',
   }),
   telex('gavazzeni-bpco', {
     partner: 'humanitas', facility: byName(GAVAZZENI[1]),
@@ -120,6 +123,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['telemonitoraggio', 'televisita'], clinicalAreas: ['pulmonology'], careSettings: ['home'],
     technologies: ['wearable-iot', 'mobile-app'], stage: 'active', patientsImpacted: 1_100, funding: ['regional'], reimbursement: 'unclear',
     interoperability: ['fhir'], startDate: '2022-11-07',
+    targetPopulation: ['chronic-patients', 'post-acute'], medicalDevice: 'class-iia',
   }),
   telex('ieo-follow-up', {
     partner: 'ieo', facility: IEO(),
@@ -128,6 +132,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['televisita'], clinicalAreas: ['oncology'], careSettings: ['outpatient', 'home'],
     technologies: ['platform'], stage: 'scaled', patientsImpacted: 7_400, funding: ['regional'], reimbursement: 'reimbursed',
     interoperability: ['fse', 'dicom'], startDate: '2020-04-20',
+    targetPopulation: ['chronic-patients'], medicalDevice: 'none',
   }),
   telex('ieo-chemioterapia-orale', {
     partner: 'ieo', facility: IEO('IEO – Istituto Europeo di Oncologia'),
@@ -136,6 +141,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['telemonitoraggio'], clinicalAreas: ['oncology'], careSettings: ['home'],
     technologies: ['mobile-app', 'platform'], stage: 'active', patientsImpacted: 2_300, funding: ['eu'], reimbursement: 'not-reimbursed',
     interoperability: ['fhir'], startDate: '2021-09-13',
+    targetPopulation: ['chronic-patients'], medicalDevice: 'class-i',
   }),
   telex('ieo-tumor-board', {
     partner: 'ieo', facility: IEO(),
@@ -144,6 +150,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['teleconsulto', 'teleconsulenza'], clinicalAreas: ['oncology'], careSettings: ['hospital'],
     technologies: ['platform'], stage: 'active', patientsImpacted: 1_600, funding: ['regional'], reimbursement: 'unclear',
     interoperability: ['dicom', 'ihe-xds'], startDate: '2021-01-18',
+    targetPopulation: ['chronic-patients'], medicalDevice: 'none',
   }),
   telex('maugeri-scompenso', {
     partner: 'maugeri', facility: MAUGERI_PAVIA(),
@@ -152,6 +159,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['telemonitoraggio', 'teleassistenza'], clinicalAreas: ['cardiology'], careSettings: ['home'],
     technologies: ['platform', 'wearable-iot'], stage: 'scaled', patientsImpacted: 3_900, funding: ['regional'], reimbursement: 'reimbursed',
     interoperability: ['fse'], startDate: '2019-06-03',
+    targetPopulation: ['chronic-patients', 'post-acute'], medicalDevice: 'class-iia',
   }),
   telex('montescano-riabilitazione-respiratoria', {
     partner: 'maugeri', facility: byName(MONTESCANO[0]),
@@ -160,6 +168,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['teleriabilitazione'], clinicalAreas: ['pulmonology', 'rehabilitation'], careSettings: ['home'],
     technologies: ['platform', 'wearable-iot'], stage: 'active', patientsImpacted: 1_250, funding: ['pnrr'], reimbursement: 'unclear',
     startDate: '2022-03-21',
+    targetPopulation: ['chronic-patients', 'post-acute'], medicalDevice: 'class-iia',
   }),
   telex('montescano-ventilazione', {
     partner: 'maugeri', facility: byName(MONTESCANO[1]),
@@ -168,6 +177,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['telemonitoraggio', 'telecontrollo'], clinicalAreas: ['pulmonology'], careSettings: ['home'],
     technologies: ['wearable-iot', 'platform'], stage: 'active', patientsImpacted: 650, funding: ['regional'], reimbursement: 'reimbursed',
     startDate: '2021-07-12',
+    targetPopulation: ['chronic-patients', 'disabled'], medicalDevice: 'class-iib',
   }),
   telex('vivisol-ossigenoterapia', {
     partner: 'vivisol', facility: byName(MONTESCANO[2]),
@@ -176,6 +186,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['telemonitoraggio', 'teleassistenza'], clinicalAreas: ['pulmonology'], careSettings: ['home'],
     technologies: ['wearable-iot', 'platform'], stage: 'scaled', patientsImpacted: 2_100, funding: ['private'], reimbursement: 'reimbursed',
     startDate: '2020-09-01',
+    targetPopulation: ['chronic-patients', 'frail-elderly'], medicalDevice: 'class-iia',
   }),
   telex('don-gnocchi-ictus', {
     partner: 'don-gnocchi', facility: byName(SANTA_MARIA_NASCENTE[0]),
@@ -184,6 +195,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['teleriabilitazione'], clinicalAreas: ['rehabilitation', 'neurology'], careSettings: ['home'],
     technologies: ['platform', 'wearable-iot'], stage: 'scaled', patientsImpacted: 1_800, funding: ['eu', 'regional'], reimbursement: 'unclear',
     startDate: '2019-11-04',
+    targetPopulation: ['post-acute', 'disabled'], medicalDevice: 'class-i',
   }),
   telex('don-gnocchi-parkinson', {
     partner: 'don-gnocchi', facility: byName(SANTA_MARIA_NASCENTE[1]),
@@ -192,6 +204,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['teleriabilitazione', 'televisita'], clinicalAreas: ['rehabilitation', 'neurology'], careSettings: ['home', 'outpatient'],
     technologies: ['platform'], stage: 'active', patientsImpacted: 950, funding: ['private'], reimbursement: 'not-reimbursed',
     startDate: '2021-03-08',
+    targetPopulation: ['chronic-patients', 'disabled'], medicalDevice: 'none',
   }),
   telex('don-gnocchi-fragili', {
     partner: 'don-gnocchi', facility: byName(SANTA_MARIA_NASCENTE[2]),
@@ -200,6 +213,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['teleassistenza', 'telemonitoraggio'], clinicalAreas: ['geriatrics', 'rehabilitation'], careSettings: ['home', 'community-hospital'],
     technologies: ['platform', 'wearable-iot'], stage: 'pilot', patientsImpacted: 1_400, funding: ['pnrr'], reimbursement: 'unclear',
     interoperability: ['fse'], startDate: '2023-02-13',
+    targetPopulation: ['frail-elderly', 'post-acute', 'caregivers'], medicalDevice: 'class-iia',
   }),
   telex('gsd-dispositivi-impiantabili', {
     partner: 'gruppo-san-donato', facility: POLICLINICO_SAN_DONATO(),
@@ -208,6 +222,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['telecontrollo', 'telemonitoraggio'], clinicalAreas: ['cardiology'], careSettings: ['home', 'outpatient'],
     technologies: ['wearable-iot', 'platform'], stage: 'scaled', patientsImpacted: 5_200, funding: ['regional'], reimbursement: 'reimbursed',
     interoperability: ['hl7v2'], startDate: '2018-09-17',
+    targetPopulation: ['chronic-patients'], medicalDevice: 'class-iii',
   }),
   telex('medtronic-loop-recorder', {
     partner: 'medtronic', facility: POLICLINICO_SAN_DONATO('Policlinico San Donato'), language: 'en',
@@ -216,6 +231,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['telemonitoraggio'], clinicalAreas: ['cardiology'], careSettings: ['home'],
     technologies: ['wearable-iot', 'ai'], stage: 'active', patientsImpacted: 2_700, funding: ['private'], reimbursement: 'reimbursed',
     interoperability: ['hl7v2'], startDate: '2020-01-20',
+    targetPopulation: ['post-acute', 'chronic-patients'], medicalDevice: 'class-iib',
   }),
   telex('boston-scientific-heartlogic', {
     partner: 'boston-scientific', facility: POLICLINICO_SAN_DONATO(), language: 'en',
@@ -224,6 +240,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['telemonitoraggio', 'telecontrollo'], clinicalAreas: ['cardiology'], careSettings: ['home'],
     technologies: ['wearable-iot', 'ai'], stage: 'pilot', patientsImpacted: 800, funding: ['private'], reimbursement: 'unclear',
     startDate: '2022-06-06',
+    targetPopulation: ['chronic-patients'], medicalDevice: 'class-iii',
   }),
   telex('citta-studi-diabete', {
     partner: 'gruppo-san-donato', facility: byName(CITTA_STUDI[0]),
@@ -232,6 +249,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['televisita', 'telemonitoraggio'], clinicalAreas: ['diabetology'], careSettings: ['home', 'outpatient'],
     technologies: ['wearable-iot', 'mobile-app'], stage: 'scaled', patientsImpacted: 3_300, funding: ['regional'], reimbursement: 'reimbursed',
     interoperability: ['fse'], startDate: '2020-06-15',
+    targetPopulation: ['chronic-patients'], medicalDevice: 'class-iib',
   }),
   telex('citta-studi-ecg-rsa', {
     partner: 'gruppo-san-donato', facility: byName(CITTA_STUDI[1]),
@@ -240,6 +258,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['telerefertazione'], clinicalAreas: ['cardiology', 'geriatrics'], careSettings: ['nursing-home', 'community-house'],
     technologies: ['platform'], stage: 'scaled', patientsImpacted: 4_100, funding: ['regional'], reimbursement: 'reimbursed',
     interoperability: ['hl7v2', 'fse'], startDate: '2019-03-04',
+    targetPopulation: ['frail-elderly'], medicalDevice: 'class-iia',
   }),
   telex('abmedica-oncologia-domicilio', {
     partner: 'abmedica', facility: byName(CITTA_STUDI[2]),
@@ -248,6 +267,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['telemonitoraggio', 'teleassistenza'], clinicalAreas: ['oncology'], careSettings: ['home'],
     technologies: ['wearable-iot', 'platform'], stage: 'pilot', patientsImpacted: 600, funding: ['pnrr'], reimbursement: 'unclear',
     startDate: '2023-04-03',
+    targetPopulation: ['frail-elderly', 'chronic-patients', 'caregivers'], medicalDevice: 'class-iia',
   }),
   telex('ultraspecialisti-secondo-parere', {
     partner: 'ultraspecialisti', facility: HUMANITAS_ROZZANO(),
@@ -256,6 +276,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['teleconsulenza'], clinicalAreas: ['cardiology', 'other'], careSettings: ['outpatient'],
     technologies: ['platform', 'mobile-app'], stage: 'active', patientsImpacted: 2_000, funding: ['private'], reimbursement: 'not-reimbursed',
     startDate: '2021-10-11',
+    targetPopulation: ['general-population'], medicalDevice: 'none',
   }),
   telex('nippon-gases-cpap', {
     partner: 'nippon-gases', facility: byName(MONTESCANO[3]),
@@ -264,6 +285,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['telemonitoraggio'], clinicalAreas: ['pulmonology'], careSettings: ['home'],
     technologies: ['wearable-iot', 'platform'], stage: 'scaled', patientsImpacted: 1_500, funding: ['private'], reimbursement: 'reimbursed',
     startDate: '2020-02-24',
+    targetPopulation: ['chronic-patients'], medicalDevice: 'class-iia',
   }),
   telex('maugeri-fibrosi', {
     partner: 'maugeri', facility: MAUGERI_PAVIA('Istituti Clinici Scientifici Maugeri Pavia'),
@@ -272,6 +294,7 @@ const TELEX: DemoCase[] = [
     telexServices: ['teleconsulto'], clinicalAreas: ['pulmonology'], careSettings: ['hospital', 'outpatient'],
     technologies: ['platform'], stage: 'active', patientsImpacted: 2_350, funding: ['regional'], reimbursement: 'unclear',
     interoperability: ['dicom'], startDate: '2021-05-17',
+    targetPopulation: ['chronic-patients'], medicalDevice: 'none',
   }),
 ];
 
@@ -283,6 +306,7 @@ const APPS: DemoCase[] = [
     summary: 'Un\'app accompagna il paziente chirurgico dal prericovero alla dimissione: documenti e consensi digitali, istruzioni di preparazione, check-in in reparto senza code e aggiornamenti ai familiari.',
     clinicalAreas: ['other'], careSettings: ['hospital'], technologies: ['mobile-app', 'platform'], stage: 'scaled',
     funding: ['private'], interoperability: ['fhir'], startDate: '2021-09-01',
+    targetPopulation: ['general-population', 'caregivers'], medicalDevice: 'none',
   }),
   app('dassault-gemello-digitale', {
     partner: 'dassault-systemes', facility: POLICLINICO_SAN_DONATO(), language: 'en',
@@ -290,6 +314,7 @@ const APPS: DemoCase[] = [
     summary: 'Un gemello digitale delle sale operatorie simula la programmazione delle sedute di cardiochirurgia e propone l\'ordine degli interventi che riduce ritardi e straordinari, aggiornandosi con i tempi reali.',
     clinicalAreas: ['cardiology'], careSettings: ['hospital'], technologies: ['digital-twin', 'ai'], stage: 'pilot',
     funding: ['eu'], startDate: '2023-01-09',
+    medicalDevice: 'none',
   }),
   app('ibm-lettere-dimissione', {
     partner: 'ibm', facility: MAUGERI_PAVIA(), language: 'en',
@@ -297,6 +322,7 @@ const APPS: DemoCase[] = [
     summary: 'Un assistente basato su modelli linguistici prepara la bozza della lettera di dimissione dai diari clinici della riabilitazione; il medico la rivede e firma, risparmiando in media venti minuti per paziente.',
     clinicalAreas: ['rehabilitation'], careSettings: ['hospital'], technologies: ['ai'], stage: 'pilot',
     funding: ['private'], interoperability: ['fhir', 'fse'], startDate: '2024-02-05',
+    targetPopulation: ['post-acute'], medicalDevice: 'none',
   }),
 ];
 
@@ -307,6 +333,7 @@ const SUBMISSIONS: DemoCase[] = [
     title: 'Bisogno: monitoraggio notturno degli ospiti delle RSA',
     summary: 'Le RSA hanno poco personale di notte: serve un sistema di monitoraggio non invasivo di parametri e movimenti degli ospiti che segnali cadute e peggioramenti all\'infermiere di turno.',
     clinicalAreas: ['geriatrics'], careSettings: ['nursing-home'], technologies: ['wearable-iot', 'ai'], stage: 'ideation',
+    targetPopulation: ['frail-elderly'],
   }),
   make('assolombarda-bisogno-fse', {
     partner: 'assolombarda', kind: 'need', facility: byName('Casa di Comunità Milano Nord'),
@@ -327,6 +354,7 @@ const SUBMISSIONS: DemoCase[] = [
     summary: 'Studio clinico di una terapia digitale di terapia cognitivo-comportamentale per l\'insonnia, prescritta dall\'oncologo ai pazienti in trattamento attivo e seguita con un\'app.',
     clinicalAreas: ['oncology', 'mental-health'], careSettings: ['home'], technologies: ['digital-therapeutics', 'mobile-app'], stage: 'ideation',
     funding: ['eu'],
+    targetPopulation: ['chronic-patients'], medicalDevice: 'class-iia',
   }),
 ];
 

@@ -7,6 +7,7 @@ import dynalite from 'dynalite';
 import { createRequire } from 'node:module';
 import { localCredentials } from '../../shared/adapters/dynamodb/clients';
 import { localTableDefinition } from './table';
+import { upgradeLocalTable } from './table-upgrade';
 import { tapWrites } from './stream';
 
 // aws-ses-v2-local is CommonJS with an ES default export; require() reads it the same way under every loader.
@@ -171,6 +172,16 @@ export async function startDynamo(dataDir: string | 'memory', tableName: string)
     await client.send(new CreateTableCommand(localTableDefinition(tableName)));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
+  }
+  // A folder of an earlier version may hold the table with other indexes (or a rebuild cut short): rebuilt to the current ones.
+  if (dataDir !== 'memory') {
+    const carried = await upgradeLocalTable(client, localTableDefinition(tableName), dataDir).catch(async (upgradeError: unknown) => {
+      client.destroy();
+      await closeServer(server);
+      lock?.release();
+      throw upgradeError;
+    });
+    if (carried !== undefined) console.error(`hub-intake: the table in ${dataDir} was rebuilt with the current indexes (${carried} ${carried === 1 ? 'item' : 'items'} carried over)`);
   }
   await client.send(new DescribeTableCommand({ TableName: tableName }));
   client.destroy();

@@ -4,13 +4,14 @@ import { INDEX, STATUS_INDEX_ATTRIBUTES } from '../../shared/adapters/dynamodb/k
 /** The table's name in the embedded runtime. */
 export const LOCAL_TABLE = 'hub-intake';
 
-/**
- * The table as the embedded emulator gets it: the same keys and indexes as the stateful stack
- * (a test compares the two), minus what dynalite lacks (TTL, encryption, PITR).
- */
 /** The attributes of the table's primary key, in the order of its key schema. */
 export const TABLE_KEY_NAMES = ['pk', 'sk'] as const;
 
+/**
+ * The table as the embedded emulator gets it: the same keys and indexes as the stateful stack
+ * (a test compares the two), minus what dynalite lacks (TTL, encryption, PITR) and the index the
+ * deployed table keeps only until a later deploy removes it (`RETIRED_STATUS_INDEX`).
+ */
 export function localTableDefinition(tableName: string): CreateTableCommandInput {
   return {
     TableName: tableName,

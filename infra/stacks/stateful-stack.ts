@@ -8,6 +8,22 @@ import { INDEX, STATUS_INDEX_ATTRIBUTES } from '../../shared/adapters/dynamodb/k
 import { acknowledge } from '../constructs/compliance';
 
 /**
+ * The index that served the byStatus role before targetPopulation and medicalDevice were
+ * projected, with its projection of then. CloudFormation cannot change the projection of an
+ * AWS::DynamoDB::Table's index in place, nor add one index and delete another in one update: this
+ * one stays on the table, unread, while `INDEX.byStatus` is created beside it from the same keys
+ * (DynamoDB fills it from the existing items), and a later release deletes it, in a deploy of its
+ * own, once every stage reads the new one (README, "Deploying to AWS").
+ */
+export const RETIRED_STATUS_INDEX = {
+  name: 'byStatus',
+  nonKeyAttributes: [
+    'id', 'reference', 'status', 'partner', 'kind', 'title', 'facility', 'telexServices', 'clinicalAreas', 'careSettings',
+    'technologies', 'stage', 'patientsImpacted', 'funding', 'reimbursement', 'interoperability', 'startDate', 'createdAt', 'decidedAt',
+  ],
+} as const;
+
+/**
  * What must outlive any deployment: the single table, its key and its backups. Kept apart from
  * the functions so that replacing or deleting the stateless stack can never touch the data.
  */
@@ -45,6 +61,15 @@ export class StatefulStack extends Stack {
       // in the stateless stack moves to the new stream on that stack's deploy, and the sweep runs
       // whatever is committed in between.
       stream: StreamViewType.NEW_IMAGE,
+    });
+
+    // Unchanged from the deployed table, so that the new index below is this update's only index change.
+    this.table.addGlobalSecondaryIndex({
+      indexName: RETIRED_STATUS_INDEX.name,
+      partitionKey: { name: 'gsi1pk', type: AttributeType.STRING },
+      sortKey: { name: 'gsi1sk', type: AttributeType.STRING },
+      projectionType: ProjectionType.INCLUDE,
+      nonKeyAttributes: [...RETIRED_STATUS_INDEX.nonKeyAttributes],
     });
 
     this.table.addGlobalSecondaryIndex({

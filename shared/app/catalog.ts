@@ -1,5 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
-import { CASE_KINDS, CLINICAL_AREAS, LANGUAGES, TELEX_SERVICES, type CaseInput, type Language } from '../core/case';
+import { CASE_KINDS, CLINICAL_AREAS, LANGUAGES, MEDICAL_DEVICE_CLASSES, TARGET_POPULATIONS, TELEX_SERVICES, type CaseInput, type Language } from '../core/case';
 import { InvalidParameter } from '../core/errors';
 import { FIELD_LABELS } from '../core/i18n';
 import type { Partner } from '../core/partners';
@@ -15,7 +15,7 @@ export const CATALOG_PAGE = { default: 20, max: 100 } as const;
 
 /** An approved case as the catalogue store reads it: the byStatus index's attributes plus the summary. */
 export type CatalogCase = Pick<CaseInput, 'partner' | 'kind' | 'title' | 'summary' | 'facility' | 'clinicalAreas'> &
-  Partial<Pick<CaseInput, 'telexServices' | 'careSettings' | 'technologies' | 'stage' | 'patientsImpacted' | 'funding' | 'reimbursement' | 'interoperability' | 'startDate'>> & {
+  Partial<Pick<CaseInput, 'telexServices' | 'careSettings' | 'technologies' | 'stage' | 'patientsImpacted' | 'funding' | 'reimbursement' | 'interoperability' | 'startDate' | 'targetPopulation' | 'medicalDevice'>> & {
     id: string;
     reference: string;
     decidedAt: string;
@@ -41,6 +41,8 @@ export interface CatalogItem {
   reimbursement?: string;
   interoperability: string[];
   startDate?: string;
+  targetPopulation: string[];
+  medicalDevice?: string;
   decidedAt: string;
   /** For a need: how many approved practices answer it (see `shared/core/matching.ts`). */
   answeringPractices?: number;
@@ -51,6 +53,8 @@ export interface CatalogFilters {
   kind?: CaseInput['kind'];
   clinicalArea?: (typeof CLINICAL_AREAS)[number];
   telexService?: (typeof TELEX_SERVICES)[number];
+  targetPopulation?: (typeof TARGET_POPULATIONS)[number];
+  medicalDevice?: (typeof MEDICAL_DEVICE_CLASSES)[number];
   partner?: string;
 }
 
@@ -101,6 +105,8 @@ export function toCatalogItem(item: CatalogCase, partnerName: string | undefined
     ...(item.reimbursement !== undefined ? { reimbursement: item.reimbursement } : {}),
     interoperability: list(item.interoperability),
     ...(item.startDate !== undefined ? { startDate: item.startDate } : {}),
+    targetPopulation: list(item.targetPopulation),
+    ...(item.medicalDevice !== undefined ? { medicalDevice: item.medicalDevice } : {}),
     decidedAt: item.decidedAt,
     ...(item.kind === 'need' && answeringPractices !== undefined ? { answeringPractices } : {}),
   };
@@ -159,6 +165,10 @@ export function parseCatalogQuery(
   if (clinicalArea) filters.clinicalArea = clinicalArea;
   const telexService = oneOf('telexService', query.telexService, TELEX_SERVICES);
   if (telexService) filters.telexService = telexService;
+  const targetPopulation = oneOf('targetPopulation', query.targetPopulation, TARGET_POPULATIONS);
+  if (targetPopulation) filters.targetPopulation = targetPopulation;
+  const medicalDevice = oneOf('medicalDevice', query.medicalDevice, MEDICAL_DEVICE_CLASSES);
+  if (medicalDevice) filters.medicalDevice = medicalDevice;
   const partner = oneOf('partner', query.partner, [...partners.keys()]);
   if (partner) filters.partner = partner;
   if (!options.paginated) return { filters, limit: CATALOG_PAGE.max };
@@ -202,11 +212,11 @@ export interface CatalogReader {
   count(filters: CatalogFilters): Promise<number>;
 }
 
-/** The columns of the CSV export, in order. */
+/** The columns of the CSV export, in order; columns added later come last, so that a reader counting columns still finds the earlier ones. */
 export const CSV_COLUMNS = [
   'id', 'reference', 'title', 'summary', 'kind', 'partner', 'partnerName', 'facilityName', 'facilityCode',
   'telexServices', 'clinicalAreas', 'careSettings', 'technologies', 'stage', 'patientsImpacted', 'funding',
-  'reimbursement', 'interoperability', 'startDate', 'decidedAt', 'answeringPractices',
+  'reimbursement', 'interoperability', 'startDate', 'decidedAt', 'answeringPractices', 'targetPopulation', 'medicalDevice',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -236,6 +246,8 @@ export const EXPORT_COLUMN_LABELS: Record<CsvColumn, Record<Language, string>> =
   interoperability: FIELD_LABELS.interoperability!,
   startDate: FIELD_LABELS.startDate!,
   decidedAt: { it: 'Approvato il', en: 'Approved on' },
+  targetPopulation: FIELD_LABELS.targetPopulation!,
+  medicalDevice: FIELD_LABELS.medicalDevice!,
   answeringPractices: { it: 'Progetti che rispondono al bisogno', en: 'Projects that answer the need' },
 };
 
@@ -310,6 +322,8 @@ function csvRow(item: CatalogItem, sep: CsvSeparator): Record<CsvColumn, string 
     interoperability: text(join(item.interoperability)),
     startDate: text(item.startDate ?? ''),
     decidedAt: text(item.decidedAt),
+    targetPopulation: text(join(item.targetPopulation)),
+    medicalDevice: text(item.medicalDevice ?? ''),
     answeringPractices: item.answeringPractices ?? '',
   };
 }

@@ -38,6 +38,7 @@ export interface PracticeView {
   clinicalAreas: string[];
   telexServices: string[];
   careSettings: string[];
+  targetPopulation: string[];
   technologies: string[];
   stage?: string;
   decidedAt: string;
@@ -53,8 +54,8 @@ export interface NeedMatches {
 
 /** What a case gives the rule: the need's own classifications, from its stored data. */
 export function matchCaseOf(record: Pick<CaseRecord, 'id' | 'data' | 'decidedAt'>): MatchCase {
-  const { kind, stage, clinicalAreas, telexServices, careSettings, technologies } = record.data;
-  return { id: record.id, kind, ...(stage ? { stage } : {}), ...(record.decidedAt ? { decidedAt: record.decidedAt } : {}), clinicalAreas, telexServices, careSettings, technologies };
+  const { kind, stage, clinicalAreas, telexServices, careSettings, targetPopulation, technologies } = record.data;
+  return { id: record.id, kind, ...(stage ? { stage } : {}), ...(record.decidedAt ? { decidedAt: record.decidedAt } : {}), clinicalAreas, telexServices, careSettings, targetPopulation, technologies };
 }
 
 /** The public view of a matched practice, field by field: a field of the case is shown only once it is listed here. */
@@ -72,6 +73,7 @@ export function toPracticeView(match: Match<ApprovedCase>, partners: ReadonlyMap
     clinicalAreas: list(practice.clinicalAreas),
     telexServices: list(practice.telexServices),
     careSettings: list(practice.careSettings),
+    targetPopulation: list(practice.targetPopulation),
     technologies: list(practice.technologies),
     ...(practice.stage ? { stage: practice.stage } : {}),
     decidedAt: practice.decidedAt,

@@ -53,6 +53,19 @@ export const STAGES = ['ideation', 'pilot', 'active', 'scaled', 'concluded'] as 
 export const FUNDING = ['pnrr', 'regional', 'eu', 'private', 'none'] as const;
 export const REIMBURSEMENT = ['reimbursed', 'not-reimbursed', 'unclear'] as const;
 export const INTEROPERABILITY = ['fse', 'fhir', 'hl7v2', 'dicom', 'ihe-xds'] as const;
+/** Whom a service is for: the population groups of the national telemedicine guidelines. */
+export const TARGET_POPULATIONS = [
+  'chronic-patients',
+  'frail-elderly',
+  'post-acute',
+  'paediatric',
+  'disabled',
+  'pregnancy-maternal',
+  'caregivers',
+  'general-population',
+] as const;
+/** The software's class under the EU Medical Device Regulation (2017/745), or `none` when it is not a medical device. */
+export const MEDICAL_DEVICE_CLASSES = ['none', 'class-i', 'class-iia', 'class-iib', 'class-iii'] as const;
 
 /** Name of the hidden field that only bots fill in. It is never part of the stored case. */
 export const HONEYPOT_FIELD = 'website';
@@ -112,6 +125,8 @@ const CaseFields = z.strictObject({
   reimbursement: z.enum(REIMBURSEMENT).optional(),
   interoperability: setOf(INTEROPERABILITY).optional(),
   startDate: isoDate.optional(),
+  targetPopulation: setOf(TARGET_POPULATIONS).optional(),
+  medicalDevice: z.enum(MEDICAL_DEVICE_CLASSES).optional(),
   language: Language.default('it'),
   consent: z.literal(true),
 });
@@ -146,6 +161,7 @@ export const ARRAY_FIELDS = [
   'technologies',
   'funding',
   'interoperability',
+  'targetPopulation',
 ] as const satisfies readonly (keyof CaseInput)[];
 
 /**

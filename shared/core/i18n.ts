@@ -45,11 +45,16 @@ export const FIELD_LABELS: Record<string, Bilingual> = {
   reimbursement: { it: 'Rimborsabilità', en: 'Reimbursement' },
   interoperability: { it: 'Interoperabilità', en: 'Interoperability' },
   startDate: { it: 'Data di avvio', en: 'Start date' },
+  targetPopulation: { it: 'Popolazione destinataria', en: 'Target population' },
+  medicalDevice: { it: 'Dispositivo medico (classe MDR)', en: 'Medical device (MDR class)' },
   language: { it: 'Lingua delle comunicazioni', en: 'Language of our emails' },
   consent: { it: 'Informativa privacy', en: 'Privacy notice' },
 };
 
-/** Labels of enumeration values, keyed by value (values are unique across enumerations). */
+/**
+ * Labels of enumeration values, keyed by value: values are unique across enumerations, except
+ * where {@link FIELD_VALUE_LABELS} gives a field its own label for a value shared with another.
+ */
 export const VALUE_LABELS: Record<string, Bilingual> = {
   telex: { it: 'Servizio di Tele-X', en: 'Tele-X service' },
   'hospital-app': { it: 'Applicazione digitale per ospedale', en: 'Digital hospital application' },
@@ -104,8 +109,27 @@ export const VALUE_LABELS: Record<string, Bilingual> = {
   hl7v2: { it: 'HL7 v2', en: 'HL7 v2' },
   dicom: { it: 'DICOM', en: 'DICOM' },
   'ihe-xds': { it: 'IHE XDS', en: 'IHE XDS' },
+  'chronic-patients': { it: 'Pazienti cronici', en: 'Chronic patients' },
+  'frail-elderly': { it: 'Anziani fragili', en: 'Frail elderly people' },
+  'post-acute': { it: 'Pazienti post-acuti', en: 'Post-acute patients' },
+  paediatric: { it: 'Pazienti pediatrici', en: 'Paediatric patients' },
+  disabled: { it: 'Persone con disabilità', en: 'People with disabilities' },
+  'pregnancy-maternal': { it: 'Gravidanza e maternità', en: 'Pregnancy and maternity' },
+  caregivers: { it: 'Caregiver', en: 'Caregivers' },
+  'general-population': { it: 'Popolazione generale', en: 'General population' },
+  'class-i': { it: 'Classe I', en: 'Class I' },
+  'class-iia': { it: 'Classe IIa', en: 'Class IIa' },
+  'class-iib': { it: 'Classe IIb', en: 'Class IIb' },
+  'class-iii': { it: 'Classe III', en: 'Class III' },
   it: { it: 'Italiano', en: 'Italian' },
   en: { it: 'Inglese', en: 'English' },
+};
+
+/** Labels a field gives a value of its own: `none` of medicalDevice is not the `none` of funding. */
+export const FIELD_VALUE_LABELS: Record<string, Record<string, Bilingual>> = {
+  medicalDevice: {
+    none: { it: 'Non è un dispositivo medico', en: 'Not a medical device' },
+  },
 };
 
 export const STATUS_LABELS: Record<string, Bilingual> = {
@@ -128,8 +152,10 @@ export function fieldLabel(path: string, lang: Language): string {
   return label(FIELD_LABELS, path, lang) ?? path;
 }
 
-export function valueLabel(value: string, lang: Language): string {
-  return label(VALUE_LABELS, value, lang) ?? value;
+/** The label of an enumeration value; with `field`, the label that field gives it, if it has its own. */
+export function valueLabel(value: string, lang: Language, field?: string): string {
+  const own = field !== undefined && Object.hasOwn(FIELD_VALUE_LABELS, field) ? FIELD_VALUE_LABELS[field] : undefined;
+  return (own ? label(own, value, lang) : undefined) ?? label(VALUE_LABELS, value, lang) ?? value;
 }
 
 export function statusLabel(status: string, lang: Language): string {

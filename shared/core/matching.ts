@@ -10,7 +10,7 @@ import { fieldLabel, valueLabel } from './i18n';
  * The version of the matching rule below. The status page and its JSON carry it, so a list of
  * matches can always be traced to the rule that made it; change it whenever the rule changes.
  */
-export const MATCHING_RULES_VERSION = '2026.1';
+export const MATCHING_RULES_VERSION = '2026.2';
 
 /** The kinds of case that answer a need: the practices. */
 export const PRACTICE_KINDS = ['telex', 'hospital-app', 'proposal'] as const satisfies readonly CaseInput['kind'][];
@@ -21,14 +21,15 @@ export const isPractice = (kind: string): kind is PracticeKind => (PRACTICE_KIND
 /**
  * The shared classifications a need and a practice are compared on, most telling first, and what
  * each value in common weighs. A practice with no clinical area in common (`required`) is no match,
- * however much else it shares. A further classification is one more line here (for instance
- * `{ field: 'targetPopulation', weight: 2 }`, once cases carry it and the byStatus index projects it).
+ * however much else it shares. A further classification is one more line here, once cases carry
+ * it and the byStatus index projects it.
  */
 export const MATCH_RULES = [
   { field: 'clinicalAreas', weight: 4, required: true },
   // Only `telex` cases name services today; it counts as soon as a need can name the ones it wants.
   { field: 'telexServices', weight: 2 },
   { field: 'careSettings', weight: 2 },
+  { field: 'targetPopulation', weight: 2 },
   { field: 'technologies', weight: 1 },
 ] as const satisfies readonly { field: string; weight: number; required?: boolean }[];
 
@@ -120,6 +121,7 @@ const REASON_PHRASES: Partial<Record<string, Phrase>> = {
   clinicalAreas: { it: { one: 'stessa area clinica', many: 'stesse aree cliniche' }, en: { one: 'same clinical area', many: 'same clinical areas' } },
   telexServices: { it: { one: 'stesso servizio di Tele-X', many: 'stessi servizi di Tele-X' }, en: { one: 'same Tele-X service', many: 'same Tele-X services' } },
   careSettings: { it: { one: 'stesso setting di cura', many: 'stessi setting di cura' }, en: { one: 'same care setting', many: 'same care settings' } },
+  targetPopulation: { it: { one: 'stessa popolazione destinataria', many: 'stesse popolazioni destinatarie' }, en: { one: 'same target population', many: 'same target populations' } },
   technologies: { it: { one: 'stessa tecnologia', many: 'stesse tecnologie' }, en: { one: 'same technology', many: 'same technologies' } },
 };
 

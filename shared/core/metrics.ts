@@ -1,11 +1,24 @@
-import { CARE_SETTINGS, CLINICAL_AREAS, FUNDING, REIMBURSEMENT, STAGES, TECHNOLOGIES, TELEX_SERVICES, type CaseInput } from './case';
+import {
+  CARE_SETTINGS,
+  CLINICAL_AREAS,
+  FUNDING,
+  MEDICAL_DEVICE_CLASSES,
+  REIMBURSEMENT,
+  STAGES,
+  TARGET_POPULATIONS,
+  TECHNOLOGIES,
+  TELEX_SERVICES,
+  type CaseInput,
+} from './case';
 import { CASE_STATUSES, type CaseStatus } from './case-record';
 
 /**
  * The version of the counting rules below. It is part of every snapshot, so a figure can always be
  * traced to the rules that produced it; change it whenever a definition changes.
+ * 2026.3: two breakdowns more, `targetPopulation` and `medicalDevice` (the classifications the
+ * national rules ask for); the headline figures and the other breakdowns are counted as in 2026.2.
  */
-export const RULES_VERSION = '2026.2';
+export const RULES_VERSION = '2026.3';
 
 /**
  * The fewest decisions (approved or rejected cases with a decision time) a median time to decision
@@ -16,13 +29,29 @@ export const MEDIAN_MIN_DECISIONS = 5;
 
 /** What the aggregation reads of an approved case: the attributes the byStatus index projects. */
 export type MetricCase = Pick<CaseInput, 'kind' | 'partner' | 'facility' | 'clinicalAreas'> &
-  Partial<Pick<CaseInput, 'telexServices' | 'careSettings' | 'technologies' | 'stage' | 'patientsImpacted' | 'funding' | 'reimbursement'>> & {
+  Partial<
+    Pick<
+      CaseInput,
+      'telexServices' | 'careSettings' | 'technologies' | 'stage' | 'patientsImpacted' | 'funding' | 'reimbursement' | 'targetPopulation' | 'medicalDevice'
+    >
+  > & {
     id: string;
     createdAt: string;
     decidedAt?: string;
   };
 
-export const BREAKDOWNS = ['telexService', 'clinicalArea', 'careSetting', 'technology', 'partner', 'stage', 'funding', 'reimbursement'] as const;
+export const BREAKDOWNS = [
+  'telexService',
+  'clinicalArea',
+  'careSetting',
+  'technology',
+  'partner',
+  'stage',
+  'funding',
+  'reimbursement',
+  'targetPopulation',
+  'medicalDevice',
+] as const;
 export type Breakdown = (typeof BREAKDOWNS)[number];
 
 /** The Hub's published figures and everything they are made of. */
@@ -209,6 +238,8 @@ export function createMetricsFold(): MetricsFold {
     stage: zeros(STAGES),
     funding: zeros(FUNDING),
     reimbursement: zeros(REIMBURSEMENT),
+    targetPopulation: zeros(TARGET_POPULATIONS),
+    medicalDevice: zeros(MEDICAL_DEVICE_CLASSES),
   };
   const submissions = { need: 0, proposal: 0 };
   const count = (breakdown: Breakdown, values: readonly string[] | string | undefined) => {
@@ -254,6 +285,8 @@ export function createMetricsFold(): MetricsFold {
       count('stage', item.stage);
       count('funding', item.funding);
       count('reimbursement', item.reimbursement);
+      count('targetPopulation', item.targetPopulation);
+      count('medicalDevice', item.medicalDevice);
     },
 
     addRejected: addHours,

@@ -78,6 +78,8 @@ describe.skipIf(!browserTestsEnabled)('the case form, used in a browser', () => 
     await page.getByRole('checkbox', { name: 'Televisita' }).check();
     await page.getByRole('checkbox', { name: 'Telemonitoraggio' }).check();
     await page.getByRole('checkbox', { name: 'Cardiologia' }).check();
+    await page.getByRole('checkbox', { name: 'Pazienti cronici' }).check();
+    await page.getByRole('checkbox', { name: 'Anziani fragili' }).check();
     await page.getByLabel('Nome della struttura').fill('Humanitas Research Hospital');
     await page.getByLabel('Codice ministeriale della struttura').fill('030906');
     await page.getByRole('checkbox', { name: 'Domicilio' }).check();
@@ -90,6 +92,7 @@ describe.skipIf(!browserTestsEnabled)('the case form, used in a browser', () => 
     await page.getByLabel('Rimborsabilità').selectOption({ label: 'Rimborsato dal SSN' });
     await page.getByRole('checkbox', { name: /^FSE/ }).check();
     await page.getByRole('checkbox', { name: 'HL7 FHIR' }).check();
+    await page.getByLabel('Dispositivo medico (classe MDR)').selectOption({ label: 'Classe IIa' });
     await page.getByLabel('Nome e cognome del referente').fill('Maria Rossi');
     await page.getByLabel('Email del referente').fill(email);
     await page.getByLabel('Ruolo del referente').fill('Project manager');
@@ -136,6 +139,8 @@ describe.skipIf(!browserTestsEnabled)('the case form, used in a browser', () => 
       reimbursement: 'reimbursed',
       interoperability: ['fse', 'fhir'],
       startDate: '2024-03-01',
+      targetPopulation: ['chronic-patients', 'frail-elderly'],
+      medicalDevice: 'class-iia',
       language: 'it',
       consent: true,
     });
@@ -154,6 +159,17 @@ describe.skipIf(!browserTestsEnabled)('the case form, used in a browser', () => 
       await page.setViewportSize({ width: 390, height: 844 });
       await page.screenshot({ path: join(SCREENSHOTS, 'thank-you-phone.png'), fullPage: true });
     }
+  });
+
+  it('offers the target population as optional checkboxes and the medical device class as an optional choice, in English too', async () => {
+    await openForm('en');
+    const population = page.getByRole('group', { name: /Target population/ });
+    expect(await population.getByRole('checkbox').count()).toBe(8);
+    expect(await population.getByRole('checkbox', { name: 'Frail elderly people' }).isChecked()).toBe(false);
+    const device = page.getByLabel('Medical device (MDR class)');
+    expect(await device.locator('option').allInnerTexts()).toEqual([expect.any(String), 'Not a medical device', 'Class I', 'Class IIa', 'Class IIb', 'Class III']);
+    expect(await device.inputValue()).toBe('');
+    expect(await page.locator('#field-medicalDevice').getAttribute('required')).toBeNull();
   });
 
   it('shows the Tele-X services only while the case is a Tele-X case', async () => {

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { INDEX, STATUS_INDEX_ATTRIBUTES } from '../../shared/adapters/dynamodb/keys';
+import { RETIRED_STATUS_INDEX } from '../../infra/stacks/stateful-stack';
 import { synthStage } from './synth';
 
 const { stateful } = synthStage('dev');
@@ -68,6 +69,37 @@ describe('the stateful stack', () => {
             { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
           ],
           Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: [...STATUS_INDEX_ATTRIBUTES] },
+        },
+      ]),
+    });
+  });
+
+  it('projects the classifications the national rules ask for into the byStatus index', () => {
+    expect(STATUS_INDEX_ATTRIBUTES).toEqual(expect.arrayContaining(['targetPopulation', 'medicalDevice']));
+    expect(STATUS_INDEX_ATTRIBUTES).not.toEqual(expect.arrayContaining(['contact']));
+  });
+
+  it('adds the byStatus index under a new name and leaves the retired one as deployed: one index added, none changed', () => {
+    const [table] = Object.values(stateful.findResources('AWS::DynamoDB::Table')) as { Properties: { GlobalSecondaryIndexes: { IndexName: string }[] } }[];
+    const names = table!.Properties.GlobalSecondaryIndexes.map((index) => index.IndexName);
+    expect(names.sort()).toEqual([INDEX.byPerson, INDEX.byStatus, INDEX.outbox, RETIRED_STATUS_INDEX.name].sort());
+    expect(INDEX.byStatus).not.toBe(RETIRED_STATUS_INDEX.name);
+    // The retired index exactly as the previous release deployed it: an index CloudFormation would have to change in place fails the update.
+    stateful.hasResourceProperties('AWS::DynamoDB::Table', {
+      GlobalSecondaryIndexes: Match.arrayWith([
+        {
+          IndexName: 'byStatus',
+          KeySchema: [
+            { AttributeName: 'gsi1pk', KeyType: 'HASH' },
+            { AttributeName: 'gsi1sk', KeyType: 'RANGE' },
+          ],
+          Projection: {
+            ProjectionType: 'INCLUDE',
+            NonKeyAttributes: [
+              'id', 'reference', 'status', 'partner', 'kind', 'title', 'facility', 'telexServices', 'clinicalAreas', 'careSettings',
+              'technologies', 'stage', 'patientsImpacted', 'funding', 'reimbursement', 'interoperability', 'startDate', 'createdAt', 'decidedAt',
+            ],
+          },
         },
       ]),
     });

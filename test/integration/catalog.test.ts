@@ -11,6 +11,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context
 import { catalogHandler } from '../../functions/get-catalog/handler';
 import { CSV_COLUMNS, EXPORT_COLUMN_LABELS, type CatalogItem } from '../../shared/app/catalog';
 import { createCatalogStore } from '../../shared/adapters/dynamodb/catalog-store';
+import { INDEX } from '../../shared/adapters/dynamodb/keys';
 import { postCase, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
 
@@ -150,7 +151,8 @@ function parseCsv(text: string): string[][] {
 
 const PUBLIC_FIELDS = [
   'id', 'reference', 'title', 'summary', 'kind', 'partner', 'partnerName', 'facility', 'telexServices', 'clinicalAreas', 'careSettings',
-  'technologies', 'stage', 'patientsImpacted', 'funding', 'reimbursement', 'interoperability', 'startDate', 'decidedAt',
+  'technologies', 'stage', 'patientsImpacted', 'funding', 'reimbursement', 'interoperability', 'startDate', 'targetPopulation', 'medicalDevice',
+  'decidedAt',
   // A need's count of the approved practices that answer it.
   'answeringPractices',
 ];
@@ -610,7 +612,7 @@ describe('the catalogue store', () => {
     expect(batches[1]!.Keys).toEqual([{ pk: `CASE#${ids[1]}`, sk: 'CASE' }]);
     expect(batches[0]!.ProjectionExpression).toBe('#id, #summary');
     const query = mock.commandCalls(QueryCommand)[0]!.args[0].input;
-    expect(query).toMatchObject({ IndexName: 'byStatus', ScanIndexForward: false, ExpressionAttributeValues: { ':pk': 'STATUS#approved' } });
+    expect(query).toMatchObject({ IndexName: INDEX.byStatus, ScanIndexForward: false, ExpressionAttributeValues: { ':pk': 'STATUS#approved' } });
   });
 
   it('keeps querying through filtered-out index pages until the page is full', async () => {

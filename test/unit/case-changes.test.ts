@@ -6,8 +6,10 @@ import {
   CLINICAL_AREAS,
   FUNDING,
   INTEROPERABILITY,
+  MEDICAL_DEVICE_CLASSES,
   REIMBURSEMENT,
   STAGES,
+  TARGET_POPULATIONS,
   TECHNOLOGIES,
   TELEX_SERVICES,
   type CaseInput,
@@ -52,6 +54,8 @@ const caseArbitrary: fc.Arbitrary<CaseInput> = fc
     reimbursement: optional(fc.constantFrom(...REIMBURSEMENT)),
     interoperability: setOf(INTEROPERABILITY),
     startDate: optional(fc.constantFrom('2024-03-01', '2025-01-15')),
+    targetPopulation: setOf(TARGET_POPULATIONS),
+    medicalDevice: optional(fc.constantFrom(...MEDICAL_DEVICE_CLASSES)),
     language: fc.constantFrom('it' as const, 'en' as const),
     consent: fc.constant(true as const),
   })
@@ -87,6 +91,16 @@ describe('what changed between two versions of a case', () => {
     expect(CASE_FIELD_PATHS.slice(0, 9)).toEqual(['partner', 'kind', 'title', 'summary', 'facility.name', 'facility.code', 'contact.name', 'contact.email', 'contact.role']);
     expect(CASE_FIELD_PATHS).toContain('startDate');
     expect(CASE_FIELD_PATHS).not.toContain('facility');
+  });
+
+  it('compares the target population as a set and the medical device class as a value', () => {
+    const before: CaseInput = { ...base, targetPopulation: ['frail-elderly', 'caregivers'], medicalDevice: 'none' };
+    expect(caseChanges(before, { ...before, targetPopulation: ['caregivers', 'frail-elderly'] })).toEqual([]);
+    expect(caseChanges(before, { ...before, targetPopulation: ['caregivers', 'post-acute'], medicalDevice: 'class-i' })).toEqual([
+      { kind: 'changed', path: 'targetPopulation', before: ['frail-elderly', 'caregivers'], after: ['caregivers', 'post-acute'], addedItems: ['post-acute'], removedItems: ['frail-elderly'] },
+      { kind: 'changed', path: 'medicalDevice', before: 'none', after: 'class-i' },
+    ]);
+    expect(caseChanges(base, before).map((change) => [change.kind, change.path])).toEqual([['added', 'targetPopulation'], ['added', 'medicalDevice']]);
   });
 
   it('says old → new for a changed value, added for a new one and removed for one that went', () => {

@@ -60,6 +60,27 @@ describe('the case submission schema', () => {
     expect(paths({ title: 'Bell\u0007 ringing title' })).toEqual(['title']);
   });
 
+  it('accepts a target population and a medical device class, and neither', () => {
+    const result = validateCase(validCase({ targetPopulation: ['chronic-patients', 'caregivers'], medicalDevice: 'class-iia' }), 'en');
+    expect(result.ok && [result.value.targetPopulation, result.value.medicalDevice]).toEqual([['chronic-patients', 'caregivers'], 'class-iia']);
+    for (const medicalDevice of ['none', 'class-i', 'class-iia', 'class-iib', 'class-iii']) expect(validateCase(validCase({ medicalDevice }), 'en').ok, medicalDevice).toBe(true);
+    const { targetPopulation: _t, medicalDevice: _m, ...without } = validCase();
+    expect(validateCase(without, 'en').ok).toBe(true);
+    expect(validateCase(validCase({ targetPopulation: [] }), 'en').ok).toBe(true);
+  });
+
+  it('refuses an unknown or repeated target population and an unknown medical device class, naming the field', () => {
+    const errors = (overrides: Record<string, unknown>, lang: 'it' | 'en' = 'en') => errorsOf(validCase(overrides), lang);
+    expect(errors({ targetPopulation: ['astronauts'] }).map((e) => e.path)).toEqual(['targetPopulation']);
+    expect(errors({ targetPopulation: ['paediatric', 'paediatric'] }).map((e) => e.path)).toEqual(['targetPopulation']);
+    expect(errors({ targetPopulation: 'paediatric' }).map((e) => e.path)).toEqual(['targetPopulation']);
+    expect(errors({ medicalDevice: 'class-iv' }).map((e) => e.path)).toEqual(['medicalDevice']);
+    expect(errors({ medicalDevice: ['class-i'] }).map((e) => e.path)).toEqual(['medicalDevice']);
+    expect(errors({ medicalDevice: 'class-iv' })[0]!.message).toMatch(/^Medical device \(MDR class\): /);
+    expect(errors({ medicalDevice: 'class-iv' }, 'it')[0]!.message).toMatch(/^Dispositivo medico \(classe MDR\): /);
+    expect(errors({ targetPopulation: ['astronauts'] }, 'it')[0]!.message).toMatch(/^Popolazione destinataria: /);
+  });
+
   it('trims text fields', () => {
     const result = validateCase(validCase({ title: '   Telemonitoraggio BPCO   ' }), 'en');
     expect(result.ok && result.value.title).toBe('Telemonitoraggio BPCO');
@@ -77,12 +98,23 @@ describe('the JSON Schema served to partners', () => {
 
   it('is generated from the zod schema with every field and enumeration', () => {
     expect(schema.$id).toBe('https://intake.example.org/schema/case.json');
-    expect(Object.keys(schema.properties)).toHaveLength(18);
+    expect(Object.keys(schema.properties)).toHaveLength(20);
     expect(schema.properties.kind?.enum).toEqual(['telex', 'hospital-app', 'need', 'proposal']);
     expect(schema.properties.telexServices?.items?.enum).toContain('teleriabilitazione');
     expect(schema.required).toEqual(expect.arrayContaining(['partner', 'kind', 'title', 'summary', 'facility', 'contact', 'clinicalAreas', 'consent']));
     expect(schema.required).not.toContain('language');
     expect(schema.additionalProperties).toBe(false);
+  });
+
+  it('carries the target population as a set of its values and the medical device class as one of its', () => {
+    const properties = schema.properties as Record<string, { type?: string; enum?: string[]; uniqueItems?: boolean; items?: { enum?: string[] } }>;
+    expect(properties.targetPopulation?.type).toBe('array');
+    expect(properties.targetPopulation?.items?.enum).toEqual([
+      'chronic-patients', 'frail-elderly', 'post-acute', 'paediatric', 'disabled', 'pregnancy-maternal', 'caregivers', 'general-population',
+    ]);
+    expect(properties.medicalDevice?.enum).toEqual(['none', 'class-i', 'class-iia', 'class-iib', 'class-iii']);
+    expect(schema.required).not.toContain('targetPopulation');
+    expect(schema.required).not.toContain('medicalDevice');
   });
 
   it('states the Tele-X rule', () => {
@@ -111,6 +143,29 @@ describe('form decoding', () => {
       patientsImpacted: 1200,
       consent: true,
     });
+  });
+
+  it('reads the target population as a list, one value or several, and the medical device class as one value', () => {
+    const base = new URLSearchParams(Object.entries({ partner: 'humanitas', kind: 'telex', title: 'Telemonitoraggio BPCO', summary: 'Un servizio di telemonitoraggio per pazienti con BPCO.' }));
+    const form = (pairs: [string, string][]) => {
+      const params = new URLSearchParams(base);
+      for (const [name, value] of [
+        ['facility.name', 'Ospedale'], ['contact.name', 'Maria Rossi'], ['contact.email', 'maria.rossi@example.org'], ['clinicalAreas', 'pulmonology'],
+        ['telexServices', 'telemonitoraggio'], ['consent', 'on'], ...pairs,
+      ] as [string, string][]) params.append(name, value);
+      return decodeForm(params.toString());
+    };
+    const one = form([['targetPopulation', 'frail-elderly'], ['medicalDevice', 'class-iib']]);
+    expect(one.targetPopulation).toEqual(['frail-elderly']);
+    expect(one.medicalDevice).toBe('class-iib');
+    const several = form([['targetPopulation', 'frail-elderly'], ['targetPopulation', 'caregivers'], ['medicalDevice', '']]);
+    expect(several.targetPopulation).toEqual(['frail-elderly', 'caregivers']);
+    expect(several).not.toHaveProperty('medicalDevice');
+    expect(validateCase(one, 'en').ok).toBe(true);
+    expect(validateCase(several, 'en').ok).toBe(true);
+    // Two device classes are two values of a one-value field: refused, as is an unknown population.
+    expect(errorsOf(form([['medicalDevice', 'class-i'], ['medicalDevice', 'class-iii']])).map((e) => e.path)).toEqual(['medicalDevice']);
+    expect(errorsOf(form([['targetPopulation', 'astronauts']])).map((e) => e.path)).toEqual(['targetPopulation']);
   });
 
   it('keeps every value of a repeated single field so that the schema refuses it', () => {

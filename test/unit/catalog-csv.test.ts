@@ -127,6 +127,17 @@ describe('the CSV export with lang and sep', () => {
     expect(at('facilityName')).toBe("'=1+1;'@A1");
   });
 
+  it('carries the target population and the medical device class as codes, after the columns it had before', () => {
+    const classified = item(catalogCase(6, { targetPopulation: ['chronic-patients', 'post-acute'], medicalDevice: 'none' }));
+    const unclassified = item(catalogCase(7));
+    const [header, first, second] = parse(catalogCsv([classified, unclassified]).replace(/^\uFEFF/, '')) as string[][];
+    expect(header!.slice(-4)).toEqual(['decidedAt', 'answeringPractices', 'targetPopulation', 'medicalDevice']);
+    expect(first!.slice(-2)).toEqual(['chronic-patients;post-acute', 'none']);
+    expect(second!.slice(-2)).toEqual(['', '']);
+    const [labels] = parse(catalogCsv([classified], { lang: 'it', sep: ';' }).replace(/^\uFEFF/, ''), { delimiter: ';' }) as string[][];
+    expect(labels!.slice(-2)).toEqual(['Popolazione destinataria', 'Dispositivo medico (classe MDR)']);
+  });
+
   it('leaves no formula with ; as separator either, for any text made of triggers, separators, quotes and spaces (1,000 texts)', () => {
     const text = fc.string({ unit: fc.constantFrom('=', '+', '-', '@', '\t', '\r', '\n', ',', ';', '"', "'", ' ', 'a', '1', '(', ')'), maxLength: 30 });
     fc.assert(

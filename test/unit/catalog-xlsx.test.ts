@@ -55,13 +55,13 @@ describe('the catalogue as a spreadsheet', () => {
     expect(en!.sheet).toBe('Catalogue');
     expect(it_!.data[0]).toEqual([
       'Riferimento', 'Titolo', 'Tipo di caso', 'Partner', 'Nome della struttura', 'Codice ministeriale della struttura', 'Servizi di Tele-X',
-      'Aree cliniche', 'Setting di cura', 'Tecnologie', 'Fase del progetto', 'Pazienti impattati', 'Finanziamento', 'Rimborsabilità',
-      'Interoperabilità', 'Data di avvio', 'Approvato il', 'Progetti che rispondono al bisogno', 'Descrizione',
+      'Aree cliniche', 'Popolazione destinataria', 'Setting di cura', 'Tecnologie', 'Fase del progetto', 'Pazienti impattati', 'Finanziamento',
+      'Rimborsabilità', 'Interoperabilità', 'Dispositivo medico (classe MDR)', 'Data di avvio', 'Approvato il', 'Progetti che rispondono al bisogno', 'Descrizione',
     ]);
     expect(en!.data[0]).toEqual([
       'Reference', 'Title', 'Kind of case', 'Partner', 'Facility name', 'Ministerial facility code', 'Tele-X services', 'Clinical areas',
-      'Care settings', 'Technologies', 'Project stage', 'Patients reached', 'Funding', 'Reimbursement', 'Interoperability', 'Start date',
-      'Approved on', 'Projects that answer the need', 'Summary',
+      'Target population', 'Care settings', 'Technologies', 'Project stage', 'Patients reached', 'Funding', 'Reimbursement', 'Interoperability',
+      'Medical device (MDR class)', 'Start date', 'Approved on', 'Projects that answer the need', 'Summary',
     ]);
   });
 
@@ -79,6 +79,21 @@ describe('the catalogue as a spreadsheet', () => {
     const [enHeader, enRow] = enSheet!.data;
     expect(enRow![enHeader!.indexOf('Tele-X services')]).toBe('Televisit, Telemonitoring');
     expect(enRow![enHeader!.indexOf('Kind of case')]).toBe('Tele-X service');
+  });
+
+  it('labels the target population and the medical device class, "none" as not a medical device', async () => {
+    const cases = [
+      catalogCase(1, { targetPopulation: ['frail-elderly', 'caregivers'], medicalDevice: 'class-iib' }),
+      catalogCase(2, { medicalDevice: 'none' }),
+      catalogCase(3),
+    ];
+    const [itSheet] = await read(workbook(cases, 'it'));
+    const [enSheet] = await read(workbook(cases, 'en'));
+    const column = (sheet: typeof itSheet, name: string) => sheet!.data.slice(1).map((row) => row[sheet!.data[0]!.indexOf(name)]);
+    expect(column(itSheet, 'Popolazione destinataria')).toEqual(['Anziani fragili, Caregiver', null, null]);
+    expect(column(itSheet, 'Dispositivo medico (classe MDR)')).toEqual(['Classe IIb', 'Non è un dispositivo medico', null]);
+    expect(column(enSheet, 'Target population')).toEqual(['Frail elderly people, Caregivers', null, null]);
+    expect(column(enSheet, 'Medical device (MDR class)')).toEqual(['Class IIb', 'Not a medical device', null]);
   });
 
   it('keeps codes as text: the structure code 030906 keeps its zero, the reference is text', async () => {
@@ -100,23 +115,23 @@ describe('the catalogue as a spreadsheet', () => {
     expect(march![header!.indexOf('Approvato il')]).toEqual(new Date('2026-03-02T11:15:00Z'));
     expect(july![header!.indexOf('Approvato il')]).toEqual(new Date('2026-07-15T12:15:00Z'));
     expect(july![header!.indexOf('Data di avvio')]).toBeNull();
-    const start = cells(file).find((cell) => cell.ref === 'P2')!;
-    const decided = cells(file).find((cell) => cell.ref === 'Q2')!;
+    const start = cells(file).find((cell) => cell.ref === 'R2')!;
+    const decided = cells(file).find((cell) => cell.ref === 'S2')!;
     // Numbers (no t attribute: the serial day), styled 4 and 5: the date formats.
-    expect(start).toEqual({ ref: 'P2', style: '4', inner: '<v>45717</v>' });
-    expect(decided).toEqual({ ref: 'Q2', style: '5', inner: '<v>46083.46875</v>' });
+    expect(start).toEqual({ ref: 'R2', style: '4', inner: '<v>45717</v>' });
+    expect(decided).toEqual({ ref: 'S2', style: '5', inner: '<v>46083.46875</v>' });
     const styles = parts(file)['xl/styles.xml']!;
     expect(styles).toContain('<numFmt numFmtId="164" formatCode="dd/mm/yyyy"/>');
     expect(styles).toContain('<numFmt numFmtId="165" formatCode="dd/mm/yyyy hh:mm"/>');
     expect(parts(workbook([catalogCase(0)], 'en'))['xl/styles.xml']).toContain('formatCode="d mmm yyyy"');
     const [enSheet] = await read(workbook([catalogCase(0)], 'en'));
-    expect(enSheet!.data[1]![15]).toEqual(new Date('2025-03-01T00:00:00Z'));
+    expect(enSheet!.data[1]![17]).toEqual(new Date('2025-03-01T00:00:00Z'));
   });
 
   it('writes the number of patients as a number', async () => {
     const file = workbook([catalogCase(1)], 'it');
-    expect((await read(file))[0]!.data[1]![11]).toBe(59200);
-    expect(cells(file).find((cell) => cell.ref === 'L2')).toEqual({ ref: 'L2', style: '3', inner: '<v>59200</v>' });
+    expect((await read(file))[0]!.data[1]![12]).toBe(59200);
+    expect(cells(file).find((cell) => cell.ref === 'M2')).toEqual({ ref: 'M2', style: '3', inner: '<v>59200</v>' });
   });
 
   it('never writes a formula: hostile text is text, read back as it was', async () => {

@@ -69,4 +69,18 @@ describe('the demo cases', () => {
     const areas = snapshot(approved).breakdowns.clinicalArea;
     for (const area of ['cardiology', 'pulmonology', 'oncology', 'rehabilitation']) expect(areas[area]).toBeGreaterThanOrEqual(4);
   });
+
+  it('state a medical device class for every Tele-X project and hospital app, and a target population wherever a service has patients', () => {
+    const counted = approved.filter((demo) => demo.input.kind === 'telex' || demo.input.kind === 'hospital-app');
+    for (const { key, input } of counted) {
+      expect(input.medicalDevice, key).toBeDefined();
+      if (input.kind === 'telex') expect(input.targetPopulation?.length ?? 0, key).toBeGreaterThan(0);
+    }
+    const { medicalDevice, targetPopulation } = snapshot(approved).breakdowns;
+    // Every class but one is used, so the dashboard's chart has something to compare; the sum is every counted case.
+    expect(Object.values(medicalDevice).filter((n) => n > 0).length).toBeGreaterThanOrEqual(4);
+    expect(Object.values(medicalDevice).reduce((a, b) => a + b, 0)).toBe(counted.length);
+    expect(targetPopulation['chronic-patients']).toBeGreaterThan(targetPopulation['paediatric'] ?? 0);
+    expect(Object.values(targetPopulation).filter((n) => n > 0).length).toBeGreaterThanOrEqual(5);
+  });
 });

@@ -49,6 +49,18 @@ describe('the matching rule', () => {
     expect(matchOf(need, B)?.score).toBe(6);
   });
 
+  it('counts a target population in common as a care setting is counted, and says so', () => {
+    const frail = practice('P', { clinicalAreas: ['cardiology'], targetPopulation: ['frail-elderly', 'chronic-patients'] });
+    const match = matchOf({ ...need, targetPopulation: ['frail-elderly', 'caregivers'] }, frail);
+    expect(match?.score).toBe(4 + 2);
+    expect(match?.reasons).toEqual([
+      { field: 'clinicalAreas', values: ['cardiology'] },
+      { field: 'targetPopulation', values: ['frail-elderly'] },
+    ]);
+    expect(reasonsText(match!.reasons, 'en')).toMatch(/same target population: /);
+    expect(matchOf(need, frail)?.score).toBe(4);
+  });
+
   it('is no match without a clinical area in common, however much else is shared', () => {
     expect(matchOf(need, E)).toBeUndefined();
   });
@@ -95,7 +107,7 @@ describe('the matching rule', () => {
 
   it('is versioned, and its classifications are a list a further one is added to', () => {
     expect(MATCHING_RULES_VERSION).toMatch(/^\d{4}\.\d+$/);
-    expect(MATCH_RULES.map((rule) => rule.field)).toEqual(['clinicalAreas', 'telexServices', 'careSettings', 'technologies']);
+    expect(MATCH_RULES.map((rule) => rule.field)).toEqual(['clinicalAreas', 'telexServices', 'careSettings', 'targetPopulation', 'technologies']);
   });
 });
 

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CARE_SETTINGS, CLINICAL_AREAS, FUNDING, REIMBURSEMENT, STAGES, TECHNOLOGIES, TELEX_SERVICES } from '../../shared/core/case';
+import {
+  CARE_SETTINGS,
+  CLINICAL_AREAS,
+  FUNDING,
+  MEDICAL_DEVICE_CLASSES,
+  REIMBURSEMENT,
+  STAGES,
+  TARGET_POPULATIONS,
+  TECHNOLOGIES,
+  TELEX_SERVICES,
+} from '../../shared/core/case';
 import { CASE_STATUSES, type CaseStatus } from '../../shared/core/case-record';
 import {
   BREAKDOWNS,
@@ -81,7 +91,35 @@ describe('the metrics of approved cases', () => {
     expect(snapshot.breakdowns.technology.ai).toBe(1);
     expect(snapshot.breakdowns.funding.pnrr).toBe(1);
     expect(snapshot.breakdowns.reimbursement.reimbursed).toBe(1);
-    expect(Object.keys(snapshot.breakdowns)).toEqual(['telexService', 'clinicalArea', 'careSetting', 'technology', 'partner', 'stage', 'funding', 'reimbursement']);
+    expect(Object.keys(snapshot.breakdowns)).toEqual([
+      'telexService', 'clinicalArea', 'careSetting', 'technology', 'partner', 'stage', 'funding', 'reimbursement', 'targetPopulation', 'medicalDevice',
+    ]);
+  });
+
+  it('counts Tele-X and hospital-app cases by target population and medical device class, needs and proposals aside', () => {
+    const snapshot = compute([
+      approved({ targetPopulation: ['chronic-patients', 'frail-elderly'], medicalDevice: 'class-iia' }),
+      approved({ targetPopulation: ['chronic-patients'], medicalDevice: 'class-iia' }),
+      approved({ targetPopulation: ['paediatric', 'caregivers'], medicalDevice: 'none' }),
+      approved({ kind: 'hospital-app', telexServices: undefined, targetPopulation: ['post-acute'], medicalDevice: 'class-iib' }),
+      approved({ kind: 'hospital-app', telexServices: undefined }),
+      approved({ kind: 'need', telexServices: undefined, targetPopulation: ['chronic-patients'], medicalDevice: 'class-iii' }),
+      approved({ kind: 'proposal', telexServices: undefined, targetPopulation: ['disabled'], medicalDevice: 'class-i' }),
+    ]);
+    expect(snapshot.breakdowns.targetPopulation).toEqual({
+      'chronic-patients': 2,
+      'frail-elderly': 1,
+      'post-acute': 1,
+      paediatric: 1,
+      disabled: 0,
+      'pregnancy-maternal': 0,
+      caregivers: 1,
+      'general-population': 0,
+    });
+    // Every class listed, in the MDR's order; the hospital app that states none is in no class.
+    expect(snapshot.breakdowns.medicalDevice).toEqual({ none: 1, 'class-i': 0, 'class-iia': 2, 'class-iib': 1, 'class-iii': 0 });
+    expect(Object.keys(snapshot.breakdowns.medicalDevice)).toEqual([...MEDICAL_DEVICE_CLASSES]);
+    expect(Object.keys(snapshot.breakdowns.targetPopulation)).toEqual([...TARGET_POPULATIONS]);
   });
 
   it('gives zeros and no median for no data', () => {
@@ -186,6 +224,8 @@ function referenceMetrics(input: MetricsInput): MetricsSnapshot {
     stage: zeros(STAGES),
     funding: zeros(FUNDING),
     reimbursement: zeros(REIMBURSEMENT),
+    targetPopulation: zeros(TARGET_POPULATIONS),
+    medicalDevice: zeros(MEDICAL_DEVICE_CLASSES),
   };
   const submissions = { need: 0, proposal: 0 };
   const count = (breakdown: Breakdown, values: readonly string[] | string | undefined) => {
@@ -215,6 +255,8 @@ function referenceMetrics(input: MetricsInput): MetricsSnapshot {
     count('stage', item.stage);
     count('funding', item.funding);
     count('reimbursement', item.reimbursement);
+    count('targetPopulation', item.targetPopulation);
+    count('medicalDevice', item.medicalDevice);
   }
   const decisionHours = [...input.approved, ...input.rejected]
     .filter((item): item is { createdAt: string; decidedAt: string } => typeof item.decidedAt === 'string')
@@ -275,6 +317,8 @@ const metricCase: fc.Arbitrary<MetricCase> = fc
     patientsImpacted: optional(fc.integer({ min: 0, max: 100_000_000 })),
     funding: optional(subset(FUNDING)),
     reimbursement: optional(fc.constantFrom(...REIMBURSEMENT)),
+    targetPopulation: optional(subset(TARGET_POPULATIONS)),
+    medicalDevice: optional(fc.constantFrom(...MEDICAL_DEVICE_CLASSES)),
     createdAt: instant,
     decidedAt: optional(instant),
   })

@@ -78,6 +78,25 @@ describe('the dashboard', () => {
     );
   });
 
+  it('charts the target population and the medical device class, the class in the MDR’s order with the projects that state none', () => {
+    const snapshot = snapshotOf([
+      approved({ targetPopulation: ['chronic-patients'], medicalDevice: 'class-iib' }),
+      approved({ targetPopulation: ['chronic-patients', 'caregivers'], medicalDevice: 'none' }),
+      approved({ medicalDevice: 'class-i' }),
+      approved({}),
+    ]);
+    const page = dashboard(snapshot, 'en');
+    expect(page).toContain('id="chart-targetPopulation"');
+    expect(page).toContain('id="chart-medicalDevice"');
+    const device = page.slice(page.indexOf('id="chart-medicalDevice"'));
+    const order = ['Not a medical device', 'Class I', 'Class IIb', 'Not stated'].map((label) => device.indexOf(label));
+    expect(order.every((at) => at > -1)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
+    const italian = dashboard(snapshot, 'it');
+    expect(italian).toContain('Popolazione destinataria');
+    expect(italian).toContain('Non è un dispositivo medico');
+  });
+
   it('copes with a snapshot of the earlier rules, which has no structures, areas or count of decisions', () => {
     const old = snapshotOf(cases) as unknown as Record<string, unknown> & { pipeline: Record<string, unknown> };
     delete old.structures;
@@ -129,6 +148,7 @@ const item = (n: number, overrides: Partial<CatalogItem> = {}): CatalogItem => (
   technologies: [],
   funding: [],
   interoperability: [],
+  targetPopulation: [],
   patientsImpacted: 59_200,
   startDate: '2025-03-01',
   decidedAt: '2026-07-01T08:30:00.000Z',
@@ -179,6 +199,23 @@ describe('the catalogue page', () => {
     expect(page).toContain('<a rel="prev" href="/catalog?kind=telex&amp;limit=2&amp;before=p1&amp;lang=en">');
     expect(page).toContain('<a rel="next" href="/catalog?kind=telex&amp;limit=2&amp;cursor=n1&amp;lang=en">');
     expect(render()).not.toContain('class="pager"');
+  });
+
+  it('shows each case’s target population and medical device class, and filters by them', () => {
+    const page = render({
+      lang: 'en',
+      items: [item(1, { targetPopulation: ['paediatric', 'caregivers'], medicalDevice: 'none' }), item(2, { medicalDevice: 'class-iii' }), item(3)],
+      filters: { targetPopulation: 'paediatric', medicalDevice: 'none' },
+    });
+    expect(page).toContain('<dt>Target population</dt><dd>Paediatric patients, Caregivers</dd>');
+    expect(page).toContain('<dt>Medical device (MDR class)</dt><dd>Not a medical device</dd>');
+    expect(page).toContain('<dt>Medical device (MDR class)</dt><dd>Class III</dd>');
+    expect(page.split('<dt>Target population</dt>').length - 1).toBe(1);
+    expect(page).toContain('<option value="paediatric" selected>Paediatric patients</option>');
+    expect(page).toContain('<option value="none" selected>Not a medical device</option>');
+    expect(page).toContain('data-remove-filter="targetPopulation"');
+    expect(page).toContain('Medical device: Not a medical device');
+    expect(page).toContain('<a href="/catalog.csv?targetPopulation=paediatric&amp;medicalDevice=none&amp;lang=en" download>');
   });
 
   it('links the dashboard and both exports with the filters and language', () => {

@@ -63,6 +63,26 @@ describe('the review page', () => {
     expect(page).toContain('<time datetime="2026-07-09T10:00:00.000Z">9 July 2026 at 12:00 CEST</time>');
   });
 
+  it('shows the target population and the medical device class by their labels, and what changed in them', () => {
+    const classified: CaseInput = { ...data, targetPopulation: ['frail-elderly', 'caregivers'], medicalDevice: 'none' };
+    const page = reviewPage(options({ record: { ...record, data: classified } })).value;
+    expect(page).toContain('<dt>Target population</dt><dd>Frail elderly people, Caregivers</dd>');
+    expect(page).toContain('<dt>Medical device (MDR class)</dt><dd>Not a medical device</dd>');
+    const italian = reviewPage(options({ lang: 'it', record: { ...record, data: classified } })).value;
+    expect(italian).toContain('<dt>Popolazione destinataria</dt><dd>Anziani fragili, Caregiver</dd>');
+    expect(italian).toContain('<dt>Dispositivo medico (classe MDR)</dt><dd>Non è un dispositivo medico</dd>');
+    // Round 2 after a request for changes: the class went from none to IIa, a population was added.
+    const before: CaseInput = { ...data, targetPopulation: ['frail-elderly'], medicalDevice: 'none' };
+    const after: CaseInput = { ...data, targetPopulation: ['frail-elderly', 'caregivers'], medicalDevice: 'class-iia' };
+    const changed = reviewPage(options({ record: { ...record, data: after }, changes: { since: 1, fields: caseChanges(before, after) } })).value;
+    const changes = changed.slice(changed.indexOf('id="changes"'), changed.indexOf('class="details"'));
+    expect(changes).toContain('Target population');
+    expect(changes).toContain('<ins>Caregivers</ins>');
+    expect(changes).toContain('<del>Not a medical device</del>');
+    expect(changes).toContain('<ins>Class IIa</ins>');
+    expect(reviewPage(options()).value).not.toContain('<dt>Medical device (MDR class)</dt>');
+  });
+
   it('says when the version before cannot be compared, and when nothing changed', () => {
     expect(reviewPage(options({ changes: { since: 1, unavailable: true } })).value).toContain('Version 1 is not available to compare with.');
     const italian = reviewPage(options({ lang: 'it', changes: { since: 1, fields: [] } })).value;

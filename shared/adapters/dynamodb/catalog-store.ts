@@ -10,7 +10,7 @@ import { batchGetAll, queryAll } from './query';
 export const CATALOG_INDEX_ATTRIBUTES = [
   'id', 'reference', 'partner', 'kind', 'title', 'facility', 'telexServices', 'clinicalAreas', 'careSettings',
   'technologies', 'stage', 'patientsImpacted', 'funding', 'reimbursement', 'interoperability', 'startDate',
-  'decidedAt', 'gsi1sk',
+  'targetPopulation', 'medicalDevice', 'decidedAt', 'gsi1sk',
 ] as const;
 
 /** The public catalogue's repository. */
@@ -45,6 +45,16 @@ function filterExpression(filters: CatalogFilters) {
     names['#fservice'] = 'telexServices';
     values[':fservice'] = filters.telexService;
     parts.push('contains(#fservice, :fservice)');
+  }
+  if (filters.targetPopulation) {
+    names['#fpopulation'] = 'targetPopulation';
+    values[':fpopulation'] = filters.targetPopulation;
+    parts.push('contains(#fpopulation, :fpopulation)');
+  }
+  if (filters.medicalDevice) {
+    names['#fdevice'] = 'medicalDevice';
+    values[':fdevice'] = filters.medicalDevice;
+    parts.push('#fdevice = :fdevice');
   }
   return { expression: parts.length ? parts.join(' AND ') : undefined, names, values };
 }

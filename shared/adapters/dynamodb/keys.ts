@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
  * Items that hold someone's email also carry `gsi3pk = PERSON#<sha256(email)>` (index byPerson,
  * keys only), so one person's data can be found, exported and erased without a scan.
  *
- * | item              | pk                         | sk                    | gsi1 (byStatus)              | gsi2 (outbox)       |
+ * | item              | pk                         | sk                    | gsi1 (byStatusV2)            | gsi2 (outbox)       |
  * |-------------------|----------------------------|-----------------------|------------------------------|---------------------|
  * | case              | CASE#<id>                  | CASE                  | STATUS#<status> / <at>#<id>  | while its commit is pending |
  * |   (id = caseIdFor(reference): the key keeps references unique)                                                      |
@@ -35,7 +35,13 @@ import { createHash } from 'node:crypto';
  */
 export const FRESH_ATTRIBUTE = 'fresh';
 
-export const INDEX = { byStatus: 'byStatus', outbox: 'outbox', byPerson: 'byPerson' } as const;
+/**
+ * The indexes by role, and the name each has on the table. The byStatus role is served by the
+ * index `byStatusV2`: an index's projection cannot change in place (CloudFormation refuses it),
+ * so projecting targetPopulation and medicalDevice took a new index beside the old `byStatus`
+ * (see `RETIRED_STATUS_INDEX` in `infra/stacks/stateful-stack.ts` and README, "Deploying to AWS").
+ */
+export const INDEX = { byStatus: 'byStatusV2', outbox: 'outbox', byPerson: 'byPerson' } as const;
 
 const emailHash = (email: string) => createHash('sha256').update(email.trim().toLowerCase()).digest('base64url');
 const personPartition = (email: string) => `PERSON#${emailHash(email)}`;
@@ -105,6 +111,8 @@ export const STATUS_INDEX_ATTRIBUTES = [
   'reimbursement',
   'interoperability',
   'startDate',
+  'targetPopulation',
+  'medicalDevice',
   'createdAt',
   'decidedAt',
 ] as const;

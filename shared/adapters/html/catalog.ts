@@ -1,4 +1,4 @@
-import { CASE_KINDS, CLINICAL_AREAS, TELEX_SERVICES, type Language } from '../../core/case';
+import { CASE_KINDS, CLINICAL_AREAS, MEDICAL_DEVICE_CLASSES, TARGET_POPULATIONS, TELEX_SERVICES, type Language } from '../../core/case';
 import { catalogSearch, type CatalogFilters, type CatalogItem } from '../../app/catalog';
 import { fieldLabel, formatDateTime, valueLabel } from '../../core/i18n';
 import type { Partner } from '../../core/partners';
@@ -37,6 +37,8 @@ const T = {
   any: { it: 'Tutti', en: 'Any' },
   clinicalArea: { it: 'Area clinica', en: 'Clinical area' },
   telexService: { it: 'Servizio di Tele-X', en: 'Tele-X service' },
+  targetPopulation: { it: 'Popolazione destinataria', en: 'Target population' },
+  medicalDevice: { it: 'Dispositivo medico', en: 'Medical device' },
   filters: { it: 'Filtri del catalogo', en: 'Catalogue filters' },
   filter: { it: 'Filtra', en: 'Filter' },
   active: { it: 'Filtri attivi:', en: 'Active filters:' },
@@ -91,6 +93,7 @@ function card(item: CatalogItem, lang: Language): SafeHtml {
 ${row(fieldLabel('facility', lang), item.facility.code ? `${item.facility.name} (${item.facility.code})` : item.facility.name)}
 ${row(fieldLabel('telexServices', lang), list(item.telexServices))}
 ${row(fieldLabel('clinicalAreas', lang), list(item.clinicalAreas))}
+${row(fieldLabel('targetPopulation', lang), list(item.targetPopulation))}
 ${row(fieldLabel('careSettings', lang), list(item.careSettings))}
 ${row(fieldLabel('technologies', lang), list(item.technologies))}
 ${row(fieldLabel('stage', lang), item.stage ? valueLabel(item.stage, lang) : undefined)}
@@ -98,6 +101,7 @@ ${row(fieldLabel('patientsImpacted', lang), item.patientsImpacted === undefined 
 ${row(fieldLabel('funding', lang), list(item.funding))}
 ${row(fieldLabel('reimbursement', lang), item.reimbursement ? valueLabel(item.reimbursement, lang) : undefined)}
 ${row(fieldLabel('interoperability', lang), list(item.interoperability))}
+${row(fieldLabel('medicalDevice', lang), item.medicalDevice ? valueLabel(item.medicalDevice, lang, 'medicalDevice') : undefined)}
 ${row(fieldLabel('startDate', lang), item.startDate ? html`<time datetime="${item.startDate}">${formatDay(item.startDate, lang)}</time>` : undefined)}
 ${row(T.decided[lang], html`<time datetime="${item.decidedAt}">${formatDateTime(item.decidedAt, lang)}</time>`)}
 ${row(T.answering[lang], item.answeringPractices === undefined ? undefined : html`<span data-answering-practices="${item.answeringPractices}">${formatCount(item.answeringPractices, lang)}</span>`)}
@@ -112,6 +116,8 @@ function activeFilters(filters: CatalogFilters, partners: readonly Partner[], la
   if (filters.kind) named.push({ name: 'kind', label: fieldLabel('kind', lang), value: valueLabel(filters.kind, lang) });
   if (filters.clinicalArea) named.push({ name: 'clinicalArea', label: T.clinicalArea[lang], value: valueLabel(filters.clinicalArea, lang) });
   if (filters.telexService) named.push({ name: 'telexService', label: T.telexService[lang], value: valueLabel(filters.telexService, lang) });
+  if (filters.targetPopulation) named.push({ name: 'targetPopulation', label: T.targetPopulation[lang], value: valueLabel(filters.targetPopulation, lang) });
+  if (filters.medicalDevice) named.push({ name: 'medicalDevice', label: T.medicalDevice[lang], value: valueLabel(filters.medicalDevice, lang, 'medicalDevice') });
   if (filters.partner) named.push({ name: 'partner', label: fieldLabel('partner', lang), value: partners.find((p) => p.id === filters.partner)?.name ?? filters.partner });
   if (!named.length) return '';
   const without = (name: keyof CatalogFilters) => {
@@ -145,7 +151,7 @@ ${nextCursor ? html`<a rel="next" href="${href({ cursor: nextCursor })}">${T.nex
 /** The catalogue for people: filters (and which are on), the count, one card per case, pages both ways, the exports. */
 export function catalogPage(options: CatalogPageOptions): SafeHtml {
   const { lang, items, filters, partners, total } = options;
-  const labelled = (values: readonly string[]) => values.map((value) => ({ value, label: valueLabel(value, lang) }));
+  const labelled = (values: readonly string[], field?: string) => values.map((value) => ({ value, label: valueLabel(value, lang, field) }));
   const exports = catalogSearch(filters, { lang });
   const body = html`<div class="catalog">
 <div class="dash-head"><div><h1>${T.title[lang]}</h1><p class="lead">${T.lead[lang]}</p></div>${langSwitch(options)}</div>
@@ -156,6 +162,8 @@ export function catalogPage(options: CatalogPageOptions): SafeHtml {
 ${select('kind', fieldLabel('kind', lang), filters.kind, labelled(CASE_KINDS), lang)}
 ${select('clinicalArea', T.clinicalArea[lang], filters.clinicalArea, labelled(CLINICAL_AREAS), lang)}
 ${select('telexService', T.telexService[lang], filters.telexService, labelled(TELEX_SERVICES), lang)}
+${select('targetPopulation', T.targetPopulation[lang], filters.targetPopulation, labelled(TARGET_POPULATIONS), lang)}
+${select('medicalDevice', T.medicalDevice[lang], filters.medicalDevice, labelled(MEDICAL_DEVICE_CLASSES, 'medicalDevice'), lang)}
 ${select('partner', fieldLabel('partner', lang), filters.partner, partners.map((partner) => ({ value: partner.id, label: partner.name })), lang)}
 </div>
 <p><button type="submit">${T.filter[lang]}</button></p>

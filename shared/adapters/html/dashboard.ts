@@ -35,12 +35,14 @@ const BREAKDOWN_LABELS: Record<Breakdown, Bilingual> = {
   stage: { it: 'Fase del progetto', en: 'Project stage' },
   funding: { it: 'Finanziamento', en: 'Funding' },
   reimbursement: { it: 'Rimborsabilità', en: 'Reimbursement' },
+  targetPopulation: { it: 'Popolazione destinataria', en: 'Target population' },
+  medicalDevice: { it: 'Classe di dispositivo medico (MDR)', en: 'Medical device class (MDR)' },
 };
 
 /** Breakdowns where a case has at most one value: the cases with none are shown as "not stated". */
-const SINGLE_VALUED: ReadonlySet<Breakdown> = new Set(['partner', 'stage', 'reimbursement']);
-/** Breakdowns whose values have an order of their own (a project's life); the others are sorted by count. */
-const ORDERED: ReadonlySet<Breakdown> = new Set(['stage']);
+const SINGLE_VALUED: ReadonlySet<Breakdown> = new Set(['partner', 'stage', 'reimbursement', 'medicalDevice']);
+/** Breakdowns whose values have an order of their own (a project's life, the MDR's risk classes); the others are sorted by count. */
+const ORDERED: ReadonlySet<Breakdown> = new Set(['stage', 'medicalDevice']);
 
 const NOT_STATED = '(not-stated)';
 
@@ -232,10 +234,12 @@ export function breakdownBars(
   lang: Language,
   partnerName: (id: string) => string,
 ): { bars: Bar[]; zeros: Bar[] } {
-  const label = (key: string) => (key === NOT_STATED ? T[lang].notStated : breakdown === 'partner' ? partnerName(key) : valueLabel(key, lang));
-  const counts = snapshot.breakdowns[breakdown] ?? {};
+  const label = (key: string) => (key === NOT_STATED ? T[lang].notStated : breakdown === 'partner' ? partnerName(key) : valueLabel(key, lang, breakdown));
+  // A snapshot of earlier rules may lack a breakdown: nothing of it is shown, not every project as "not stated".
+  const counted = snapshot.breakdowns[breakdown];
+  const counts = counted ?? {};
   const all: Bar[] = Object.entries(counts).map(([key, value]) => ({ key, label: label(key), value }));
-  if (SINGLE_VALUED.has(breakdown)) {
+  if (SINGLE_VALUED.has(breakdown) && counted) {
     const projects = snapshot.headline.telexProjects + snapshot.headline.hospitalApps;
     const missing = projects - all.reduce((sum, bar) => sum + bar.value, 0);
     if (missing > 0) all.push({ key: NOT_STATED, label: label(NOT_STATED), value: missing });

@@ -6,8 +6,10 @@ import {
   HONEYPOT_FIELD,
   INTEROPERABILITY,
   LANGUAGES,
+  MEDICAL_DEVICE_CLASSES,
   REIMBURSEMENT,
   STAGES,
+  TARGET_POPULATIONS,
   TECHNOLOGIES,
   TELEX_SERVICES,
   type Language,
@@ -51,6 +53,11 @@ const HINTS: Record<string, Record<Language, string>> = {
   },
   telexServices: { it: 'Solo per i casi di Tele-X: almeno uno.', en: 'Tele-X cases only: at least one.' },
   clinicalAreas: { it: 'Almeno una.', en: 'At least one.' },
+  targetPopulation: { it: 'A chi si rivolge il servizio.', en: 'Whom the service is for.' },
+  medicalDevice: {
+    it: 'La classe del software secondo il Regolamento UE 2017/745 (MDR).',
+    en: 'The software’s class under the EU Medical Device Regulation 2017/745 (MDR).',
+  },
   patientsImpacted: { it: 'Numero intero, per esempio 1200.', en: 'A whole number, for example 1200.' },
   'contact.email': {
     it: 'Riceverete qui la ricevuta e l’esito della revisione.',
@@ -207,7 +214,7 @@ ${this.hintAndError(path)}
 ${this.hintAndError(path)}
 <select id="${id}" name="${path}"${this.aria(path)}>
 <option value="">${TEXT[this.lang].choose}</option>
-${options.map((value) => html`<option value="${value}"${current === value ? html` selected` : ''}>${valueLabel(value, this.lang)}</option>`)}
+${options.map((value) => html`<option value="${value}"${current === value ? html` selected` : ''}>${valueLabel(value, this.lang, path)}</option>`)}
 </select>
 </div>`;
   }
@@ -223,7 +230,7 @@ ${this.hintAndError(path)}
 <div class="options">
 ${options.map(
   (value) =>
-    html`<label class="option"><input type="${config.multiple ? 'checkbox' : 'radio'}" name="${path}" value="${value}"${chosen.includes(value) ? html` checked` : ''}${!config.multiple && config.required ? html` required` : ''}> <span>${valueLabel(value, this.lang)}</span></label>`,
+    html`<label class="option"><input type="${config.multiple ? 'checkbox' : 'radio'}" name="${path}" value="${value}"${chosen.includes(value) ? html` checked` : ''}${!config.multiple && config.required ? html` required` : ''}> <span>${valueLabel(value, this.lang, path)}</span></label>`,
 )}
 </div>
 </fieldset>`;
@@ -289,6 +296,7 @@ ${f.input('title', { required: true, attrs: html` minlength="3" maxlength="160"`
 ${f.textarea('summary', html` minlength="20" maxlength="5000"`)}
 ${f.choices('telexServices', TELEX_SERVICES, { multiple: true, required: true, attrs: html` data-requires-kind="telex"` })}
 ${f.choices('clinicalAreas', CLINICAL_AREAS, { multiple: true, required: true, attrs: html` data-min="1"` })}
+${f.choices('targetPopulation', TARGET_POPULATIONS, { multiple: true, required: false })}
 </fieldset>
 <fieldset class="section"><legend>${t.where}</legend>
 ${f.input('facility.name', { required: true, attrs: html` minlength="2" maxlength="200"`, autocomplete: 'organization' })}
@@ -303,6 +311,7 @@ ${f.choices('technologies', TECHNOLOGIES, { multiple: true, required: false })}
 ${f.choices('funding', FUNDING, { multiple: true, required: false })}
 ${f.select('reimbursement', REIMBURSEMENT)}
 ${f.choices('interoperability', INTEROPERABILITY, { multiple: true, required: false })}
+${f.select('medicalDevice', MEDICAL_DEVICE_CLASSES)}
 </fieldset>
 <fieldset class="section"><legend>${t.who}</legend>
 ${f.input('contact.name', { required: true, attrs: html` minlength="2" maxlength="120"`, autocomplete: 'name' })}

@@ -175,6 +175,7 @@ ${count ? html`<ol class="match-list">${matches.practices.map(
 ${row(fieldLabel('clinicalAreas', lang), practice.clinicalAreas)}
 ${row(fieldLabel('telexServices', lang), practice.telexServices)}
 ${row(fieldLabel('careSettings', lang), practice.careSettings)}
+${row(fieldLabel('targetPopulation', lang), practice.targetPopulation)}
 ${row(fieldLabel('technologies', lang), practice.technologies)}
 ${practice.stage ? html`<dt>${fieldLabel('stage', lang)}</dt><dd>${valueLabel(practice.stage, lang)}</dd>` : ''}
 </dl>

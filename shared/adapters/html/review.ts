@@ -27,7 +27,7 @@ const langSwitch = (lang: Language, path: string) => {
 };
 
 /** Fields whose values are enumeration values, shown by their labels; any other text is the submitter's own and shown as written. */
-const ENUM_FIELDS: ReadonlySet<string> = new Set(['kind', 'stage', 'reimbursement', 'language']);
+const ENUM_FIELDS: ReadonlySet<string> = new Set(['kind', 'stage', 'reimbursement', 'medicalDevice', 'language']);
 
 const locale = (lang: Language) => (lang === 'it' ? 'it-IT' : 'en-GB');
 
@@ -35,11 +35,11 @@ const locale = (lang: Language) => (lang === 'it' ? 'it-IT' : 'en-GB');
 function shown(path: string, value: FieldValue, lang: Language): string {
   if (typeof value === 'number') return value.toLocaleString(locale(lang));
   if (typeof value === 'boolean') return value ? (lang === 'it' ? 'sì' : 'yes') : 'no';
-  if (typeof value !== 'string') return value.map((item) => valueLabel(item, lang)).join(', ');
+  if (typeof value !== 'string') return value.map((item) => valueLabel(item, lang, path)).join(', ');
   if (path === 'startDate' && /^\d{4}-\d{2}-\d{2}$/.test(value)) {
     return new Date(`${value}T00:00:00Z`).toLocaleDateString(locale(lang), { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
   }
-  return ENUM_FIELDS.has(path) ? valueLabel(value, lang) : value;
+  return ENUM_FIELDS.has(path) ? valueLabel(value, lang, path) : value;
 }
 
 /** A term and its description, or nothing at all when the value is empty: the page never shows a row without a value. */
@@ -87,7 +87,7 @@ export function caseDetails(data: CaseInput, lang: Language): SafeHtml {
 <h2 id="details-heading">${it ? 'Dettagli del caso' : 'Case details'}</h2>
 <dl class="facts">
 ${data.kind === 'telex' ? fact(fieldLabel('telexServices', lang), valueOf(data, 'telexServices', lang)) : ''}
-${(['careSettings', 'technologies', 'stage', 'patientsImpacted', 'funding', 'reimbursement', 'interoperability', 'startDate'] as const).map((field) => fact(fieldLabel(field, lang), valueOf(data, field, lang)))}
+${(['targetPopulation', 'careSettings', 'technologies', 'stage', 'patientsImpacted', 'funding', 'reimbursement', 'interoperability', 'medicalDevice', 'startDate'] as const).map((field) => fact(fieldLabel(field, lang), valueOf(data, field, lang)))}
 ${fact(fieldLabel('contact', lang), contact)}
 </dl>
 <h3>${fieldLabel('summary', lang)}</h3>
@@ -110,7 +110,7 @@ function changeItem(change: FieldChange, lang: Language): SafeHtml {
   else if (change.addedItems || change.removedItems) {
     const items = (values: readonly string[] | undefined, label: string, mark: 'ins' | 'del') =>
       values && values.length
-        ? html`<span class="items">${label}: ${values.map((v, i) => html`${i ? ', ' : ''}${mark === 'ins' ? html`<ins>${valueLabel(v, lang)}</ins>` : html`<del>${valueLabel(v, lang)}</del>`}`)}</span>`
+        ? html`<span class="items">${label}: ${values.map((v, i) => html`${i ? ', ' : ''}${mark === 'ins' ? html`<ins>${valueLabel(v, lang, change.path)}</ins>` : html`<del>${valueLabel(v, lang, change.path)}</del>`}`)}</span>`
         : '';
     body = html`${items(change.addedItems, it ? 'aggiunti' : 'added', 'ins')}${items(change.removedItems, it ? 'tolti' : 'removed', 'del')}`;
   } else if (change.path === 'summary') {

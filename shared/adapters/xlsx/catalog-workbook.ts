@@ -27,7 +27,7 @@ const DATE_TIME_FORMAT: Bilingual = { it: 'dd/mm/yyyy hh:mm', en: 'd mmm yyyy hh
 /** A text cell, whatever the text: text is written as text, never as a formula. */
 const text = (value: string | undefined): XlsxCell => (value === undefined || value === '' ? null : { text: value });
 const labels = (values: readonly string[], lang: Language): XlsxCell => text(values.map((value) => valueLabel(value, lang)).join(', '));
-const label = (value: string | undefined, lang: Language): XlsxCell => text(value === undefined ? undefined : valueLabel(value, lang));
+const label = (value: string | undefined, lang: Language, field?: string): XlsxCell => text(value === undefined ? undefined : valueLabel(value, lang, field));
 
 /** Built on first use, not at load: a formatter with a time zone costs a cold start more than all its uses. */
 let romeFields: Intl.DateTimeFormat | undefined;
@@ -60,6 +60,7 @@ const COLUMNS: readonly Column[] = [
   { label: of('facilityCode'), width: 14, cell: (item) => text(item.facility.code) },
   { label: of('telexServices'), width: 28, cell: (item, lang) => labels(item.telexServices, lang) },
   { label: of('clinicalAreas'), width: 24, cell: (item, lang) => labels(item.clinicalAreas, lang) },
+  { label: of('targetPopulation'), width: 28, cell: (item, lang) => labels(item.targetPopulation, lang) },
   { label: of('careSettings'), width: 24, cell: (item, lang) => labels(item.careSettings, lang) },
   { label: of('technologies'), width: 24, cell: (item, lang) => labels(item.technologies, lang) },
   { label: of('stage'), width: 16, cell: (item, lang) => label(item.stage, lang) },
@@ -70,6 +71,7 @@ const COLUMNS: readonly Column[] = [
   { label: of('funding'), width: 20, cell: (item, lang) => labels(item.funding, lang) },
   { label: of('reimbursement'), width: 20, cell: (item, lang) => label(item.reimbursement, lang) },
   { label: of('interoperability'), width: 24, cell: (item, lang) => labels(item.interoperability, lang) },
+  { label: of('medicalDevice'), width: 22, cell: (item, lang) => label(item.medicalDevice, lang, 'medicalDevice') },
   { label: of('startDate'), width: 12, cell: (item) => day(item.startDate) },
   { label: of('decidedAt'), width: 17, cell: (item) => ({ date: romeWallClock(new Date(item.decidedAt)), time: true }) },
   {
@@ -118,6 +120,8 @@ const T = {
     kind: { it: 'Tipo di caso', en: 'Kind of case' },
     clinicalArea: { it: 'Area clinica', en: 'Clinical area' },
     telexService: { it: 'Servizio di Tele-X', en: 'Tele-X service' },
+    targetPopulation: { it: 'Popolazione destinataria', en: 'Target population' },
+    medicalDevice: { it: 'Dispositivo medico', en: 'Medical device' },
     partner: { it: 'Partner', en: 'Partner' },
   },
 } as const;
@@ -134,7 +138,7 @@ export interface WorkbookOptions {
 
 function describeFilters({ filters, lang, partnerName }: WorkbookOptions): string {
   const shown = Object.entries(filters).flatMap(([name, value]) =>
-    typeof value === 'string' ? [`${T.filterNames[name as keyof CatalogFilters][lang]}: ${name === 'partner' ? partnerName(value) : valueLabel(value, lang)}`] : [],
+    typeof value === 'string' ? [`${T.filterNames[name as keyof CatalogFilters][lang]}: ${name === 'partner' ? partnerName(value) : valueLabel(value, lang, name)}`] : [],
   );
   return shown.length ? shown.join('; ') : T.noFilters[lang];
 }
