@@ -370,7 +370,10 @@ body.embedded main:has(> .embed-figures) { max-width: none; padding: 8px; }
  * navigation, each section on a new page, no table or finding split across pages, links followed
  * by their address.
  */
-export const REPORT_CSS = String.raw`.report-nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; justify-content: flex-end; gap: 0.25rem 1rem; }
+export const REPORT_CSS = String.raw`body.standalone main:has(> .report) { max-width: 960px; padding: 16px 24px 32px; }
+.report .figure-value { font-size: clamp(1.6rem, 4vw, 2.4rem); }
+@media (max-width: 700px) { .report .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+.report-nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; justify-content: flex-end; gap: 0.25rem 1rem; }
 .report-nav a { display: inline-flex; align-items: center; min-height: 44px; }
 .report .provenance { color: var(--muted); font-size: 0.9rem; }
 .report-section { margin-top: 2rem; }
@@ -395,8 +398,11 @@ ol.editorial p { margin: 0 0 0.5rem; }
   h2, h3 { break-after: avoid; }
   table, tr, .finding, .figure, ol.editorial li, dl.facts { break-inside: avoid; }
   thead { display: table-header-group; }
-  .figures { grid-template-columns: repeat(4, minmax(0, 1fr)); }
-  .finding, .figure { box-shadow: none; }
+  body.standalone main:has(> .report) { max-width: none; padding: 0; }
+  .report .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 10px; }
+  .report .figure { padding: 10px 14px; }
+  .report .figure-value { font-size: 24pt; }
+  .finding { padding: 8px 12px; }
   a { color: #000; }
   a[href]::after { content: " (" attr(href) ")"; font-size: 0.85em; word-break: break-all; }
 }

@@ -45,6 +45,8 @@ const T = {
     noProjects: 'Nessun progetto approvato ancora.',
     of: (count: string, total: string) => `${count} progetti su ${total}`,
     area: 'Area clinica',
+    areasTable: 'Progetti per area clinica',
+    stagesTable: 'Progetti per fase',
     share: 'Quota',
     projects: 'Progetti',
     stage: 'Fase',
@@ -107,6 +109,8 @@ const T = {
     noProjects: 'No approved project yet.',
     of: (count: string, total: string) => `${count} of ${total} projects`,
     area: 'Clinical area',
+    areasTable: 'Projects by clinical area',
+    stagesTable: 'Projects by stage',
     share: 'Share',
     projects: 'Projects',
     stage: 'Stage',
@@ -203,7 +207,6 @@ function figuresSection(snapshot: MetricsSnapshot, lang: Language): SafeHtml {
       (name) =>
         html`<li class="figure" data-metric="${name}" data-value="${snapshot.headline[name]}"><span class="figure-value">${formatNumber(snapshot.headline[name], lang)}</span> <span class="figure-label">${HEADLINE_LABELS[name][lang]}</span></li>`,
     )}</ul>
-<h3>${t.collected}</h3>
 <div data-collected>${dataTable(t.collected, [t.kind, t.cases], CASE_KINDS.map((kind) => [KIND_LABELS[kind]![lang], formatNumber(byKind[kind] ?? 0, lang)]))}</div>`,
   );
 }
@@ -231,7 +234,7 @@ function computedFindings(findings: Findings, lang: Language): SafeHtml[] {
       lang,
       areas.length ? areas.map((area) => `${valueLabel(area.area, lang)} ${pct(area)}`).join(' · ') : '—',
       areas.length
-        ? dataTable(t.names.leadingClinicalAreas, [t.area, t.projects, t.share], areas.map((area) => [valueLabel(area.area, lang), n(area.count), pct(area)]))
+        ? dataTable(t.areasTable, [t.area, t.projects, t.share], areas.map((area) => [valueLabel(area.area, lang), n(area.count), pct(area)]))
         : html`<p class="muted">${t.noProjects}</p>`,
     ),
     finding(
@@ -257,7 +260,7 @@ function computedFindings(findings: Findings, lang: Language): SafeHtml[] {
       'stages',
       lang,
       `${t.mature} ${pct(findings.stages.mature)}`,
-      html`<p>${ofProjects(findings.stages.mature, lang)}.</p>${dataTable(t.names.stages, [t.stage, t.projects], stageRows)}`,
+      html`<p>${ofProjects(findings.stages.mature, lang)}.</p>${dataTable(t.stagesTable, [t.stage, t.projects], stageRows)}`,
     ),
   ];
 }
