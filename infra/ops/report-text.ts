@@ -18,7 +18,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 const USAGE = `usage: npm run report-text -- show [--json] [--version N]
        npm run report-text -- set --file texts.json [--by NAME]
        npm run report-text -- history
-show --json prints the texts as a file for set: {"findings": [...], "recommendations": [...]},
+show --json prints the texts as a file for set (npm run -s report-text -- show --json > texts.json): {"findings": [...], "recommendations": [...]},
 each item {"title": {"it": "...", "en": "..."}, "text": {"it": "...", "en": "..."}}.
 On a deployed stage: TABLE_NAME=<table> with that stage's AWS credentials.`;
 
