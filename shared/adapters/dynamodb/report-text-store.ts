@@ -13,20 +13,22 @@ const fromItem = (item: Record<string, unknown>): ReportTextsVersion => ({
 
 /** The report's texts in their own partition, one item per version: the newest is the last sort key. */
 export function createReportTextStore(doc: DynamoDBDocumentClient, tableName: string): ReportTextStore {
-  const query = (limit?: number) =>
+  /** One page of the partition, newest version first. */
+  const page = (options: { limit?: number; start?: Record<string, unknown> } = {}) =>
     doc.send(
       new QueryCommand({
         TableName: tableName,
         KeyConditionExpression: 'pk = :pk',
         ExpressionAttributeValues: { ':pk': keys.reportTextsPartition },
         ScanIndexForward: false,
-        ...(limit ? { Limit: limit } : {}),
+        ...(options.limit ? { Limit: options.limit } : {}),
+        ...(options.start ? { ExclusiveStartKey: options.start } : {}),
       }),
     );
 
   return {
     async current() {
-      const item = (await query(1)).Items?.[0];
+      const item = (await page({ limit: 1 })).Items?.[0];
       return item ? fromItem(item) : undefined;
     },
 
@@ -34,17 +36,9 @@ export function createReportTextStore(doc: DynamoDBDocumentClient, tableName: st
       const versions: ReportTextsVersion[] = [];
       let start: Record<string, unknown> | undefined;
       do {
-        const page = await doc.send(
-          new QueryCommand({
-            TableName: tableName,
-            KeyConditionExpression: 'pk = :pk',
-            ExpressionAttributeValues: { ':pk': keys.reportTextsPartition },
-            ScanIndexForward: false,
-            ExclusiveStartKey: start,
-          }),
-        );
-        versions.push(...(page.Items ?? []).map(fromItem));
-        start = page.LastEvaluatedKey;
+        const answer = await page({ start });
+        versions.push(...(answer.Items ?? []).map(fromItem));
+        start = answer.LastEvaluatedKey;
       } while (start);
       return versions;
     },
