@@ -165,6 +165,7 @@ describe('npm start and the ops commands on a data folder a running npm start ho
       ['npm run export-personal', 'infra/ops/personal-data.ts', ['export', '--email', 'maria.rossi@example.org']],
       ['npm run outbox', 'infra/ops/outbox.ts', ['list-dead']],
       ['npm run references', 'infra/ops/references.ts', ['reserve-legacy']],
+      ['npm run report-text', 'infra/ops/report-text.ts', ['history']],
     ];
     const results = await Promise.all(commands.map(([, file, args]) => runCommand(file, args, { DATA_DIR: dataDir })));
     results.forEach((result, index) => {
