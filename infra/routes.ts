@@ -172,8 +172,9 @@ export const FUNCTIONS = {
     answersWorkflow: false,
   },
   'get-metrics': {
-    description: 'GET /metrics, /metrics/history, /dashboard, /embed/figures: the published figures',
-    table: { actions: ['GetItem', 'Query'], leadingKeys: [keys.latestSnapshot.pk, keys.snapshotHistoryPartition] },
+    description: 'GET /metrics, /metrics/history, /dashboard, /report, /embed/figures: the published figures and the report',
+    // The snapshots, and the report's texts (their newest version, by a query on their partition).
+    table: { actions: ['GetItem', 'Query'], leadingKeys: [keys.latestSnapshot.pk, keys.snapshotHistoryPartition, keys.reportTextsPartition] },
     sendsMail: false,
     startsWorkflow: false,
     answersWorkflow: false,
@@ -229,6 +230,7 @@ export const ROUTES = [
   { method: 'GET', path: '/metrics', fn: 'get-metrics' },
   { method: 'GET', path: '/metrics/history', fn: 'get-metrics' },
   { method: 'GET', path: '/dashboard', fn: 'get-metrics' },
+  { method: 'GET', path: '/report', fn: 'get-metrics' },
   { method: 'GET', path: '/embed/figures', fn: 'get-metrics' },
   { method: 'GET', path: '/catalog', fn: 'get-catalog' },
   { method: 'GET', path: '/catalog.csv', fn: 'get-catalog' },

@@ -36,6 +36,8 @@ import { createOutboxStore } from './adapters/dynamodb/outbox-store';
 import { freshEntriesOf } from './adapters/dynamodb/outbox-stream';
 import { createPartnerKeyStore } from './adapters/dynamodb/partner-key-store';
 import { createPersonStore, type PersonStore } from './adapters/dynamodb/person-store';
+import { createReportTextStore } from './adapters/dynamodb/report-text-store';
+import type { ReportTextStore } from './app/report-texts';
 import { createReviewStore } from './adapters/dynamodb/review-store';
 import { createWorkflowPort } from './adapters/sfn/workflow-port';
 
@@ -105,6 +107,9 @@ export const metricsDeps = /* @__PURE__ */ once((cfg): { config: Config; metrics
   metrics: createMetricsStore(documentClient(), cfg.TABLE_NAME),
   now: () => new Date(),
 }));
+
+/** `get-metrics`, for /report: the editors' texts of the report. */
+export const reportTextsDeps = /* @__PURE__ */ once((cfg): { reportTexts: ReportTextStore } => ({ reportTexts: createReportTextStore(documentClient(), cfg.TABLE_NAME) }));
 
 /** `purge-personal-data`: cases and the personal data in them; it sends nothing. */
 export const purgeDeps = /* @__PURE__ */ once((cfg): { config: Config; cases: CaseStore; people: PersonStore; now: () => Date } => ({

@@ -5,7 +5,9 @@ import type { MetricsSnapshot } from '../../shared/core/metrics';
 import { frameAncestors } from '../../shared/core/partners';
 import { httpHandler, type HttpRequest } from '../../shared/adapters/http/handler';
 import { json, page, type HttpResult } from '../../shared/adapters/http/response';
-import { metricsDeps } from '../../shared/wiring';
+import { metricsDeps, reportTextsDeps } from '../../shared/wiring';
+import { currentReportTexts } from '../../shared/app/report-texts';
+import { REPORT_VERSION, renderReport } from '../../shared/adapters/html/report';
 import { DASHBOARD_VERSION, renderDashboard, renderFiguresEmbed } from '../../shared/adapters/html/dashboard';
 import type { SafeHtml } from '../../shared/adapters/html/html';
 import { ASSET_VERSION } from '../../shared/adapters/html/pages';
@@ -32,7 +34,7 @@ const HISTORY_MAX = 100;
  */
 function pagesVersion(): string {
   return createHash('sha256')
-    .update(JSON.stringify([DASHBOARD_VERSION, ASSET_VERSION, [...metricsDeps().config.partnersById.values()]]))
+    .update(JSON.stringify([DASHBOARD_VERSION, REPORT_VERSION, ASSET_VERSION, [...metricsDeps().config.partnersById.values()]]))
     .digest('base64url')
     .slice(0, 8);
 }
@@ -48,7 +50,7 @@ async function figuresPage(
   request: HttpRequest,
   name: string,
   render: (snapshot: MetricsSnapshot | undefined, lang: Language) => Promise<SafeHtml>,
-  options: { frameAncestors?: string; vary?: string } = {},
+  options: { frameAncestors?: string; vary?: string; /** What else the page shows, part of its tag (the report's texts version). */ also?: string } = {},
 ): Promise<HttpResult> {
   request.wantsHtml = true;
   const { lang } = request;
@@ -56,7 +58,7 @@ async function figuresPage(
   const headers: Record<string, string> = { 'Cache-Control': CACHE, 'Content-Language': lang, Vary: vary };
   const latest = await metricsDeps().metrics.latest();
   if (!latest) return page(200, await render(undefined, lang), { frameAncestors: options.frameAncestors, headers });
-  const etag = pageTag(latest.etag, name, lang);
+  const etag = pageTag(latest.etag, options.also ? `${name}.${options.also}` : name, lang);
   const unchanged = notModified(request, etag);
   if (unchanged) return { ...unchanged, headers: { ...unchanged.headers, Vary: vary } };
   return page(200, await render(latest.snapshot, lang), { frameAncestors: options.frameAncestors, headers: { ...headers, ETag: etag } });
@@ -69,7 +71,7 @@ function allPartnersFrameAncestors(): string {
   return frameAncestors({ origins }, ownOrigin);
 }
 
-/** The public metrics: the latest snapshot and its history, as JSON, as the dashboard and as a frameable figures page. */
+/** The public metrics: the latest snapshot and its history, as JSON, as the dashboard, as the report and as a frameable figures page. */
 export const handler = httpHandler<RouteKey<'get-metrics'>>({
   'GET /metrics': async (request) => {
     const latest = await metricsDeps().metrics.latest();
@@ -97,6 +99,18 @@ export const handler = httpHandler<RouteKey<'get-metrics'>>({
       const history = snapshot ? (await metricsDeps().metrics.history(HISTORY_MAX)).items : [];
       return renderDashboard({ lang, snapshot, history, partnerName: (id) => partners.get(id)?.name ?? id, baseUrl: metricsDeps().config.PUBLIC_BASE_URL });
     }),
+
+  'GET /report': async (request) => {
+    // The texts are read first: their version is part of the page's entity tag.
+    const texts = await currentReportTexts(reportTextsDeps().reportTexts);
+    const partners = metricsDeps().config.partnersById;
+    return figuresPage(
+      request,
+      'report',
+      async (snapshot, lang) => renderReport({ lang, snapshot, texts, partnerName: (id) => partners.get(id)?.name ?? id, baseUrl: metricsDeps().config.PUBLIC_BASE_URL }),
+      { also: `t${texts.version}` },
+    );
+  },
 
   'GET /embed/figures': (request) => {
     // In a partner's iframe the page has no landmark of its own (the host page has them).

@@ -6,7 +6,7 @@ import { Forbidden, NotFound } from '../../shared/core/errors';
 import { frameAncestors } from '../../shared/core/partners';
 import { httpHandler } from '../../shared/adapters/http/handler';
 import { asset, json, page } from '../../shared/adapters/http/response';
-import { ALTCHA_CSS, ALTCHA_JS, ALTCHA_PBKDF2_WORKER_JS, CHALLENGE_CSS, CHALLENGE_JS, EMBED_JS, FORM_JS, HUB_CSS } from '../../shared/adapters/html/assets';
+import { ALTCHA_CSS, ALTCHA_JS, ALTCHA_PBKDF2_WORKER_JS, CHALLENGE_CSS, CHALLENGE_JS, EMBED_JS, FORM_JS, HUB_CSS, REPORT_CSS } from '../../shared/adapters/html/assets';
 import { renderFormPage } from '../../shared/adapters/html/form';
 import { isFramed } from '../../shared/adapters/html/framing';
 import { renderPrivacyPage } from '../../shared/adapters/html/privacy';
@@ -15,6 +15,7 @@ import type { RouteKey } from '../../infra/routes';
 // A Map: the file name is the caller's, and `__proto__` or `toString` must be no asset.
 const ASSETS: ReadonlyMap<string, { body: string; type: string }> = new Map([
   ['hub.css', { body: HUB_CSS, type: 'text/css; charset=utf-8' }],
+  ['report.css', { body: REPORT_CSS, type: 'text/css; charset=utf-8' }],
   ['form.js', { body: FORM_JS, type: 'text/javascript; charset=utf-8' }],
   // The widget and its setup in one file: the setup runs before the widget can ask for a challenge.
   ['altcha.js', { body: `${ALTCHA_JS}\n${CHALLENGE_JS}`, type: 'text/javascript; charset=utf-8' }],

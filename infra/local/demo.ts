@@ -3,6 +3,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEMO_CASES, PUBLISHED_FIGURES, type DemoCase } from './demo-cases';
+import type { Findings, Share } from '../../shared/core/findings';
 
 export type Log = (line: string) => void;
 
@@ -10,7 +11,11 @@ type Headline = { [K in keyof typeof PUBLISHED_FIGURES]: number };
 
 export interface DemoResult {
   headline: Headline;
+  /** The findings of the report, as the aggregation computed them. */
+  findings: Findings;
   dashboardUrl: string;
+  /** The report, in Italian (`?lang=en` for English). */
+  reportUrl: string;
   /** Cases submitted by this run, and cases an earlier run had submitted already (same Idempotency-Key). */
   submitted: { created: number; replayed: number };
   /** Each approved need of the demo and the approved practices that answer it, as its status page lists them. */
@@ -98,15 +103,35 @@ export async function runDemo(baseUrl: string, log: Log = console.log, options: 
   const decidedByUs = await reviewCases(run, submitted);
   await awaitOutcomes(run, submitted);
   log(`  ${submitted.length} decided (${decidedByUs} now, ${submitted.length - decidedByUs} before): ${approvals} approved, ${submitted.length - approvals} rejected`);
-  const headline = await checkFigures(run, approvals);
+  const { headline, findings } = await checkFigures(run, approvals);
   const matches = await showMatches(run, submitted);
   const dashboardUrl = `${run.base}/dashboard`;
+  const reportUrl = `${run.base}/report?lang=it`;
   log(`Dashboard: ${dashboardUrl}`);
   log(`Catalogue: ${run.base}/catalog (CSV: ${run.base}/catalog.csv, spreadsheet: ${run.base}/catalog.xlsx)`);
-  return { headline, dashboardUrl, submitted: { created: submitted.length - replayed, replayed }, matches };
+  logFindings(log, findings);
+  log(`Report: ${reportUrl} (English: ${run.base}/report?lang=en; print it for a PDF)`);
+  return { headline, findings, dashboardUrl, reportUrl, submitted: { created: submitted.length - replayed, replayed }, matches };
 }
 
-/** 5. Shows, for each approved need, the approved practices that answer it, as its submitter sees them on the status page. */
+/** "42.3% (11 of 26)" */
+const shareText = (part: Share) => `${part.percent === null ? '-' : `${part.percent}%`} (${part.count} of ${part.total})`;
+
+/** 5. The report's computed findings, one line each, as /metrics and /report have them. */
+function logFindings(log: Log, findings: Findings): void {
+  log(`The report's findings (rules ${findings.version}, over ${findings.projects} approved projects):`);
+  const rows: [string, string][] = [
+    ['leading clinical areas', findings.leadingClinicalAreas.map((area) => `${area.area} ${area.percent}%`).join(', ') || '-'],
+    ['reimbursement unclear or not stated', shareText(findings.reimbursementUnclear)],
+    ['interoperable with the FSE or through FHIR', shareText(findings.interoperable)],
+    ['funded by the PNRR', shareText(findings.pnrrFunded)],
+    ['at home / in hospital', `${shareText(findings.settings.home)} / ${shareText(findings.settings.hospital)}`],
+    ['mature (active, scaled or concluded)', shareText(findings.stages.mature)],
+  ];
+  for (const [label, value] of rows) log(`  ${label.padEnd(44)} ${value}`);
+}
+
+/** 6. Shows, for each approved need, the approved practices that answer it, as its submitter sees them on the status page. */
 async function showMatches({ log }: DemoRun, submitted: readonly Submitted[]): Promise<NeedShown[]> {
   const needs = submitted.filter((item) => item.demo.input.kind === 'need' && item.demo.decision === 'approve');
   const shown = await pooled(needs, CONCURRENCY, async (item): Promise<NeedShown> => {
@@ -244,11 +269,11 @@ async function awaitOutcomes({ deadline }: DemoRun, submitted: readonly Submitte
 }
 
 /** 4. Aggregates now rather than waiting for the schedule, and compares with the published table. */
-async function checkFigures({ base, log }: DemoRun, approvals: number): Promise<Headline> {
+async function checkFigures({ base, log }: DemoRun, approvals: number): Promise<{ headline: Headline; findings: Findings }> {
   log('Aggregating ...');
   const aggregated = await call(`${base}/_local/aggregate`, { method: 'POST', headers: { accept: 'application/json' } });
   if (!aggregated.ok) throw new DemoError(`POST /_local/aggregate answered ${aggregated.status}: ${await problemText(aggregated)}`);
-  const snapshot = (await aggregated.json()) as { headline: Headline; casesConsidered: number };
+  const snapshot = (await aggregated.json()) as { headline: Headline; casesConsidered: number; findings: Findings };
   const rows: [keyof Headline, string][] = [
     ['hospitalStructures', 'Strutture ospedaliere / hospital structures'],
     ['telexProjects', 'Progetti di Tele-X mappati / Tele-X projects'],
@@ -269,7 +294,7 @@ async function checkFigures({ base, log }: DemoRun, approvals: number): Promise<
         (others > 0 ? ` The runtime holds ${others} approved cases besides the demo's: run the demo on a fresh runtime (DATA_DIR=memory npm start, or no npm start at all).` : ''),
     );
   }
-  return snapshot.headline;
+  return { headline: snapshot.headline, findings: snapshot.findings };
 }
 
 /** What answers at `url`: a local hub-intake (its mailbox answers), something else, or nothing. */

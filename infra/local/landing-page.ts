@@ -34,7 +34,7 @@ const EXAMPLE_PARTNER = 'humanitas';
  * integrators. A page of the external contract is listed only where the route table has it.
  */
 export function localLinks(mailViewerUrl: string): { people: LocalLink[]; integrators: LocalLink[] } {
-  const optional = (path: string, link: Omit<LocalLink, 'href'>): LocalLink[] => (hasRoute(path) ? [{ ...link, href: path }] : []);
+  const optional = (path: string, link: Omit<LocalLink, 'href'>, href = path): LocalLink[] => (hasRoute(path) ? [{ ...link, href }] : []);
   return {
     people: [
       {
@@ -71,7 +71,7 @@ export function localLinks(mailViewerUrl: string): { people: LocalLink[]; integr
         name: 'report',
         label: { it: 'Rapporto dello Hub', en: "The Hub's report" },
         about: { it: 'rigenerato dai casi approvati; si stampa in PDF', en: 'regenerated from the approved cases; prints to PDF' },
-      }),
+      }, '/report?lang={lang}'),
     ],
     integrators: [
       {

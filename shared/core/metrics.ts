@@ -11,6 +11,7 @@ import {
   type CaseInput,
 } from './case';
 import { CASE_STATUSES, type CaseStatus } from './case-record';
+import { createFindingsFold, type Findings } from './findings';
 
 /**
  * The version of the counting rules below. It is part of every snapshot, so a figure can always be
@@ -32,7 +33,7 @@ export type MetricCase = Pick<CaseInput, 'kind' | 'partner' | 'facility' | 'clin
   Partial<
     Pick<
       CaseInput,
-      'telexServices' | 'careSettings' | 'technologies' | 'stage' | 'patientsImpacted' | 'funding' | 'reimbursement' | 'targetPopulation' | 'medicalDevice'
+      'telexServices' | 'careSettings' | 'technologies' | 'stage' | 'patientsImpacted' | 'funding' | 'reimbursement' | 'interoperability' | 'targetPopulation' | 'medicalDevice'
     >
   > & {
     id: string;
@@ -84,6 +85,11 @@ export interface MetricsSnapshot {
   structures: StructureCount[];
   /** Approved needs and proposals. */
   submissions: { need: number; proposal: number };
+  /**
+   * The findings of the Hub's report over the same approved projects, with their own rules'
+   * version (`findings.version`, see FINDINGS_VERSION). Absent from snapshots made before them.
+   */
+  findings?: Findings;
   pipeline: {
     byStatus: Record<CaseStatus, number>;
     /** Approved and rejected cases with a decision time: what the median is taken over. */
@@ -242,6 +248,7 @@ export function createMetricsFold(): MetricsFold {
     medicalDevice: zeros(MEDICAL_DEVICE_CLASSES),
   };
   const submissions = { need: 0, proposal: 0 };
+  const findings = createFindingsFold();
   const count = (breakdown: Breakdown, values: readonly string[] | string | undefined) => {
     for (const value of typeof values === 'string' ? [values] : (values ?? [])) {
       breakdowns[breakdown][value] = (breakdowns[breakdown][value] ?? 0) + 1;
@@ -255,6 +262,7 @@ export function createMetricsFold(): MetricsFold {
     add(item) {
       casesConsidered += 1;
       addHours(item);
+      findings.add(item);
       if (item.kind === 'need' || item.kind === 'proposal') {
         submissions[item.kind] += 1;
         return;
@@ -302,6 +310,7 @@ export function createMetricsFold(): MetricsFold {
         patientsByClinicalArea: { ...patientsByClinicalArea },
         structures: structureList(facilities),
         submissions: { ...submissions },
+        findings: findings.result(),
         pipeline: {
           byStatus: Object.fromEntries(CASE_STATUSES.map((status) => [status, Math.max(0, context.statusCounts[status] ?? 0)])) as Record<CaseStatus, number>,
           decisions: hours.size,

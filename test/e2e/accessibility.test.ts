@@ -175,6 +175,8 @@ const PAGES: CheckedPage[] = [
   },
   { name: 'the dashboard, in Italian, its data tables open', open: async (page, seed) => openDetails(await visit(page, `${seed.hub}/dashboard?lang=it`)) },
   { name: 'the dashboard, in English, its data tables open', open: async (page, seed) => openDetails(await visit(page, `${seed.hub}/dashboard?lang=en`)) },
+  { name: 'the report, in Italian', open: (page, seed) => visit(page, `${seed.hub}/report?lang=it`) },
+  { name: 'the report, in English', open: (page, seed) => visit(page, `${seed.hub}/report?lang=en`) },
   { name: 'the catalogue', open: (page, seed) => visit(page, `${seed.hub}/catalog?lang=en`) },
   { name: 'the catalogue, filtered, one case a page', open: (page, seed) => visit(page, `${seed.hub}/catalog?lang=it&kind=telex&clinicalArea=cardiology&limit=1`) },
   { name: 'the catalogue with no case matching', open: (page, seed) => visit(page, `${seed.hub}/catalog?lang=en&kind=proposal`) },

@@ -152,7 +152,9 @@ describe('least privilege', () => {
       dynamoStatements(name)
         .filter((s) => !JSON.stringify(s.Resource).includes('/index/'))
         .map((s) => s.Condition);
-    expect(conditionsOnTable('get-metrics')).toEqual([{ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['METRICS', 'METRICS#HISTORY'] } }]);
+    // The snapshots, and the report's texts (their partition alone: no case, no partner key).
+    expect(conditionsOnTable('get-metrics')).toEqual([{ 'ForAllValues:StringEquals': { 'dynamodb:LeadingKeys': ['METRICS', 'METRICS#HISTORY', 'REPORT#TEXTS'] } }]);
+    expect(asList(dynamoStatements('get-metrics').flatMap((s) => asList(s.Action))).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:Query']);
     expect(conditionsOnTable('get-catalog')).toEqual([
       {
         'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*'] },
@@ -161,7 +163,7 @@ describe('least privilege', () => {
       },
     ]);
     expect(conditionsOnTable('get-case-status')).toEqual([{ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['CASE#*'] } }]);
-    // get-metrics reads snapshots by key: no index at all.
+    // get-metrics reads snapshots and the report's texts by key: no index at all.
     expect(JSON.stringify(dynamoStatements('get-metrics'))).not.toContain('/index/');
   });
 

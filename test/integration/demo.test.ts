@@ -27,6 +27,24 @@ describe('npm run demo', () => {
     expect(result.dashboardUrl).toBe(`${runtime.url}/dashboard`);
     expect(lines.join('\n')).toContain(`Dashboard: ${runtime.url}/dashboard`);
 
+    // It ends with the report's computed findings and its address; the findings resemble the Hub's report.
+    expect(result.reportUrl).toBe(`${runtime.url}/report?lang=it`);
+    expect(lines.at(-1)).toBe(`Report: ${runtime.url}/report?lang=it (English: ${runtime.url}/report?lang=en; print it for a PDF)`);
+    const { findings } = result;
+    expect(findings.projects).toBe(PUBLISHED_FIGURES.telexProjects + PUBLISHED_FIGURES.hospitalApps);
+    expect(findings.leadingClinicalAreas.map((area) => area.area).sort()).toEqual(['cardiology', 'oncology', 'pulmonology', 'rehabilitation']);
+    expect(findings.leadingClinicalAreas[0]!.area).toBe('cardiology');
+    // Reimbursement is often unclear: more projects unclear or silent about it than reimbursed.
+    const metricsNow = (await (await fetch(`${runtime.url}/metrics`)).json()) as { findings: typeof findings };
+    expect(findings.reimbursementUnclear.count).toBeGreaterThan(findings.projects / 3);
+    expect(metricsNow.findings).toEqual(findings);
+    const findingLines = lines.slice(lines.findIndex((line) => line.startsWith("The report's findings")));
+    expect(findingLines[0]).toBe(`The report's findings (rules ${findings.version}, over ${findings.projects} approved projects):`);
+    expect(findingLines[1]).toMatch(/^ {2}leading clinical areas +cardiology \d+(\.\d)?%, /);
+    expect(findingLines[2]).toContain(`reimbursement unclear or not stated`);
+    expect(findingLines[2]).toContain(`${findings.reimbursementUnclear.percent}% (${findings.reimbursementUnclear.count} of ${findings.projects})`);
+    expect(findingLines).toHaveLength(8);
+
     // The published snapshot is the one the demo checked; rejected cases are in the pipeline, not the figures.
     const metrics = (await (await fetch(`${runtime.url}/metrics`)).json()) as {
       headline: typeof PUBLISHED_FIGURES;
@@ -43,7 +61,7 @@ describe('npm run demo', () => {
       { title: 'Telerefertazione degli ECG per le RSA del territorio', partnerName: 'Gruppo San Donato' },
       { title: 'Teleassistenza per anziani fragili dopo la dimissione', partnerName: 'Fondazione Don Carlo Gnocchi' },
     ]);
-    expect(rsa?.practices[0]?.why).toBe('stessa area clinica: Geriatria; stesso setting di cura: RSA');
+    expect(rsa?.practices[0]?.why).toBe('stessa area clinica: Geriatria; stesso setting di cura: RSA; stessa popolazione destinataria: Anziani fragili');
     expect(lines.join('\n')).toContain(`${rsa?.reference} Bisogno: monitoraggio notturno degli ospiti delle RSA: 2 practices`);
     // A need only in "other" is answered by no practice: "other" says too little to match on.
     expect(result.matches.find((need) => need.key === 'assolombarda-bisogno-fse')?.practices).toEqual([]);

@@ -21,6 +21,8 @@ import { createPartnerKeyStore } from '../../shared/adapters/dynamodb/partner-ke
 import { createPersonStore, ERASED } from '../../shared/adapters/dynamodb/person-store';
 import { batchGetAll, queryAll } from '../../shared/adapters/dynamodb/query';
 import { createReviewStore } from '../../shared/adapters/dynamodb/review-store';
+import { createReportTextStore } from '../../shared/adapters/dynamodb/report-text-store';
+import { DEFAULT_REPORT_TEXTS } from '../../shared/core/report-texts';
 import { dynamodbLocalAvailability, startDynamodbLocal } from '../support/dynamodb-local';
 
 /**
@@ -587,6 +589,22 @@ for (const emulator of EMULATORS) {
         expect((await partnerKeys.get(partner, 'key0'))?.lastUsedAt).toBe('2025-04-01T11:00:01.000Z');
         await partnerKeys.touch(partner, 'missing', new Date('2025-04-01T11:00:01Z'), hour);
         expect(await raw(keys.partnerKey(partner, 'missing'))).toBeUndefined();
+      });
+    });
+
+    describe('the report’s texts', () => {
+      it('creates each version once, answers the newest as current and every one, newest first, across pages', async () => {
+        const texts = createReportTextStore(doc, TABLE);
+        const paged = createReportTextStore(withPagesOf(doc, 3), TABLE);
+        expect(await texts.current()).toBeUndefined();
+        expect(await texts.history()).toEqual([]);
+        const versions = Array.from({ length: 11 }, (_, i) => ({ version: i + 1, savedAt: `2026-12-01T09:00:${String(i).padStart(2, '0')}.000Z`, savedBy: `editor ${i}`, texts: DEFAULT_REPORT_TEXTS }));
+        for (const version of versions) expect(await texts.create(version)).toBe(true);
+        // Version 10 sorts after version 9: the sort key is zero-padded.
+        expect(await texts.create({ ...versions[2]!, savedBy: 'someone else' })).toBe(false);
+        expect(await texts.current()).toEqual(versions[10]);
+        expect(await paged.history()).toEqual([...versions].reverse());
+        expect((await raw(keys.reportTexts(3)))?.savedBy).toBe('editor 2');
       });
     });
 

@@ -93,6 +93,23 @@ const PLANS: Plan[] = [
     },
   },
   {
+    first: /^npm run -s report-text -- show --json > texts\.json$/,
+    async run(block) {
+      // The file goes to a folder of the test's own, not the project's.
+      const folder = await mkdtemp(join(tmpdir(), 'readme-report-text-'));
+      try {
+        const [show, set, history] = block.replaceAll('texts.json', join(folder, 'texts.json')).trim().split('\n');
+        await shell(show!);
+        const texts = JSON.parse(await readFile(join(folder, 'texts.json'), 'utf8')) as { findings: unknown[]; recommendations: unknown[] };
+        expect([texts.findings.length, texts.recommendations.length]).toEqual([6, 6]);
+        expect(await shell(set!)).toMatch(/^Saved version 1 of the report's texts .* by Redazione dello Hub at /m);
+        expect(await shell(history!)).toMatch(/^ {3}1 {2}\S+ {2}Redazione dello Hub {2}\(6 findings, 6 recommendations\)\n {3}0 {2}the default texts/m);
+      } finally {
+        await rm(folder, { recursive: true, force: true });
+      }
+    },
+  },
+  {
     first: /^curl -s localhost:3000\/_local\/partner-keys /,
     async run(block) {
       const answer = JSON.parse(await shell(block)) as { partner: string; key: string };

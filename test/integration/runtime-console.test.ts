@@ -145,8 +145,8 @@ describe('npm start and the ops commands on a data folder a running npm start ho
       const hrefs = [...body.matchAll(/<a href="([^"]+)"/g)].map((match) => match[1]!.replaceAll('&amp;', '&'));
       for (const path of ['/form?partner=humanitas', '/_local/mail', '/dashboard', '/catalog', '/schema/case.json']) expect(hrefs.some((href) => href.startsWith(path)), path).toBe(true);
       expect(hrefs.some((href) => href.startsWith('http://127.0.0.1:'))).toBe(true);
-      // /report is linked only once the route exists.
-      expect(hrefs.includes('/report')).toBe(false);
+      // The report, in the page's language.
+      expect(hrefs).toContain(`/report?lang=${lang}`);
       for (const href of hrefs) expect((await fetch(new URL(href, held.url))).status, href).toBe(200);
     }
     expect((await fetch(`${held.url}/?lang=en`)).headers.get('content-language')).toBe('en');
@@ -165,6 +165,7 @@ describe('npm start and the ops commands on a data folder a running npm start ho
       ['npm run export-personal', 'infra/ops/personal-data.ts', ['export', '--email', 'maria.rossi@example.org']],
       ['npm run outbox', 'infra/ops/outbox.ts', ['list-dead']],
       ['npm run references', 'infra/ops/references.ts', ['reserve-legacy']],
+      ['npm run report-text', 'infra/ops/report-text.ts', ['history']],
     ];
     const results = await Promise.all(commands.map(([, file, args]) => runCommand(file, args, { DATA_DIR: dataDir })));
     results.forEach((result, index) => {

@@ -27,6 +27,8 @@ describe('every HTML page', () => {
     `${runtime.url}/cases/01ZZZZZZZZZZZZZZZZZZZZZZZZ/edit?token=nope`,
     `${runtime.url}/review/${'a'.repeat(43)}`,
     `${runtime.url}/dashboard`,
+    `${runtime.url}/report?lang=it`,
+    `${runtime.url}/report?lang=en`,
     `${runtime.url}/embed/figures`,
     `${runtime.url}/catalog`,
   ];

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { computeFindings } from '../../shared/core/findings';
 import {
   CARE_SETTINGS,
   CLINICAL_AREAS,
@@ -282,6 +283,8 @@ function referenceMetrics(input: MetricsInput): MetricsSnapshot {
     patientsByClinicalArea,
     structures,
     submissions,
+    // The findings have tests of their own with known answers (findings.test.ts): here, the same over the whole list.
+    findings: computeFindings(input.approved),
     pipeline: {
       byStatus: Object.fromEntries(CASE_STATUSES.map((status) => [status, Math.max(0, input.statusCounts[status] ?? 0)])) as Record<CaseStatus, number>,
       decisions: decisionHours.length,

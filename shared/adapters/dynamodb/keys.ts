@@ -24,6 +24,7 @@ import { createHash } from 'node:crypto';
  * | status counters   | STATS                      | STATUS                |                              |                     |
  * | latest snapshot   | METRICS                    | LATEST                |                              |                     |
  * | snapshot history  | METRICS#HISTORY            | <generatedAt>         |                              |                     |
+ * | report texts      | REPORT#TEXTS               | VERSION#<000001>      |                              |                     |
  * | idempotency       | IDEMPOTENCY#<partner>#<h>  | IDEMPOTENCY           |                              |                     |
  * | partner API key   | PARTNER#<partner>          | KEY#<keyId>           |                              |                     |
  * | confirmed contact | PARTNER#<partner>          | CONTACT#<sha256(email)>|                             |                     |
@@ -80,6 +81,9 @@ export const keys = {
   snapshotHistoryPartition: 'METRICS#HISTORY',
   /** Partition keys the aggregation may write, and nothing else. */
   snapshotPartitions: ['METRICS', 'METRICS#HISTORY'],
+  /** A saved version of the report's editorial texts: one item per version, never overwritten. */
+  reportTexts: (version: number) => ({ pk: 'REPORT#TEXTS', sk: `VERSION#${String(version).padStart(6, '0')}` }),
+  reportTextsPartition: 'REPORT#TEXTS',
   /** The claim of a reference by a case stored before ids came from references (read by `legacy-references.ts`). */
   reference: (reference: string) => ({ pk: `REFERENCE#${reference}`, sk: 'REFERENCE' }),
   idempotency: (partner: string, keyHash: string) => ({ pk: `IDEMPOTENCY#${partner}#${keyHash}`, sk: 'IDEMPOTENCY' }),

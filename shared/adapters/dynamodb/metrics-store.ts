@@ -10,7 +10,7 @@ export type { StoredSnapshot, Page, MetricsStore } from '../../app/ports';
 /** Attributes of an approved case that the metrics use: all the aggregation reads. */
 export const METRIC_ATTRIBUTES = [
   'id', 'kind', 'partner', 'facility', 'telexServices', 'clinicalAreas', 'careSettings', 'technologies',
-  'stage', 'patientsImpacted', 'funding', 'reimbursement', 'targetPopulation', 'medicalDevice', 'createdAt', 'decidedAt',
+  'stage', 'patientsImpacted', 'funding', 'reimbursement', 'interoperability', 'targetPopulation', 'medicalDevice', 'createdAt', 'decidedAt',
 ] as const;
 
 /** A strong entity tag for a snapshot: the hash of its JSON. */

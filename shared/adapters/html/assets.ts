@@ -366,6 +366,49 @@ body.embedded main:has(> .embed-figures) { max-width: none; padding: 8px; }
 `;
 
 /**
+ * The report's stylesheet (/assets/report.css): its screen layout, and how it prints: A4, no
+ * navigation, each section on a new page, no table or finding split across pages, links followed
+ * by their address.
+ */
+export const REPORT_CSS = String.raw`body.standalone main:has(> .report) { max-width: 960px; padding: 16px 24px 32px; }
+.report .figure-value { font-size: clamp(1.6rem, 4vw, 2.4rem); }
+@media (max-width: 700px) { .report .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+.report-nav ul { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; justify-content: flex-end; gap: 0.25rem 1rem; }
+.report-nav a { display: inline-flex; align-items: center; min-height: 44px; }
+.report .provenance { color: var(--muted); font-size: 0.9rem; }
+.report-section { margin-top: 2rem; }
+.report-section > h2 { border-bottom: 2px solid var(--brand); padding-bottom: 0.25rem; }
+.report .figures { margin: 1rem 0; }
+.findings { display: grid; gap: 16px; }
+.finding { border: 1px solid var(--line); border-left: 5px solid var(--brand); border-radius: 10px; padding: 12px 16px; }
+.finding h3 { margin: 0 0 0.25rem; font-size: 1.05rem; }
+.finding-value { font-size: 1.4rem; font-weight: 800; color: var(--brand); margin: 0.25rem 0; font-variant-numeric: tabular-nums; }
+.finding-rule { color: var(--muted); font-size: 0.9rem; margin-bottom: 0; }
+ol.editorial { padding-left: 1.5rem; }
+ol.editorial li { margin-bottom: 1rem; }
+ol.editorial h3 { font-size: 1.05rem; margin: 0 0 0.25rem; }
+ol.editorial p { margin: 0 0 0.5rem; }
+@page { size: A4; margin: 18mm 16mm 20mm; }
+@media print {
+  body, body.standalone { background: #fff; color: #000; font-size: 10.5pt; }
+  header.site, .report-nav, .print-hint { display: none !important; }
+  body.standalone main { margin: 0; padding: 0; max-width: none; border-radius: 0; }
+  .report-section { break-before: page; margin-top: 0; }
+  .report-section.first { break-before: auto; }
+  h2, h3 { break-after: avoid; }
+  table, tr, .finding, .figure, ol.editorial li, dl.facts { break-inside: avoid; }
+  thead { display: table-header-group; }
+  body.standalone main:has(> .report) { max-width: none; padding: 0; }
+  .report .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 10px; }
+  .report .figure { padding: 10px 14px; }
+  .report .figure-value { font-size: 24pt; }
+  .finding { padding: 8px 12px; }
+  a { color: #000; }
+  a[href]::after { content: " (" attr(href) ")"; font-size: 0.85em; word-break: break-all; }
+}
+`;
+
+/**
  * What the ALTCHA widget needs from the Hub, run right after it (the two are served as one file,
  * /assets/altcha.js, so nothing can ask for a challenge before this ran): its PBKDF2 worker from
  * our own origin (the CSP allows no blob: worker) and its texts in Italian and English.

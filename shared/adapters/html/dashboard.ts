@@ -11,7 +11,7 @@ import { layout } from './pages';
  * The version of the dashboard's markup: part of its entity tag, so that a new release is not
  * answered 304 with a page made by the previous one. Change it whenever the pages change.
  */
-export const DASHBOARD_VERSION = '2';
+export const DASHBOARD_VERSION = '3';
 
 type Bilingual = Record<Language, string>;
 
@@ -109,6 +109,7 @@ const T = {
     ],
     json: 'Le cifre in formato JSON',
     catalog: 'Il catalogo dei progetti',
+    report: 'Il rapporto dello Hub',
     otherLanguage: 'English',
     fullDashboard: 'Tutte le cifre dello Hub',
     newTab: '(si apre in una nuova scheda)',
@@ -178,6 +179,7 @@ const T = {
     ],
     json: 'The figures as JSON',
     catalog: 'The catalogue of projects',
+    report: 'The Hub’s report',
     otherLanguage: 'Italiano',
     fullDashboard: 'All the Hub’s figures',
     newTab: '(opens in a new tab)',
@@ -433,7 +435,7 @@ function aboutSection(snapshot: MetricsSnapshot, lang: Language): SafeHtml {
 <dt>${t.rulesVersion}</dt><dd data-rules-version>${snapshot.rulesVersion}</dd>
 </dl>
 <ul class="definitions">${t.definitions.map((line) => html`<li>${line}</li>`)}</ul>
-<p class="links"><a href="/metrics">${t.json}</a> · <a href="/catalog?lang=${lang}">${t.catalog}</a></p>
+<p class="links"><a href="/metrics">${t.json}</a> · <a href="/catalog?lang=${lang}">${t.catalog}</a> · <a href="/report?lang=${lang}" data-link="report">${t.report}</a></p>
 </section>`;
 }
 
@@ -468,7 +470,7 @@ export function renderDashboard({ lang, snapshot, history, partnerName, baseUrl 
 <div><h1>${t.title}</h1><p class="lead">${t.lead}</p></div>
 ${langSwitch(lang, '/dashboard')}
 </div>
-<p class="provenance">${t.updated} ${time(snapshot.generatedAt, lang)} · ${t.rules} ${snapshot.rulesVersion}</p>
+<p class="provenance">${t.updated} ${time(snapshot.generatedAt, lang)} · ${t.rules} ${snapshot.rulesVersion} · <a href="/report?lang=${lang}">${t.report}</a></p>
 <section aria-labelledby="headline-heading"><h2 id="headline-heading" class="visually-hidden">${t.headline}</h2>${figures(snapshot, lang)}</section>
 <section class="dash-section" aria-labelledby="breakdowns-heading"><h2 id="breakdowns-heading">${t.breakdowns}</h2>
 <p class="section-lead">${t.breakdownsLead}</p>

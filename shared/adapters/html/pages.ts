@@ -21,6 +21,8 @@ export interface LayoutOptions {
    */
   framed?: boolean;
   scripts?: string[];
+  /** Stylesheets of the page's own after the Hub's (`/assets/...`), versioned like it. */
+  styles?: string[];
   /**
    * The page's own referrer policy, over the `no-referrer` header of every response. A page whose
    * form posts to the Hub needs one that keeps the Origin header: under `no-referrer` a browser
@@ -36,7 +38,7 @@ export const HUB_NAME: Record<Language, string> = {
 };
 
 /** The shell of every HTML page: responsive, accessible, no inline script or style. */
-export function layout({ lang, title, body, embedded = false, framed = false, scripts = [], referrerPolicy }: LayoutOptions): SafeHtml {
+export function layout({ lang, title, body, embedded = false, framed = false, scripts = [], styles = [], referrerPolicy }: LayoutOptions): SafeHtml {
   const bare = embedded || framed;
   return html`<!doctype html>
 <html lang="${lang}">
@@ -48,6 +50,7 @@ ${referrerPolicy ? html`<meta name="referrer" content="${referrerPolicy}">` : ''
 <link rel="icon" href="data:,">
 <title>${title}</title>
 <link rel="stylesheet" href="/assets/hub.css?v=${ASSET_VERSION}">
+${styles.map((href) => html`<link rel="stylesheet" href="${href}?v=${ASSET_VERSION}">`)}
 ${scripts.map((src) => html`<script src="${src}?v=${ASSET_VERSION}" defer></script>`)}
 </head>
 <body class="${bare ? 'embedded' : 'standalone'}">
