@@ -73,6 +73,16 @@ const PLANS: Plan[] = [
     },
   },
   {
+    first: /^curl -s localhost:3000\/openapi\.json /,
+    async run(block) {
+      const [openapi, linkIds, bundle, dha] = (await shell(block)).trim().split('\n');
+      expect(openapi).toBe('3.1.0');
+      expect(linkIds!.split(' ')).toEqual(expect.arrayContaining(['title', 'facility', 'facility.name', 'contact.email', 'clinicalAreas']));
+      expect(JSON.parse(bundle!)).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: expect.any(Number) });
+      expect(JSON.parse(dha!)).toMatchObject({ projects: expect.any(Array), total: expect.any(Number) });
+    },
+  },
+  {
     first: /^npm run invoke -- submit-case /,
     async run(block) {
       const printed = await shell(block);
