@@ -60,12 +60,15 @@ describe('the OpenAPI document', () => {
 
   it('is valid OpenAPI 3.1', async () => {
     const validator = new Validator();
-    const result = await validator.validate(document);
+    // A copy: resolving the references replaces them in the document the validator holds.
+    const result = await validator.validate(structuredClone(document));
     expect(result.errors ?? []).toEqual([]);
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
+    // Every $ref resolves.
+    expect(() => validator.resolveRefs()).not.toThrow();
     // The validator does refuse a broken document.
-    expect((await new Validator().validate({ ...document, paths: { '/x': { get: { responses: 'none' } } } })).valid).toBe(false);
+    expect((await new Validator().validate({ ...structuredClone(document), paths: { '/x': { get: { responses: 'none' } } } })).valid).toBe(false);
   });
 
   it('describes every route of infra/routes.ts, and nothing else', () => {
@@ -73,6 +76,16 @@ describe('the OpenAPI document', () => {
     const documented = Object.entries(paths).flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`));
     expect(documented.sort()).toEqual(ROUTES.map(routeKey).sort());
     expect(documented.some((key) => key.includes('/_local'))).toBe(false);
+  });
+
+  it('names every operation uniquely', () => {
+    const ids = Object.values(document.paths as Record<string, Record<string, { operationId: string }>>).flatMap((operations) => Object.values(operations).map((operation) => operation.operationId));
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('answers the errors of a page with a page', () => {
+    const review = (document.paths as Record<string, Record<string, { responses: Record<string, { $ref?: string }> }>>)['/review/{reviewId}']!.get!;
+    expect(review.responses['404']?.$ref).toBe('#/components/responses/Page404');
   });
 
   it('takes the submission from the case schema, and answers errors as problem+json with the statuses of the error table', () => {
@@ -85,7 +98,7 @@ describe('the OpenAPI document', () => {
     expect(submit.parameters).toContainEqual({ $ref: '#/components/parameters/IdempotencyKey' });
     for (const status of ['400', '401', '403', '409', '413', '415', '422', '429', '503']) {
       expect(submit.responses[status]?.$ref).toBe(`#/components/responses/Problem${status}`);
-      expect(Object.keys(components.responses[`Problem${status}`]!.content)).toEqual(['application/problem+json']);
+      expect(Object.keys(components.responses[`Problem${status}`]!.content)).toEqual(['application/problem+json', 'text/html']);
     }
   });
 

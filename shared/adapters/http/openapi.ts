@@ -50,6 +50,8 @@ const content = (type: string, schema: Json = {}) => ({ [type]: { schema } });
 const ok = (description: string, body: Record<string, { schema: Json }>, headers?: Json): Json => ({ description, content: body, ...(headers ? { headers } : {}) });
 const page = (description: string): Json => ok(description, content(HTML, { type: 'string' }));
 const errors = (...statuses: number[]): Record<string, Json> => Object.fromEntries(statuses.map((status) => [String(status), problemResponse(status)]));
+/** Errors of a page: a page of the same status, in the page's language. */
+const pageErrors = (...statuses: number[]): Record<string, Json> => Object.fromEntries(statuses.map((status) => [String(status), ref('responses', `Page${status}`)]));
 const revalidated = { ETag: { schema: { type: 'string' }, description: 'Entity tag: send it back in If-None-Match for a 304.' } };
 const notModified = { '304': { description: 'Not modified: the If-None-Match tag is current.' } };
 
@@ -116,37 +118,37 @@ const OPERATIONS: { readonly [key in RouteKey]: Operation } = {
     parameters: [caseId, token, lang],
     responses: { '200': ok('The case status.', { ...content(JSON_TYPE, ref('schemas', 'CaseStatus')), ...content(HTML, { type: 'string' }) }), ...errors(404, 429) },
   },
-  'GET /cases/{id}/confirm': { summary: "The contact's confirmation page", tags: ['cases'], parameters: [caseId, token, lang], responses: { '200': page('A page with one confirmation button.'), ...errors(404, 429) } },
+  'GET /cases/{id}/confirm': { summary: "The contact's confirmation page", tags: ['cases'], parameters: [caseId, token, lang], responses: { '200': page('A page with one confirmation button.'), ...pageErrors(404, 429) } },
   'HEAD /cases/{id}/confirm': { summary: 'The confirmation page, headers only (mail scanners); never changes anything', tags: ['cases'], parameters: [caseId, token], responses: { '200': { description: 'As GET, without a body.' } } },
-  'POST /cases/{id}/confirm': { summary: "Confirm the contact's address", tags: ['cases'], parameters: [caseId], requestBody: tokenForm, responses: { '200': page('Confirmed; the case goes to review.'), ...errors(400, 404, 415, 429) } },
-  'GET /cases/{id}/edit': { summary: 'Amend a case sent back with changes: the form', tags: ['cases'], parameters: [caseId, token, lang], responses: { '200': page('The form, filled with the case.'), ...errors(404, 429) } },
+  'POST /cases/{id}/confirm': { summary: "Confirm the contact's address", tags: ['cases'], parameters: [caseId], requestBody: tokenForm, responses: { '200': page('Confirmed; the case goes to review.'), ...pageErrors(400, 404, 415, 429) } },
+  'GET /cases/{id}/edit': { summary: 'Amend a case sent back with changes: the form', tags: ['cases'], parameters: [caseId, token, lang], responses: { '200': page('The form, filled with the case.'), ...pageErrors(404, 429) } },
   'POST /cases/{id}/edit': {
     summary: 'Amend a case sent back with changes',
     tags: ['cases'],
     parameters: [caseId, token, lang],
     requestBody: caseBody,
-    responses: { '200': page('Amended; the case goes back to review.'), '303': { description: 'A form post: see the case at Location.' }, ...errors(400, 404, 413, 415, 422, 429) },
+    responses: { '200': page('Amended; the case goes back to review.'), '303': { description: 'A form post: see the case at Location.' }, ...pageErrors(400, 404, 413, 415, 422, 429) },
   },
-  'GET /cases/{id}/resubmit': { summary: 'Send a closed case again: the confirmation page', tags: ['cases'], parameters: [caseId, token, lang], responses: { '200': page('A page with one button.'), ...errors(404, 429) } },
+  'GET /cases/{id}/resubmit': { summary: 'Send a closed case again: the confirmation page', tags: ['cases'], parameters: [caseId, token, lang], responses: { '200': page('A page with one button.'), ...pageErrors(404, 429) } },
   'HEAD /cases/{id}/resubmit': { summary: 'The resubmission page, headers only; never changes anything', tags: ['cases'], parameters: [caseId, token], responses: { '200': { description: 'As GET, without a body.' } } },
-  'POST /cases/{id}/resubmit': { summary: 'Send a closed case again', tags: ['cases'], parameters: [caseId], requestBody: tokenForm, responses: { '200': page('Sent again.'), ...errors(400, 404, 415, 429) } },
-  'GET /review/{reviewId}': { summary: "The reviewer's confirmation page; never changes state", tags: ['review'], parameters: [reviewId, lang], responses: { '200': page('The case and one form with decision and comment.'), ...errors(404, 429) } },
+  'POST /cases/{id}/resubmit': { summary: 'Send a closed case again', tags: ['cases'], parameters: [caseId], requestBody: tokenForm, responses: { '200': page('Sent again.'), ...pageErrors(400, 404, 415, 429) } },
+  'GET /review/{reviewId}': { summary: "The reviewer's confirmation page; never changes state", tags: ['review'], parameters: [reviewId, lang], responses: { '200': page('The case and one form with decision and comment.'), ...pageErrors(404, 429) } },
   'HEAD /review/{reviewId}': { summary: 'The review page, headers only (mail scanners)', tags: ['review'], parameters: [reviewId], responses: { '200': { description: 'As GET, without a body.' } } },
   'POST /review/{reviewId}': {
     summary: 'Record a decision, once',
     tags: ['review'],
     parameters: [reviewId, lang],
     requestBody: formBody({ type: 'object', required: ['decision'], properties: { decision: { enum: ['approve', 'reject', 'changes'] }, comment: { type: 'string' } } }),
-    responses: { '200': page('Recorded.'), '409': page('Already decided: by whom, what and when.'), '422': page('The form again, with what to correct.'), ...errors(404, 415, 429) },
+    responses: { '200': page('Recorded.'), '409': page('Already decided: by whom, what and when.'), '422': page('The form again, with what to correct.'), ...pageErrors(404, 415, 429) },
   },
-  'GET /form': { summary: 'The embeddable form (an iframe target)', tags: ['partners'], parameters: [partner, lang], responses: { '200': page("The form, framable by the partner's origins."), ...errors(403, 429) } },
+  'GET /form': { summary: 'The embeddable form (an iframe target)', tags: ['partners'], parameters: [partner, lang], responses: { '200': page("The form, framable by the partner's origins."), ...pageErrors(403, 429) } },
   'GET /embed.js': { summary: 'The script that injects the form and resizes its frame', tags: ['partners'], responses: { '200': ok('JavaScript.', content('text/javascript', { type: 'string' })) } },
   'GET /challenge': { summary: "The form's proof-of-work challenge", tags: ['partners'], parameters: [partner], responses: { '200': ok('An ALTCHA challenge.', content(JSON_TYPE, { type: 'object' })), ...errors(403, 429) } },
   'GET /assets/{file}': {
     summary: "The form's styles and scripts",
     tags: ['partners'],
     parameters: [{ name: 'file', in: 'path', required: true, schema: { type: 'string' } }],
-    responses: { '200': ok('The file.', { 'text/css': { schema: { type: 'string' } }, 'text/javascript': { schema: { type: 'string' } } }), ...errors(404) },
+    responses: { '200': ok('The file.', { 'text/css': { schema: { type: 'string' } }, 'text/javascript': { schema: { type: 'string' } } }), ...pageErrors(404) },
   },
   'GET /privacy': { summary: 'The privacy notice the consent box links to', tags: ['partners'], parameters: [lang], responses: { '200': page('The notice.') } },
   'GET /schema/case.json': { summary: 'The JSON Schema of the submission', tags: ['standards'], responses: { '200': ok('JSON Schema 2020-12.', content('application/schema+json', ref('schemas', 'CaseSubmission'))) } },
@@ -269,9 +271,20 @@ function components(): Json {
       before: query('before', { type: 'string' }, 'The page before this position: take it from a previous link.'),
     },
     responses: Object.fromEntries(
-      PROBLEM_STATUSES.map((status) => {
+      PROBLEM_STATUSES.flatMap((status) => {
         const headers = problemHeaders(status);
-        return [`Problem${status}`, { description: DESCRIPTIONS[status] ?? `Status ${status}.`, content: content(PROBLEM, ref('schemas', 'Problem')), ...(headers ? { headers } : {}) }];
+        const description = DESCRIPTIONS[status] ?? `Status ${status}.`;
+        return [
+          [
+            `Problem${status}`,
+            {
+              description: `${description} problem+json; an HTML page of the same status when Accept prefers text/html.`,
+              content: { ...content(PROBLEM, ref('schemas', 'Problem')), ...content(HTML, { type: 'string' }) },
+              ...(headers ? { headers } : {}),
+            },
+          ],
+          [`Page${status}`, { description: `${description} A page saying so, in the page's language.`, content: content(HTML, { type: 'string' }), ...(headers ? { headers } : {}) }],
+        ];
       }),
     ),
     schemas: {
