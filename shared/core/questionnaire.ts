@@ -50,8 +50,7 @@ export interface QuestionnaireItem {
   repeats?: true;
   maxLength?: number;
   enableWhen?: { question: string; operator: '='; answerCoding: Coding }[];
-  answerOption?: { valueCoding: Coding }[];
-  initial?: { valueCoding: Coding }[];
+  answerOption?: { valueCoding: Coding; initialSelected?: true }[];
   item?: QuestionnaireItem[];
 }
 
@@ -151,13 +150,13 @@ function itemsOf(schema: JsonSchema, prefix: string, conditions: ReturnType<type
     if (property.type === 'object') return { ...common, type: 'group', item: itemsOf(property, linkId, conditions) };
     const array = property.type === 'array';
     const { values, ...type } = describe(array ? asSchema(property.items) : property);
-    const initial = typeof property.default === 'string' && values?.includes(property.default) ? [{ valueCoding: codingOf(linkId, property.default) }] : undefined;
+    // A default is the option selected at first (`initialSelected`: an item with options may have no `initial`, que-11).
+    const selected = (code: string) => (property.default === code ? { initialSelected: true as const } : {});
     return {
       ...common,
       ...type,
       ...(array ? { repeats: true as const } : {}),
-      ...(values ? { answerOption: values.map((code) => ({ valueCoding: codingOf(linkId, code) })) } : {}),
-      ...(initial ? { initial } : {}),
+      ...(values ? { answerOption: values.map((code) => ({ valueCoding: codingOf(linkId, code), ...selected(code) })) } : {}),
     };
   });
 }

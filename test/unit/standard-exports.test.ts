@@ -154,7 +154,25 @@ describe('the FHIR Questionnaire of the form', () => {
       type: 'choice', repeats: true, required: true,
       enableWhen: [{ question: 'kind', operator: '=', answerCoding: { system: 'urn:hub-intake:code-system:kind', code: 'telex' } }],
     });
-    expect(byLinkId.get('language')?.initial).toEqual([{ valueCoding: expect.objectContaining({ code: 'it' }) }]);
+    // The default is the option selected at first.
+    expect(byLinkId.get('language')?.answerOption?.filter((option) => option.initialSelected).map((option) => option.valueCoding.code)).toEqual(['it']);
+  });
+
+  // HL7's JSON Schema checks elements and types, not the resource's invariants: those that apply, by hand.
+  it("keeps the invariants of a Questionnaire that its JSON Schema cannot check", () => {
+    const all = [...byLinkId.values()];
+    expect(new Set(linkIdsOf(served.item)).size).toBe(all.length); // que-2: linkIds unique
+    for (const entry of all) {
+      if (entry.type === 'group') expect(entry.item?.length, entry.linkId).toBeGreaterThan(0); // que-1
+      if (entry.answerOption) expect(entry.type, entry.linkId).toBe('choice'); // que-5
+      expect(entry, entry.linkId).not.toHaveProperty('initial'); // que-11 (options), que-8 (groups)
+      if (entry.maxLength !== undefined) expect(['string', 'text'], entry.linkId).toContain(entry.type); // que-10
+      expect(entry.enableWhen?.length ?? 0, entry.linkId).toBeLessThanOrEqual(1); // que-12: no enableBehavior needed
+      for (const condition of entry.enableWhen ?? []) {
+        const question = byLinkId.get(condition.question);
+        expect(question?.answerOption?.map((option) => option.valueCoding.code), entry.linkId).toContain(condition.answerCoding.code);
+      }
+    }
   });
 
   it('labels items and options in Italian, with the English label as a FHIR translation', () => {
@@ -215,6 +233,8 @@ describe("an approved case's QuestionnaireResponse", () => {
       }
     };
     check(response.item);
+    // qrs-2: the answers of a repeating item are one item's answers, not repeated items.
+    expect(new Set(answeredLinkIds(response.item)).size).toBe(answeredLinkIds(response.item).length);
     expect(answeredLinkIds(response.item)).toEqual(expect.arrayContaining(['title', 'facility', 'facility.name', 'facility.code', 'clinicalAreas', 'patientsImpacted', 'startDate']));
   });
 
