@@ -35,7 +35,7 @@ async function readPage(request: HttpRequest, path: string) {
     ...(result.next ? { next: link({ cursor: encodeCursor(result.next) }) } : {}),
     ...(result.previous ? { previous: link({ before: encodeCursor(result.previous) }) } : {}),
   };
-  return { cfg, query, result, total, items: publicItems(cfg, result.items), links };
+  return { cfg, total, items: publicItems(cfg, result.items), links };
 }
 
 /** The name a CSV download is saved under: the machine name without `lang`, else in its language. */

@@ -39,7 +39,7 @@ const served = (name: string, baseUrl: string, build: () => unknown) => {
 /** Documents for other sites' tools: any origin may read them. */
 const OPEN = { 'Access-Control-Allow-Origin': '*' };
 
-/** The partner-facing assets: the embeddable form, embed.js, the JSON Schema, the privacy notice and static files. */
+/** The partner-facing assets: the embeddable form, embed.js, the JSON Schema, the FHIR Questionnaire, the OpenAPI document, the privacy notice and static files. */
 export const handler = httpHandler<RouteKey<'serve-form'>>({
   'GET /form': async (request) => {
     const { query, lang } = request;

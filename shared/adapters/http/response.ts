@@ -62,7 +62,7 @@ export function page(
 /**
  * A JSON document that changes only with a release (a schema, the API's description): cached for
  * `maxAgeSeconds`, then revalidated by an entity tag of its text; `ifNoneMatch` holding that tag
- * answers 304 with no body. The text and its tag are made once per document and address.
+ * answers 304 with no body. The caller makes the text and its tag once ({@link jsonDocument}), not per request.
  */
 export function documentJson(ifNoneMatch: string | undefined, document: { text: string; etag: string }, headers: Record<string, string>, maxAgeSeconds = 3600): HttpResult {
   const cache = { 'Cache-Control': `public, max-age=${maxAgeSeconds}`, ETag: document.etag };
