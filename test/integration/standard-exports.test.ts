@@ -4,11 +4,13 @@ import type { Runtime } from '../../infra/local/runtime';
 import { ROUTES, routeKey } from '../../infra/routes';
 import type { ResponseBundle } from '../../shared/app/catalog-standards';
 import { linkIdsOf, type Questionnaire, type QuestionnaireItem, type ResponseItem } from '../../shared/core/questionnaire';
-import { fhirErrors } from '../support/fhir';
+import { compileFhirValidators, fhirErrors } from '../support/fhir';
 import { postCase, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
 
 const REVIEWER = 'standard@hub.example.org';
+
+beforeAll(() => compileFhirValidators('Questionnaire', 'QuestionnaireResponse', 'Bundle'), 120_000);
 let runtime: Runtime;
 /** The two approved cases of this file, newest decision last, with their contacts. */
 const approved: { reference: string; email: string; name: string }[] = [];

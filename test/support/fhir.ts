@@ -14,13 +14,26 @@ const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: false });
 ajv.addMetaSchema(draft06);
 const validators = new Map<string, ValidateFunction>();
 
-/** The errors of a resource against the definition of its resourceType; none when it is valid. */
-export function fhirErrors(resource: object & { resourceType: string }): ErrorObject[] {
-  let validate = validators.get(resource.resourceType);
+function validatorOf(resourceType: string): ValidateFunction {
+  let validate = validators.get(resourceType);
   if (!validate) {
     const { id: _id, $schema: _schema, discriminator: _discriminator, oneOf: _oneOf, ...rest } = schema;
-    validate = ajv.compile({ ...rest, $ref: `#/definitions/${resource.resourceType}` });
-    validators.set(resource.resourceType, validate);
+    validate = ajv.compile({ ...rest, $ref: `#/definitions/${resourceType}` });
+    validators.set(resourceType, validate);
   }
+  return validate;
+}
+
+/**
+ * Compiles the validators of these resource types now: a few seconds each (a Bundle's takes in
+ * every resource type), for a `beforeAll` with room for it rather than the first test's timeout.
+ */
+export function compileFhirValidators(...resourceTypes: string[]): void {
+  for (const resourceType of resourceTypes) validatorOf(resourceType);
+}
+
+/** The errors of a resource against the definition of its resourceType; none when it is valid. */
+export function fhirErrors(resource: object & { resourceType: string }): ErrorObject[] {
+  const validate = validatorOf(resource.resourceType);
   return validate(resource) ? [] : (validate.errors ?? []);
 }

@@ -1,5 +1,5 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES, routeKey } from '../../infra/routes';
 import { toCatalogItem, type CatalogCase, type CatalogItem } from '../../shared/app/catalog';
 import { DHA_HEALTH_FOCUS_AREAS, DHA_STAGES, DHA_STANDARDS, dhaExport, dhaProject, responseBundle } from '../../shared/app/catalog-standards';
@@ -12,9 +12,11 @@ import {
 } from '../../shared/core/questionnaire';
 import { openApi } from '../../shared/adapters/http/openapi-document';
 import { generateOpenApiDocument } from '../../shared/adapters/http/openapi';
-import { fhirErrors } from '../support/fhir';
+import { compileFhirValidators, fhirErrors } from '../support/fhir';
 
 const BASE = 'https://hub.example.org';
+
+beforeAll(() => compileFhirValidators('Questionnaire', 'QuestionnaireResponse', 'Bundle'), 120_000);
 const served = caseQuestionnaire(questionnaire(), BASE);
 
 /** The dotted paths of every field of a zod object shape, nested objects' fields included. */
