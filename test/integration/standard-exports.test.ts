@@ -5,6 +5,7 @@ import { ROUTES, routeKey } from '../../infra/routes';
 import type { ResponseBundle } from '../../shared/app/catalog-standards';
 import { linkIdsOf, type Questionnaire, type QuestionnaireItem, type ResponseItem } from '../../shared/core/questionnaire';
 import { compileFhirValidators, fhirErrors } from '../support/fhir';
+import { componentErrors } from '../support/openapi';
 import { postCase, startTestRuntime, validCase } from '../support/runtime';
 import { waitFor } from '../support/wait';
 
@@ -13,7 +14,7 @@ const REVIEWER = 'standard@hub.example.org';
 beforeAll(() => compileFhirValidators('Questionnaire', 'QuestionnaireResponse', 'Bundle'), 120_000);
 let runtime: Runtime;
 /** The two approved cases of this file, newest decision last, with their contacts. */
-const approved: { reference: string; email: string; name: string }[] = [];
+const approved: { reference: string; email: string; name: string; created: unknown; statusUrl: string }[] = [];
 
 /** Letters only, so that a contact detail cannot turn up anywhere by chance. */
 const unique = () => Math.random().toString(36).slice(2).replace(/\d/g, (d) => 'ghijklmnop'[Number(d)]!);
@@ -22,7 +23,8 @@ async function submitAndApprove(overrides: Record<string, unknown>) {
   const contact = { name: `Referente ${unique()}`, email: `${unique()}@example.org`, role: 'Project manager' };
   const response = await postCase(runtime, validCase({ ...overrides, contact }));
   expect(response.status).toBe(201);
-  const { reference, statusUrl } = (await response.json()) as { reference: string; statusUrl: string };
+  const created = (await response.json()) as { reference: string; statusUrl: string };
+  const { reference, statusUrl } = created;
   const mail = await waitFor(`the review mail of ${reference}`, () => runtime.mails().find((m) => m.to.includes(REVIEWER) && m.subject.includes(reference)));
   const link = /\/review\/[A-Za-z0-9_-]+/.exec(mail.text)![0];
   const decided = await fetch(`${runtime.url}${link}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'decision=approve' });
@@ -31,7 +33,7 @@ async function submitAndApprove(overrides: Record<string, unknown>) {
     const status = (await (await fetch(statusUrl, { headers: { accept: 'application/json' } })).json()) as { status: string };
     return status.status === 'approved' ? true : undefined;
   });
-  approved.push({ reference, email: contact.email, name: contact.name });
+  approved.push({ reference, email: contact.email, name: contact.name, created, statusUrl });
 }
 
 beforeAll(async () => {
@@ -63,6 +65,20 @@ describe('GET /openapi.json', () => {
     expect(document.servers).toEqual([{ url: runtime.url }]);
     expect((await new Validator().validate(document)).valid).toBe(true);
     for (const route of ROUTES) expect(document.paths[route.path]?.[route.method.toLowerCase()], routeKey(route)).toBeDefined();
+  });
+
+  it('describes what the routes answer: the 201 body, the status, a catalogue page, a problem', async () => {
+    const document = (await (await get('/openapi.json')).json()) as Record<string, unknown>;
+    for (const { created, statusUrl } of approved) {
+      expect(componentErrors(document, 'Created', created)).toEqual([]);
+      expect(componentErrors(document, 'CaseStatus', await (await get(statusUrl, { accept: 'application/json' })).json())).toEqual([]);
+    }
+    expect(componentErrors(document, 'CatalogPage', await (await get('/catalog?limit=1', { accept: 'application/json' })).json())).toEqual([]);
+    const problem = await get('/catalog?limit=0', { accept: 'application/json' });
+    expect(problem.status).toBe(400);
+    expect(componentErrors(document, 'Problem', await problem.json())).toEqual([]);
+    // The schemas do bite: a body short of a required field is refused.
+    expect(componentErrors(document, 'Created', { id: 'x' })).not.toEqual([]);
   });
 
   it('answers 304 to the entity tag it sent', async () => {

@@ -1,6 +1,7 @@
 import { CHALLENGE_FIELD } from '../../app/challenge';
 import { CATALOG_PAGE, CSV_SEPARATORS } from '../../app/catalog';
 import { CASE_KINDS, CLINICAL_AREAS, LANGUAGES, TELEX_SERVICES, generateCaseJsonSchema } from '../../core/case';
+import { CASE_STATUSES } from '../../core/case-record';
 import { STATUSES } from './statuses';
 import type { RouteKey } from '../../../infra/routes';
 
@@ -99,7 +100,7 @@ const OPERATIONS: { readonly [key in RouteKey]: Operation } = {
     requestBody: caseBody,
     security: [{ partnerKey: [] }, {}],
     responses: {
-      '201': ok('The case is stored; its review follows.', content(JSON_TYPE, ref('schemas', 'Created')), {
+      '201': ok('The case is stored; its review follows. statusUrl is the status link (GET /cases/{id}?token=...).', content(JSON_TYPE, ref('schemas', 'Created')), {
         'Idempotent-Replayed': { schema: { const: 'true' }, description: 'Present when this answers an earlier request with the same Idempotency-Key.' },
       }),
       '303': { description: 'A form post: see the thank-you page at Location.', headers: { Location: { schema: { type: 'string', format: 'uri' } } } },
@@ -293,7 +294,7 @@ function components(): Json {
       Created: {
         type: 'object',
         required: ['id', 'reference', 'status', 'statusUrl'],
-        properties: { id: { type: 'string' }, reference: { type: 'string', pattern: '^HUB-\\d{4}-' }, status: { type: 'string' }, statusUrl: { type: 'string', format: 'uri' } },
+        properties: { id: { type: 'string' }, reference: { type: 'string', pattern: '^HUB-\\d{4}-' }, status: { enum: [...CASE_STATUSES] }, statusUrl: { type: 'string', format: 'uri' } },
       },
       Problem: {
         type: 'object',
@@ -308,7 +309,26 @@ function components(): Json {
           errors: { type: 'array', items: { type: 'object', required: ['path', 'message'], properties: { path: { type: 'string' }, message: { type: 'string' } } } },
         },
       },
-      CaseStatus: { type: 'object', required: ['id', 'reference', 'status'], properties: { id: { type: 'string' }, reference: { type: 'string' }, status: { type: 'string' }, history: { type: 'array', items: { type: 'object' } } } },
+      CaseStatus: {
+        type: 'object',
+        required: ['id', 'reference', 'status', 'kind', 'title', 'createdAt', 'updatedAt', 'history'],
+        properties: {
+          id: { type: 'string' },
+          reference: { type: 'string' },
+          status: { enum: [...CASE_STATUSES] },
+          kind: { enum: [...CASE_KINDS] },
+          title: { type: 'string' },
+          createdAt: { type: 'string', format: 'date-time' },
+          updatedAt: { type: 'string', format: 'date-time' },
+          decidedAt: { type: 'string', format: 'date-time' },
+          awaitingConfirmation: { const: true, description: "Sent through the form: waits for its contact's confirmation." },
+          history: {
+            type: 'array',
+            description: 'Every transition: when, what, from and to which status, by whom (submitter, reviewer, system), with any note.',
+            items: { type: 'object', required: ['at', 'type', 'actor'], properties: { at: { type: 'string', format: 'date-time' }, type: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, actor: { type: 'string' }, note: { type: 'string' } } },
+          },
+        },
+      },
       CatalogItem: catalogItemSchema(),
       CatalogPage: {
         type: 'object',
