@@ -111,23 +111,11 @@ export interface DhaProject {
   stages: { name: string }[];
   health_focus_areas: string[];
   interoperability_standards: string[];
-  /** What the Atlas has no field or no value for: the Hub's own codes, to keep nothing back. */
-  hub_intake: {
-    id: string;
-    reference: string;
-    kind: string;
-    partner: string;
-    facility: { name: string; code?: string };
-    approved_at: string;
-    telex_services: string[];
-    care_settings: string[];
-    technologies: string[];
-    funding: string[];
-    reimbursement?: string;
-    patients_impacted?: number;
-    stage?: string;
-    unmapped: { clinical_areas: string[]; interoperability: string[] };
-  };
+  /**
+   * The case's catalogue entry as `/catalog` gives it, in the Hub's codes (so whatever the Atlas
+   * has no field or no value for is still there, new fields included), and what did not map.
+   */
+  hub_intake: CatalogItem & { unmapped: { clinical_areas: string[]; interoperability: string[] } };
 }
 
 const mapped = <K extends string>(table: Record<K, string | null>, values: readonly string[]) => {
@@ -157,22 +145,7 @@ export function dhaProject(item: CatalogItem): DhaProject {
     stages: stage ? [{ name: stage }] : [],
     health_focus_areas: areas.names,
     interoperability_standards: standards.names,
-    hub_intake: {
-      id: item.id,
-      reference: item.reference,
-      kind: item.kind,
-      partner: item.partner,
-      facility: item.facility,
-      approved_at: item.decidedAt,
-      telex_services: item.telexServices,
-      care_settings: item.careSettings,
-      technologies: item.technologies,
-      funding: item.funding,
-      ...(item.reimbursement ? { reimbursement: item.reimbursement } : {}),
-      ...(item.patientsImpacted !== undefined ? { patients_impacted: item.patientsImpacted } : {}),
-      ...(item.stage ? { stage: item.stage } : {}),
-      unmapped: { clinical_areas: areas.unmapped, interoperability: standards.unmapped },
-    },
+    hub_intake: { ...item, unmapped: { clinical_areas: areas.unmapped, interoperability: standards.unmapped } },
   };
 }
 

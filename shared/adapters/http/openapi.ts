@@ -79,8 +79,8 @@ const caseBody: Json = {
   content: {
     [JSON_TYPE]: { schema: ref('schemas', 'CaseSubmission') },
     'application/x-www-form-urlencoded': {
+      // Lists as repeated keys: OpenAPI's default for a form (style form, explode).
       schema: ref('schemas', 'CaseSubmissionForm'),
-      encoding: { telexServices: { style: 'form', explode: true } },
     },
   },
 };
