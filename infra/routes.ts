@@ -79,7 +79,7 @@ export const FUNCTIONS = {
     answersWorkflow: false,
   },
   'serve-form': {
-    description: 'The embeddable form, embed.js, the JSON Schema, the privacy notice, the form challenge and static assets',
+    description: 'The embeddable form, embed.js, the JSON Schema, the FHIR Questionnaire, the OpenAPI document, the privacy notice, the form challenge and static assets',
     sendsMail: false,
     checksChallenges: true,
     startsWorkflow: false,
@@ -180,7 +180,7 @@ export const FUNCTIONS = {
     answersWorkflow: false,
   },
   'get-catalog': {
-    description: 'GET /catalog, /catalog.csv, /catalog.xlsx: approved cases, public fields only',
+    description: 'GET /catalog, /catalog.csv, /catalog.xlsx, /catalog.questionnaire-responses.json, /catalog.dha.json: approved cases, public fields only',
     table: { actions: ['BatchGetItem'], indexes: ['byStatus'], leadingKeys: [CASES], attributes: ['pk', 'sk', 'id', 'summary'] },
     sendsMail: false,
     startsWorkflow: false,
@@ -212,6 +212,8 @@ export const ROUTES = [
   { method: 'GET', path: '/form', fn: 'serve-form' },
   { method: 'GET', path: '/embed.js', fn: 'serve-form' },
   { method: 'GET', path: '/schema/case.json', fn: 'serve-form' },
+  { method: 'GET', path: '/schema/case.questionnaire.json', fn: 'serve-form' },
+  { method: 'GET', path: '/openapi.json', fn: 'serve-form' },
   { method: 'GET', path: '/assets/{file}', fn: 'serve-form' },
   { method: 'GET', path: '/challenge', fn: 'serve-form' },
   { method: 'GET', path: '/privacy', fn: 'serve-form' },
@@ -235,6 +237,8 @@ export const ROUTES = [
   { method: 'GET', path: '/catalog', fn: 'get-catalog' },
   { method: 'GET', path: '/catalog.csv', fn: 'get-catalog' },
   { method: 'GET', path: '/catalog.xlsx', fn: 'get-catalog' },
+  { method: 'GET', path: '/catalog.questionnaire-responses.json', fn: 'get-catalog' },
+  { method: 'GET', path: '/catalog.dha.json', fn: 'get-catalog' },
 ] as const satisfies readonly RouteSpec[];
 
 export type Route = (typeof ROUTES)[number];

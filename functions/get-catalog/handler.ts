@@ -4,7 +4,10 @@ import {
   parseExportOptions, toCatalogItem, type CatalogCase, type CatalogFilters, type CatalogPosition, type ExportOptions,
 } from '../../shared/app/catalog';
 import { practiceCounter } from '../../shared/app/matching';
-import { httpHandler } from '../../shared/adapters/http/handler';
+import { dhaExport, responseBundle, type ExportLinks } from '../../shared/app/catalog-standards';
+import { caseQuestionnaire } from '../../shared/core/questionnaire';
+import { questionnaire } from '#case-questionnaire';
+import { httpHandler, type HttpRequest } from '../../shared/adapters/http/handler';
 import { asset, json, page, type HttpResult } from '../../shared/adapters/http/response';
 import { catalogDeps } from '../../shared/wiring';
 import { catalogPage } from '../../shared/adapters/html/catalog';
@@ -19,6 +22,26 @@ const publicItems = (cfg: Config, cases: readonly CatalogCase[], answering: (ite
 
 /** Whether an export with these filters may hold needs, whose counts read the approved practices. */
 const mayHoldNeeds = (filters: CatalogFilters) => filters.kind === undefined || filters.kind === 'need';
+
+/**
+ * One page of approved cases as `/catalog` reads it (filters, `limit`, `cursor` or `before`), with
+ * the addresses of this page and its neighbours at `path`.
+ */
+async function readPage(request: HttpRequest, path: string) {
+  const cfg = config();
+  const query = parseCatalogQuery(request.query, cfg.partnersById, { paginated: true });
+  const { catalog, approvedCases } = catalogDeps();
+  const [result, total] = await Promise.all([catalog.page(query), catalog.count(query.filters)]);
+  const answering = await practiceCounter(approvedCases, result.items.some((item) => item.kind === 'need'));
+  const link = (extra: Record<string, string>) => `${cfg.PUBLIC_BASE_URL}${path}${catalogSearch(query.filters, { limit: query.limit, ...extra })}`;
+  const { cursor, before } = request.query;
+  const links: ExportLinks = {
+    self: link({ ...(cursor ? { cursor } : {}), ...(before ? { before } : {}) }),
+    ...(result.next ? { next: link({ cursor: encodeCursor(result.next) }) } : {}),
+    ...(result.previous ? { previous: link({ before: encodeCursor(result.previous) }) } : {}),
+  };
+  return { cfg, total, items: publicItems(cfg, result.items, answering), links };
+}
 
 /** The name a CSV download is saved under: the machine name without `lang`, else in its language. */
 const csvFileName = ({ lang }: ExportOptions) => (lang === 'it' ? 'hub-intake-catalogo.csv' : lang === 'en' ? 'hub-intake-catalogue.csv' : 'hub-intake-catalog.csv');
@@ -53,6 +76,22 @@ export const catalogHandler = ({ csvPageBytes = CSV_PAGE_BYTES, xlsxPageBytes = 
     }
     const link = (extra: Record<string, string>) => `${cfg.PUBLIC_BASE_URL}/catalog${catalogSearch(query.filters, { limit: query.limit, ...extra })}`;
     return json(200, { items, total, ...(cursor ? { next: link({ cursor }) } : {}), ...(before ? { previous: link({ before }) } : {}) }, PUBLIC);
+  },
+
+  // The catalogue in HL7 FHIR R4: a searchset Bundle of QuestionnaireResponses to the form's
+  // Questionnaire, paged as /catalog is (Bundle.link next and previous).
+  'GET /catalog.questionnaire-responses.json': async (request): Promise<HttpResult> => {
+    request.responseHeaders['Access-Control-Allow-Origin'] = '*';
+    const { cfg, items, total, links } = await readPage(request, '/catalog.questionnaire-responses.json');
+    const form = caseQuestionnaire(questionnaire(), cfg.PUBLIC_BASE_URL);
+    return json(200, responseBundle(form, items, { total, links, now: new Date() }), { ...PUBLIC, 'Content-Type': 'application/fhir+json; charset=utf-8' });
+  },
+
+  // The catalogue as WHO Digital Health Atlas projects (README.md, "Standard exports", has the mapping).
+  'GET /catalog.dha.json': async (request): Promise<HttpResult> => {
+    request.responseHeaders['Access-Control-Allow-Origin'] = '*';
+    const { items, total, links } = await readPage(request, '/catalog.dha.json');
+    return json(200, dhaExport(items, { total, links, now: new Date() }), PUBLIC);
   },
 
   // Pages by size, not count, to stay under Lambda's 6 MB response limit: a `Link: <...>; rel="next"`

@@ -1,11 +1,14 @@
 import { config } from '../../shared/config';
 import { caseJsonSchema } from '../../shared/core/case';
 import { caseSchema } from '#case-schema';
+import { questionnaire } from '#case-questionnaire';
+import { openApi } from '#openapi';
+import { caseQuestionnaire } from '../../shared/core/questionnaire';
 import { createChallenge } from '../../shared/app/challenge';
 import { Forbidden, NotFound } from '../../shared/core/errors';
 import { frameAncestors } from '../../shared/core/partners';
 import { httpHandler } from '../../shared/adapters/http/handler';
-import { asset, json, page } from '../../shared/adapters/http/response';
+import { asset, documentJson, json, jsonDocument, page } from '../../shared/adapters/http/response';
 import { ALTCHA_CSS, ALTCHA_JS, ALTCHA_PBKDF2_WORKER_JS, CHALLENGE_CSS, CHALLENGE_JS, EMBED_JS, FORM_JS, HUB_CSS, REPORT_CSS } from '../../shared/adapters/html/assets';
 import { renderFormPage } from '../../shared/adapters/html/form';
 import { isFramed } from '../../shared/adapters/html/framing';
@@ -25,7 +28,19 @@ const ASSETS: ReadonlyMap<string, { body: string; type: string }> = new Map([
 
 const DAY = 86_400;
 
-/** The partner-facing assets: the embeddable form, embed.js, the JSON Schema, the privacy notice and static files. */
+/** The generated documents as served at one address: serialised and tagged once per process. */
+const documents = new Map<string, { text: string; etag: string }>();
+const served = (name: string, baseUrl: string, build: () => unknown) => {
+  const key = `${name} ${baseUrl}`;
+  let document = documents.get(key);
+  if (!document) documents.set(key, (document = jsonDocument(build())));
+  return document;
+};
+
+/** Documents for other sites' tools: any origin may read them. */
+const OPEN = { 'Access-Control-Allow-Origin': '*' };
+
+/** The partner-facing assets: the embeddable form, embed.js, the JSON Schema, the FHIR Questionnaire, the OpenAPI document, the privacy notice and static files. */
 export const handler = httpHandler<RouteKey<'serve-form'>>({
   'GET /form': async (request) => {
     const { query, lang } = request;
@@ -70,6 +85,20 @@ export const handler = httpHandler<RouteKey<'serve-form'>>({
       'Cache-Control': 'public, max-age=3600',
       'Access-Control-Allow-Origin': '*',
     }),
+
+  // The form as a FHIR R4 Questionnaire, generated from the same schema, labelled it/en.
+  'GET /schema/case.questionnaire.json': async ({ headers }) => {
+    const base = config().PUBLIC_BASE_URL;
+    const document = served('questionnaire', base, () => caseQuestionnaire(questionnaire(), base));
+    return documentJson(headers['if-none-match'], document, { ...OPEN, 'Content-Type': 'application/fhir+json; charset=utf-8' });
+  },
+
+  // The OpenAPI 3.1 description of the public API, its server the stage's address.
+  'GET /openapi.json': async ({ headers }) => {
+    const base = config().PUBLIC_BASE_URL;
+    const document = served('openapi', base, () => ({ ...openApi(), servers: [{ url: base }] }));
+    return documentJson(headers['if-none-match'], document, OPEN);
+  },
 
   'GET /assets/{file}': async ({ event }) => {
     const file = ASSETS.get(event.pathParameters?.file ?? '');

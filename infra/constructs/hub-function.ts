@@ -13,6 +13,8 @@ import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
 import { BUNDLED_PARTNERS_IDENTIFIER } from '../../shared/config';
 import { generateCaseJsonSchema } from '../../shared/core/case';
+import { generateCaseQuestionnaire } from '../../shared/core/questionnaire';
+import { generateOpenApiDocument } from '../../shared/adapters/http/openapi';
 import { INDEX } from '../../shared/adapters/dynamodb/keys';
 import { functionEntry, REPO_ROOT } from '../paths';
 import { FUNCTIONS, type FunctionName, type TableAction, type TableGrant } from '../routes';
@@ -120,10 +122,11 @@ export class HubFunction extends NodejsFunction {
         mainFields: ['module', 'main'],
         // The partners as a string constant: no call at start, and none of the environment's 4 KB.
         ...(props.partners === undefined ? {} : { inject: [partnersModule(props.partners)] }),
-        // The case's JSON Schema generated now, not on each request: serve-form's `#case-schema`
-        // becomes the generated module, and its bundle goes without zod's generator. An alias
-        // rather than an injected module, which esbuild would import into every module of every bundle.
-        esbuildArgs: { '--alias': `${CASE_SCHEMA_IMPORT}=${caseSchemaModule()}` },
+        // The case's JSON Schema, its FHIR Questionnaire and the OpenAPI document generated now, not
+        // on each request: `#case-schema`, `#case-questionnaire` and `#openapi` become the generated
+        // modules, and no bundle carries zod's generator. Aliases rather than injected modules,
+        // which esbuild would import into every module of every bundle.
+        esbuildArgs: { '--alias': generatedDocumentAliases() },
       },
     });
     logGroup.grantWrite(role);
@@ -243,6 +246,28 @@ function partnersModule(json: string): string {
 
 /** The import of the case's JSON Schema (`package.json` `imports`: `shared/core/case-schema.ts`). */
 const CASE_SCHEMA_IMPORT = '#case-schema';
+/** The import of the form's FHIR Questionnaire (`shared/core/case-questionnaire.ts`). */
+const CASE_QUESTIONNAIRE_IMPORT = '#case-questionnaire';
+/** The import of the OpenAPI document (`shared/adapters/http/openapi-document.ts`). */
+const OPENAPI_IMPORT = '#openapi';
+
+/** The documents generated at synthesis, once per process: every function's bundle gets the same. */
+let documents: { questionnaire: unknown; openApi: unknown } | undefined;
+
+/** The aliases of the documents generated at synthesis, as esbuild's `--alias:<import>=<module>`. */
+function generatedDocumentAliases(): string[] {
+  documents ??= { questionnaire: generateCaseQuestionnaire(generateCaseJsonSchema()), openApi: generateOpenApiDocument() };
+  return [
+    `${CASE_SCHEMA_IMPORT}=${caseSchemaModule()}`,
+    `${CASE_QUESTIONNAIRE_IMPORT}=${literalModule('case-questionnaire', 'questionnaire', documents.questionnaire)}`,
+    `${OPENAPI_IMPORT}=${literalModule('openapi', 'openApi', documents.openApi)}`,
+  ];
+}
+
+/** A generated module exporting `name()`, which returns `value` as a literal (the run-time module's function, made at synthesis). */
+function literalModule(kind: string, name: string, value: unknown): string {
+  return generatedModule(kind, `export function ${name}() {\n  return VALUE;\n}\nconst VALUE = ${JSON.stringify(value)};\n`);
+}
 
 /**
  * A module that stands in for `shared/core/case-schema.ts` in the bundles: the same function,

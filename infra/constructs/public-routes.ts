@@ -26,7 +26,7 @@ const PUBLIC_ROUTE_CONTROLS: Partial<Record<FunctionName, string>> = {
     'random token of which only the SHA-256 is stored; a wrong token gets the same 404 as an unknown case; the route only reads; ' +
     `query strings are kept out of the access logs; ${THROTTLING}.`,
   'serve-form':
-    'Static, public content (the embeddable form, embed.js, the JSON Schema, the privacy notice, assets) that partner pages load without credentials. ' +
+    'Static, public content (the embeddable form, embed.js, the JSON Schema, the FHIR Questionnaire, the OpenAPI document, the privacy notice, assets) that partner pages and integrators load without credentials. ' +
     `Compensating controls: it reads no data and changes nothing, the form only posts to POST /cases with its own checks; ${THROTTLING}.`,
   'confirm-contact':
     'The contact of a case sent through the form confirms the address from the link in the confirmation mail, without an account. ' +
@@ -46,7 +46,7 @@ const PUBLIC_ROUTE_CONTROLS: Partial<Record<FunctionName, string>> = {
     "The Hub's published figures (metrics, history, dashboard, embeddable figures) are public by purpose. Compensating controls: " +
     `read-only; only aggregate snapshots of approved cases, which hold no personal data; ${THROTTLING}.`,
   'get-catalog':
-    'The public catalogue of approved projects is public by purpose. Compensating controls: read-only; only approved cases and ' +
+    'The public catalogue of approved projects (as JSON, HTML, CSV, a spreadsheet, FHIR and Digital Health Atlas projects) is public by purpose. Compensating controls: read-only; only approved cases and ' +
     `only their public fields, never contact data; ${THROTTLING}.`,
 };
 

@@ -96,6 +96,16 @@ export function localLinks(mailViewerUrl: string): { people: LocalLink[]; integr
         about: { it: 'un tag script inserisce il modulo in una pagina del partner', en: "one script tag puts the form in a partner's page" },
         href: '/embed.js',
       },
+      ...optional('/catalog.questionnaire-responses.json', {
+        name: 'catalogue FHIR',
+        label: { it: 'Catalogo come FHIR QuestionnaireResponse', en: 'Catalogue as FHIR QuestionnaireResponses' },
+        about: { it: 'un Bundle FHIR R4 dei casi approvati, senza dati di contatto', en: 'a FHIR R4 Bundle of the approved cases, without contact data' },
+      }),
+      ...optional('/catalog.dha.json', {
+        name: 'catalogue DHA',
+        label: { it: 'Catalogo come progetti del Digital Health Atlas', en: 'Catalogue as Digital Health Atlas projects' },
+        about: { it: 'i campi del modulo di progetto dell’OMS', en: "the fields of WHO's project form" },
+      }),
       ...optional('/catalog.csv', {
         name: 'catalogue CSV',
         label: { it: 'Catalogo in CSV', en: 'Catalogue as CSV' },

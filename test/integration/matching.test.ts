@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Runtime } from '../../infra/local/runtime';
 import { stageConfig } from '../../infra/config';
@@ -184,8 +185,10 @@ describe('the catalogue', () => {
     const html = await (await fetch(`${runtime.url}/catalog?kind=need&lang=en`, { headers: { accept: 'text/html' } })).text();
     expect(html).toContain('data-answering-practices="2"');
     const csv = await (await fetch(`${runtime.url}/catalog.csv?kind=need`)).text();
-    expect(csv.split('\r\n')[0]).toContain('"answeringPractices"');
-    expect(csv.split('\r\n').find((line) => line.includes(need.reference))).toMatch(/"2"$/);
+    const [header, ...rows] = parse(csv.replace(/^\uFEFF/, '')) as string[][];
+    const column = header!.indexOf('answeringPractices');
+    expect(column).toBeGreaterThan(0);
+    expect(rows.find((row) => row.includes(need.reference))?.[column]).toBe('2');
     expect((await fetch(`${runtime.url}/catalog.xlsx?kind=need`)).status).toBe(200);
     expect([unrelated, neurology].length).toBe(2);
   });

@@ -73,6 +73,19 @@ const PLANS: Plan[] = [
     },
   },
   {
+    first: /^curl -s localhost:3000\/openapi\.json /,
+    async run(block) {
+      // One command at a time: the JSON answers end without a line break.
+      const commands = block.replace(/\\\n/g, '').trim().split('\n');
+      expect(commands).toHaveLength(4);
+      const [openapi, linkIds, bundle, dha] = await Promise.all(commands.map(async (command) => (await shell(command)).trim()));
+      expect(openapi).toBe('3.1.0');
+      expect(linkIds!.split(' ')).toEqual(expect.arrayContaining(['title', 'facility', 'facility.name', 'contact.email', 'clinicalAreas']));
+      expect(JSON.parse(bundle!)).toMatchObject({ resourceType: 'Bundle', type: 'searchset', total: expect.any(Number) });
+      expect(JSON.parse(dha!)).toMatchObject({ projects: expect.any(Array), total: expect.any(Number) });
+    },
+  },
+  {
     first: /^npm run invoke -- submit-case /,
     async run(block) {
       const printed = await shell(block);

@@ -8,6 +8,8 @@ import { captureHubFunctionProps, esbuildOptionsFromCdk } from '../../infra/benc
 import { functionEntry, REPO_ROOT } from '../../infra/paths';
 import { FUNCTIONS, type FunctionName } from '../../infra/routes';
 import { generateCaseJsonSchema } from '../../shared/core/case';
+import { generateCaseQuestionnaire } from '../../shared/core/questionnaire';
+import { generateOpenApiDocument } from '../../shared/adapters/http/openapi';
 
 const names = Object.keys(FUNCTIONS) as FunctionName[];
 
@@ -109,5 +111,37 @@ describe("serve-form's JSON Schema", () => {
     expect(inputs).not.toContain('shared/core/case-schema.ts');
     const bundled = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as { caseSchema: () => unknown };
     expect(JSON.stringify(bundled.caseSchema())).toBe(JSON.stringify(generateCaseJsonSchema()));
+  });
+});
+
+describe('the documents generated at synthesis', () => {
+  const dirs: string[] = [];
+  afterAll(() => {
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(['serve-form', 'get-catalog'] as const)("leave %s's bundle without zod's JSON Schema generator", (name) => {
+    expect(code.get(name)).toBeDefined();
+    expect(code.get(name)).not.toContain(JSON_SCHEMA_GENERATOR_MARKER);
+  });
+
+  it.each([
+    { module: '#case-questionnaire', name: 'questionnaire', kind: 'case-questionnaire', runtime: 'shared/core/case-questionnaire.ts', expected: () => generateCaseQuestionnaire(generateCaseJsonSchema()) },
+    { module: '#openapi', name: 'openApi', kind: 'openapi', runtime: 'shared/adapters/http/openapi-document.ts', expected: () => generateOpenApiDocument() },
+  ])('bundle $module as the literal generated at synthesis, identical to the one generated at run time', async ({ module, name, kind, runtime, expected }) => {
+    const dir = mkdtempSync(join(tmpdir(), `${kind}-`));
+    dirs.push(dir);
+    const result = await build({
+      ...stackOptions,
+      stdin: { contents: `export { ${name} } from '${module}';`, resolveDir: REPO_ROOT, loader: 'ts' },
+      outfile: join(dir, 'index.mjs'),
+      absWorkingDir: REPO_ROOT,
+      logLevel: 'error',
+    });
+    const inputs = Object.keys(result.metafile!.inputs);
+    expect(inputs.some((input) => new RegExp(`hub-intake/${kind}-[0-9a-f]+\\.mjs$`).test(input))).toBe(true);
+    expect(inputs).not.toContain(runtime);
+    const bundled = (await import(pathToFileURL(join(dir, 'index.mjs')).href)) as Record<string, () => unknown>;
+    expect(JSON.stringify(bundled[name]!())).toBe(JSON.stringify(expected()));
   });
 });

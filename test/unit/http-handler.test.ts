@@ -142,7 +142,9 @@ describe('route keys', () => {
     const another = httpHandler<RouteKey<'get-case-status'>>({ 'GET /cases/{id}': ok, 'GET /metrics': ok });
     // @ts-expect-error: get-metrics serves four routes; a handler with one of them misses three
     const missing = httpHandler<RouteKey<'get-metrics'>>({ 'GET /metrics': ok });
-    const all = httpHandler<RouteKey<'get-catalog'>>({ 'GET /catalog': ok, 'GET /catalog.csv': ok, 'GET /catalog.xlsx': ok });
+    const all = httpHandler<RouteKey<'get-catalog'>>({
+      'GET /catalog': ok, 'GET /catalog.csv': ok, 'GET /catalog.xlsx': ok, 'GET /catalog.questionnaire-responses.json': ok, 'GET /catalog.dha.json': ok,
+    });
     for (const handler of [unknown, another, missing, all]) expect(handler).toBeTypeOf('function');
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Language } from '../../core/case';
 import { DomainError } from '../../core/errors';
@@ -56,6 +57,24 @@ export function page(
     },
     body: body.value,
   };
+}
+
+/**
+ * A JSON document that changes only with a release (a schema, the API's description): cached for
+ * `maxAgeSeconds`, then revalidated by an entity tag of its text; `ifNoneMatch` holding that tag
+ * answers 304 with no body. The caller makes the text and its tag once ({@link jsonDocument}), not per request.
+ */
+export function documentJson(ifNoneMatch: string | undefined, document: { text: string; etag: string }, headers: Record<string, string>, maxAgeSeconds = 3600): HttpResult {
+  const cache = { 'Cache-Control': `public, max-age=${maxAgeSeconds}`, ETag: document.etag };
+  const held = ifNoneMatch?.split(',').map((tag) => tag.trim().replace(/^W\//, '')) ?? [];
+  if (held.includes(document.etag) || held.includes('*')) return { statusCode: 304, headers: { ...BASE_HEADERS, ...headers, ...cache }, body: '' };
+  return { statusCode: 200, headers: { ...BASE_HEADERS, 'Content-Type': 'application/json; charset=utf-8', ...headers, ...cache }, body: document.text };
+}
+
+/** A document's text and entity tag (a digest of the text), for {@link documentJson}. */
+export function jsonDocument(body: unknown): { text: string; etag: string } {
+  const text = JSON.stringify(body);
+  return { text, etag: `"${createHash('sha256').update(text).digest('base64url').slice(0, 22)}"` };
 }
 
 /** A file anyone may cache for a while: text as it is, bytes (a spreadsheet) base64-encoded, as Lambda carries them. */
