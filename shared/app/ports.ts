@@ -212,7 +212,15 @@ export interface ReviewStore {
    * Creates one reviewer's link for a round and attempt, with its mail in the outbox. Idempotent:
    * false (and nothing new) when that request exists already, as on a retried task.
    */
-  createRequest(request: Omit<ReviewRequest, 'reviewIdHash'> & { index: number; reviewId: string; mailDueAt: string }): Promise<boolean>;
+  createRequest(
+    request: Omit<ReviewRequest, 'reviewIdHash'> & {
+      index: number;
+      reviewId: string;
+      mailDueAt: string;
+      /** The case's revision as the request went out: its audit event sorts after the events before it at the same instant. */
+      revision?: number;
+    },
+  ): Promise<boolean>;
   /** The request a review link opens, if the link is genuine. */
   findRequest(reviewId: string): Promise<ReviewRequest | undefined>;
   /** When the links of a round's attempt expire (its review window's end), if that attempt made any. */

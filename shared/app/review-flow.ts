@@ -126,6 +126,7 @@ export async function requestReview(deps: MailingReviewDeps, task: TaskPayload):
       expiresAt,
       createdAt: now.toISOString(),
       mailDueAt,
+      revision: record.revision,
     });
     if (created) {
       entries.push({ key: deps.outbox.entryKey({ on: 'review-request', caseId: record.id, round: task.round, attempt, index }), caseId: record.id, effect: 'review-mail', attempts: 0, dueAt: mailDueAt, payload });

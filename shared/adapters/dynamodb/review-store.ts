@@ -36,7 +36,7 @@ function requestEventItem(caseId: string, index: number, request: Record<string,
   const round = Number(request.round);
   const attempt = Number(request.attempt);
   return {
-    ...keys.requestEvent(caseId, at, round, attempt, index),
+    ...keys.requestEvent(caseId, at, Number(request.revision ?? 1), round, attempt, index),
     ...keys.person(email),
     type: 'event',
     event: {
@@ -76,7 +76,7 @@ export function createReviewStore(doc: DynamoDBDocumentClient, tableName: string
       return typeof item?.taskToken === 'string' ? item.taskToken : undefined;
     },
 
-    async createRequest({ caseId, round, attempt, index, reviewer, role, organisation, reason, reviewId, expiresAt, createdAt, mailDueAt }) {
+    async createRequest({ caseId, round, attempt, index, reviewer, role, organisation, reason, reviewId, expiresAt, createdAt, mailDueAt, revision }) {
       const reviewIdHash = hashSecret(reviewId);
       const requestKey = keys.reviewRequest(caseId, round, attempt, index);
       // The link item first: if the request then exists already (a retried task), this link is an orphan that opens nothing.
@@ -100,6 +100,7 @@ export function createReviewStore(doc: DynamoDBDocumentClient, tableName: string
         reviewIdHash,
         expiresAt,
         createdAt,
+        ...(revision !== undefined ? { revision } : {}),
       };
       const created = await putOnce({ ...item, ...outboxAttributes(caseId, 'review-mail', mailDueAt, { reviewId, reviewer, attempt, expiresAt, reason: item.reason }) });
       // The audit event after the request, from the request as stored: a retry after a crash between the two writes it then.
