@@ -14,6 +14,9 @@ import { waitFor } from '../support/wait';
 describe('a start of the embedded runtime that cannot go on', () => {
   it('stops on a configuration no function could use, naming the value, and leaves nothing running', async () => {
     await expect(startTestRuntime({ REVIEWERS: 'not an email' })).rejects.toThrow(/REVIEWERS\.0: Invalid email address/);
+    await expect(startTestRuntime({ COORDINATORS: '[{"email": "c@hub.example.org", "organisation": "humanitass"}]' })).rejects.toThrow(
+      /COORDINATORS\.0\.organisation: organisation "humanitass" is no configured partner id/,
+    );
     // Everything it had started was stopped: the next start works.
     const runtime = await startTestRuntime();
     expect((await fetch(`${runtime.url}/metrics`)).status).toBeLessThan(500);
