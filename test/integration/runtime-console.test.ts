@@ -122,7 +122,8 @@ describe('npm start and the ops commands on a data folder a running npm start ho
     expect(held.banner).toContain(`start here:     ${held.url}/`);
     for (const name of ['form', 'mailbox', 'mailbox JSON', 'dashboard', 'catalogue', 'schema', 'embed.js']) expect(held.banner).toMatch(new RegExp(`^  ${name}: +http`, 'm'));
     expect(held.banner).toMatch(/^ {2}review window: +10 s \(REVIEW_WINDOW_SECONDS=10\)$/m);
-    expect(held.banner).toMatch(/^ {2}reminders: +1 reminder, each with a new window of 10 s, then the case expires \(REMINDERS=1\)$/m);
+    expect(held.banner).toMatch(/^ {2}reminders: +1 reminder, each with a new window of 10 s, then the case escalates to the coordinators \(REMINDERS=1\)$/m);
+    expect(held.banner).toMatch(/^ {2}escalation: +10 s for the coordinators, then the case expires \(ESCALATION_WINDOW_SECONDS=10\)$/m);
     expect(held.banner).toMatch(/^ {2}changes window: +10 s \(AMEND_WINDOW_SECONDS=10\)$/m);
     expect(held.banner).toContain(`data:           in ${dataDir}, mailbox included`);
     const urls = [...held.banner.matchAll(/^ {2}[\w .]+: +(http\S+)$/gm)].map((match) => match[1]!);
