@@ -172,7 +172,11 @@ export function stageConfig(stage: string, overrides: StageOverrides = {}): Stag
   if (!base) throw new Error(`Unknown stage "${stage}". Known stages: ${Object.keys(STAGES).join(', ')}`);
   // Undefined entries keep the stage's value; the merged result is validated like the stage itself.
   const review = Object.fromEntries(Object.entries(overrides.review ?? {}).filter(([, value]) => value !== undefined));
-  const raw = { ...base, review: { ...base.review, ...review } };
+  return parseStageConfig(stage, { ...base, review: { ...base.review, ...review } });
+}
+
+/** Validates a stage's configuration: a bad value stops synthesis with a message naming its path. */
+export function parseStageConfig(stage: string, raw: unknown): StageConfig {
   const parsed = StageConfig.safeParse(raw);
   if (!parsed.success) throw new Error(`Invalid configuration for stage ${stage}: ${z.prettifyError(parsed.error)}`);
   const { domain } = parsed.data;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stageConfig } from '../../infra/config';
+import { parseStageConfig, stageConfig } from '../../infra/config';
 import { LOCAL_PARTNERS } from '../../infra/config/partners';
 import { parseConfig } from '../../shared/config';
 import { CLINICAL_AREAS } from '../../shared/core/case';
@@ -154,6 +154,31 @@ describe('REVIEWERS and COORDINATORS', () => {
 });
 
 describe('the stage configuration of reviewers and coordinators', () => {
+  const dev = stageConfig('dev');
+  const problem = (changes: Record<string, unknown>) => {
+    try {
+      parseStageConfig('dev', { ...dev, ...changes });
+      return undefined;
+    } catch (error) {
+      return (error as Error).message;
+    }
+  };
+
+  it('accepts reviewers with organisations and areas, and coordinators', () => {
+    const cfg = parseStageConfig('dev', { ...dev, reviewers: [anna, sara], coordinators: [hubCoordinator] });
+    expect(cfg.reviewers).toEqual([anna, sara]);
+  });
+
+  it('stops the synthesis on a bad value, naming its path', () => {
+    expect(problem({ reviewers: [{ email: 'anna@hub.example.org', organisation: 'nowhere' }] })).toMatch(
+      /Invalid configuration for stage dev: [\s\S]*organisation "nowhere" is no partner id of this stage[\s\S]*at reviewers\[0\]\.organisation/,
+    );
+    expect(problem({ coordinators: [] })).toMatch(/at coordinators/);
+    expect(problem({ reviewers: [{ email: 'anna@hub.example.org', areas: ['cardio'] }] })).toMatch(/at reviewers\[0\]\.areas\[0\]/);
+    expect(problem({ reviewers: [anna, { ...anna }] })).toMatch(/listed twice[\s\S]*at reviewers\[1\]\.email/);
+    expect(problem({ review: { ...dev.review, escalationWindowSeconds: 0 } })).toMatch(/at review\.escalationWindowSeconds/);
+  });
+
   it('gives every stage at least one reviewer and one coordinator, of known organisations', () => {
     for (const stage of ['local', 'dev', 'prod']) {
       const cfg = stageConfig(stage);
