@@ -101,11 +101,12 @@ const STAGES: Record<string, StageConfig> = {
     partners: [...LOCAL_PARTNERS],
     mailFrom: 'hub-intake@localhost.localdomain',
     opsEmail: 'ops@localhost.localdomain',
-    // Examples that show the routing: a reviewer of one partner never sees that partner's cases.
+    // Examples that show the routing: a Humanitas case of cardiology (the form's example) goes to
+    // the first two and never to the third, who works for Humanitas.
     reviewers: [
-      { email: 'revisore1@hub.example.org', organisation: 'humanitas', areas: ['cardiology', 'pulmonology', 'rehabilitation'] },
-      { email: 'revisore2@hub.example.org', organisation: 'maugeri' },
-      { email: 'revisore3@hub.example.org', areas: ['oncology', 'neurology'] },
+      { email: 'revisore1@hub.example.org', organisation: 'maugeri', areas: ['cardiology', 'pulmonology', 'rehabilitation'] },
+      { email: 'revisore2@hub.example.org' },
+      { email: 'revisore3@hub.example.org', organisation: 'humanitas', areas: ['cardiology', 'oncology'] },
     ],
     coordinators: [{ email: 'coordinamento@hub.example.org' }],
     // Timers of the embedded runtime cannot wait longer than 24.8 days.
