@@ -34,7 +34,7 @@ export interface FunctionSpec {
   /** Its access to the table, one grant or several (each its own statement); none when absent. */
   table?: TableGrant | readonly TableGrant[];
   sendsMail: boolean;
-  /** Mails the reviewers, so gets their addresses (`REVIEWERS`); no other function does. */
+  /** Mails the reviewers and coordinators, so gets their addresses (`REVIEWERS`, `COORDINATORS`); no other function does. */
   mailsReviewers?: boolean;
   /** Starts case-review executions (needs the state machine's ARN). */
   startsWorkflow: boolean;
@@ -127,7 +127,7 @@ export const FUNCTIONS = {
     answersWorkflow: false,
   },
   'request-review': {
-    description: 'case-review task: opens a review round and emails every reviewer a link',
+    description: 'case-review task: opens a review round (or its escalation) and emails each reviewer routed to the case, or coordinator, a link',
     table: { actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
     sendsMail: true,
     mailsReviewers: true,

@@ -1,10 +1,17 @@
 import * as z from 'zod';
 import { Partner } from './core/partners';
+import { parseReviewerText, type Reviewer } from './core/reviewers';
 
-const csv = z
+/** `REVIEWERS` and `COORDINATORS`: comma-separated addresses or a JSON array of `{email, organisation?, areas?}`. */
+const reviewerList = z
   .string()
   .default('')
-  .transform((value) => value.split(',').map((item) => item.trim()).filter(Boolean));
+  .transform((raw, ctx): Reviewer[] => {
+    const parsed = parseReviewerText(raw);
+    if (parsed.ok) return parsed.value;
+    for (const problem of parsed.problems) ctx.addIssue({ code: 'custom', message: problem.message, path: problem.path });
+    return z.NEVER;
+  });
 
 const optionalUrl = z.url().optional().or(z.literal('').transform(() => undefined));
 
@@ -31,7 +38,9 @@ const EnvSchema = z.object({
       }
     })
     .pipe(z.array(Partner).min(1)),
-  REVIEWERS: csv.pipe(z.array(z.email())),
+  REVIEWERS: reviewerList,
+  /** The Hub's coordinators: asked when no reviewer is left for a case, and when its review escalates. */
+  COORDINATORS: reviewerList,
   /** Signs the form's proof-of-work challenges; without it the form cannot submit. */
   CHALLENGE_HMAC_KEY: z.string().min(16).optional(),
   STATE_MACHINE_ARN: z.string().optional(),
@@ -41,6 +50,8 @@ const EnvSchema = z.object({
   SFN_ENDPOINT: optionalUrl,
   REVIEW_WINDOW_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
   REMINDERS: z.coerce.number().int().min(0).default(2),
+  /** How long the coordinators have once a review escalates to them; the review window when unset. */
+  ESCALATION_WINDOW_SECONDS: z.coerce.number().int().positive().optional(),
   AMEND_WINDOW_SECONDS: z.coerce.number().int().positive().default(30 * 24 * 3600),
   /** How long a case sent through the form waits for its contact to confirm the address. */
   CONFIRM_WINDOW_SECONDS: z.coerce.number().int().positive().default(7 * 24 * 3600),
@@ -57,6 +68,16 @@ const EnvSchema = z.object({
   HUB_CONTACT_EMAIL: z.email().optional().or(z.literal('').transform(() => undefined)),
   /** The value CloudFront puts in {@link ORIGIN_VERIFY_HEADER}; unset in the embedded runtime. */
   ORIGIN_VERIFY_SECRET: z.string().min(32).optional(),
+}).superRefine((env, ctx) => {
+  // An organisation no partner has would never match a case: a typo that silently disables the conflict rule.
+  const partners = new Set(env.PARTNERS.map((partner) => partner.id));
+  for (const name of ['REVIEWERS', 'COORDINATORS'] as const) {
+    env[name].forEach((reviewer, index) => {
+      if (reviewer.organisation && !partners.has(reviewer.organisation)) {
+        ctx.addIssue({ code: 'custom', message: `organisation "${reviewer.organisation}" is no configured partner id`, path: [name, index, 'organisation'] });
+      }
+    });
+  }
 });
 
 /**

@@ -23,6 +23,7 @@ import { createSesMailer } from './adapters/ses/mailer';
 import { createNotifier } from './adapters/ses/notifier';
 import type { Mailer, Notifier } from './app/ports';
 import type { Partner } from './core/partners';
+import type { Reviewer } from './core/reviewers';
 import { createCaseStore, type CaseStore } from './adapters/dynamodb/case-store';
 import { createCatalogStore, type CatalogStore } from './adapters/dynamodb/catalog-store';
 import { createApprovedCaseStore } from './adapters/dynamodb/approved-case-store';
@@ -171,7 +172,9 @@ export const decisionDeps = /* @__PURE__ */ once((cfg): EffectDeps => effectStor
 
 const reviewSettings = (cfg: Config) => ({
   reviewers: cfg.REVIEWERS,
+  coordinators: cfg.COORDINATORS,
   reviewWindowSeconds: cfg.REVIEW_WINDOW_SECONDS,
+  escalationWindowSeconds: cfg.ESCALATION_WINDOW_SECONDS ?? cfg.REVIEW_WINDOW_SECONDS,
   amendWindowSeconds: cfg.AMEND_WINDOW_SECONDS,
 });
 
@@ -180,6 +183,8 @@ export const reviewTaskDeps = /* @__PURE__ */ once((cfg): ReviewDeps => ({ ...ef
 
 /** `request-review`, `request-changes`, `notify-submitter`: review tasks that send mail. */
 export const mailingTaskDeps = /* @__PURE__ */ once((cfg): MailingReviewDeps => ({ ...effectStores(cfg), ...reviewSettings(cfg), notifier: notifier() }));
+
+const asReviewers = (list: readonly (string | Reviewer)[]): Reviewer[] => list.map((entry) => (typeof entry === 'string' ? { email: entry } : entry));
 
 /** What {@link depsOn} needs besides the table: the stand-ins and settings of a suite or the bench. */
 export interface DepsOnOptions {
@@ -192,8 +197,12 @@ export interface DepsOnOptions {
   ownOrigin: string;
   publicBaseUrl: string;
   challengeKey: string;
-  reviewers: readonly string[];
+  /** Addresses alone, or whole entries with organisation and areas. */
+  reviewers: readonly (string | Reviewer)[];
+  coordinators?: readonly (string | Reviewer)[];
   reviewWindowSeconds: number;
+  /** @default reviewWindowSeconds */
+  escalationWindowSeconds?: number;
   amendWindowSeconds: number;
   log?: EffectDeps['log'];
   hubContactEmail?: string;
@@ -231,8 +240,10 @@ export function depsOn(options: DepsOnOptions): ReviewDeps & MailingReviewDeps &
     startsWorkflow: true,
     now: options.now,
     log: options.log ?? { info: () => undefined, error: () => undefined },
-    reviewers: options.reviewers,
+    reviewers: asReviewers(options.reviewers),
+    coordinators: asReviewers(options.coordinators ?? []),
     reviewWindowSeconds: options.reviewWindowSeconds,
+    escalationWindowSeconds: options.escalationWindowSeconds ?? options.reviewWindowSeconds,
     amendWindowSeconds: options.amendWindowSeconds,
   };
 }

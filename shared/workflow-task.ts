@@ -7,6 +7,8 @@ const TaskPayloadSchema = z.strictObject({
   caseId: z.string().regex(/^[0-9A-HJKMNP-TV-Z]{26}$/),
   round: z.int().min(1),
   attempt: z.int().min(0).optional(),
+  /** The Escalate state's: the request goes to the coordinators. */
+  escalation: z.literal(true).optional(),
   taskToken: z.string().min(1).optional(),
   outcome: z.enum(['approved', 'rejected', 'expired', 'failed']).optional(),
   error: z.string().max(256).optional(),
@@ -21,7 +23,7 @@ export function workflowTask<D extends ReviewDeps>(name: string, step: (deps: D,
   return async (event: unknown): Promise<{ ok: true }> => {
     const task = TaskPayloadSchema.parse(event);
     await step(deps(), task);
-    log.info(`${name} done`, { caseId: task.caseId, round: task.round, attempt: task.attempt, outcome: task.outcome });
+    log.info(`${name} done`, { caseId: task.caseId, round: task.round, attempt: task.attempt, outcome: task.outcome, ...(task.escalation ? { escalation: true } : {}) });
     return { ok: true };
   };
 }

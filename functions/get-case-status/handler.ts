@@ -1,7 +1,7 @@
 import { config } from '../../shared/config';
 import { NotFound } from '../../shared/core/errors';
 import { CASE_ID_PATTERN, statusLinkMatches } from '../../shared/core/ids';
-import { historyOf } from '../../shared/core/case-record';
+import { historyForHolder, historyOf } from '../../shared/core/case-record';
 import { frameAncestors } from '../../shared/core/partners';
 import { httpHandler } from '../../shared/adapters/http/handler';
 import { json, page } from '../../shared/adapters/http/response';
@@ -53,14 +53,20 @@ export const handler = httpHandler<RouteKey<'get-case-status'>>({
         updatedAt: record.updatedAt,
         ...(record.decidedAt ? { decidedAt: record.decidedAt } : {}),
         ...(record.awaitingConfirmation ? { awaitingConfirmation: true } : {}),
-        history: history.map(({ at, type, from, to, actor, note }) => ({
-          at,
-          type,
-          ...(from ? { from } : {}),
-          ...(to ? { to } : {}),
-          actor: actor.type,
-          ...(note ? { note } : {}),
-        })),
+        // Who was asked is counted, never named: reviewers' addresses are the Hub's staff data.
+        history: historyForHolder(history).map((event) =>
+          event.type === 'review-requested' && 'reviewers' in event
+            ? { at: event.at, type: event.type, actor: 'system', round: event.round, attempt: event.attempt, reason: event.reason, asked: { reviewers: event.reviewers, coordinators: event.coordinators } }
+            : {
+                at: event.at,
+                type: event.type,
+                ...(event.from ? { from: event.from } : {}),
+                ...(event.to ? { to: event.to } : {}),
+                actor: event.actor.type,
+                ...(event.actor.type === 'reviewer' && event.actor.role ? { role: event.actor.role } : {}),
+                ...(event.note ? { note: event.note } : {}),
+              },
+        ),
         // An approved need: the approved practices that answer it, ranked, and whom to write to meet their people.
         ...(matches
           ? {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { DEFAULT_PRIVACY } from '../../shared/config';
 import { Partner } from '../../shared/core/partners';
+import { ReviewerList, reviewerText } from '../../shared/core/reviewers';
 import { FUNCTIONS, type FunctionName } from '../routes';
 import { HUB_PARTNERS, LOCAL_PARTNERS } from './partners';
 
@@ -30,11 +31,20 @@ export const StageConfig = z.strictObject({
   mailFrom: z.email(),
   /** Where alarms go. */
   opsEmail: z.email(),
-  reviewers: z.array(z.email()).min(1),
+  /**
+   * The Hub's reviewers: `{email, organisation?, areas?}`, where `organisation` is the partner id
+   * they work for (never asked about its cases) and `areas` the clinical areas they cover (none:
+   * every area). They reach the one function that mails them as `REVIEWERS`.
+   */
+  reviewers: ReviewerList.min(1),
+  /** The Hub's coordinators, in the same form: the fallback when no reviewer is left, and the escalation. */
+  coordinators: ReviewerList.min(1),
   partners: z.array(Partner).min(1),
   review: z.strictObject({
     windowSeconds: z.int().positive(),
     reminders: z.int().min(0).max(10),
+    /** How long the coordinators have once a review escalates to them. @default windowSeconds */
+    escalationWindowSeconds: z.int().positive().optional(),
     amendWindowSeconds: z.int().positive(),
   }),
   aggregateEveryMinutes: z.int().positive(),
@@ -53,6 +63,16 @@ export const StageConfig = z.strictObject({
    * is still the initial 10), so a stage may only reserve where the account's quota allows.
    */
   reservedConcurrency: z.union([z.literal(false), z.record(z.enum(FUNCTION_NAMES), z.int().min(1).max(100))]),
+}).superRefine((cfg, ctx) => {
+  // An organisation no partner has would never match a case: a typo that silently disables the conflict rule.
+  const partners = new Set(cfg.partners.map((partner) => partner.id));
+  for (const field of ['reviewers', 'coordinators'] as const) {
+    cfg[field].forEach((reviewer, index) => {
+      if (reviewer.organisation && !partners.has(reviewer.organisation)) {
+        ctx.addIssue({ code: 'custom', message: `organisation "${reviewer.organisation}" is no partner id of this stage`, path: [field, index, 'organisation'] });
+      }
+    });
+  }
 });
 export type StageConfig = z.infer<typeof StageConfig> & {
   /**
@@ -84,7 +104,14 @@ const STAGES: Record<string, StageConfig> = {
     partners: [...LOCAL_PARTNERS],
     mailFrom: 'hub-intake@localhost.localdomain',
     opsEmail: 'ops@localhost.localdomain',
-    reviewers: ['revisore1@hub.example.org', 'revisore2@hub.example.org'],
+    // Examples that show the routing: a Humanitas case of cardiology (the form's example) goes to
+    // the first two and never to the third, who works for Humanitas.
+    reviewers: [
+      { email: 'revisore1@hub.example.org', organisation: 'maugeri', areas: ['cardiology', 'pulmonology', 'rehabilitation'] },
+      { email: 'revisore2@hub.example.org' },
+      { email: 'revisore3@hub.example.org', organisation: 'humanitas', areas: ['cardiology', 'oncology'] },
+    ],
+    coordinators: [{ email: 'coordinamento@hub.example.org' }],
     // Timers of the embedded runtime cannot wait longer than 24.8 days.
     review: { ...common.review, amendWindowSeconds: 20 * DAY },
   },
@@ -93,8 +120,9 @@ const STAGES: Record<string, StageConfig> = {
     stage: 'dev',
     mailFrom: 'hub-intake-dev@digitalhealthhub.example.org',
     opsEmail: 'ops@digitalhealthhub.example.org',
-    reviewers: ['revisore1@digitalhealthhub.example.org'],
-    review: { windowSeconds: 2 * DAY, reminders: 1, amendWindowSeconds: 7 * DAY },
+    reviewers: [{ email: 'revisore1@digitalhealthhub.example.org' }],
+    coordinators: [{ email: 'coordinamento@digitalhealthhub.example.org' }],
+    review: { windowSeconds: 2 * DAY, reminders: 1, escalationWindowSeconds: DAY, amendWindowSeconds: 7 * DAY },
   },
   prod: {
     ...common,
@@ -105,7 +133,8 @@ const STAGES: Record<string, StageConfig> = {
     },
     mailFrom: 'hub-intake@digitalhealthhub.example.org',
     opsEmail: 'ops@digitalhealthhub.example.org',
-    reviewers: ['revisore1@digitalhealthhub.example.org', 'revisore2@digitalhealthhub.example.org'],
+    reviewers: [{ email: 'revisore1@digitalhealthhub.example.org' }, { email: 'revisore2@digitalhealthhub.example.org' }],
+    coordinators: [{ email: 'coordinamento@digitalhealthhub.example.org' }],
     // 155 in all, far below what an account with the standard quota (1,000) can reserve. The
     // public functions get what the API's throttling (50 requests/s, bursts of 100) needs at
     // their latency; the workflow tasks enough for a burst of submissions; the schedules 2, so
@@ -147,7 +176,11 @@ export function stageConfig(stage: string, overrides: StageOverrides = {}): Stag
   if (!base) throw new Error(`Unknown stage "${stage}". Known stages: ${Object.keys(STAGES).join(', ')}`);
   // Undefined entries keep the stage's value; the merged result is validated like the stage itself.
   const review = Object.fromEntries(Object.entries(overrides.review ?? {}).filter(([, value]) => value !== undefined));
-  const raw = { ...base, review: { ...base.review, ...review } };
+  return parseStageConfig(stage, { ...base, review: { ...base.review, ...review } });
+}
+
+/** Validates a stage's configuration: a bad value stops synthesis with a message naming its path. */
+export function parseStageConfig(stage: string, raw: unknown): StageConfig {
   const parsed = StageConfig.safeParse(raw);
   if (!parsed.success) throw new Error(`Invalid configuration for stage ${stage}: ${z.prettifyError(parsed.error)}`);
   const { domain } = parsed.data;
@@ -165,6 +198,7 @@ function commonEnvironment(cfg: StageConfig, values: { tableName: string; public
     MAIL_FROM: cfg.mailFrom,
     REVIEW_WINDOW_SECONDS: String(cfg.review.windowSeconds),
     REMINDERS: String(cfg.review.reminders),
+    ESCALATION_WINDOW_SECONDS: String(cfg.review.escalationWindowSeconds ?? cfg.review.windowSeconds),
     AMEND_WINDOW_SECONDS: String(cfg.review.amendWindowSeconds),
     RETENTION_DAYS: String(cfg.retentionDays),
     PRIVACY_CONTROLLER: cfg.privacy.controller,
@@ -173,26 +207,56 @@ function commonEnvironment(cfg: StageConfig, values: { tableName: string; public
   };
 }
 
-/**
- * The environment of the embedded runtime, which runs every function in one process: the
- * deployed functions' settings plus the partners (`PARTNERS`, which a deployed function has
- * bundled instead, see {@link partnersJson}) and the reviewers.
- */
-export function functionEnvironment(cfg: StageConfig, values: { tableName: string; publicBaseUrl: string }): Record<string, string> {
-  return { ...commonEnvironment(cfg, values), PARTNERS: partnersJson(cfg), REVIEWERS: cfg.reviewers.join(',') };
+/** The reviewers and coordinators as the functions read them (`REVIEWERS`, `COORDINATORS`), in the shortest form. */
+function reviewerEnvironment(cfg: StageConfig): Record<string, string> {
+  return { REVIEWERS: reviewerText(cfg.reviewers), COORDINATORS: reviewerText(cfg.coordinators) };
 }
 
 /**
- * The environment of one deployed function: the common settings, and the reviewers' addresses
- * only for a function that mails them. The partners are not in it (Lambda allows 4 KB of
- * environment, and they alone would take most of it): they are bundled into the code.
+ * The environment of the embedded runtime, which runs every function in one process: the
+ * deployed functions' settings plus the partners (`PARTNERS`, which a deployed function has
+ * bundled instead, see {@link partnersJson}), the reviewers and the coordinators.
+ */
+export function functionEnvironment(cfg: StageConfig, values: { tableName: string; publicBaseUrl: string }): Record<string, string> {
+  return { ...commonEnvironment(cfg, values), PARTNERS: partnersJson(cfg), ...reviewerEnvironment(cfg) };
+}
+
+/** What Lambda allows in a function's environment: 4 KB of keys and values in all. */
+export const LAMBDA_ENVIRONMENT_LIMIT = 4096;
+/**
+ * Room kept for what the stack adds after {@link deployedFunctionEnvironment}: the table name and
+ * base URL are tokens at synthesis, and the origin secret, the state machine's ARN, the
+ * configuration set and the Node options come later.
+ */
+const ENVIRONMENT_RESERVE = 1024;
+
+/** The bytes an environment takes as Lambda counts them: every key and value. */
+export const environmentBytes = (env: Record<string, string>): number =>
+  Object.entries(env).reduce((sum, [key, value]) => sum + Buffer.byteLength(key) + Buffer.byteLength(value), 0);
+
+/**
+ * The environment of one deployed function: the common settings, and the reviewers' and
+ * coordinators' entries only for a function that mails them. The partners are not in it (Lambda
+ * allows 4 KB of environment, and they alone would take most of it): they are bundled into the
+ * code. Too many reviewers for the 4 KB stop the synthesis with a message that says so.
  */
 export function deployedFunctionEnvironment(
   cfg: StageConfig,
   values: { tableName: string; publicBaseUrl: string },
   fn: { mailsReviewers?: boolean },
+  name = 'the function',
 ): Record<string, string> {
-  return { ...commonEnvironment(cfg, values), ...(fn.mailsReviewers ? { REVIEWERS: cfg.reviewers.join(',') } : {}) };
+  const env = { ...commonEnvironment(cfg, values), ...(fn.mailsReviewers ? reviewerEnvironment(cfg) : {}) };
+  const bytes = environmentBytes(env);
+  if (bytes + ENVIRONMENT_RESERVE > LAMBDA_ENVIRONMENT_LIMIT) {
+    const reviewerBytes = fn.mailsReviewers ? environmentBytes(reviewerEnvironment(cfg)) : 0;
+    throw new Error(
+      `Invalid configuration for stage ${cfg.stage}: the environment of ${name} would take ${bytes} bytes ` +
+        `(${reviewerBytes} of them REVIEWERS and COORDINATORS) and ${ENVIRONMENT_RESERVE} more are kept for the stack's own values, ` +
+        `over Lambda's ${LAMBDA_ENVIRONMENT_LIMIT} bytes: list fewer reviewers or coordinators, or fewer areas for each.`,
+    );
+  }
+  return env;
 }
 
 /** The stage's partners as the JSON that `shared/config.ts` reads, from the bundle or from `PARTNERS`. */

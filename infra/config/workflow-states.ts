@@ -8,6 +8,7 @@ export const STATES = {
   requestReview: 'RequestReview',
   checkReminders: 'RemindersLeft?',
   remind: 'Remind',
+  escalate: 'Escalate',
   decision: 'Decision?',
   unknownDecision: 'UnknownDecision',
   recordApproval: 'RecordApproval',

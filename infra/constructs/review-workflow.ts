@@ -62,8 +62,10 @@ export interface ReviewWorkflowProps {
   notifySubmitter: IFunction;
   /** How long reviewers have to decide, before each reminder and before expiry. */
   reviewWindow: Duration;
-  /** How many reminders before the case expires. */
+  /** How many reminders before the review escalates to the coordinators. */
   reminders: number;
+  /** How long the coordinators have once the review escalates to them, before the case expires. @default reviewWindow */
+  escalationWindow?: Duration;
   /** How long the submitter has to amend a case sent back. */
   amendWindow: Duration;
   /** Encrypts the execution log group. @default - CloudWatch Logs' own encryption */
@@ -79,7 +81,8 @@ export interface ReviewWorkflowProps {
  * ```
  * Init → RequestReview ⇢(task token) Decision? ─ approve → RecordApproval → NotifyApproval → Approved
  *          │ timeout → RemindersLeft? → Remind → RequestReview        ├ reject → RecordRejection → NotifyRejection → Rejected
- *          │                        └ none left → Expire → NotifyExpiry → Expired
+ *          │                        └ none left → Escalate ⇢(task token, the coordinators) → Decision?
+ *          │                                        └ timeout → Expire → NotifyExpiry → Expired
  *          └ error, once retried → MarkFailed → NotifyFailure → Failed    └ changes → RequestChanges ⇢(task token) NextRound → RequestReview
  * ```
  */
@@ -145,7 +148,7 @@ export class ReviewWorkflow extends Construct {
       .next(outcome(STATES.notifyExpiry, props.notifySubmitter, 'expired'))
       .next(new Succeed(this, STATES.expired));
 
-    const waitFor = (stateName: string, fn: IFunction, timeout: Duration, resultPath: string) =>
+    const waitFor = (stateName: string, fn: IFunction, timeout: Duration, resultPath: string, extra: Record<string, unknown> = {}) =>
       retried(new LambdaInvoke(this, stateName, {
         lambdaFunction: fn,
         integrationPattern: IntegrationPattern.WAIT_FOR_TASK_TOKEN,
@@ -153,6 +156,7 @@ export class ReviewWorkflow extends Construct {
           caseId: JsonPath.stringAt('$.caseId'),
           round: JsonPath.numberAt('$.round'),
           attempt: JsonPath.numberAt('$.attempt'),
+          ...extra,
           taskToken: JsonPath.taskToken,
         }),
         taskTimeout: Timeout.duration(timeout),
@@ -168,8 +172,16 @@ export class ReviewWorkflow extends Construct {
         attempt: JsonPath.mathAdd(JsonPath.numberAt('$.attempt'), 1),
       },
     }).next(requestReview);
+    // No decision within the window and its reminders: the coordinators are asked, with links of
+    // their own (the next attempt, so the reviewers' links close), before the case expires.
+    const escalate = waitFor(STATES.escalate, props.requestReview, props.escalationWindow ?? props.reviewWindow, '$.review', {
+      attempt: JsonPath.mathAdd(JsonPath.numberAt('$.attempt'), 1),
+      escalation: true,
+    });
+    escalate.addCatch(expire, { errors: [Errors.TIMEOUT], resultPath: '$.timeout' });
+    escalate.addCatch(markFailed, { errors: [Errors.ALL], resultPath: '$.error' });
     requestReview.addCatch(
-      new Choice(this, STATES.checkReminders).when(Condition.numberLessThan('$.attempt', props.reminders), remind).otherwise(expire),
+      new Choice(this, STATES.checkReminders).when(Condition.numberLessThan('$.attempt', props.reminders), remind).otherwise(escalate),
       { errors: [Errors.TIMEOUT], resultPath: '$.timeout' },
     );
     requestReview.addCatch(markFailed, { errors: [Errors.ALL], resultPath: '$.error' });
@@ -183,20 +195,21 @@ export class ReviewWorkflow extends Construct {
       }).next(requestReview),
     );
 
-    requestReview.next(
-      new Choice(this, STATES.decision)
-        .when(Condition.stringEquals('$.review.decision', 'approve'), approved)
-        .when(Condition.stringEquals('$.review.decision', 'reject'), rejected)
-        .when(Condition.stringEquals('$.review.decision', 'changes'), requestChanges)
-        // MarkFailed reads $.error.Error, which only a Catch sets: without it the state fails with
-        // States.Runtime before record-outcome runs, and the case would stay in_review.
-        .otherwise(
-          new Pass(this, STATES.unknownDecision, {
-            result: Result.fromObject({ Error: 'UnknownDecision', Cause: 'The review answered with no known decision.' }),
-            resultPath: '$.error',
-          }).next(markFailed),
-        ),
-    );
+    const decision = new Choice(this, STATES.decision);
+    requestReview.next(decision);
+    escalate.next(decision);
+    decision
+      .when(Condition.stringEquals('$.review.decision', 'approve'), approved)
+      .when(Condition.stringEquals('$.review.decision', 'reject'), rejected)
+      .when(Condition.stringEquals('$.review.decision', 'changes'), requestChanges)
+      // MarkFailed reads $.error.Error, which only a Catch sets: without it the state fails with
+      // States.Runtime before record-outcome runs, and the case would stay in_review.
+      .otherwise(
+        new Pass(this, STATES.unknownDecision, {
+          result: Result.fromObject({ Error: 'UnknownDecision', Cause: 'The review answered with no known decision.' }),
+          resultPath: '$.error',
+        }).next(markFailed),
+      );
 
     const definition = new Pass(this, STATES.init, {
       parameters: { caseId: JsonPath.stringAt('$.caseId'), round: 1, attempt: 0 },

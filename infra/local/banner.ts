@@ -16,6 +16,7 @@ export function bannerLines(runtime: Pick<Runtime, 'url' | 'mailViewerUrl' | 're
     ...[...links.people, ...links.integrators].map((link) => row(link.name, absolute(link.href))),
     row('review window', `${timing.window} (REVIEW_WINDOW_SECONDS=${runtime.review.windowSeconds})`),
     row('reminders', `${timing.reminders} (REMINDERS=${runtime.review.reminders})`),
+    row('escalation', `${timing.escalation} (ESCALATION_WINDOW_SECONDS=${runtime.review.escalationWindowSeconds ?? runtime.review.windowSeconds})`),
     row('changes window', `${timing.changes} (AMEND_WINDOW_SECONDS=${runtime.review.amendWindowSeconds})`),
     row('data', dataDir === 'memory' ? 'in memory (DATA_DIR=memory)' : `in ${dataDir}, mailbox included`),
     `  started in ${startedInMs} ms; Ctrl+C stops it.`,

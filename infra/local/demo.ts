@@ -4,13 +4,56 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEMO_CASES, PUBLISHED_FIGURES, type DemoCase } from './demo-cases';
 import type { Findings, Share } from '../../shared/core/findings';
+import { parseReviewerText, type Reviewer } from '../../shared/core/reviewers';
+import { stageConfig } from '../config';
 
 export type Log = (line: string) => void;
 
 type Headline = { [K in keyof typeof PUBLISHED_FIGURES]: number };
 
+/**
+ * The reviewers and the coordinator of the runtime the demo starts for itself (`REVIEWERS` and
+ * `COORDINATORS` unless the environment sets them): two reviewers of member organisations that
+ * submit demo cases, so that the demo shows their own organisation's cases never reach them.
+ */
+export const DEMO_REVIEWERS: readonly Reviewer[] = [
+  { email: 'revisore.humanitas@hub.example.org', organisation: 'humanitas' },
+  { email: 'revisore.maugeri@hub.example.org', organisation: 'maugeri' },
+];
+export const DEMO_COORDINATORS: readonly Reviewer[] = [{ email: 'coordinamento@hub.example.org' }];
+
+/**
+ * The reviewers and coordinators the demo checks the mailbox against: those of `REVIEWERS` and
+ * `COORDINATORS` when this process has them (the same shell as the runtime's `npm start`), else
+ * the demo's own and the `local` stage's defaults, what a runtime started without them has.
+ */
+export function knownReviewers(env: Record<string, string | undefined>): Reviewer[] {
+  const listed = (raw: string | undefined): Reviewer[] | undefined => {
+    if (!raw) return undefined;
+    const parsed = parseReviewerText(raw);
+    if (!parsed.ok) throw new DemoError(`REVIEWERS or COORDINATORS cannot be read: ${parsed.problems.map((p) => `${p.path.join('.')}: ${p.message}`).join('; ')}`);
+    return parsed.value;
+  };
+  const local = stageConfig('local');
+  return [
+    ...(listed(env.REVIEWERS) ?? [...DEMO_REVIEWERS, ...local.reviewers]),
+    ...(listed(env.COORDINATORS) ?? [...DEMO_COORDINATORS, ...local.coordinators]),
+  ];
+}
+
+/** How the review mails of the demo's cases were routed, by what the demo knows of the reviewers. */
+export interface DemoRouting {
+  /** Review mails of the demo's cases (first requests, reminders, escalations). */
+  reviewMails: number;
+  /** Of the demo's cases, those from the organisation of a reviewer the demo knows. */
+  casesFromReviewersOrganisations: number;
+  /** Review mails that reached a reviewer of the submitting organisation: always 0, else the demo fails. */
+  ownOrganisation: number;
+}
+
 export interface DemoResult {
   headline: Headline;
+  routing: DemoRouting;
   /** The findings of the report, as the aggregation computed them. */
   findings: Findings;
   dashboardUrl: string;
@@ -92,7 +135,11 @@ interface MailEntry {
  * mail, runs the aggregation and checks the Hub's published figures. Safe to run twice against the
  * same runtime: submissions carry an Idempotency-Key and decided cases are left alone.
  */
-export async function runDemo(baseUrl: string, log: Log = console.log, options: { timeoutMs?: number } = {}): Promise<DemoResult> {
+export async function runDemo(
+  baseUrl: string,
+  log: Log = console.log,
+  options: { timeoutMs?: number; reviewers?: readonly Reviewer[] } = {},
+): Promise<DemoResult> {
   const run: DemoRun = { base: baseUrl.replace(/\/+$/, ''), deadline: Date.now() + (options.timeoutMs ?? 120_000), log };
   const approvals = DEMO_CASES.filter((demo) => demo.decision === 'approve').length;
   const partners = new Set(DEMO_CASES.map((demo) => demo.input.partner)).size;
@@ -103,6 +150,7 @@ export async function runDemo(baseUrl: string, log: Log = console.log, options: 
   const decidedByUs = await reviewCases(run, submitted);
   await awaitOutcomes(run, submitted);
   log(`  ${submitted.length} decided (${decidedByUs} now, ${submitted.length - decidedByUs} before): ${approvals} approved, ${submitted.length - approvals} rejected`);
+  const routing = await checkRouting(run, submitted, options.reviewers ?? knownReviewers(process.env));
   const { headline, findings } = await checkFigures(run, approvals);
   const matches = await showMatches(run, submitted);
   const dashboardUrl = `${run.base}/dashboard`;
@@ -111,7 +159,7 @@ export async function runDemo(baseUrl: string, log: Log = console.log, options: 
   log(`Catalogue: ${run.base}/catalog (CSV: ${run.base}/catalog.csv, spreadsheet: ${run.base}/catalog.xlsx)`);
   logFindings(log, findings);
   log(`Report: ${reportUrl} (English: ${run.base}/report?lang=en; print it for a PDF)`);
-  return { headline, findings, dashboardUrl, reportUrl, submitted: { created: submitted.length - replayed, replayed }, matches };
+  return { headline, routing, findings, dashboardUrl, reportUrl, submitted: { created: submitted.length - replayed, replayed }, matches };
 }
 
 /** "42.3% (11 of 26)" */
@@ -217,11 +265,7 @@ async function reviewCases({ base, deadline, log }: DemoRun, submitted: readonly
     if (Date.now() > deadline) {
       throw new DemoError(`No reviewer mail arrived for ${pending.map((item) => item.reference).join(', ')}. Are reviewers configured (REVIEWERS) and the workflow running?`);
     }
-    const response = await call(`${base}/_local/mail`, { headers: { accept: 'application/json' } });
-    if (!response.ok) {
-      throw new DemoError(`GET /_local/mail answered ${response.status}: the demo needs the embedded runtime (npm start), whose mailbox holds the reviewers' links.`);
-    }
-    const mails = (await response.json()) as MailEntry[];
+    const mails = await mailbox(base);
     const waiting: Submitted[] = [];
     await pooled(pending, CONCURRENCY, async (item) => {
       // Newest first: with several reviewers, any one of them decides; a reminder supersedes the first mail.
@@ -266,6 +310,47 @@ async function awaitOutcomes({ deadline }: DemoRun, submitted: readonly Submitte
     if (Date.now() > deadline) throw new DemoError(`Still undecided after the reviews: ${undecided.map((item) => `${item.reference} (${item.demo.key})`).join(', ')}.`);
     await sleep(POLL_MS);
   }
+}
+
+/** The mailbox of the runtime, newest first. */
+async function mailbox(base: string): Promise<MailEntry[]> {
+  const response = await call(`${base}/_local/mail`, { headers: { accept: 'application/json' } });
+  if (!response.ok) {
+    throw new DemoError(`GET /_local/mail answered ${response.status}: the demo needs the embedded runtime (npm start), whose mailbox holds the reviewers' links.`);
+  }
+  return (await response.json()) as MailEntry[];
+}
+
+/**
+ * 3b. Checks the conflict-of-interest rule in the mailbox: no review mail of a case (its first
+ * request, a reminder, an escalation) went to a reviewer of the organisation that submitted it.
+ */
+async function checkRouting({ base, log }: DemoRun, submitted: readonly Submitted[], reviewers: readonly Reviewer[]): Promise<DemoRouting> {
+  const mails = await mailbox(base);
+  const organisationOf = new Map(reviewers.filter((r) => r.organisation).map((r) => [r.email.toLowerCase(), r.organisation!]));
+  const ownOrganisations = new Set(organisationOf.values());
+  let reviewMails = 0;
+  const conflicts: string[] = [];
+  for (const item of submitted) {
+    const forCase = mails.filter((m) => m.subject.includes(item.reference) && /da revisionare|senza decisione/.test(m.subject));
+    reviewMails += forCase.length;
+    for (const mail of forCase) {
+      for (const to of mail.to) {
+        if (organisationOf.get(to.toLowerCase()) === item.demo.input.partner) conflicts.push(`${item.reference} (${item.demo.input.partner}) to ${to}`);
+      }
+    }
+  }
+  const fromOwn = submitted.filter((item) => ownOrganisations.has(item.demo.input.partner)).length;
+  if (conflicts.length > 0) throw new DemoError(`Review mails reached a reviewer of the submitting organisation: ${conflicts.join('; ')}.`);
+  if (ownOrganisations.size === 0) {
+    log('Conflict of interest: no reviewer of a member organisation is known to the demo; nothing to check.');
+  } else {
+    log(
+      `Conflict of interest: ${fromOwn} cases came from the organisations of reviewers (${[...ownOrganisations].join(', ')}); ` +
+        `none of the ${reviewMails} review mails reached a reviewer of the submitting organisation.`,
+    );
+  }
+  return { reviewMails, casesFromReviewersOrganisations: fromOwn, ownOrganisation: conflicts.length };
 }
 
 /** 4. Aggregates now rather than waiting for the schedule, and compares with the published table. */
@@ -323,7 +408,14 @@ async function main(): Promise<void> {
 
   console.log(`No hub-intake answers at ${target}: starting one in this process (DATA_DIR=${process.env.DATA_DIR ?? 'memory'}) ...`);
   const { settingsFromEnv, startRuntime } = await import('./runtime');
-  const settings = settingsFromEnv({ ...process.env, PORT: process.env.PORT ?? '0', DATA_DIR: process.env.DATA_DIR ?? 'memory' });
+  const settings = settingsFromEnv({
+    // Reviewers of member organisations, so that the run shows their own cases never reach them.
+    REVIEWERS: JSON.stringify(DEMO_REVIEWERS),
+    COORDINATORS: JSON.stringify(DEMO_COORDINATORS),
+    ...process.env,
+    PORT: process.env.PORT ?? '0',
+    DATA_DIR: process.env.DATA_DIR ?? 'memory',
+  });
   const runtime = await startRuntime({ ...settings, accessLog: process.env.ACCESS_LOG === 'on' });
   let stopping = false;
   const stop = (code: number) => {

@@ -10,7 +10,7 @@ import { ROUTES } from '../routes';
 
 type Bilingual = Record<Language, string>;
 
-/** The review timing in force: the `local` stage's, or what REVIEW_WINDOW_SECONDS, REMINDERS and AMEND_WINDOW_SECONDS set. */
+/** The review timing in force: the `local` stage's, or what REVIEW_WINDOW_SECONDS, REMINDERS, ESCALATION_WINDOW_SECONDS and AMEND_WINDOW_SECONDS set. */
 export type ReviewTiming = StageConfig['review'];
 
 /** One link of the landing page and the banner. */
@@ -134,17 +134,20 @@ export function formatDuration(seconds: number, lang: Language): string {
 }
 
 /** The review timing in a sentence of the reader's language. */
-export function describeTiming(timing: ReviewTiming, lang: Language): { window: string; reminders: string; changes: string } {
+export function describeTiming(timing: ReviewTiming, lang: Language): { window: string; reminders: string; escalation: string; changes: string } {
   const window = formatDuration(timing.windowSeconds, lang);
+  const escalation = formatDuration(timing.escalationWindowSeconds ?? timing.windowSeconds, lang);
   const reminders =
     lang === 'it'
       ? timing.reminders === 0
-        ? 'nessun promemoria: alla fine della finestra il caso scade'
-        : `${timing.reminders} promemoria, ciascuno con una nuova finestra di ${window}, poi il caso scade`
+        ? 'nessun promemoria: alla fine della finestra il caso passa ai coordinatori'
+        : `${timing.reminders} promemoria, ciascuno con una nuova finestra di ${window}, poi il caso passa ai coordinatori`
       : timing.reminders === 0
-        ? 'no reminder: the case expires at the end of the window'
-        : `${timing.reminders} ${timing.reminders === 1 ? 'reminder' : 'reminders'}, each with a new window of ${window}, then the case expires`;
-  return { window, reminders, changes: formatDuration(timing.amendWindowSeconds, lang) };
+        ? 'no reminder: at the end of the window the case escalates to the coordinators'
+        : `${timing.reminders} ${timing.reminders === 1 ? 'reminder' : 'reminders'}, each with a new window of ${window}, then the case escalates to the coordinators`;
+  const described =
+    lang === 'it' ? `${escalation} per i coordinatori, poi il caso scade` : `${escalation} for the coordinators, then the case expires`;
+  return { window, reminders, escalation: described, changes: formatDuration(timing.amendWindowSeconds, lang) };
 }
 
 const TEXT = {
@@ -158,10 +161,11 @@ const TEXT = {
   timing: { it: 'Tempi della revisione in vigore', en: 'Review timing in force' },
   window: { it: 'Finestra di revisione', en: 'Review window' },
   reminders: { it: 'Promemoria', en: 'Reminders' },
+  escalation: { it: 'Escalation', en: 'Escalation' },
   changes: { it: 'Finestra per le modifiche', en: 'Changes window' },
   timingNote: {
-    it: 'Si cambiano con REVIEW_WINDOW_SECONDS, REMINDERS e AMEND_WINDOW_SECONDS all’avvio di npm start.',
-    en: 'Set them with REVIEW_WINDOW_SECONDS, REMINDERS and AMEND_WINDOW_SECONDS when starting npm start.',
+    it: 'Si cambiano con REVIEW_WINDOW_SECONDS, REMINDERS, ESCALATION_WINDOW_SECONDS e AMEND_WINDOW_SECONDS all’avvio di npm start.',
+    en: 'Set them with REVIEW_WINDOW_SECONDS, REMINDERS, ESCALATION_WINDOW_SECONDS and AMEND_WINDOW_SECONDS when starting npm start.',
   },
   other: { it: 'English', en: 'Italiano' },
 } satisfies Record<string, Bilingual>;
@@ -186,6 +190,7 @@ export function landingPage(lang: Language, mailViewerUrl: string, timing: Revie
 <dl>
 <dt>${TEXT.window[lang]}</dt><dd>${described.window}</dd>
 <dt>${TEXT.reminders[lang]}</dt><dd>${described.reminders}</dd>
+<dt>${TEXT.escalation[lang]}</dt><dd>${described.escalation}</dd>
 <dt>${TEXT.changes[lang]}</dt><dd>${described.changes}</dd>
 </dl>
 <p class="muted">${TEXT.timingNote[lang]}</p>

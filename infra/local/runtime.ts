@@ -33,9 +33,13 @@ export interface RuntimeSettings {
   host: string;
   dataDir: string;
   publicBaseUrl?: string;
+  /** `REVIEWERS` and `COORDINATORS`, as the functions read them; unset: the `local` stage's examples. */
   reviewers?: string;
+  coordinators?: string;
   reviewWindowSeconds?: string;
   reminders?: string;
+  /** How long the coordinators have once a review escalates; unset: the review window. */
+  escalationWindowSeconds?: string;
   amendWindowSeconds?: string;
   sweepEverySeconds: number;
   /** How often the aggregation runs (it also runs on POST /_local/aggregate). */
@@ -80,8 +84,10 @@ export function settingsFromEnv(env: NodeJS.ProcessEnv): RuntimeSettings {
     dataDir: env.DATA_DIR || '.data',
     publicBaseUrl: env.PUBLIC_BASE_URL || undefined,
     reviewers: env.REVIEWERS || undefined,
+    coordinators: env.COORDINATORS || undefined,
     reviewWindowSeconds: env.REVIEW_WINDOW_SECONDS || undefined,
     reminders: env.REMINDERS || undefined,
+    escalationWindowSeconds: env.ESCALATION_WINDOW_SECONDS || undefined,
     amendWindowSeconds: env.AMEND_WINDOW_SECONDS || undefined,
     sweepEverySeconds: positive('SWEEP_EVERY_SECONDS', env.SWEEP_EVERY_SECONDS ?? '15'),
     aggregateEverySeconds: positive('AGGREGATE_EVERY_SECONDS', env.AGGREGATE_EVERY_SECONDS ?? '60'),
@@ -172,6 +178,8 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   const timings = {
     windowSeconds: num(settings.reviewWindowSeconds),
     reminders: num(settings.reminders),
+    // A shorter review window shortens the escalation with it, unless that has its own value.
+    escalationWindowSeconds: num(settings.escalationWindowSeconds ?? settings.reviewWindowSeconds),
     amendWindowSeconds: num(settings.amendWindowSeconds),
   };
   const workflow = await loadWorkflowDefinition(timings);
@@ -197,7 +205,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   url = `http://localhost:${port}`;
   dynamo.describeHolder(url);
 
-  configureFunctions(settings, services, url);
+  configureFunctions(settings, services, url, review);
   try {
     // The functions' configuration, read now as every function will: a value no function can use
     // (an unreadable REVIEWERS, say) stops the start with its one line rather than failing every request.
@@ -208,7 +216,7 @@ export async function startRuntime(settings: RuntimeSettings): Promise<Runtime> 
   }
   // Fed only once the functions have their configuration, as the event source mapping starts after the deploy.
   services.stream.connect(async (event) => (await FUNCTION_MODULES['react-to-commit']()).handler(event as never, localContext('react-to-commit') as never) as never);
-  await resumeWorkflows(sfn, dynamo.endpoint);
+  await resumeWorkflows(sfn, dynamo.endpoint, review);
   const timers = startSchedules(settings);
 
   let closing: Promise<void> | undefined;
@@ -415,7 +423,7 @@ function requestListener(handle: RequestHandler): (request: IncomingMessage, res
  * The environment the functions read, as the stage's would be on Lambda but pointing at the
  * emulators, then the configuration and the wiring rebuilt from it.
  */
-function configureFunctions(settings: RuntimeSettings, { dynamo, ses, sfn }: Services, url: string): void {
+function configureFunctions(settings: RuntimeSettings, { dynamo, ses, sfn }: Services, url: string, review: ReviewTiming): void {
   const stage = stageConfig('local');
   const publicBaseUrl = settings.publicBaseUrl ?? url;
   Object.assign(process.env, functionEnvironment(stage, { tableName: LOCAL_TABLE, publicBaseUrl }), {
@@ -427,6 +435,8 @@ function configureFunctions(settings: RuntimeSettings, { dynamo, ses, sfn }: Ser
     // Challenges are handed out and checked by this process only: a fresh key per start will do.
     CHALLENGE_HMAC_KEY: process.env.CHALLENGE_HMAC_KEY || randomBytes(32).toString('base64url'),
     ...(settings.reviewers ? { REVIEWERS: settings.reviewers } : {}),
+    ...(settings.coordinators ? { COORDINATORS: settings.coordinators } : {}),
+    ESCALATION_WINDOW_SECONDS: String(review.escalationWindowSeconds ?? review.windowSeconds),
     ...(settings.reviewWindowSeconds ? { REVIEW_WINDOW_SECONDS: settings.reviewWindowSeconds } : {}),
     ...(settings.reminders ? { REMINDERS: settings.reminders } : {}),
     ...(settings.amendWindowSeconds ? { AMEND_WINDOW_SECONDS: settings.amendWindowSeconds } : {}),
@@ -454,7 +464,7 @@ function startSchedules(settings: RuntimeSettings): NodeJS.Timeout[] {
  * reminds or expires the case at once). A wait that never got its links, or whose decision was
  * recorded but not yet delivered, gets a full window.
  */
-async function resumeWorkflows(sfn: LocalStepFunctions, endpoint: string): Promise<number> {
+async function resumeWorkflows(sfn: LocalStepFunctions, endpoint: string, review: ReviewTiming): Promise<number> {
   const doc = createDocumentClient(endpoint);
   const cases = createCaseStore(doc, LOCAL_TABLE);
   const reviews = createReviewStore(doc, LOCAL_TABLE);
@@ -476,7 +486,14 @@ async function resumeWorkflows(sfn: LocalStepFunctions, endpoint: string): Promi
           : status === 'in_review'
             ? await reviews.requestsExpireAt(id, round, attempt)
             : (await reviews.amendment(id, round))?.expiresAt;
-        sfn.resume(executionName(id), startAt, { caseId: id, round, attempt }, expiresAt ? new Date(expiresAt) : undefined);
+        // An attempt past the last reminder is the escalation: Escalate asks for attempt + 1 itself.
+        const escalated = status === 'in_review' && attempt > review.reminders;
+        sfn.resume(
+          executionName(id),
+          escalated ? STATES.escalate : startAt,
+          { caseId: id, round, attempt: escalated ? attempt - 1 : attempt },
+          expiresAt ? new Date(expiresAt) : undefined,
+        );
         resumed += 1;
       }
     }

@@ -243,7 +243,7 @@ export class StatelessStack extends Stack {
       const reservedConcurrency = cfg.reservedConcurrency === false ? undefined : cfg.reservedConcurrency[name];
       const fn = new HubFunction(this, pascal(name), {
         name,
-        environment: deployedFunctionEnvironment(cfg, values, spec),
+        environment: deployedFunctionEnvironment(cfg, values, spec, name),
         partners,
         logEncryptionKey: logsKey,
         failedInvocations: this.failedInvocations(name, spec, this.deadLetters),
@@ -282,6 +282,7 @@ export class StatelessStack extends Stack {
       notifySubmitter: functions['notify-submitter'],
       reviewWindow: Duration.seconds(cfg.review.windowSeconds),
       reminders: cfg.review.reminders,
+      escalationWindow: Duration.seconds(cfg.review.escalationWindowSeconds ?? cfg.review.windowSeconds),
       amendWindow: Duration.seconds(cfg.review.amendWindowSeconds),
       logEncryptionKey: logsKey,
       role: workflowRole,

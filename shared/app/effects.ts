@@ -284,6 +284,8 @@ async function perform(entry: OutboxEntry, record: CaseRecord, deps: EffectDeps)
         to: text(payload, 'reviewer'),
         url: reviewUrl(base, text(payload, 'reviewId')),
         reminder: Number(payload?.attempt ?? 0) > 0,
+        // Mails queued before escalations existed carry no reason: a reminder or a first request.
+        escalation: payload?.reason === 'escalation',
         expiresAt: text(payload, 'expiresAt'),
         previous: await deps.reviews.decisions(record.id),
       });

@@ -213,7 +213,15 @@ export interface ReviewStore {
    * Creates one reviewer's link for a round and attempt, with its mail in the outbox. Idempotent:
    * false (and nothing new) when that request exists already, as on a retried task.
    */
-  createRequest(request: Omit<ReviewRequest, 'reviewIdHash'> & { index: number; reviewId: string; mailDueAt: string }): Promise<boolean>;
+  createRequest(
+    request: Omit<ReviewRequest, 'reviewIdHash'> & {
+      index: number;
+      reviewId: string;
+      mailDueAt: string;
+      /** The case's revision as the request went out: its audit event sorts after the events before it at the same instant. */
+      revision?: number;
+    },
+  ): Promise<boolean>;
   /** The request a review link opens, if the link is genuine. */
   findRequest(reviewId: string): Promise<ReviewRequest | undefined>;
   /** When the links of a round's attempt expire (its review window's end), if that attempt made any. */
@@ -286,16 +294,26 @@ export interface MatchMailOptions {
   hubContactEmail?: string;
 }
 
+/** What a review mail tells its one recipient. */
+export interface ReviewMailOptions {
+  partnerName: string;
+  to: string;
+  url: string;
+  reminder: boolean;
+  /** No reviewer decided within the window and its reminders: a coordinator is asked before the case expires. */
+  escalation?: boolean;
+  /** When the link expires: for an escalation, when the case expires without a decision. */
+  expiresAt: string;
+  previous: { decision: string; comment?: string; round: number }[];
+}
+
 export interface Notifier {
   /** The receipt, with the status link. */
   receipt(record: CaseRecord, statusUrl: string): Promise<void>;
   /** The request to confirm the contact's address of a case sent through the form. */
   confirm(record: CaseRecord, options: { confirmUrl: string; statusUrl: string; partnerName: string }): Promise<void>;
-  /** The request to one reviewer, or its reminder. */
-  review(
-    record: CaseRecord,
-    options: { partnerName: string; to: string; url: string; reminder: boolean; expiresAt: string; previous: { decision: string; comment?: string; round: number }[] },
-  ): Promise<void>;
+  /** The request to one reviewer, its reminder, or the escalation of the case to one coordinator. */
+  review(record: CaseRecord, options: ReviewMailOptions): Promise<void>;
   /** The request to the submitter to amend the case. */
   changes(record: CaseRecord, options: { url: string; comment: string; expiresAt: string }): Promise<void>;
   /** The outcome: approved, rejected or expired. */

@@ -9,11 +9,16 @@ import { validateCase, type FieldError } from '../core/validation';
 import { caseChanges, type FieldChange } from '../core/case-changes';
 import { contactDomainAllowed } from '../core/partners';
 import { isPractice } from '../core/matching';
+import { routeReview, type RequestReason, type Reviewer } from '../core/reviewers';
 
 /** What the review tasks need besides the stores: who reviews and for how long. */
 export interface ReviewDeps extends EffectDeps {
-  reviewers: readonly string[];
+  reviewers: readonly Reviewer[];
+  /** The Hub's coordinators: the fallback when no reviewer is left for a case, and the escalation. */
+  coordinators: readonly Reviewer[];
   reviewWindowSeconds: number;
+  /** How long the coordinators have once a review escalates to them. */
+  escalationWindowSeconds: number;
   amendWindowSeconds: number;
 }
 
@@ -27,6 +32,8 @@ export interface TaskPayload {
   caseId: string;
   round: number;
   attempt?: number;
+  /** Set by the Escalate state: the request goes to the coordinators. */
+  escalation?: boolean;
   taskToken?: string;
   outcome?: string;
   error?: string;
@@ -76,8 +83,10 @@ async function moveCase(
 }
 
 /**
- * The RequestReview task: puts the case in review for this round, keeps the task token, and gives
- * every reviewer their own link by email. Safe to run again for the same round and attempt.
+ * The RequestReview and Escalate tasks: put the case in review for this round, keep the task
+ * token, and give everyone routed to the case their own link by email (see `routeReview`: the
+ * reviewers of its clinical areas, or the coordinators; never anyone of the submitting partner's
+ * organisation). Safe to run again for the same round and attempt.
  */
 export async function requestReview(deps: MailingReviewDeps, task: TaskPayload): Promise<void> {
   if (!task.taskToken) throw new Error('RequestReview needs a task token');
@@ -92,22 +101,33 @@ export async function requestReview(deps: MailingReviewDeps, task: TaskPayload):
   const now = deps.now();
   // The token first: a reviewer who answers within seconds of the mail must find it.
   await deps.reviews.saveTaskToken(record.id, 'review', task.round, task.taskToken, now.toISOString());
-  const expiresAt = plus(now, deps.reviewWindowSeconds * 1000);
+  const reason: RequestReason = task.escalation ? 'escalation' : attempt > 0 ? 'reminder' : 'review';
+  const asked = routeReview(deps, record.data, reason);
+  if (asked.length === 0) {
+    // Nobody may be asked (every coordinator works for the submitting partner, say): the window runs out and the case expires.
+    deps.log.error('nobody to ask for review', { caseId: record.id, round: task.round, attempt, reason });
+  }
+  const window = reason === 'escalation' ? deps.escalationWindowSeconds : deps.reviewWindowSeconds;
+  const expiresAt = plus(now, window * 1000);
   const mailDueAt = plus(now, INLINE_GRACE_MS);
   const entries: OutboxEntry[] = [];
-  for (const [index, reviewer] of deps.reviewers.entries()) {
+  for (const [index, person] of asked.entries()) {
     const reviewId = newSecret();
-    const payload = { reviewId, reviewer, attempt, expiresAt };
+    const payload = { reviewId, reviewer: person.email, attempt, expiresAt, reason };
     const created = await deps.reviews.createRequest({
       caseId: record.id,
       round: task.round,
       attempt,
       index,
-      reviewer,
+      reviewer: person.email,
+      role: person.role,
+      ...(person.organisation ? { organisation: person.organisation } : {}),
+      reason,
       reviewId,
       expiresAt,
       createdAt: now.toISOString(),
       mailDueAt,
+      revision: record.revision,
     });
     if (created) {
       entries.push({ key: deps.outbox.entryKey({ on: 'review-request', caseId: record.id, round: task.round, attempt, index }), caseId: record.id, effect: 'review-mail', attempts: 0, dueAt: mailDueAt, payload });
@@ -116,12 +136,15 @@ export async function requestReview(deps: MailingReviewDeps, task: TaskPayload):
   await runNow(entries, record, deps);
 }
 
+/** The actor of a decision's transition: the reviewer, and their role when a coordinator decided. */
+const decider = (decision: DecisionRecord): Actor => ({ type: 'reviewer', email: decision.reviewer, ...(decision.role === 'coordinator' ? { role: 'coordinator' as const } : {}) });
+
 /** The RequestChanges task: sends the case back to its submitter with an edit link, once per round. */
 export async function requestChanges(deps: MailingReviewDeps, task: TaskPayload): Promise<void> {
   if (!task.taskToken) throw new Error('RequestChanges needs a task token');
   const decision = await deps.reviews.decision(task.caseId, task.round);
   if (decision?.decision !== 'changes') throw new Error(`round ${task.round} of ${task.caseId} has no changes decision`);
-  const record = await moveCase(deps, task.caseId, ['in_review'], 'changes_requested', { type: 'reviewer', email: decision.reviewer }, { note: decision.comment });
+  const record = await moveCase(deps, task.caseId, ['in_review'], 'changes_requested', decider(decision), { note: decision.comment });
   const now = deps.now();
   await deps.reviews.saveTaskToken(record.id, 'amend', task.round, task.taskToken, now.toISOString());
   const editToken = newSecret();
@@ -153,7 +176,7 @@ export async function recordOutcome(deps: ReviewDeps, task: TaskPayload): Promis
       const decision = await deps.reviews.decision(task.caseId, task.round);
       const expected = task.outcome === 'approved' ? 'approve' : 'reject';
       if (decision?.decision !== expected) throw new Error(`round ${task.round} of ${task.caseId} has no ${expected} decision`);
-      await moveCase(deps, task.caseId, ['in_review'], task.outcome, { type: 'reviewer', email: decision.reviewer }, { note: decision.comment });
+      await moveCase(deps, task.caseId, ['in_review'], task.outcome, decider(decision), { note: decision.comment });
       return;
     }
     case 'expired':
@@ -295,6 +318,7 @@ export async function decide(deps: EffectDeps, reviewId: string, form: { decisio
     decision: decision satisfies Decision,
     ...(comment ? { comment } : {}),
     reviewer: view.request.reviewer,
+    ...(view.request.role === 'coordinator' ? { role: 'coordinator' as const } : {}),
     at: deps.now().toISOString(),
   };
   const result = await deps.reviews.recordDecision(record);

@@ -1,4 +1,5 @@
 import type { CaseInput } from './case';
+import type { RequestReason, ReviewerRole } from './reviewers';
 
 export const CASE_STATUSES = [
   'submitted',
@@ -78,17 +79,35 @@ export interface CaseRecord {
   personalDataErasedAt?: string;
 }
 
-/** Who caused an event: the submitter, a reviewer (by email) or the system itself. */
-export type Actor = { type: 'submitter' } | { type: 'reviewer'; email: string } | { type: 'system'; name: string };
+/**
+ * Who caused an event: the submitter, a reviewer (by email; `role` says when a coordinator of the
+ * Hub decided) or the system itself.
+ */
+export type Actor = { type: 'submitter' } | { type: 'reviewer'; email: string; role?: ReviewerRole } | { type: 'system'; name: string };
+
+/**
+ * One person asked to review a case, as its `review-requested` event records it: one event per
+ * person, so that the event holds one person's address (indexed byPerson, erased with them).
+ */
+export interface AskedReviewer {
+  email: string;
+  role: ReviewerRole;
+  organisation?: string;
+}
 
 /** One entry of a case's history; every status change is one. */
 export interface CaseEvent {
   at: string;
-  type: 'submitted' | 'status-changed' | 'amended' | 'contact-confirmed';
+  type: 'submitted' | 'status-changed' | 'amended' | 'contact-confirmed' | 'review-requested';
   actor: Actor;
   from?: CaseStatus;
   to?: CaseStatus;
   note?: string;
+  /** `review-requested`: who was asked, in which round and attempt, and why. */
+  asked?: AskedReviewer;
+  round?: number;
+  attempt?: number;
+  reason?: RequestReason;
 }
 
 export interface CaseVersion {
@@ -116,4 +135,45 @@ export interface OutboxEntry {
 export function historyOf(record: Pick<CaseRecord, 'createdAt'>, events: readonly CaseEvent[]): CaseEvent[] {
   if (events.some((event) => event.type === 'submitted')) return [...events];
   return [{ at: record.createdAt, type: 'submitted', actor: { type: 'submitter' }, to: 'submitted' }, ...events];
+}
+
+/**
+ * The review requests of one round's attempt, as the submitter's status page tells them: how many
+ * reviewers or coordinators were asked, never who (their addresses are the Hub's staff data).
+ */
+export interface RequestSummary {
+  at: string;
+  type: 'review-requested';
+  round: number;
+  attempt: number;
+  reason: RequestReason;
+  reviewers: number;
+  coordinators: number;
+}
+
+/**
+ * A case's history for its holder: the events as stored, except that the `review-requested`
+ * events (one per person asked) become one summary per round and attempt, where the first was.
+ */
+export function historyForHolder(events: readonly CaseEvent[]): (CaseEvent | RequestSummary)[] {
+  const summaries = new Map<string, RequestSummary>();
+  const entries: (CaseEvent | RequestSummary)[] = [];
+  for (const event of events) {
+    if (event.type !== 'review-requested') {
+      entries.push(event);
+      continue;
+    }
+    const round = event.round ?? 1;
+    const attempt = event.attempt ?? 0;
+    const key = `${round}#${attempt}`;
+    let summary = summaries.get(key);
+    if (!summary) {
+      summary = { at: event.at, type: 'review-requested', round, attempt, reason: event.reason ?? (attempt > 0 ? 'reminder' : 'review'), reviewers: 0, coordinators: 0 };
+      summaries.set(key, summary);
+      entries.push(summary);
+    }
+    if (event.asked?.role === 'coordinator') summary.coordinators += 1;
+    else summary.reviewers += 1;
+  }
+  return entries;
 }

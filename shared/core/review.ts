@@ -1,3 +1,5 @@
+import type { RequestReason, ReviewerRole } from './reviewers';
+
 /** What a reviewer can decide about a case. */
 export const DECISIONS = ['approve', 'reject', 'changes'] as const;
 export type Decision = (typeof DECISIONS)[number];
@@ -8,6 +10,12 @@ export interface ReviewRequest {
   round: number;
   attempt: number;
   reviewer: string;
+  /** Whether the Hub asked them as a reviewer or as a coordinator (requests stored before roles: a reviewer). */
+  role?: ReviewerRole;
+  /** The partner id of the organisation they work for, when configured. */
+  organisation?: string;
+  /** A new round, a reminder, or the escalation to the coordinators. */
+  reason?: RequestReason;
   reviewIdHash: string;
   expiresAt: string;
   createdAt: string;
@@ -20,6 +28,8 @@ export interface DecisionRecord {
   decision: Decision;
   comment?: string;
   reviewer: string;
+  /** The role the decider was asked in: a coordinator's decision says so. */
+  role?: ReviewerRole;
   at: string;
 }
 

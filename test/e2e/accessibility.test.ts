@@ -47,6 +47,8 @@ interface Seed {
   partnerSite: string;
   statusLink: string;
   approvedStatusLink: string;
+  /** An approved need: its status page lists the approved practices that answer it. */
+  approvedNeedStatusLink: string;
   closedStatusLink: string;
   thanksLink: string;
   confirmLink: string;
@@ -152,6 +154,14 @@ const PAGES: CheckedPage[] = [
   { name: 'the thank-you page in a partner’s frame', open: (page, seed) => framed(page, iframeHost(seed, seed.thanksLink), /thanks=1/) },
   { name: 'the status page of a case', open: (page, seed) => visit(page, seed.statusLink) },
   { name: 'the status page of an approved case', open: (page, seed) => visit(page, seed.approvedStatusLink) },
+  {
+    name: 'the status page of an approved need, with the practices that answer it',
+    open: async (page, seed) => {
+      const opened = await visit(page, seed.approvedNeedStatusLink);
+      expect(await opened.locator('.match').count()).toBeGreaterThan(0);
+      return opened;
+    },
+  },
   { name: 'the status page of a case closed unconfirmed', open: (page, seed) => visit(page, seed.closedStatusLink) },
   { name: 'the contact-confirmation page with its button', open: (page, seed) => visit(page, seed.confirmLink) },
   {
@@ -464,6 +474,7 @@ describe.skipIf(!browserTestsEnabled)('accessibility of every page (axe-core: WC
       confirmLink: pending.confirmLink,
       expiredConfirmLink: expired.confirmLink,
       approvedStatusLink: approved[0]!.statusUrl,
+      approvedNeedStatusLink: approved[2]!.statusUrl,
       closedStatusLink: expired.statusLink,
       reviewLink: inReview.reviewLink,
       decidedReviewLink: approved[0]!.reviewLink,

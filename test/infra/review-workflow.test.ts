@@ -163,13 +163,13 @@ describe('the case-review definition', () => {
     expect([...reached].sort()).toEqual(Object.keys(states).sort());
   });
 
-  it('waits for a task token in RequestReview and RequestChanges, handing it to the function', () => {
-    for (const name of [STATES.requestReview, STATES.requestChanges]) {
+  it('waits for a task token in RequestReview, Escalate and RequestChanges, handing it to the function', () => {
+    for (const name of [STATES.requestReview, STATES.escalate, STATES.requestChanges]) {
       expect(states[name], name).toMatchObject({ Type: 'Task', Resource: WAIT_FOR_TOKEN });
       expect(states[name]!.Parameters?.Payload?.['taskToken.$'], name).toBe('$$.Task.Token');
     }
     const waiting = Object.entries(states).filter(([, s]) => s.Resource === WAIT_FOR_TOKEN).map(([n]) => n);
-    expect(waiting.sort()).toEqual([STATES.requestChanges, STATES.requestReview].sort());
+    expect(waiting.sort()).toEqual([STATES.requestChanges, STATES.requestReview, STATES.escalate].sort());
   });
 
   it('lets every waiting task time out, so that no execution waits for ever', () => {
@@ -184,6 +184,16 @@ describe('the case-review definition', () => {
       { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.markFailed },
     ]);
     expect(states[STATES.remind]).toMatchObject({ Type: 'Pass', Next: STATES.requestReview });
+  });
+
+  it('after the last reminder escalates to the coordinators, with the next attempt, then expires the case when their window closes', () => {
+    expect(states[STATES.checkReminders]!.Default).toBe(STATES.escalate);
+    expect(states[STATES.escalate]).toMatchObject({ Type: 'Task', Resource: WAIT_FOR_TOKEN, ResultPath: '$.review', Next: STATES.decision });
+    expect(states[STATES.escalate]!.Parameters?.Payload).toMatchObject({ 'attempt.$': 'States.MathAdd($.attempt, 1)', escalation: true });
+    expect(states[STATES.escalate]!.Catch).toEqual([
+      { ErrorEquals: ['States.Timeout'], ResultPath: '$.timeout', Next: STATES.expire },
+      { ErrorEquals: ['States.ALL'], ResultPath: '$.error', Next: STATES.markFailed },
+    ]);
   });
 
   it('expires the case when the amendment window closes', () => {
@@ -238,7 +248,7 @@ describe('the case-review definition', () => {
   });
 
   const taskNames = () => Object.entries(states).filter(([, state]) => state.Type === 'Task');
-  const WAITING: string[] = [STATES.requestReview, STATES.requestChanges];
+  const WAITING: string[] = [STATES.requestReview, STATES.escalate, STATES.requestChanges];
 
   it('retries every Task on Lambda service errors and on a failure of its function, with exponential back-off and full jitter, before any Catch', () => {
     for (const [name, state] of taskNames()) {
@@ -260,7 +270,7 @@ describe('the case-review definition', () => {
     }
   });
 
-  it('retries the time-out of a task that calls a function, never that of RequestReview or RequestChanges (the review or amend window)', () => {
+  it('retries the time-out of a task that calls a function, never that of RequestReview, Escalate or RequestChanges (the review, escalation or amend window)', () => {
     for (const [name, state] of taskNames()) {
       const retriesTimeout = (state.Retry ?? []).some((rule) => rule.ErrorEquals.includes('States.Timeout') || rule.ErrorEquals.includes('States.ALL'));
       expect(retriesTimeout, name).toBe(!WAITING.includes(name));
@@ -307,8 +317,8 @@ describe('the case-review definition', () => {
     for (const path of read) expect(READABLE_PATHS, path).toContain(path);
   });
 
-  it('hands tasks ids, counters, an outcome, an error name or a task token, nothing else', () => {
-    const allowed = ['caseId.$', 'round.$', 'attempt.$', 'taskToken.$', 'outcome', 'error.$'];
+  it('hands tasks ids, counters, an outcome, the escalation flag, an error name or a task token, nothing else', () => {
+    const allowed = ['caseId.$', 'round.$', 'attempt.$', 'taskToken.$', 'outcome', 'escalation', 'error.$'];
     for (const [name, state] of Object.entries(states).filter(([, s]) => s.Type === 'Task')) {
       const payload = payloadOf(state);
       expect(payload, name).toMatchObject({ 'caseId.$': '$.caseId', 'round.$': '$.round' });
@@ -321,16 +331,17 @@ describe.each(['dev', 'prod'])('the review timings of the %s stage', (stage) => 
   const cfg = stageConfig(stage);
   const own = stage === 'dev' ? definition.States : definitionOf(synthStage(stage).stateless).definition.States;
 
-  it('give reviewers review.windowSeconds and submitters amendWindowSeconds before the task times out', () => {
+  it('give reviewers review.windowSeconds, coordinators escalationWindowSeconds and submitters amendWindowSeconds before the task times out', () => {
     expect(own[STATES.requestReview]!.TimeoutSeconds).toBe(cfg.review.windowSeconds);
+    expect(own[STATES.escalate]!.TimeoutSeconds).toBe(cfg.review.escalationWindowSeconds ?? cfg.review.windowSeconds);
     expect(own[STATES.requestChanges]!.TimeoutSeconds).toBe(cfg.review.amendWindowSeconds);
   });
 
-  it('remind reviewers review.reminders times before the case expires', () => {
+  it('remind reviewers review.reminders times before the review escalates', () => {
     expect(own[STATES.checkReminders]).toEqual({
       Type: 'Choice',
       Choices: [{ Variable: '$.attempt', NumericLessThan: cfg.review.reminders, Next: STATES.remind }],
-      Default: STATES.expire,
+      Default: STATES.escalate,
     });
   });
 });
@@ -346,6 +357,7 @@ describe('the case-review task functions', () => {
   it('are invoked by the states named for them', () => {
     expect(tasks).toEqual({
       [STATES.requestReview]: 'request-review',
+      [STATES.escalate]: 'request-review',
       [STATES.requestChanges]: 'request-changes',
       [STATES.recordApproval]: 'record-outcome',
       [STATES.recordRejection]: 'record-outcome',

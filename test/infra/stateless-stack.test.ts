@@ -2,7 +2,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { HUB_PARTNERS } from '../../infra/config/partners';
 import { SCHEDULE_INPUT } from '../../infra/config/schedule-input';
-import { partnersJson, stageConfig } from '../../infra/config';
+import { deployedFunctionEnvironment, partnersJson, stageConfig } from '../../infra/config';
+import { reviewerText } from '../../shared/core/reviewers';
 import type { Partner } from '../../shared/core/partners';
 import { FUNCTIONS, ROUTES, SCHEDULES, routeKey, type FunctionName, type FunctionSpec, type TableGrant } from '../../infra/routes';
 import { parseConfig } from '../../shared/config';
@@ -84,13 +85,24 @@ describe('the functions', () => {
     }
   });
 
-  it('give the reviewers’ addresses only to the functions that mail reviewers', () => {
+  it('give the reviewers’ and coordinators’ addresses only to the functions that mail reviewers', () => {
     for (const name of names) {
-      const reviewers = functionProps(stateless, name).Environment.Variables.REVIEWERS;
+      const variables = functionProps(stateless, name).Environment.Variables;
       const spec: FunctionSpec = FUNCTIONS[name];
-      expect(reviewers, name).toEqual(spec.mailsReviewers ? dev.reviewers.join(',') : undefined);
+      expect(variables.REVIEWERS, name).toEqual(spec.mailsReviewers ? reviewerText(dev.reviewers) : undefined);
+      expect(variables.COORDINATORS, name).toEqual(spec.mailsReviewers ? reviewerText(dev.coordinators) : undefined);
     }
     expect(names.filter((name) => (FUNCTIONS[name] as FunctionSpec).mailsReviewers)).toEqual(['request-review']);
+  });
+
+  it('stop the synthesis with a clear message when the reviewers would not fit in Lambda’s 4 KB of environment', () => {
+    const many = Array.from({ length: 40 }, (_, i) => ({ email: `revisore.numero${i}@digitalhealthhub.example.org`, organisation: 'humanitas', areas: ['cardiology' as const, 'oncology' as const] }));
+    const values = { tableName: 'hub-intake-dev-table', publicBaseUrl: 'https://intake.example.org' };
+    expect(() => deployedFunctionEnvironment({ ...dev, reviewers: many }, values, { mailsReviewers: true }, 'request-review')).toThrow(
+      /Invalid configuration for stage dev: the environment of request-review would take \d+ bytes \(\d+ of them REVIEWERS and COORDINATORS\).*over Lambda's 4096 bytes/,
+    );
+    // The same list is no concern of the functions that do not mail reviewers.
+    expect(deployedFunctionEnvironment({ ...dev, reviewers: many }, values, {}, 'submit-case').REVIEWERS).toBeUndefined();
   });
 
   it('link to the configured public base URL in prod rather than the API URL', () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DemoError, runDemo } from '../../infra/local/demo';
+import { DEMO_COORDINATORS, DEMO_REVIEWERS, DemoError, runDemo } from '../../infra/local/demo';
 import { DEMO_CASES, PUBLISHED_FIGURES } from '../../infra/local/demo-cases';
 import type { Runtime } from '../../infra/local/runtime';
 import { postCase, startTestRuntime } from '../support/runtime';
@@ -12,7 +12,8 @@ const TEST_PATIENCE_MS = DEMO_PATIENCE_MS + 30_000;
 let runtime: Runtime;
 
 beforeAll(async () => {
-  runtime = await startTestRuntime({ REVIEWERS: 'demo.reviewer@hub.example.org' });
+  // The reviewers the demo starts its own runtime with: of Humanitas and of Maugeri, which both submit demo cases.
+  runtime = await startTestRuntime({ REVIEWERS: JSON.stringify(DEMO_REVIEWERS), COORDINATORS: JSON.stringify(DEMO_COORDINATORS) });
 });
 afterAll(async () => {
   await runtime?.close();
@@ -26,6 +27,21 @@ describe('npm run demo', () => {
     expect(result.submitted).toEqual({ created: DEMO_CASES.length, replayed: 0 });
     expect(result.dashboardUrl).toBe(`${runtime.url}/dashboard`);
     expect(lines.join('\n')).toContain(`Dashboard: ${runtime.url}/dashboard`);
+
+    // No case reached a reviewer of its own organisation, and the output says so.
+    const fromOwn = DEMO_CASES.filter(({ input }) => ['humanitas', 'maugeri'].includes(input.partner)).length;
+    expect(result.routing).toEqual({ reviewMails: expect.any(Number), casesFromReviewersOrganisations: fromOwn, ownOrganisation: 0 });
+    expect(result.routing.reviewMails).toBeGreaterThanOrEqual(DEMO_CASES.length);
+    expect(lines.join('\n')).toContain(
+      `Conflict of interest: ${fromOwn} cases came from the organisations of reviewers (humanitas, maugeri); none of the ${result.routing.reviewMails} review mails reached a reviewer of the submitting organisation.`,
+    );
+    const mails = runtime.mails();
+    for (const reviewer of DEMO_REVIEWERS) {
+      const own = DEMO_CASES.filter(({ input }) => input.partner === reviewer.organisation).map(({ input }) => input.title);
+      const got = mails.filter((m) => m.to.includes(reviewer.email)).map((m) => m.text);
+      expect(got.length, reviewer.email).toBeGreaterThan(0);
+      for (const title of own) expect(got.some((text) => text.includes(title)), `${reviewer.email}: ${title}`).toBe(false);
+    }
 
     // It ends with the report's computed findings and its address; the findings resemble the Hub's report.
     expect(result.reportUrl).toBe(`${runtime.url}/report?lang=it`);

@@ -395,6 +395,31 @@ for (const emulator of EMULATORS) {
         expect(await raw(keys.reviewRequest(caseId, 1, 0, 0))).toMatchObject({ effect: 'review-mail', payload: { reviewId, reviewer: request.reviewer, attempt: 0 } });
       });
 
+      it('writes the audit event of a review request with it, once however often the request is made, indexed by the person asked', async () => {
+        const { reviews, cases } = store();
+        const caseId = unique('case');
+        const reviewId = `${unique('review')}-0123456789abcdef`.replace(/[^A-Za-z0-9_-]/g, '');
+        const request = {
+          caseId, round: 2, attempt: 1, index: 0, reviewer: 'paola@hub.example.org', role: 'coordinator' as const, organisation: 'ieo', reason: 'escalation' as const,
+          reviewId, expiresAt: '2025-03-02T09:00:00.000Z', createdAt: '2025-03-01T09:00:00.000Z', mailDueAt: '2025-03-01T09:00:00.000Z', revision: 5,
+        };
+        expect(await reviews.createRequest(request)).toBe(true);
+        expect(await reviews.createRequest({ ...request, reviewId: `${reviewId}b`, createdAt: '2025-03-01T09:00:30.000Z' })).toBe(false);
+        expect(await cases.history(caseId)).toEqual([
+          {
+            at: '2025-03-01T09:00:00.000Z',
+            type: 'review-requested',
+            actor: { type: 'system', name: 'case-review' },
+            asked: { email: 'paola@hub.example.org', role: 'coordinator', organisation: 'ieo' },
+            round: 2,
+            attempt: 1,
+            reason: 'escalation',
+          },
+        ]);
+        expect(await raw(keys.requestEvent(caseId, '2025-03-01T09:00:00.000Z', 5, 2, 1, 0))).toMatchObject(keys.person('paola@hub.example.org'));
+        expect(await reviews.findRequest(reviewId)).toMatchObject({ role: 'coordinator', organisation: 'ieo', reason: 'escalation' });
+      });
+
       it('records one decision a round and returns the first to a second writer', async () => {
         const { reviews } = store();
         const caseId = unique('case');
@@ -744,7 +769,8 @@ for (const emulator of EMULATORS) {
         expect(ofSubmitter.map((item) => item.type).sort()).toEqual(['case', 'confirmed-contact', 'version']);
         expect(ofSubmitter.find((item) => item.type === 'case')).toMatchObject({ contact: draft.data.contact, title: draft.data.title });
         const ofReviewer = await people.itemsOf(reviewer);
-        expect(ofReviewer.map((item) => item.type).sort()).toEqual(['decision', 'event', 'review-request']);
+        // The decision's transition and the review request each have their event.
+        expect(ofReviewer.map((item) => item.type).sort()).toEqual(['decision', 'event', 'event', 'review-request']);
 
         for (const item of [...ofSubmitter, ...ofReviewer]) await people.erase(item, '2025-07-01T00:00:00.000Z');
         expect(await people.itemsOf(submitter)).toEqual([]);
@@ -754,6 +780,8 @@ for (const emulator of EMULATORS) {
         expect(await raw(keys.case(draft.id))).toMatchObject({ contact: erasedContact, personalDataErasedAt: '2025-07-01T00:00:00.000Z', title: draft.data.title });
         expect((await raw(keys.version(draft.id, 1)))?.data).toMatchObject({ contact: erasedContact, title: draft.data.title });
         expect((await raw(keys.event(draft.id, '2025-06-01T09:01:00.000Z', 1)))?.event).toMatchObject({ actor: { type: 'reviewer', email: ERASED }, to: 'in_review' });
+        const requested = ofReviewer.find((item) => (item.event as { type?: string } | undefined)?.type === 'review-requested')!;
+        expect((await raw({ pk: requested.pk, sk: requested.sk }))?.event).toMatchObject({ type: 'review-requested', asked: { email: ERASED, role: 'reviewer' }, actor: { type: 'system' } });
         const request = await raw(keys.reviewRequest(draft.id, 1, 0, 0));
         expect(request).toMatchObject({ reviewer: ERASED });
         expect(request?.payload).toBeUndefined();

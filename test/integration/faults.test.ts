@@ -130,7 +130,7 @@ async function caseLife() {
   const caseId = submitted.id;
   await withRetries(() => requestReview(deps, { caseId, round: 1, attempt: 0, taskToken: `token-${caseId}` }));
   await drainOutbox();
-  const link = mails.find((m) => m.to.includes(deps.reviewers[0]!) && m.subject.includes(submitted.reference))?.text.match(/\/review\/([A-Za-z0-9_-]+)/)?.[1];
+  const link = mails.find((m) => m.to.includes(deps.reviewers[0]!.email) && m.subject.includes(submitted.reference))?.text.match(/\/review\/([A-Za-z0-9_-]+)/)?.[1];
   expect(link, 'the first reviewer got a link').toBeDefined();
   const outcome = await withRetries(() => decide(deps, link!, { decision: 'approve', comment: 'Ok' }, 'it'));
   expect(['recorded', 'decided']).toContain(outcome.state);
@@ -160,9 +160,9 @@ async function assertInvariants(life: Awaited<ReturnType<typeof caseLife>>, labe
   expect(outcome, `${label}: outcome mail`).toBeGreaterThanOrEqual(1);
   expect(outcome, `${label}: outcome mail`).toBeLessThanOrEqual(allowed);
   for (const reviewer of deps.reviewers) {
-    const reviewMails = count(reviewer, /da revisionare/);
-    expect(reviewMails, `${label}: review mails to ${reviewer}`).toBeGreaterThanOrEqual(1);
-    expect(reviewMails, `${label}: review mails to ${reviewer}`).toBeLessThanOrEqual(allowed);
+    const reviewMails = count(reviewer.email, /da revisionare/);
+    expect(reviewMails, `${label}: review mails to ${reviewer.email}`).toBeGreaterThanOrEqual(1);
+    expect(reviewMails, `${label}: review mails to ${reviewer.email}`).toBeLessThanOrEqual(allowed);
   }
 }
 

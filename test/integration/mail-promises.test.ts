@@ -58,9 +58,9 @@ describe('what the mails promise, and what then happens', () => {
     expect(outcome.text).toContain("The reviewers' comment: “Outside the Hub’s scope.”");
     expect(outcome.text).not.toContain('/resubmit');
     expect(await catalogued(created.reference)).toBe(false);
-    const status = await json<{ status: string; history: { to?: string }[] }>(statusLink);
+    const status = await json<{ status: string; history: { to?: string; type: string }[] }>(statusLink);
     expect(status.status).toBe('rejected');
-    expect(status.history.map((event) => event.to)).toEqual(['submitted', 'in_review', 'rejected']);
+    expect(status.history.map((event) => event.to ?? event.type)).toEqual(['submitted', 'in_review', 'review-requested', 'rejected']);
     // The link of a decided case cannot send it again.
     expect((await fetch(statusLink.replace(/\/cases\/([0-9A-Z]{26})\?/, '/cases/$1/resubmit?'))).status).toBe(409);
     await runtime.streamIdle();

@@ -51,6 +51,7 @@ type Plan = { first: RegExp } & ({ skip: string } | { run: (block: string) => Pr
 const PLANS: Plan[] = [
   { first: /^npm ci\b/, skip: 'installs the dependencies, serves until stopped, and runs this very suite' },
   { first: /^REVIEW_WINDOW_SECONDS=.* npm start$/, skip: 'serves until stopped; the runtime-console suite starts npm start with its settings' },
+  { first: /^REVIEWERS='\[.*npm start$/, skip: 'serves until stopped; review-expiry starts the runtime with reviewers and coordinators in JSON, and the routing unit tests read both forms' },
   { first: /^npm start +# in one terminal/, skip: 'serves until stopped; the demo suite runs npm run demo against a runtime' },
   { first: /^npm run bench\b/, skip: 'minutes of measurements on a quiet machine; its helpers are unit-tested' },
   {

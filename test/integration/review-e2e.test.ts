@@ -69,7 +69,9 @@ describe('a case reviewed from the reviewers’ email', () => {
     expect(outcome.text).toContain('A model for the region.');
     await waitFor('the case approved', async () => (await statusOf(submitted.statusUrl)).status === 'approved');
     const { history } = await statusOf(submitted.statusUrl);
-    expect(history.map((event) => event.to ?? event.type)).toEqual(['submitted', 'in_review', 'approved']);
+    // The review request is in the history, once for both reviewers of the round.
+    expect(history.map((event) => event.to ?? event.type)).toEqual(['submitted', 'in_review', 'review-requested', 'approved']);
+    expect(history[2]).toMatchObject({ type: 'review-requested', round: 1, reason: 'review', asked: { reviewers: 2, coordinators: 0 } });
     // The outcome mail's own status link opens the same case; the receipt's still does.
     const statusLink = /https?:\/\/\S+\/cases\/\S+\?token=\S+/.exec(outcome.text)?.[0];
     expect(statusLink).toBeDefined();
@@ -130,7 +132,9 @@ describe('a case reviewed from the reviewers’ email', () => {
     expect((await decide(reviewLinkIn(round2), 'approve')).status).toBe(200);
     await waitFor('the case approved', async () => (await statusOf(submitted.statusUrl)).status === 'approved');
     const { history } = await statusOf(submitted.statusUrl);
-    expect(history.map((event) => event.to ?? event.type)).toEqual(['submitted', 'in_review', 'changes_requested', 'amended', 'in_review', 'approved']);
+    expect(history.map((event) => event.to ?? event.type)).toEqual([
+      'submitted', 'in_review', 'review-requested', 'changes_requested', 'amended', 'in_review', 'review-requested', 'approved',
+    ]);
   });
 
   /** Sends a case back for changes from the first reviewer's link and stores `amended` from the submitter's edit link; returns the round 2 link. */

@@ -14,6 +14,9 @@ import { waitFor } from '../support/wait';
 describe('a start of the embedded runtime that cannot go on', () => {
   it('stops on a configuration no function could use, naming the value, and leaves nothing running', async () => {
     await expect(startTestRuntime({ REVIEWERS: 'not an email' })).rejects.toThrow(/REVIEWERS\.0: Invalid email address/);
+    await expect(startTestRuntime({ COORDINATORS: '[{"email": "c@hub.example.org", "organisation": "humanitass"}]' })).rejects.toThrow(
+      /COORDINATORS\.0\.organisation: organisation "humanitass" is no configured partner id/,
+    );
     // Everything it had started was stopped: the next start works.
     const runtime = await startTestRuntime();
     expect((await fetch(`${runtime.url}/metrics`)).status).toBeLessThan(500);
@@ -53,7 +56,8 @@ describe('the access log of the embedded runtime', () => {
 function spawnCommand(file: string, args: string[], env: Record<string, string>): ChildProcess & { output: () => { stdout: string; stderr: string } } {
   const child = spawn(process.execPath, ['--import', 'tsx', file, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, TABLE_NAME: '', STAGE: '', ACCESS_LOG: 'off', ...env },
+    // The functions' settings an in-process runtime of this suite left in process.env are no settings of the child's.
+    env: { ...process.env, TABLE_NAME: '', STAGE: '', ESCALATION_WINDOW_SECONDS: '', ACCESS_LOG: 'off', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -119,7 +123,8 @@ describe('npm start and the ops commands on a data folder a running npm start ho
     expect(held.banner).toContain(`start here:     ${held.url}/`);
     for (const name of ['form', 'mailbox', 'mailbox JSON', 'dashboard', 'catalogue', 'schema', 'embed.js']) expect(held.banner).toMatch(new RegExp(`^  ${name}: +http`, 'm'));
     expect(held.banner).toMatch(/^ {2}review window: +10 s \(REVIEW_WINDOW_SECONDS=10\)$/m);
-    expect(held.banner).toMatch(/^ {2}reminders: +1 reminder, each with a new window of 10 s, then the case expires \(REMINDERS=1\)$/m);
+    expect(held.banner).toMatch(/^ {2}reminders: +1 reminder, each with a new window of 10 s, then the case escalates to the coordinators \(REMINDERS=1\)$/m);
+    expect(held.banner).toMatch(/^ {2}escalation: +10 s for the coordinators, then the case expires \(ESCALATION_WINDOW_SECONDS=10\)$/m);
     expect(held.banner).toMatch(/^ {2}changes window: +10 s \(AMEND_WINDOW_SECONDS=10\)$/m);
     expect(held.banner).toContain(`data:           in ${dataDir}, mailbox included`);
     const urls = [...held.banner.matchAll(/^ {2}[\w .]+: +(http\S+)$/gm)].map((match) => match[1]!);

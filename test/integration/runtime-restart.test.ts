@@ -161,6 +161,28 @@ describe('the workflow timers across a restart', () => {
   }, 90_000);
 });
 
+describe('an escalated review across a restart', () => {
+  it('resumes waiting for the coordinators until the escalation\'s own deadline, then expires the case, with no mail sent again', async () => {
+    const coordinator = 'coordinamento.riavvio@hub.example.org';
+    const env = { DATA_DIR: dataFolder(), REVIEWERS: REVIEWER, COORDINATORS: coordinator, REVIEW_WINDOW_SECONDS: '1', REMINDERS: '0', ESCALATION_WINDOW_SECONDS: '8', AMEND_WINDOW_SECONDS: '600' };
+    runtime = await startTestRuntime(env);
+    const escalated = await submit();
+    const escalation = await mailTo(coordinator, new RegExp(`^Escalation: caso ${escalated.reference}`));
+    await runtime.close();
+    runtime = undefined;
+
+    runtime = await startTestRuntime(env);
+    // Resumed into Escalate (not RequestReview, whose timeout would escalate a second time): the case expires at the escalation's deadline.
+    const expiry = await mailTo(escalated.email, new RegExp(`^Case ${escalated.reference} expired without a decision`));
+    expect(expiry.seenAt).toBeGreaterThan(escalation.seenAt + 8_000 - 1_000);
+    const forCase = runtime.mails().filter((mail) => mail.subject.includes(escalated.reference));
+    expect(forCase.filter((mail) => mail.to.includes(coordinator))).toHaveLength(1);
+    expect(forCase.filter((mail) => mail.to.includes(REVIEWER))).toHaveLength(1);
+    await runtime.close();
+    runtime = undefined;
+  }, 60_000);
+});
+
 describe('a data folder', () => {
   it('holds the mailbox beside the tables', () => {
     expect(existsSync(join(folders[0]!, MAILBOX_FILE))).toBe(true);

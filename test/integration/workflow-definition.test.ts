@@ -29,7 +29,7 @@ const REVIEW = { windowSeconds: 600, reminders: 2, amendWindowSeconds: 600 };
 const SHORT = { windowSeconds: 1, reminders: 2, amendWindowSeconds: 1 };
 
 /** The only keys a task may ever receive: ids and counters, never personal data. */
-const ALLOWED_PAYLOAD_KEYS = new Set(['caseId', 'round', 'attempt', 'taskToken', 'outcome', 'error']);
+const ALLOWED_PAYLOAD_KEYS = new Set(['caseId', 'round', 'attempt', 'escalation', 'taskToken', 'outcome', 'error']);
 
 interface Call {
   fn: FunctionName;
@@ -150,6 +150,8 @@ describe('loadWorkflowDefinition', () => {
     };
     expect(timeout(STATES.requestReview)).toBe(REVIEW.windowSeconds);
     expect(timeout(STATES.requestChanges)).toBe(REVIEW.amendWindowSeconds);
+    // Without a window of its own, the escalation gets the review window.
+    expect(timeout(STATES.escalate)).toBe(REVIEW.windowSeconds);
     expect(states[STATES.checkReminders]).toMatchObject({ Choices: [{ Variable: '$.attempt', NumericLessThan: REVIEW.reminders }] });
     expect(JSON.stringify(workflow.definition)).not.toMatch(/Fn::|"Ref"/);
     console.info(`loadWorkflowDefinition took ${Math.round(loadMs)} ms`);
@@ -160,6 +162,7 @@ describe('loadWorkflowDefinition', () => {
     expect(Object.keys(workflow.taskFunctions).sort()).toEqual(taskNames.sort());
     expect(workflow.taskFunctions).toEqual({
       [STATES.requestReview]: 'request-review',
+      [STATES.escalate]: 'request-review',
       [STATES.requestChanges]: 'request-changes',
       [STATES.recordApproval]: 'record-outcome',
       [STATES.recordRejection]: 'record-outcome',
@@ -212,20 +215,46 @@ describe('the case-review state machine', () => {
     expect(callsOf('changes', 'record-outcome')).toEqual([{ fn: 'record-outcome', payload: { caseId: 'changes', round: 2, outcome: 'approved' } }]);
   });
 
-  it.concurrent('no decision: reminds after each window, then expires', async ({ expect }) => {
+  it.concurrent('no decision: reminds after each window, escalates to the coordinators, then expires', async ({ expect }) => {
     const arn = await start('silent', { sfn: short, client: shortClient });
     const firstToken = await tokenOf('silent', 'request-review');
     expect(await finished(arn, shortClient)).toMatchObject({ status: 'SUCCEEDED' });
     expect(await visited(arn, shortClient)).toEqual([
       init, requestReview, checkReminders, remind, requestReview, checkReminders, remind, requestReview, checkReminders,
-      STATES.expire, STATES.notifyExpiry, STATES.expired,
+      STATES.escalate, STATES.expire, STATES.notifyExpiry, STATES.expired,
     ]);
-    expect(callsOf('silent', 'request-review').map((c) => c.payload.attempt)).toEqual([0, 1, 2]);
+    // The escalation is the attempt after the last reminder, flagged for the coordinators.
+    expect(callsOf('silent', 'request-review').map((c) => [c.payload.attempt, c.payload.escalation])).toEqual([
+      [0, undefined], [1, undefined], [2, undefined], [3, true],
+    ]);
     expect(callsOf('silent', 'record-outcome').map((c) => c.payload.outcome)).toEqual(['expired']);
     // A decision after the window has closed finds no task, like a late click on an old link.
     await expect(answer(firstToken, { decision: 'approve' }, shortClient)).rejects.toBeInstanceOf(TaskDoesNotExist);
     const { events = [] } = await shortClient.send(new GetExecutionHistoryCommand({ executionArn: arn }));
-    expect(events.filter((e) => e.type === 'TaskTimedOut')).toHaveLength(SHORT.reminders + 1);
+    expect(events.filter((e) => e.type === 'TaskTimedOut')).toHaveLength(SHORT.reminders + 2);
+  });
+
+  it.concurrent('escalated: a coordinator decides before the case expires, and the decision is recorded as any other', async ({ expect }) => {
+    // Where an execution is once the last reminder ran out (resumed there, so that no window races the test).
+    const { executionArn: arn } = sfn.resume('case-escalated', STATES.escalate, { caseId: 'escalated', round: 1, attempt: 2 });
+    const token = await tokenOf('escalated', 'request-review');
+    expect(callsOf('escalated', 'request-review')[0]!.payload).toMatchObject({ round: 1, attempt: 3, escalation: true });
+    await answer(token, { decision: 'reject' });
+    expect(await finished(arn)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(await visited(arn)).toEqual([STATES.escalate, decision, STATES.recordRejection, STATES.notifyRejection, STATES.rejected]);
+    expect(callsOf('escalated', 'record-outcome').map((c) => c.payload)).toEqual([{ caseId: 'escalated', round: 1, outcome: 'rejected' }]);
+  });
+
+  it.concurrent('escalated, then sent back for changes: the next round goes to the reviewers again', async ({ expect }) => {
+    const { executionArn: arn } = sfn.resume('case-escalated-changes', STATES.escalate, { caseId: 'escalated-changes', round: 1, attempt: 0 });
+    await answer(await tokenOf('escalated-changes', 'request-review'), { decision: 'changes' });
+    await answer(await tokenOf('escalated-changes', 'request-changes'), {});
+    await answer(await tokenOf('escalated-changes', 'request-review', 2), { decision: 'approve' });
+    expect(await finished(arn)).toMatchObject({ status: 'SUCCEEDED' });
+    expect(callsOf('escalated-changes', 'request-review').map((c) => [c.payload.round, c.payload.attempt, c.payload.escalation])).toEqual([
+      [1, 1, true],
+      [2, 0, undefined],
+    ]);
   });
 
   it.concurrent('changes, then no amendment within the window: expires', async ({ expect }) => {

@@ -4,6 +4,7 @@ import type { LocalStream } from '../../infra/local/stream';
 import type { WorkflowPort } from '../../shared/app/effects';
 import { createPartnerKey, type PartnerKeys } from '../../shared/app/partner-keys';
 import type { Mailer } from '../../shared/app/ports';
+import type { Reviewer } from '../../shared/core/reviewers';
 import { depsOn } from '../../shared/wiring';
 
 /** The proof-of-work key of the domain tests: challenges made with it verify. */
@@ -19,7 +20,8 @@ export function domainDeps(options: {
   mailer: Mailer;
   workflow: WorkflowPort;
   now: () => Date;
-  reviewers: string[];
+  reviewers: (string | Reviewer)[];
+  coordinators?: (string | Reviewer)[];
   reviewWindowSeconds?: number;
   amendWindowSeconds?: number;
 }) {
@@ -34,6 +36,7 @@ export function domainDeps(options: {
     publicBaseUrl: 'https://intake.example.org',
     challengeKey: TEST_CHALLENGE_KEY,
     reviewers: options.reviewers,
+    coordinators: options.coordinators ?? [],
     reviewWindowSeconds: options.reviewWindowSeconds ?? 86_400,
     amendWindowSeconds: options.amendWindowSeconds ?? 86_400,
   });

@@ -51,6 +51,30 @@ describe('the mails quote as their language does', () => {
   });
 });
 
+describe('the escalation mail', () => {
+  const options = { partnerName: 'Humanitas', to: 'coordinamento@hub.example.org', url: 'https://intake.example.org/review/c', reminder: true, escalation: true, expiresAt: '2026-03-04T10:00:00.000Z', previous: [] };
+
+  it('says in Italian and English that it is an escalation, with the case and the deadline', () => {
+    const mail = reviewMail(record('it'), options);
+    expect(mail.to).toEqual(['coordinamento@hub.example.org']);
+    expect(mail.subject).toBe('Escalation: caso HUB-2026-7K3F9Q senza decisione / Escalation: case HUB-2026-7K3F9Q has no decision');
+    expect(mail.text).toContain('Nessun revisore ha deciso sul caso «Televisita per lo scompenso»');
+    expect(mail.text).toContain('Escalation: no reviewer decided on the case “Televisita per lo scompenso”');
+    expect(mail.text).toContain('il caso si chiude come scaduto');
+    expect(mail.text).toContain('the case is closed as expired');
+    expect(mail.text).toContain('Scadenza / Deadline: 4 marzo 2026');
+    expect(mail.text).toContain('4 March 2026 at 11:00 CET');
+    expect(mail.text).toContain('https://intake.example.org/review/c');
+    expect(mail.html).toContain('Escalation');
+  });
+
+  it('is not a reminder: the reviewers’ mails stay as they were', () => {
+    const reminder = reviewMail(record('it'), { ...options, escalation: false });
+    expect(reminder.subject).toMatch(/^Promemoria: caso HUB-2026-7K3F9Q da revisionare/);
+    expect(reminder.text).not.toContain('Escalation');
+  });
+});
+
 describe('the changes-requested mail', () => {
   it('says what the workflow does at the deadline: the case expires (it does not go back to the reviewers), with the deadline and its zone', () => {
     const expiresAt = '2026-03-09T10:00:00.000Z';

@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
  * | reserved reference| CASE#<caseIdFor(reference)>| CASE                  |                              |                     |
  * | version           | CASE#<id>                  | VERSION#<0001>        |                              |                     |
  * | event             | CASE#<id>                  | EVENT#<at>#<seq>      |                              |                     |
+ * | … review request  | CASE#<id>                  | EVENT#<at>#<seq>#REQUEST#<r>#<a>#<i> (one per person asked) |   |               |
  * | outbox entry      | CASE#<id>                  | OUTBOX#<effect>       |                              | OUTBOX / <due>#<id> |
  * | … dead-lettered   | (the same item)            |                       |                              | OUTBOX#DEAD / <at>#<id> |
  * | task token        | CASE#<id>                  | TASK#<kind>#<round>   |                              |                     |
@@ -54,6 +55,16 @@ export const keys = {
   versionPrefix: 'VERSION#',
   event: (id: string, at: string, seq: number) => ({ pk: `CASE#${id}`, sk: `EVENT#${at}#${String(seq).padStart(4, '0')}` }),
   eventPrefix: 'EVENT#',
+  /**
+   * The `review-requested` event of one review request, one per person asked: after the events
+   * of the case's revisions before it (`revision`, the case's as the request went out), before
+   * the next one's at the same instant, and keyed by the request, so that writing it again writes
+   * the same item.
+   */
+  requestEvent: (id: string, at: string, revision: number, round: number, attempt: number, index: number) => ({
+    pk: `CASE#${id}`,
+    sk: `EVENT#${at}#${String(Math.max(0, revision - 1)).padStart(4, '0')}#REQUEST#${String(round).padStart(3, '0')}#${String(attempt).padStart(2, '0')}#${String(index).padStart(3, '0')}`,
+  }),
   outbox: (id: string, effect: string, suffix = '') => ({ pk: `CASE#${id}`, sk: `OUTBOX#${effect}${suffix}` }),
   outboxIndex: (dueAt: string, id: string) => ({ gsi2pk: 'OUTBOX', gsi2sk: `${dueAt}#${id}` }),
   outboxPartition: 'OUTBOX',

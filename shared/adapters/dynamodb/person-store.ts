@@ -55,6 +55,10 @@ export function createPersonStore(doc: DynamoDBDocumentClient, tableName: string
           // The confirmation is forgotten with the person: a later case asks again.
           return update(key, 'SET erasedAt = :at REMOVE gsi3pk', { ':at': at });
         case 'event':
+          // A review request's event holds the person asked; any other event, the reviewer who acted.
+          if ((item.event as { type?: string } | undefined)?.type === 'review-requested') {
+            return update(key, 'SET #event.asked.email = :erased REMOVE gsi3pk', { ':erased': ERASED }, { '#event': 'event' });
+          }
           return update(key, 'SET #event.actor.email = :erased REMOVE gsi3pk', { ':erased': ERASED }, { '#event': 'event' });
         default:
           throw new Error(`no erasure rule for items of type ${String(item.type)}`);

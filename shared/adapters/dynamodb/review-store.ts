@@ -2,6 +2,8 @@ import { GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } fr
 import { hashSecret } from '../../core/ids';
 import { whenConditionHolds } from './conditional';
 import type { AmendmentRecord, Decision, DecisionRecord, ReviewRequest } from '../../core/review';
+import type { CaseEvent } from '../../core/case-record';
+import { REQUEST_REASONS, type RequestReason, type ReviewerRole } from '../../core/reviewers';
 import { keys } from './keys';
 import { outboxAttributes } from './outbox-store';
 import { queryAll } from './query';
@@ -15,7 +17,37 @@ function decisionFromItem(item: Record<string, unknown>): DecisionRecord {
     decision: item.decision as Decision,
     ...(typeof item.comment === 'string' ? { comment: item.comment } : {}),
     reviewer: String(item.reviewer),
+    ...(item.role === 'coordinator' ? { role: 'coordinator' as const } : {}),
     at: String(item.at),
+  };
+}
+
+const roleOf = (item: Record<string, unknown>): ReviewerRole => (item.role === 'coordinator' ? 'coordinator' : 'reviewer');
+const reasonOf = (item: Record<string, unknown>): RequestReason =>
+  REQUEST_REASONS.find((reason) => reason === item.reason) ?? (Number(item.attempt) > 0 ? 'reminder' : 'review');
+
+/**
+ * The audit event of one review request: who was asked, in which round, attempt and why, at the
+ * request's own time. Its key comes from the request's, so writing it again writes the same item.
+ */
+function requestEventItem(caseId: string, index: number, request: Record<string, unknown>) {
+  const at = String(request.createdAt);
+  const email = String(request.reviewer);
+  const round = Number(request.round);
+  const attempt = Number(request.attempt);
+  return {
+    ...keys.requestEvent(caseId, at, Number(request.revision ?? 1), round, attempt, index),
+    ...keys.person(email),
+    type: 'event',
+    event: {
+      at,
+      type: 'review-requested',
+      actor: { type: 'system', name: 'case-review' },
+      asked: { email, role: roleOf(request), ...(typeof request.organisation === 'string' ? { organisation: request.organisation } : {}) },
+      round,
+      attempt,
+      reason: reasonOf(request),
+    } satisfies CaseEvent,
   };
 }
 
@@ -44,7 +76,7 @@ export function createReviewStore(doc: DynamoDBDocumentClient, tableName: string
       return typeof item?.taskToken === 'string' ? item.taskToken : undefined;
     },
 
-    async createRequest({ caseId, round, attempt, index, reviewer, reviewId, expiresAt, createdAt, mailDueAt }) {
+    async createRequest({ caseId, round, attempt, index, reviewer, role, organisation, reason, reviewId, expiresAt, createdAt, mailDueAt, revision }) {
       const reviewIdHash = hashSecret(reviewId);
       const requestKey = keys.reviewRequest(caseId, round, attempt, index);
       // The link item first: if the request then exists already (a retried task), this link is an orphan that opens nothing.
@@ -54,18 +86,27 @@ export function createReviewStore(doc: DynamoDBDocumentClient, tableName: string
           Item: { ...keys.reviewLink(reviewIdHash), type: 'review-link', caseId, requestSk: requestKey.sk, expiresAt },
         }),
       );
-      return putOnce({
+      const item = {
         ...requestKey,
         ...keys.person(reviewer),
         type: 'review-request',
+        caseId,
         round,
         attempt,
         reviewer,
+        role: role ?? 'reviewer',
+        ...(organisation ? { organisation } : {}),
+        reason: reason ?? (attempt > 0 ? 'reminder' : 'review'),
         reviewIdHash,
         expiresAt,
         createdAt,
-        ...outboxAttributes(caseId, 'review-mail', mailDueAt, { reviewId, reviewer, attempt, expiresAt }),
-      });
+        ...(revision !== undefined ? { revision } : {}),
+      };
+      const created = await putOnce({ ...item, ...outboxAttributes(caseId, 'review-mail', mailDueAt, { reviewId, reviewer, attempt, expiresAt, reason: item.reason }) });
+      // The audit event after the request, from the request as stored: a retry after a crash between the two writes it then.
+      const stored = created ? item : await get(requestKey);
+      if (stored) await doc.send(new PutCommand({ TableName: tableName, Item: requestEventItem(caseId, index, stored) }));
+      return created;
     },
 
     async findRequest(reviewId) {
@@ -80,6 +121,9 @@ export function createReviewStore(doc: DynamoDBDocumentClient, tableName: string
         round: Number(request.round),
         attempt: Number(request.attempt),
         reviewer: String(request.reviewer),
+        role: roleOf(request),
+        ...(typeof request.organisation === 'string' ? { organisation: request.organisation } : {}),
+        reason: reasonOf(request),
         reviewIdHash,
         expiresAt: String(request.expiresAt),
         createdAt: String(request.createdAt),

@@ -1,5 +1,5 @@
 import type { Language } from '../../core/case';
-import type { CaseEvent, CaseRecord } from '../../core/case-record';
+import { historyForHolder, type CaseEvent, type CaseRecord, type RequestSummary } from '../../core/case-record';
 import { fieldLabel, formatDateTime, statusLabel, valueLabel } from '../../core/i18n';
 import { reasonsText } from '../../core/matching';
 import type { NeedMatches, PracticeView } from '../../app/matching';
@@ -68,21 +68,53 @@ export function errorPage(lang: Language, title: string, detail: string): SafeHt
   return layout({ lang, title, body: html`<h1>${title}</h1><p class="lead">${detail}</p>` });
 }
 
-function actorLabel(event: CaseEvent, lang: Language): string {
+function actorLabel(event: CaseEvent | RequestSummary, lang: Language): string {
   const it = lang === 'it';
+  if (event.type === 'review-requested') return it ? 'Sistema' : 'System';
   switch (event.actor.type) {
     case 'submitter':
       return it ? 'Referente' : 'Submitter';
     case 'reviewer':
+      if (event.actor.role === 'coordinator') return it ? 'Coordinatore dello Hub' : 'Hub coordinator';
       return it ? 'Revisore dello Hub' : 'Hub reviewer';
     case 'system':
       return it ? 'Sistema' : 'System';
   }
 }
 
-function eventLabel(event: CaseEvent, lang: Language): string {
+/** "2 reviewers", "1 coordinator": who was asked, counted, never named. */
+function askedLabel(summary: RequestSummary, lang: Language): string {
   const it = lang === 'it';
+  const parts = [
+    summary.reviewers > 0 ? `${summary.reviewers} ${it ? (summary.reviewers === 1 ? 'revisore' : 'revisori') : summary.reviewers === 1 ? 'reviewer' : 'reviewers'}` : '',
+    summary.coordinators > 0
+      ? `${summary.coordinators} ${it ? (summary.coordinators === 1 ? 'coordinatore' : 'coordinatori') : summary.coordinators === 1 ? 'coordinator' : 'coordinators'}`
+      : '',
+  ].filter(Boolean);
+  return parts.join(it ? ' e ' : ' and ');
+}
+
+function requestLabel(summary: RequestSummary, lang: Language): string {
+  const it = lang === 'it';
+  const asked = askedLabel(summary, lang);
+  switch (summary.reason) {
+    case 'review':
+      return it ? `Revisione richiesta a ${asked} (giro ${summary.round})` : `Review requested from ${asked} (round ${summary.round})`;
+    case 'reminder':
+      return it ? `Promemoria inviato a ${asked} (giro ${summary.round})` : `Reminder sent to ${asked} (round ${summary.round})`;
+    case 'escalation':
+      return it
+        ? `Nessuna decisione nei tempi: caso inoltrato a ${asked} dello Hub`
+        : `No decision in time: case escalated to ${asked} of the Hub`;
+  }
+}
+
+function eventLabel(event: CaseEvent | RequestSummary, lang: Language): string {
+  const it = lang === 'it';
+  if ('reviewers' in event) return requestLabel(event, lang);
   switch (event.type) {
+    case 'review-requested':
+      return it ? 'Revisione richiesta' : 'Review requested';
     case 'submitted':
       return it ? 'Caso inviato' : 'Case submitted';
     case 'amended':
@@ -217,9 +249,9 @@ ${!options.thanks && record.awaitingConfirmation ? html`<div class="notice" role
 ${options.matches ? matchesSection(lang, options.matches) : ''}
 <h2>${it ? 'Cronologia' : 'History'}</h2>
 <ol class="history">
-${history.map(
+${historyForHolder(history).map(
   (event) =>
-    html`<li><time datetime="${event.at}">${formatDateTime(event.at, lang)}</time> <span>${eventLabel(event, lang)}</span> <span class="muted">(${actorLabel(event, lang)})</span>${event.note ? html`<blockquote>${event.note}</blockquote>` : ''}</li>`,
+    html`<li><time datetime="${event.at}">${formatDateTime(event.at, lang)}</time> <span>${eventLabel(event, lang)}</span> <span class="muted">(${actorLabel(event, lang)})</span>${'note' in event && event.note ? html`<blockquote>${event.note}</blockquote>` : ''}</li>`,
 )}
 </ol>`,
   });

@@ -2,7 +2,7 @@ import type { Language } from '../../core/case';
 import { formatDateTime, valueLabel } from '../../core/i18n';
 import { html, type SafeHtml } from '../html/html';
 import type { MailMessage } from './mailer';
-import type { MatchMailOptions, OutcomeMailOptions } from '../../app/ports';
+import type { MatchMailOptions, OutcomeMailOptions, ReviewMailOptions } from '../../app/ports';
 import { reasonsText } from '../../core/matching';
 import { RESUBMIT_WINDOW_DAYS, type CaseRecord } from '../../core/case-record';
 
@@ -113,10 +113,8 @@ const REVIEW_FOOTER =
   'Questo collegamento è personale: non inoltrarlo. / This link is personal: do not forward it.';
 
 /** The request to a reviewer, in Italian and English in one message: reviewers read either. */
-export function reviewMail(
-  record: CaseRecord,
-  options: { partnerName: string; to: string; url: string; reminder: boolean; expiresAt: string; previous: { decision: string; comment?: string; round: number }[] },
-): MailMessage {
+export function reviewMail(record: CaseRecord, options: ReviewMailOptions): MailMessage {
+  if (options.escalation) return escalationMail(record, options);
   const data = record.data;
   const deadlineIt = formatDateTime(options.expiresAt, 'it');
   const deadlineEn = formatDateTime(options.expiresAt, 'en');
@@ -132,11 +130,34 @@ export function reviewMail(
       `${options.reminder ? 'Reminder: a' : 'A'} case awaits your review: “${data.title}” (${valueLabel(data.kind, 'en')}) from ${options.partnerName}. Open the link to read it and approve, reject or request changes. The link expires on ${deadlineEn}.`,
     ],
     action: { label: 'Revisiona il caso / Review the case', url: options.url },
-    facts: [
-      ['Riferimento / Reference', record.reference],
-      ['Struttura / Facility', data.facility.name],
-      ['Aree cliniche / Clinical areas', data.clinicalAreas.map((a) => valueLabel(a, 'it')).join(', ')],
+    facts: reviewFacts(record),
+    footer: REVIEW_FOOTER,
+  });
+}
+
+const reviewFacts = (record: CaseRecord): [string, string][] => [
+  ['Riferimento / Reference', record.reference],
+  ['Struttura / Facility', record.data.facility.name],
+  ['Aree cliniche / Clinical areas', record.data.clinicalAreas.map((a) => valueLabel(a, 'it')).join(', ')],
+];
+
+/**
+ * The escalation to one coordinator: no reviewer decided within the review window and its
+ * reminders, and the case expires at `expiresAt` unless a coordinator decides.
+ */
+function escalationMail(record: CaseRecord, options: ReviewMailOptions): MailMessage {
+  const data = record.data;
+  const deadlineIt = formatDateTime(options.expiresAt, 'it');
+  const deadlineEn = formatDateTime(options.expiresAt, 'en');
+  return composeMail([options.to], {
+    subject: `Escalation: caso ${record.reference} senza decisione / Escalation: case ${record.reference} has no decision`,
+    heading: 'Escalation: un caso attende una decisione',
+    paragraphs: [
+      `Nessun revisore ha deciso sul caso «${data.title}» (${valueLabel(data.kind, 'it')}), inviato da ${options.partnerName}, entro il periodo di revisione e i promemoria. Come coordinatori dello Hub potete decidere voi: se nessuno decide entro il ${deadlineIt}, il caso si chiude come scaduto.`,
+      `Escalation: no reviewer decided on the case “${data.title}” (${valueLabel(data.kind, 'en')}) from ${options.partnerName} within the review period and its reminders. As a coordinator of the Hub you can decide it: if nobody decides by ${deadlineEn}, the case is closed as expired.`,
     ],
+    action: { label: 'Decidi sul caso / Decide the case', url: options.url },
+    facts: [...reviewFacts(record), ['Scadenza / Deadline', `${deadlineIt} / ${deadlineEn}`]],
     footer: REVIEW_FOOTER,
   });
 }
