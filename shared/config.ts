@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { Partner } from './core/partners';
-import { parseReviewerText, type Reviewer } from './core/reviewers';
+import { parseReviewerText, partnersLeftWithoutCoordinator, strandedMessage, type Reviewer } from './core/reviewers';
 
 /** `REVIEWERS` and `COORDINATORS`: comma-separated addresses or a JSON array of `{email, organisation?, areas?}`. */
 const reviewerList = z
@@ -77,6 +77,11 @@ const EnvSchema = z.object({
         ctx.addIssue({ code: 'custom', message: `organisation "${reviewer.organisation}" is no configured partner id`, path: [name, index, 'organisation'] });
       }
     });
+  }
+  // A function that routes reviews must have someone for every partner's escalation, or such a case would expire with nobody asked.
+  if (env.REVIEWERS.length > 0 || env.COORDINATORS.length > 0) {
+    const stranded = partnersLeftWithoutCoordinator({ reviewers: env.REVIEWERS, coordinators: env.COORDINATORS }, [...partners]);
+    if (stranded.length > 0) ctx.addIssue({ code: 'custom', message: strandedMessage(stranded, env.COORDINATORS.length), path: ['COORDINATORS'] });
   }
 });
 

@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { DEFAULT_PRIVACY } from '../../shared/config';
 import { Partner } from '../../shared/core/partners';
-import { ReviewerList, reviewerText } from '../../shared/core/reviewers';
+import { ReviewerList, partnersLeftWithoutCoordinator, reviewerText, strandedMessage } from '../../shared/core/reviewers';
 import { FUNCTIONS, type FunctionName } from '../routes';
 import { HUB_PARTNERS, LOCAL_PARTNERS } from './partners';
 
@@ -73,6 +73,8 @@ export const StageConfig = z.strictObject({
       }
     });
   }
+  const stranded = partnersLeftWithoutCoordinator(cfg, [...partners]);
+  if (stranded.length > 0) ctx.addIssue({ code: 'custom', message: strandedMessage(stranded, cfg.coordinators.length), path: ['coordinators'] });
 });
 export type StageConfig = z.infer<typeof StageConfig> & {
   /**

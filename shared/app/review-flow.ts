@@ -104,7 +104,7 @@ export async function requestReview(deps: MailingReviewDeps, task: TaskPayload):
   const reason: RequestReason = task.escalation ? 'escalation' : attempt > 0 ? 'reminder' : 'review';
   const asked = routeReview(deps, record.data, reason);
   if (asked.length === 0) {
-    // Nobody may be asked (every coordinator works for the submitting partner, say): the window runs out and the case expires.
+    // The configuration refuses a directory that leaves a partner with nobody; should one get through, ops see this line.
     deps.log.error('nobody to ask for review', { caseId: record.id, round: task.round, attempt, reason });
   }
   const window = reason === 'escalation' ? deps.escalationWindowSeconds : deps.reviewWindowSeconds;

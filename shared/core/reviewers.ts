@@ -94,6 +94,23 @@ export function routeReview(directory: ReviewerDirectory, kase: { partner: strin
 }
 
 /**
+ * The partners whose cases nobody could review once they escalate (or when no reviewer covers
+ * them): every coordinator works for that partner, or there is none. A directory that leaves any
+ * partner here would let such a case wait out its windows and expire with nobody ever asked.
+ */
+export function partnersLeftWithoutCoordinator(directory: ReviewerDirectory, partnerIds: readonly string[]): string[] {
+  return partnerIds.filter((partner) => routeReview(directory, { partner, clinicalAreas: [] }, 'escalation').length === 0);
+}
+
+/** Why a directory of reviewers is refused (at start, at synthesis): the partners whose escalated cases would reach nobody. */
+export function strandedMessage(partners: readonly string[], coordinators: number): string {
+  const shown = partners.length > 5 ? `${partners.slice(0, 5).join(', ')} and ${partners.length - 5} more` : partners.join(', ');
+  return coordinators === 0
+    ? 'no coordinator: escalated cases, and cases no reviewer covers, would reach nobody'
+    : `no coordinator may review the cases of ${shown} (every coordinator works for it): add one of another organisation, or of none`;
+}
+
+/**
  * Reads `REVIEWERS` or `COORDINATORS`: comma-separated addresses, or a JSON array of
  * `{email, organisation?, areas?}`. Problems come back with the path of the value at fault.
  */

@@ -151,6 +151,20 @@ describe('REVIEWERS and COORDINATORS', () => {
     expect(problem({ REVIEWERS: 'a@hub.example.org,A@hub.example.org' })).toMatch(/REVIEWERS\.1\.email: A@hub\.example\.org is listed twice/);
     expect(problem({ REVIEWERS: '{"email": "a@hub.example.org"}' })).toMatch(/REVIEWERS\.0: Invalid email address/);
   });
+
+  it('stop the start when a partner’s escalated cases would reach nobody', () => {
+    const ofHumanitas = JSON.stringify([{ email: 'c@hub.example.org', organisation: 'humanitas' }]);
+    expect(problem({ REVIEWERS: 'anna@hub.example.org', COORDINATORS: ofHumanitas })).toMatch(
+      /^Invalid configuration: COORDINATORS: no coordinator may review the cases of humanitas \(every coordinator works for it\)/,
+    );
+    // A coordinator listed without an organisation, but as a reviewer of Humanitas, is just as conflicted.
+    const listedTwice = { REVIEWERS: JSON.stringify([{ email: 'c@hub.example.org', organisation: 'humanitas' }]), COORDINATORS: 'C@hub.example.org' };
+    expect(problem(listedTwice)).toMatch(/COORDINATORS: no coordinator may review the cases of humanitas/);
+    expect(problem({ REVIEWERS: 'anna@hub.example.org' })).toMatch(/COORDINATORS: no coordinator: escalated cases, and cases no reviewer covers, would reach nobody/);
+    expect(problem({ REVIEWERS: 'anna@hub.example.org', COORDINATORS: JSON.stringify([{ email: 'c@hub.example.org', organisation: 'humanitas' }, { email: 'd@hub.example.org', organisation: 'ieo' }]) })).toBeUndefined();
+    // A function that routes no review (no list at all) starts as before.
+    expect(problem({})).toBeUndefined();
+  });
 });
 
 describe('the stage configuration of reviewers and coordinators', () => {
@@ -177,6 +191,9 @@ describe('the stage configuration of reviewers and coordinators', () => {
     expect(problem({ reviewers: [{ email: 'anna@hub.example.org', areas: ['cardio'] }] })).toMatch(/at reviewers\[0\]\.areas\[0\]/);
     expect(problem({ reviewers: [anna, { ...anna }] })).toMatch(/listed twice[\s\S]*at reviewers\[1\]\.email/);
     expect(problem({ review: { ...dev.review, escalationWindowSeconds: 0 } })).toMatch(/at review\.escalationWindowSeconds/);
+    expect(problem({ coordinators: [{ email: 'c@hub.example.org', organisation: 'assolombarda' }] })).toMatch(
+      /no coordinator may review the cases of assolombarda \(every coordinator works for it\)[\s\S]*at coordinators/,
+    );
   });
 
   it('gives every stage at least one reviewer and one coordinator, of known organisations', () => {

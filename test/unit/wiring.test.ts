@@ -9,6 +9,7 @@ const ENV = {
   MAIL_FROM: 'hub@example.org',
   PARTNERS: JSON.stringify(LOCAL_PARTNERS),
   REVIEWERS: 'reviewer@example.org',
+  COORDINATORS: 'coordinator@example.org',
   DYNAMODB_ENDPOINT: 'http://127.0.0.1:9',
   STATE_MACHINE_ARN: '',
 } as const;
