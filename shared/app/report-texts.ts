@@ -1,4 +1,4 @@
-import { DEFAULT_TEXTS_VERSION, ReportTexts, type ReportTextsVersion } from '../core/report-texts';
+import { DEFAULT_TEXTS_VERSION, ReportTexts, SavedBy, type ReportTextsVersion } from '../core/report-texts';
 
 /**
  * The report's editorial texts, one item per saved version; a save never overwrites one, so the
@@ -55,8 +55,9 @@ export async function currentReportTexts(store: ReportTextStore): Promise<Report
 export async function saveReportTexts(store: ReportTextStore, input: unknown, by: string, now: Date): Promise<ReportTextsVersion> {
   const parsed = parseReportTexts(input);
   if (!parsed.ok) throw new InvalidReportTexts(parsed.problems);
-  const savedBy = by.trim();
-  if (!savedBy) throw new InvalidReportTexts([{ path: 'by', message: 'say who saves the texts' }]);
+  const who = SavedBy.safeParse(by);
+  if (!who.success) throw new InvalidReportTexts(who.error.issues.map((issue) => ({ path: 'by', message: issue.message })));
+  const savedBy = who.data;
   const version: ReportTextsVersion = { version: ((await store.current())?.version ?? 0) + 1, savedAt: now.toISOString(), savedBy, texts: parsed.texts };
   if (!(await store.create(version))) throw new ReportTextsConflict(version.version);
   return version;

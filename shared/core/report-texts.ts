@@ -1,11 +1,19 @@
 import * as z from 'zod';
 
-/** Text in both languages of the Hub, trimmed, never empty. */
-const bilingual = (max: number) =>
-  z.strictObject({
-    it: z.string().trim().min(1).max(max),
-    en: z.string().trim().min(1).max(max),
-  });
+/** Control characters other than newlines and tabs: refused, as in a case's texts (they would reach the page and the terminal). */
+const CONTROL_CHARS = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]*$/;
+
+/** Text in both languages of the Hub, trimmed, never empty, with no control characters. */
+const bilingual = (max: number) => {
+  const one = z.string().trim().min(1).max(max).regex(CONTROL_CHARS, 'has control characters (only newlines and tabs are allowed)');
+  return z.strictObject({ it: one, en: one });
+};
+
+/**
+ * What one version may take, its texts' JSON in UTF-8: a version is one item of the table, and
+ * DynamoDB refuses an item over 400 KB (dynalite does not), so the limit is checked before either.
+ */
+export const REPORT_TEXTS_MAX_BYTES = 350_000;
 
 /** One finding or recommendation an editor of the Hub writes: a title and a paragraph, in it and en. */
 export const ReportText = z.strictObject({
@@ -15,10 +23,25 @@ export const ReportText = z.strictObject({
 export type ReportText = z.infer<typeof ReportText>;
 
 /** What an editor saves with `npm run report-text -- set --file texts.json`. */
-export const ReportTexts = z.strictObject({
-  findings: z.array(ReportText).min(1).max(20),
-  recommendations: z.array(ReportText).min(1).max(20),
-});
+export const ReportTexts = z
+  .strictObject({
+    findings: z.array(ReportText).min(1).max(20),
+    recommendations: z.array(ReportText).min(1).max(20),
+  })
+  .superRefine((texts, ctx) => {
+    const bytes = Buffer.byteLength(JSON.stringify(texts), 'utf8');
+    if (bytes > REPORT_TEXTS_MAX_BYTES) {
+      ctx.addIssue({ code: 'custom', message: `the texts take ${Math.ceil(bytes / 1000)} KB in UTF-8; one version holds at most ${REPORT_TEXTS_MAX_BYTES / 1000} KB` });
+    }
+  });
+
+/** Who saves a version, as `--by` names them: one line, no control characters. */
+export const SavedBy = z
+  .string()
+  .trim()
+  .min(1, 'say who saves the texts')
+  .max(100)
+  .regex(/^[^\u0000-\u001F\u007F\u2028\u2029]*$/, 'one line, with no control characters');
 export type ReportTexts = z.infer<typeof ReportTexts>;
 
 /** A saved version of the texts: who saved it and when. Version 0 is the release's default texts, never stored. */

@@ -99,6 +99,28 @@ describe('the report’s texts', () => {
     expect(store.items).toEqual([]);
   });
 
+  it('refuses control characters in the texts and in who saves them, and a version too big for one item of DynamoDB', async () => {
+    const store = memoryStore();
+    const escape = parseReportTexts(texts('Titolo\u001b[2J', 'Testo'));
+    expect(escape.ok).toBe(false);
+    if (!escape.ok) expect(escape.problems).toEqual(expect.arrayContaining([{ path: 'findings.0.title.it', message: expect.stringMatching(/control characters/) }]));
+    expect(parseReportTexts(texts('Titolo', 'Riga\u0000')).ok).toBe(false);
+    // Paragraphs and tabs stay allowed.
+    expect(parseReportTexts(texts('Titolo', 'Primo.\n\n\tSecondo.')).ok).toBe(true);
+    await expect(saveReportTexts(store, DEFAULT_REPORT_TEXTS, 'evil\u001b[2J\nname', new Date())).rejects.toThrow(/by: one line, with no control characters/);
+    await expect(saveReportTexts(store, DEFAULT_REPORT_TEXTS, 'x'.repeat(101), new Date())).rejects.toThrow(InvalidReportTexts);
+    // Every field at its longest in a three-byte character: within each field's limit, over DynamoDB's 400 KB item.
+    const longest = { title: { it: '€'.repeat(200), en: '€'.repeat(200) }, text: { it: '€'.repeat(3000), en: '€'.repeat(3000) } };
+    const huge = { findings: Array.from({ length: 20 }, () => longest), recommendations: Array.from({ length: 20 }, () => longest) };
+    const parsed = parseReportTexts(huge);
+    expect(parsed.ok).toBe(false);
+    if (!parsed.ok) expect(parsed.problems).toEqual([{ path: '', message: expect.stringMatching(/^the texts take \d+ KB in UTF-8; one version holds at most 350 KB$/) }]);
+    // The same at its longest in plain letters fits.
+    const plain = { title: { it: 'a'.repeat(200), en: 'a'.repeat(200) }, text: { it: 'a'.repeat(3000), en: 'a'.repeat(3000) } };
+    expect(parseReportTexts({ findings: Array.from({ length: 20 }, () => plain), recommendations: Array.from({ length: 20 }, () => plain) }).ok).toBe(true);
+    expect(store.items).toEqual([]);
+  });
+
   it('refuses a save that another took the number of', async () => {
     const store = memoryStore();
     const racing: ReportTextStore = { ...store, current: async () => undefined };
