@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   BatchWriteItemCommand,
@@ -46,6 +46,30 @@ const reviver = (_key: string, value: unknown) =>
   value && typeof value === 'object' && Object.keys(value).length === 1 && typeof (value as { $base64?: unknown }).$base64 === 'string'
     ? new Uint8Array(Buffer.from((value as { $base64: string }).$base64, 'base64'))
     : value;
+
+/** Writes `text` to `path` and flushes it to the disk before returning. */
+function writeDurably(path: string, text: string): void {
+  const fd = openSync(path, 'w');
+  try {
+    writeFileSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Flushes a folder's entries (a rename in it) to the disk, where the platform allows it. */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // Windows cannot open a folder for fsync; its renames are durable once they return.
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
 
 async function scanAll(client: DynamoDBClient, tableName: string): Promise<Item[]> {
   const items: Item[] = [];
@@ -100,9 +124,11 @@ export async function upgradeLocalTable(client: DynamoDBClient, definition: Crea
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (JSON.stringify(shapes(Table?.GlobalSecondaryIndexes)) === JSON.stringify(shapes(definition.GlobalSecondaryIndexes))) return undefined;
     items = await scanAll(client, tableName);
-    // Written whole before it is named: a file under REBUILD_FILE always holds every item.
-    writeFileSync(`${file}.partial`, JSON.stringify(items, replacer));
+    // Written whole, and on the disk, before it is named: a file under REBUILD_FILE always holds
+    // every item, even after a power cut right after the table was deleted.
+    writeDurably(`${file}.partial`, JSON.stringify(items, replacer));
     renameSync(`${file}.partial`, file);
+    syncDirectory(dataDir);
   }
   try {
     await client.send(new DeleteTableCommand({ TableName: tableName }));
