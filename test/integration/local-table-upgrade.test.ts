@@ -1,9 +1,10 @@
+import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localCredentials } from '../../shared/adapters/dynamodb/clients';
@@ -38,6 +39,7 @@ const approvedCase = (id: string) => ({
 
 /** A data folder as the earlier version left it: its table, with the given items. */
 async function earlierFolder(dir: string, ids: string[] | 'no table'): Promise<void> {
+  const many = Array.isArray(ids) && ids.length > 100;
   const server = dynalite({ path: join(dir, 'dynamodb'), createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   if (ids === 'no table') return new Promise<void>((resolve) => server.close(() => resolve()));
@@ -45,7 +47,11 @@ async function earlierFolder(dir: string, ids: string[] | 'no table'): Promise<v
   await client.send(new CreateTableCommand(earlierDefinition()));
   // dynalite makes a table active on a timer: closed before, the folder would keep a table being created.
   while ((await client.send(new DescribeTableCommand({ TableName: LOCAL_TABLE }))).Table?.TableStatus !== 'ACTIVE') await new Promise((resolve) => setTimeout(resolve, 5));
-  for (const id of ids) await client.send(new PutItemCommand({ TableName: LOCAL_TABLE, Item: approvedCase(id) }));
+  if (many) {
+    for (let start = 0; start < ids.length; start += 25) {
+      await client.send(new BatchWriteItemCommand({ RequestItems: { [LOCAL_TABLE]: ids.slice(start, start + 25).map((id) => ({ PutRequest: { Item: approvedCase(id) } })) } }));
+    }
+  } else for (const id of ids) await client.send(new PutItemCommand({ TableName: LOCAL_TABLE, Item: approvedCase(id) }));
   client.destroy();
   await new Promise<void>((resolve) => server.close(() => resolve()));
 }
@@ -116,4 +122,51 @@ describe('a data folder of an earlier version', () => {
     });
     expect(existsSync(join(dir, REBUILD_FILE))).toBe(false);
   });
+
+  it('loses no item when the start that rebuilds is killed at any moment, and the next start finishes it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'hub-upgrade-'));
+    folders.push(dir);
+    const ids = Array.from({ length: 2000 }, (_, i) => `01JUPGRADEKILLED${String(i).padStart(10, '0')}`);
+    await earlierFolder(dir, ids);
+    // Starts killed (SIGKILL: nothing runs after it) later and later after they were spawned, until
+    // one finishes: some before the rebuild, some while the copy is written, the old table goes or
+    // the items are written back. At least one must have been killed with the copy named.
+    let killedMidway = 0;
+    for (let delayMs = 500; ; delayMs = Math.round(delayMs * 1.25)) {
+      const child = spawn(process.execPath, ['--import', 'tsx', '-e', `import('./infra/local/emulators.ts').then((m) => m.startDynamo(${JSON.stringify(dir)}, ${JSON.stringify(LOCAL_TABLE)})).then(() => console.log('started'))`], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk) => (output += String(chunk)));
+      child.stderr.on('data', (chunk) => (output += String(chunk)));
+      const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+      const timer = setTimeout(() => {
+        if (existsSync(join(dir, REBUILD_FILE))) killedMidway += 1;
+        child.kill('SIGKILL');
+      }, delayMs);
+      await Promise.race([exited, new Promise<void>((resolve) => child.stdout.on('data', () => output.includes('started') && resolve()))]);
+      if (output.includes('started')) {
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        await exited;
+        break;
+      }
+      await exited;
+      expect(delayMs, output).toBeLessThan(20_000);
+    }
+    expect(killedMidway).toBeGreaterThan(0);
+    await withTable(dir, async (client) => {
+      const all: string[] = [];
+      let start: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+      do {
+        const page = await client.send(
+          new QueryCommand({ TableName: LOCAL_TABLE, IndexName: INDEX.byStatus, KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': { S: keys.statusPartition('approved') } }, ExclusiveStartKey: start }),
+        );
+        all.push(...(page.Items ?? []).map((item) => item.id!.S!));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      expect(all.sort()).toEqual(ids);
+    });
+    expect(existsSync(join(dir, REBUILD_FILE))).toBe(false);
+  }, 120_000);
 });
