@@ -7,7 +7,7 @@ import dynalite from 'dynalite';
 import { createRequire } from 'node:module';
 import { localCredentials } from '../../shared/adapters/dynamodb/clients';
 import { localTableDefinition } from './table';
-import { upgradeLocalTable } from './table-upgrade';
+import { finishTableCreation, upgradeLocalTable } from './table-upgrade';
 import { tapWrites } from './stream';
 
 // aws-ses-v2-local is CommonJS with an ES default export; require() reads it the same way under every loader.
@@ -159,7 +159,7 @@ export interface DynamoEmulator extends Emulator {
 export async function startDynamo(dataDir: string | 'memory', tableName: string): Promise<DynamoEmulator> {
   const lock = dataDir === 'memory' ? undefined : lockDataDir(dataDir);
   const path = dataDir === 'memory' ? undefined : join(dataDir, 'dynamodb');
-  if (path) await checkDatabaseLock(dataDir, path).catch((error: unknown) => {
+  if (path) await checkDatabaseLock(dataDir, path).then(() => finishTableCreation(path, tableName)).catch((error: unknown) => {
     lock?.release();
     throw error;
   });

@@ -1,4 +1,5 @@
 import { closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import {
   BatchWriteItemCommand,
@@ -107,6 +108,52 @@ async function until(client: DynamoDBClient, tableName: string, state: 'gone' | 
   throw new Error(`the local table ${tableName} did not become ${state === 'gone' ? 'deleted' : 'active'}`);
 }
 
+/** Waits until the table is no longer being created (by this start's CreateTable), and answers its status. */
+async function settledStatus(client: DynamoDBClient, tableName: string): Promise<string | undefined> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if (Table?.TableStatus !== 'CREATING') return Table?.TableStatus;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  throw new Error(`the local table ${tableName} did not become active`);
+}
+
+/** The shape of dynalite's record of a table that matters here. */
+interface StoredTable {
+  TableStatus?: string;
+  GlobalSecondaryIndexes?: { IndexStatus?: string }[];
+}
+
+/**
+ * dynalite answers CreateTable with the table CREATING and makes it ACTIVE on a timer: a start
+ * killed in between leaves a table no request can use, delete or create again, and every later
+ * start would fail. Before dynalite opens the folder (its lock says nobody else is in it), such a
+ * table is made ACTIVE, as the timer would have: it holds no item, as nothing is written to a table
+ * being created. (A table left DELETING needs nothing here: DeleteTable finishes it.)
+ */
+export async function finishTableCreation(databasePath: string, tableName: string): Promise<boolean> {
+  // dynalite's own LevelDB module, so that the store is read as dynalite reads it.
+  const { Level } = createRequire(createRequire(import.meta.url).resolve('dynalite'))('level') as {
+    Level: new (path: string, options: { valueEncoding: 'json' }) => {
+      open(): Promise<void>;
+      get(key: string): Promise<StoredTable | undefined>;
+      put(key: string, value: StoredTable): Promise<void>;
+      close(): Promise<void>;
+    };
+  };
+  const db = new Level(databasePath, { valueEncoding: 'json' });
+  await db.open();
+  try {
+    const key = `table~${tableName}`;
+    const table = await db.get(key);
+    if (table?.TableStatus !== 'CREATING') return false;
+    await db.put(key, { ...table, TableStatus: 'ACTIVE', ...(table.GlobalSecondaryIndexes ? { GlobalSecondaryIndexes: table.GlobalSecondaryIndexes.map((index) => ({ ...index, IndexStatus: 'ACTIVE' })) } : {}) });
+    return true;
+  } finally {
+    await db.close();
+  }
+}
+
 /**
  * Rebuilds the table of `dataDir` when its indexes are not those of `definition`, or when an
  * earlier rebuild was interrupted. Answers how many items were carried over, or undefined when
@@ -115,12 +162,14 @@ async function until(client: DynamoDBClient, tableName: string, state: 'gone' | 
 export async function upgradeLocalTable(client: DynamoDBClient, definition: CreateTableCommandInput, dataDir: string): Promise<number | undefined> {
   const tableName = definition.TableName!;
   const file = join(dataDir, REBUILD_FILE);
-  // The table exists (the caller created it or found it), maybe still being created: it cannot be deleted until then.
-  await until(client, tableName, 'ACTIVE');
+  // The table exists (the caller created it or found it), maybe still being created: it cannot be
+  // deleted until then. Left DELETING, a start was killed midway through the rebuild, after the copy.
+  const status = await settledStatus(client, tableName);
   let items: Item[];
   if (existsSync(file)) {
     items = JSON.parse(readFileSync(file, 'utf8'), reviver) as Item[];
   } else {
+    if (status === 'DELETING') throw new Error(`the local table ${tableName} was left being deleted, with no copy of its items (${REBUILD_FILE}) in ${dataDir}`);
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
     if (JSON.stringify(shapes(Table?.GlobalSecondaryIndexes)) === JSON.stringify(shapes(definition.GlobalSecondaryIndexes))) return undefined;
     items = await scanAll(client, tableName);

@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { BatchWriteItemCommand, CreateTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, CreateTableCommand, DeleteTableCommand, DescribeTableCommand, DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import dynalite from 'dynalite';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localCredentials } from '../../shared/adapters/dynamodb/clients';
@@ -169,4 +169,33 @@ describe('a data folder of an earlier version', () => {
     });
     expect(existsSync(join(dir, REBUILD_FILE))).toBe(false);
   }, 120_000);
+
+  it.each(['CREATING', 'DELETING'] as const)('starts on a folder whose table a killed start left %s, with every item of the copy', async (left) => {
+    const dir = await mkdtemp(join(tmpdir(), 'hub-upgrade-'));
+    folders.push(dir);
+    // dynalite changes a table's status on a timer after answering: closed before it runs, the folder keeps the table half-way.
+    const server = dynalite({ path: join(dir, 'dynamodb'), createTableMs: left === 'CREATING' ? 600_000 : 0, deleteTableMs: 600_000 });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const client = new DynamoDBClient({ endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, region: 'eu-south-1', credentials: localCredentials });
+    await client.send(new CreateTableCommand(left === 'CREATING' ? localTableDefinition(LOCAL_TABLE) : earlierDefinition()));
+    if (left === 'DELETING') {
+      while ((await client.send(new DescribeTableCommand({ TableName: LOCAL_TABLE }))).Table?.TableStatus !== 'ACTIVE') await new Promise((resolve) => setTimeout(resolve, 5));
+      await client.send(new PutItemCommand({ TableName: LOCAL_TABLE, Item: approvedCase('01JUPGRADELEFTDELETING0001') }));
+      await client.send(new DeleteTableCommand({ TableName: LOCAL_TABLE }));
+    }
+    expect((await client.send(new DescribeTableCommand({ TableName: LOCAL_TABLE }))).Table?.TableStatus).toBe(left);
+    client.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    // The copy the rebuild had named before it deleted the table (none when the very first start was killed creating it).
+    if (left === 'DELETING') writeFileSync(join(dir, REBUILD_FILE), JSON.stringify([approvedCase('01JUPGRADELEFTDELETING0001')].map((item) => ({ ...item, token: { B: { $base64: 'AAEC/w==' } } }))));
+
+    await withTable(dir, async (started) => {
+      expect((await started.send(new DescribeTableCommand({ TableName: LOCAL_TABLE }))).Table?.TableStatus).toBe('ACTIVE');
+      expect((await approvedIds(started)).map((item) => item.id?.S)).toEqual(left === 'DELETING' ? ['01JUPGRADELEFTDELETING0001'] : []);
+      // Usable: a write and its read.
+      await started.send(new PutItemCommand({ TableName: LOCAL_TABLE, Item: approvedCase('01JUPGRADEAFTERWARDS000001') }));
+      expect((await approvedIds(started)).length).toBe(left === 'DELETING' ? 2 : 1);
+    });
+    expect(existsSync(join(dir, REBUILD_FILE))).toBe(false);
+  });
 });
