@@ -481,13 +481,12 @@ async function resumeWorkflows(sfn: LocalStepFunctions, endpoint: string, review
         const attempt = record.reviewAttempt ?? 0;
         // A decision recorded but not yet delivered to the workflow when it stopped still needs a token: no deadline then.
         const undelivered = status === 'in_review' && (await reviews.decision(id, round)) !== undefined;
-        const expiresAt = undelivered
-          ? undefined
-          : status === 'in_review'
-            ? await reviews.requestsExpireAt(id, round, attempt)
-            : (await reviews.amendment(id, round))?.expiresAt;
-        // An attempt past the last reminder is the escalation: Escalate asks for attempt + 1 itself.
-        const escalated = status === 'in_review' && attempt > review.reminders;
+        const links = status === 'in_review' ? await reviews.attemptLinks(id, round, attempt) : undefined;
+        const expiresAt = undelivered ? undefined : status === 'in_review' ? links?.expiresAt : (await reviews.amendment(id, round))?.expiresAt;
+        // Whether the attempt was the escalation is what its links say, whatever REMINDERS is since the
+        // restart; an attempt with no links yet is the escalation when it is past the last reminder.
+        // Escalate asks for attempt + 1 itself.
+        const escalated = status === 'in_review' && (links ? links.reason === 'escalation' : attempt > review.reminders);
         sfn.resume(
           executionName(id),
           escalated ? STATES.escalate : startAt,

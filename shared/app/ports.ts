@@ -6,6 +6,7 @@ import type { CaseInput } from '../core/case';
 import type { Actor, CaseEvent, CaseRecord, CaseStatus, CaseVersion, Effect, OutboxEntry } from '../core/case-record';
 import type { DecisionTimes, MetricCase, MetricsSnapshot } from '../core/metrics';
 import type { AmendmentRecord, DecisionRecord, ReviewRequest } from '../core/review';
+import type { RequestReason } from '../core/reviewers';
 import type { ConfirmedContacts } from './submit-case';
 import type { PracticeView } from './matching';
 
@@ -224,8 +225,11 @@ export interface ReviewStore {
   ): Promise<boolean>;
   /** The request a review link opens, if the link is genuine. */
   findRequest(reviewId: string): Promise<ReviewRequest | undefined>;
-  /** When the links of a round's attempt expire (its review window's end), if that attempt made any. */
-  requestsExpireAt(caseId: string, round: number, attempt: number): Promise<string | undefined>;
+  /**
+   * The links of a round's attempt, if that attempt made any: when they expire (its window's end)
+   * and why they went out (a review, a reminder or the escalation).
+   */
+  attemptLinks(caseId: string, round: number, attempt: number): Promise<{ expiresAt: string; reason: RequestReason } | undefined>;
   /** Records the round's decision once; otherwise returns the decision that was there first. */
   recordDecision(decision: DecisionRecord): Promise<{ recorded: true } | { recorded: false; existing: DecisionRecord }>;
   decision(caseId: string, round: number): Promise<DecisionRecord | undefined>;

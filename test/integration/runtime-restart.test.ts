@@ -183,6 +183,26 @@ describe('an escalated review across a restart', () => {
   }, 60_000);
 });
 
+describe('a review across a restart with fewer reminders', () => {
+  it('still escalates to the coordinators a case stopped at a reminder, rather than expiring it with nobody asked', async () => {
+    const coordinator = 'coordinamento.meno.solleciti@hub.example.org';
+    const base = { DATA_DIR: dataFolder(), REVIEWERS: REVIEWER, COORDINATORS: coordinator, REVIEW_WINDOW_SECONDS: '2', ESCALATION_WINDOW_SECONDS: '600', AMEND_WINDOW_SECONDS: '600' };
+    runtime = await startTestRuntime({ ...base, REMINDERS: '1' });
+    const kase = await submit();
+    await mailTo(REVIEWER, new RegExp(`^Promemoria: caso ${kase.reference} da revisionare`));
+    await runtime.close();
+    runtime = undefined;
+
+    // The operator lowers REMINDERS: attempt 1 was a reminder, not the escalation, whatever the count says now.
+    runtime = await startTestRuntime({ ...base, REMINDERS: '0' });
+    await mailTo(coordinator, new RegExp(`^Escalation: caso ${kase.reference}`));
+    const status = ((await (await fetch(kase.statusUrl.replace(/^http:\/\/localhost:\d+/, runtime.url), { headers: { accept: 'application/json' } })).json()) as { status: string }).status;
+    expect(status).toBe('in_review');
+    await runtime.close();
+    runtime = undefined;
+  }, 60_000);
+});
+
 describe('a data folder', () => {
   it('holds the mailbox beside the tables', () => {
     expect(existsSync(join(folders[0]!, MAILBOX_FILE))).toBe(true);

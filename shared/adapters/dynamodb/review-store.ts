@@ -130,10 +130,10 @@ export function createReviewStore(doc: DynamoDBDocumentClient, tableName: string
       };
     },
 
-    async requestsExpireAt(caseId, round, attempt) {
-      // Every link of an attempt is made with the same expiry, the first (index 0) before the others.
+    async attemptLinks(caseId, round, attempt) {
+      // Every link of an attempt is made with the same expiry and reason, the first (index 0) before the others.
       const item = await get(keys.reviewRequest(caseId, round, attempt, 0));
-      return typeof item?.expiresAt === 'string' ? item.expiresAt : undefined;
+      return typeof item?.expiresAt === 'string' ? { expiresAt: item.expiresAt, reason: reasonOf(item) } : undefined;
     },
 
     async recordDecision(decision) {
