@@ -15,6 +15,12 @@ import { createReportTextStore } from '../../shared/adapters/dynamodb/report-tex
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
+// `show | head` closes the pipe before the texts end: that is the reader's choice, not a failure to report with a stack.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
 const USAGE = `usage: npm run report-text -- show [--json] [--version N]
        npm run report-text -- set --file texts.json [--by NAME]
        npm run report-text -- history

@@ -204,18 +204,22 @@ export const matchMailKey = (deps: Pick<EffectDeps, 'outbox'>, needId: string, p
   deps.outbox.entryKey({ on: 'effect', caseId: needId, effect: 'match-mail', suffix: `#${practiceId}` });
 
 /**
- * An approved practice: queues, for each approved need it answers, the mail to that need's
- * submitter, on an item keyed by need and practice (a conditional write), so that a rerun, a
- * replayed stream record or a retried task never queues a second one.
+ * An approved practice: queues, for each need approved before it that it answers, the mail to
+ * that need's submitter, on an item keyed by need and practice (a conditional write), so that a
+ * rerun, a replayed stream record or a retried task never queues a second one. A need approved
+ * after the practice (while this effect waited in the stream or the outbox) is not told: the
+ * practice was already on its status page when it was approved.
  */
 async function queueMatchMails(entry: OutboxEntry, practice: CaseRecord, deps: EffectDeps): Promise<void> {
   if (practice.status !== 'approved' || !isPractice(practice.data.kind)) return;
   if (!deps.approvedCases) throw new Error('match-needs effect without the approved cases');
   const needs = await deps.approvedCases.approved(['need']);
   const subject = matchCaseOf(practice);
+  const practiceDecidedAt = practice.decidedAt ?? practice.updatedAt;
   const at = deps.now().toISOString();
   let queued = 0;
   for (const need of needs) {
+    if (need.decidedAt > practiceDecidedAt) continue;
     if (!matchOf(need, subject)) continue;
     const created = await deps.outbox.enqueue({ key: matchMailKey(deps, need.id, practice.id), caseId: need.id, effect: 'match-mail', dueAt: at, payload: { practice: practice.id } });
     if (created) queued += 1;

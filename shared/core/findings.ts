@@ -77,7 +77,7 @@ export const FINDING_RULES: Record<FindingName, Record<Language, string>> = {
     en: 'Approved projects that name the home among their care settings, and those that name the hospital, each over all projects; a project may name both.',
   },
   stages: {
-    it: 'Progetti approvati per fase raggiunta; sono maturi quelli attivi, estesi o conclusi, sul totale dei progetti.',
+    it: 'Progetti approvati per fase raggiunta; sono maturi quelli attivi, su larga scala o conclusi, sul totale dei progetti.',
     en: 'Approved projects by the stage they reached; active, scaled and concluded ones are mature, over all projects.',
   },
 };

@@ -105,8 +105,12 @@ describe.skipIf(!browserTestsEnabled)('the report printed to PDF by headless Chr
       const shares = [findings.reimbursementUnclear, findings.interoperable, findings.pnrrFunded];
       sections.forEach((title, index) => expect(all).toContain(`${title} ${percent(shares[index]!.percent, lang)}`));
       expect(all).toContain(lang === 'it' ? `A domicilio ${percent(findings.settings.home.percent, lang)} · In ospedale ${percent(findings.settings.hospital.percent, lang)}` : `At home ${percent(findings.settings.home.percent, lang)} · In hospital ${percent(findings.settings.hospital.percent, lang)}`);
-      expect(all).toContain(`${lang === 'it' ? 'Maturi (attivi, estesi o conclusi)' : 'Mature (active, scaled or concluded)'} ${percent(findings.stages.mature.percent, lang)}`);
+      expect(all).toContain(`${lang === 'it' ? 'Maturi (attivi, su larga scala o conclusi)' : 'Mature (active, scaled or concluded)'} ${percent(findings.stages.mature.percent, lang)}`);
       expect(all.split(rule).length - 1).toBe(6);
+      // The breakdowns by population and device class are printed whole, with their heading: never a heading alone at a page's foot.
+      const profile = pages.find((text) => text.includes(lang === 'it' ? 'Popolazioni e dispositivi medici' : 'Populations and medical devices'));
+      expect(profile).toContain(lang === 'it' ? 'Popolazione destinataria Progetti' : 'Target population Projects');
+      expect(profile).toContain(lang === 'it' ? 'Dispositivo medico Progetti' : 'Medical device Projects');
 
       // The editors' texts, as written (escaped in the page, plain in print), and their version.
       for (const item of [...EDITED.findings, ...EDITED.recommendations]) {

@@ -97,4 +97,13 @@ describe('npm run report-text', () => {
     // Still the two versions saved above.
     expect((await reportText('history')).stdout.trimEnd().split('\n')).toHaveLength(3);
   });
+
+  it('ends quietly when its reader stops early, as `show | head` does: no stack trace', async () => {
+    const { stdout, stderr } = await run('sh', ['-c', `${join('node_modules', '.bin', 'tsx')} infra/ops/report-text.ts show | head -n 1`], {
+      env: { ...process.env, DATA_DIR: dataDir, TABLE_NAME: '' },
+    });
+    expect(stdout).toMatch(/^Version \d+/);
+    expect(stderr).not.toContain('EPIPE');
+    expect(stderr).not.toContain('Error');
+  }, 30_000);
 });

@@ -134,3 +134,18 @@ describe('the mails of a case closed without a decision', () => {
     }
   });
 });
+
+describe('the Hub’s name at the top of a mail', () => {
+  const brandOf = (mail: { html: string }) => /<p style="margin:0 0 8px;color:#00558c;font-weight:bold">([^<]*)<\/p>/.exec(mail.html)?.[1];
+
+  it('is in the mail’s language, as on the pages: no English name atop an Italian mail', () => {
+    expect(brandOf(receiptMail(record('it'), 'https://intake.example.org/cases/x?token=t'))).toBe('Digital Health Innovation Hub della Lombardia');
+    expect(brandOf(receiptMail(record('en'), 'https://intake.example.org/cases/x?token=t'))).toBe('Lombardy Digital Health Innovation Hub');
+    expect(brandOf(outcomeMail(record('it'), { outcome: 'approved', statusUrl: 'https://intake.example.org/cases/x?token=s' }))).toBe('Digital Health Innovation Hub della Lombardia');
+  });
+
+  it('is in both languages in the reviewers’ mails, which are in both', () => {
+    const mail = reviewMail(record('en'), { partnerName: 'Humanitas', to: 'anna@hub.example.org', url: 'https://intake.example.org/review/r', reminder: false, expiresAt: '2026-03-04T10:00:00.000Z', previous: [] });
+    expect(brandOf(mail)).toBe('Digital Health Innovation Hub della Lombardia / Lombardy Digital Health Innovation Hub');
+  });
+});

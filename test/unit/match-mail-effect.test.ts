@@ -78,3 +78,26 @@ describe('the match-mail effect', () => {
     expect(MAIL_CAPS.match).toBe(10);
   });
 });
+
+describe('the match-needs effect of an approved practice', () => {
+  /** The effect's dependencies with the approved needs it reads and the mails' entries it queues. */
+  function matching(needs: CaseRecord[]) {
+    const { deps } = fakes([practice, ...needs]);
+    const queued: string[] = [];
+    Object.assign(deps, {
+      approvedCases: { approved: async () => needs.map((n) => ({ ...n.data, id: n.id, reference: n.reference, decidedAt: n.decidedAt! })) },
+      outbox: { ...deps.outbox, entryKey: ({ caseId, suffix }: { caseId: string; suffix?: string }) => ({ pk: `CASE#${caseId}`, sk: `OUTBOX#match-mail${suffix ?? ''}` }), enqueue: async (e: { caseId: string }) => (queued.push(e.caseId), true) },
+    });
+    return { deps, queued };
+  }
+  const matchingEntry: OutboxEntry = { key: { pk: 'CASE#P', sk: 'OUTBOX#match-needs' }, caseId: 'P', effect: 'match-needs', attempts: 0, dueAt: AT };
+
+  it('queues a mail to the needs approved before the practice, and none to a need approved after it (while the effect waited)', async () => {
+    const earlier = record('E', { kind: 'need' }, { decidedAt: '2026-03-02T09:00:00.000Z' });
+    const sameTime = record('S', { kind: 'need' }, { decidedAt: AT });
+    const later = record('L', { kind: 'need' }, { decidedAt: '2026-03-02T10:00:01.000Z' });
+    const { deps, queued } = matching([earlier, sameTime, later]);
+    expect(await runEffect(matchingEntry, practice, deps)).toBe(true);
+    expect(queued).toEqual(['E', 'S']);
+  });
+});

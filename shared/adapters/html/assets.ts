@@ -397,6 +397,8 @@ ol.editorial p { margin: 0 0 0.5rem; }
   .report-section.first { break-before: auto; }
   h2, h3 { break-after: avoid; }
   table, tr, .finding, .figure, ol.editorial li, dl.facts { break-inside: avoid; }
+  /* The breakdowns by population and device class fit a page: their heading and lead never end one alone. */
+  .report-profile { break-inside: avoid; }
   thead { display: table-header-group; }
   body.standalone main:has(> .report) { max-width: none; padding: 0; }
   .report .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 10px; }

@@ -64,7 +64,7 @@ const T = {
     home: 'A domicilio',
     hospital: 'In ospedale',
     settingsDetail: (both: string, neither: string) => `${both} in entrambi; ${neither} in nessuno dei due (altri setting o non indicato).`,
-    mature: 'Maturi (attivi, estesi o conclusi)',
+    mature: 'Maturi (attivi, su larga scala o conclusi)',
     profile: 'Popolazioni e dispositivi medici',
     profileLead: 'Progetti approvati per popolazione destinataria e per classe di dispositivo medico (MDR).',
     profileNames: { targetPopulation: 'Popolazione destinataria', medicalDevice: 'Dispositivo medico' } as Record<string, string>,

@@ -1,6 +1,7 @@
 import type { Language } from '../../core/case';
 import { formatDateTime, valueLabel } from '../../core/i18n';
 import { html, type SafeHtml } from '../html/html';
+import { HUB_NAME } from '../html/pages';
 import type { MailMessage } from './mailer';
 import type { MatchMailOptions, OutcomeMailOptions, ReviewMailOptions } from '../../app/ports';
 import { reasonsText } from '../../core/matching';
@@ -12,6 +13,8 @@ export function quoted(text: string, lang: Language): string {
 }
 
 interface MailParts {
+  /** The mail's language; `both` for the reviewers' mails, Italian then English. */
+  language: Language | 'both';
   subject: string;
   heading: string;
   paragraphs: string[];
@@ -33,15 +36,17 @@ export function composeMail(to: string[], parts: MailParts): MailMessage {
     '--',
     parts.footer,
   ].join('\n');
+  // A value may be a link of 100 characters with no space in it: it wraps rather than widen the mail past a phone's screen.
   const rows: SafeHtml[] = parts.facts.map(
     ([label, value]) =>
-      html`<tr><th align="left" style="padding:4px 12px 4px 0;color:#555;font-weight:normal;vertical-align:top">${label}</th><td style="padding:4px 0">${value}</td></tr>`,
+      html`<tr><th align="left" style="padding:4px 12px 4px 0;color:#555;font-weight:normal;vertical-align:top">${label}</th><td style="padding:4px 0;word-break:break-word;overflow-wrap:anywhere">${value}</td></tr>`,
   );
+  const brand = parts.language === 'both' ? `${HUB_NAME.it} / ${HUB_NAME.en}` : HUB_NAME[parts.language];
   const body = html`<!doctype html>
 <html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${parts.subject}</title></head>
 <body style="margin:0;padding:16px;background:#f4f6f8;font-family:Arial,Helvetica,sans-serif;color:#1b1f24;font-size:16px;line-height:1.5">
 <div style="max-width:560px;margin:0 auto;background:#fff;border-radius:8px;padding:24px">
-<p style="margin:0 0 8px;color:#00558c;font-weight:bold">Lombardy Digital Health Innovation Hub</p>
+<p style="margin:0 0 8px;color:#00558c;font-weight:bold">${brand}</p>
 <h1 style="font-size:20px;margin:0 0 16px">${parts.heading}</h1>
 ${parts.paragraphs.map((p) => html`<p style="margin:0 0 12px">${p}</p>`)}
 ${parts.action ? html`<p style="margin:20px 0"><a href="${parts.action.url}" style="display:inline-block;background:#00558c;color:#fff;text-decoration:none;padding:12px 20px;border-radius:6px;font-weight:bold">${parts.action.label}</a></p>` : ''}
@@ -61,6 +66,7 @@ export function receiptMail(record: CaseRecord, statusUrl: string): MailMessage 
   const lang = record.data.language;
   const it = lang === 'it';
   return composeMail([record.data.contact.email], {
+    language: lang,
     subject: it
       ? `Abbiamo ricevuto il vostro caso ${record.reference}`
       : `We have received your case ${record.reference}`,
@@ -89,6 +95,7 @@ export function confirmMail(record: CaseRecord, options: { confirmUrl: string; s
   const lang = record.data.language;
   const it = lang === 'it';
   return composeMail([record.data.contact.email], {
+    language: lang,
     subject: it ? `Confermate il vostro indirizzo per il caso ${record.reference}` : `Confirm your address for case ${record.reference}`,
     heading: it ? 'Confermate il vostro indirizzo email' : 'Confirm your email address',
     paragraphs: [
@@ -121,6 +128,7 @@ export function reviewMail(record: CaseRecord, options: ReviewMailOptions): Mail
   const amended = options.previous.filter((d) => d.decision === 'changes');
   const lastChange = amended.at(-1);
   return composeMail([options.to], {
+    language: 'both',
     // The submitter's own words stay in the body: a subject is a header.
     subject: `${options.reminder ? 'Promemoria: ' : ''}caso ${record.reference} da revisionare / ${options.reminder ? 'Reminder: ' : ''}case ${record.reference} to review`,
     heading: options.reminder ? 'Promemoria: un caso attende la vostra revisione' : 'Un nuovo caso da revisionare',
@@ -150,6 +158,7 @@ function escalationMail(record: CaseRecord, options: ReviewMailOptions): MailMes
   const deadlineIt = formatDateTime(options.expiresAt, 'it');
   const deadlineEn = formatDateTime(options.expiresAt, 'en');
   return composeMail([options.to], {
+    language: 'both',
     subject: `Escalation: caso ${record.reference} senza decisione / Escalation: case ${record.reference} has no decision`,
     heading: 'Escalation: un caso attende una decisione',
     paragraphs: [
@@ -167,6 +176,7 @@ export function changesMail(record: CaseRecord, options: { url: string; comment:
   const lang = record.data.language;
   const it = lang === 'it';
   return composeMail([record.data.contact.email], {
+    language: lang,
     subject: it ? `Modifiche richieste per il caso ${record.reference}` : `Changes requested for case ${record.reference}`,
     heading: it ? 'I revisori chiedono alcune modifiche' : 'The reviewers ask for some changes',
     paragraphs: [
@@ -222,6 +232,7 @@ export function outcomeMail(record: CaseRecord, options: OutcomeMailOptions): Ma
   if (!chosen) throw new Error(`no outcome mail for ${options.outcome}`);
   const statusLabel = it ? 'Stato del caso' : 'Case status';
   return composeMail([record.data.contact.email], {
+    language: lang,
     subject: chosen.subject,
     heading: chosen.heading,
     paragraphs: [
@@ -263,6 +274,7 @@ export function matchMail(need: CaseRecord, options: MatchMailOptions): MailMess
       ? 'Per conoscere chi ha realizzato il progetto, scrivete allo Hub: vi metterà in contatto.'
       : 'To meet the people behind it, write to the Hub to be introduced.';
   return composeMail([need.data.contact.email], {
+    language: lang,
     subject: it ? `Un progetto risponde al vostro bisogno ${need.reference}` : `A project answers your need ${need.reference}`,
     heading: it ? 'Un progetto approvato risponde al vostro bisogno' : 'An approved project answers your need',
     paragraphs: [
