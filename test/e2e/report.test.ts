@@ -38,7 +38,7 @@ const LABELS = {
 
 /** One line per run of spaces: the PDF breaks lines where the page does. */
 const flat = (text: string) => text.replace(/\s+/g, ' ').trim();
-const percent = (value: number | null, lang: 'it' | 'en') => `${new Intl.NumberFormat(lang === 'it' ? 'it-IT' : 'en-GB', { maximumFractionDigits: 1 }).format(value ?? 0)}%`;
+const percent = (value: number | null, lang: 'it' | 'en') => `${new Intl.NumberFormat(lang === 'it' ? 'it-IT' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(value ?? 0)}%`;
 
 describe.skipIf(!browserTestsEnabled)('the report printed to PDF by headless Chromium', () => {
   let dir: string;

@@ -50,7 +50,8 @@ describe('the report page', () => {
     const page = renderReport({ lang: 'it', snapshot, texts: version(texts('Un titolo', 'Un testo della redazione.')), partnerName, baseUrl: 'https://hub.example.org' }).value;
     for (const name of Object.values(names)) expect(page).toContain(name.replace('–', '–'));
     expect(page).toContain('data-finding="reimbursementUnclear"');
-    expect(page).toContain('50%');
+    // Every share with its one decimal, as Italian writes it.
+    expect(page).toContain('50,0%');
     expect(page).toContain('Regola:');
     expect(page).toContain('versione 3 del 20 novembre 2026');
     expect(page).toContain('https://hub.example.org/dashboard?lang=it');

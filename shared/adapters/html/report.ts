@@ -165,9 +165,13 @@ const time = (iso: string, lang: Language) => html`<time datetime="${iso}">${for
 const day = (iso: string, lang: Language) =>
   new Intl.DateTimeFormat(lang === 'it' ? 'it-IT' : 'en-GB', { timeZone: 'Europe/Rome', day: 'numeric', month: 'long', year: 'numeric' }).format(new Date(iso));
 
-/** A percentage as the language writes it (42,3% / 42.3%); a dash with nothing to divide by. */
+/**
+ * A percentage as the language writes it, always with its one decimal so that a column of shares
+ * lines up (42,3% and 37,0%, not 37%); a dash with nothing to divide by.
+ */
 export function formatPercent(percent: number | null, lang: Language): string {
-  return percent === null ? '—' : `${formatNumber(percent, lang)}%`;
+  if (percent === null) return '—';
+  return `${new Intl.NumberFormat(lang === 'it' ? 'it-IT' : 'en-GB', { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(percent)}%`;
 }
 
 function section(id: string, title: string, body: SafeHtml | readonly SafeHtml[], first = false): SafeHtml {
