@@ -49,6 +49,12 @@ describe('the mails quote as their language does', () => {
     expect(mail.text).toContain('«Televisita per lo scompenso»');
     expect(mail.text).toContain('“Televisita per lo scompenso”');
   });
+
+  it('the reviewers’ mail names the clinical areas in both its languages', () => {
+    const kase = record('it');
+    const mail = reviewMail({ ...kase, data: { ...kase.data, clinicalAreas: ['cardiology', 'rehabilitation'] } }, { partnerName: 'Humanitas', to: 'anna@hub.example.org', url: 'https://intake.example.org/review/r', reminder: false, expiresAt: '2026-03-04T10:00:00.000Z', previous: [] });
+    expect(mail.text).toContain('Cardiologia / Cardiology, Riabilitazione / Rehabilitation');
+  });
 });
 
 describe('the escalation mail', () => {

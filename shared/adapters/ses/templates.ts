@@ -146,8 +146,11 @@ export function reviewMail(record: CaseRecord, options: ReviewMailOptions): Mail
 const reviewFacts = (record: CaseRecord): [string, string][] => [
   ['Riferimento / Reference', record.reference],
   ['Struttura / Facility', record.data.facility.name],
-  ['Aree cliniche / Clinical areas', record.data.clinicalAreas.map((a) => valueLabel(a, 'it')).join(', ')],
+  ['Aree cliniche / Clinical areas', record.data.clinicalAreas.map((a) => bilingual(valueLabel(a, 'it'), valueLabel(a, 'en'))).join(', ')],
 ];
+
+/** A label in both languages of a bilingual mail, once when they are the same word. */
+const bilingual = (it: string, en: string) => (it === en ? it : `${it} / ${en}`);
 
 /**
  * The escalation to one coordinator: no reviewer decided within the review window and its
