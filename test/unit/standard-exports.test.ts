@@ -13,6 +13,7 @@ import {
 import { openApi } from '../../shared/adapters/http/openapi-document';
 import { generateOpenApiDocument } from '../../shared/adapters/http/openapi';
 import { compileFhirValidators, fhirErrors } from '../support/fhir';
+import { componentErrors } from '../support/openapi';
 
 const BASE = 'https://hub.example.org';
 
@@ -61,6 +62,40 @@ const answeredLinkIds = (items: readonly ResponseItem[]): string[] => items.flat
 
 describe('the OpenAPI document', () => {
   const document = generateOpenApiDocument();
+
+  it("describes every field of a need's status: its review requests and its matches", () => {
+    const status = {
+      id: 'c1',
+      reference: 'HUB-2026-AB12CD',
+      status: 'approved',
+      kind: 'need',
+      title: 'Need',
+      createdAt: '2026-03-01T10:00:00.000Z',
+      updatedAt: '2026-03-02T10:00:00.000Z',
+      decidedAt: '2026-03-02T10:00:00.000Z',
+      history: [
+        { at: '2026-03-01T10:00:00.000Z', type: 'submitted', to: 'submitted', actor: 'submitter' },
+        { at: '2026-03-01T10:01:00.000Z', type: 'review-requested', actor: 'system', round: 0, attempt: 1, reason: 'escalation', asked: { reviewers: 0, coordinators: 2 } },
+        { at: '2026-03-02T10:00:00.000Z', type: 'status-changed', from: 'in_review', to: 'approved', actor: 'reviewer', role: 'coordinator', note: 'ok' },
+      ],
+      matches: {
+        rulesVersion: '2026.2',
+        introduction: { via: 'hub', email: 'hub@example.org' },
+        practices: [
+          {
+            id: 'p1', reference: 'HUB-2026-EF34GH', kind: 'telex', title: 'Practice', partner: 'humanitas', partnerName: 'Humanitas',
+            facility: { name: 'Humanitas Rozzano' }, clinicalAreas: ['cardiology'], telexServices: [], careSettings: ['home'], targetPopulation: ['frail-elderly'],
+            technologies: [], stage: 'scaled', decidedAt: '2026-02-01T10:00:00.000Z', score: 8,
+            reasons: [{ field: 'clinicalAreas', values: ['cardiology'] }], why: 'same clinical area: Cardiology', catalogUrl: 'https://hub.example/catalog?kind=telex#HUB-2026-EF34GH',
+          },
+        ],
+      },
+    };
+    expect(componentErrors(document, 'CaseStatus', status)).toEqual([]);
+    // The schema is closed: a field the route answers but the document does not describe is caught.
+    expect(componentErrors(document, 'CaseStatus', { ...status, unknown: 1 })).not.toEqual([]);
+    expect(componentErrors(document, 'CaseStatus', { ...status, history: [{ ...status.history[1], asked: { reviewers: 1, coordinators: 0, emails: ['x@y.it'] } }] })).not.toEqual([]);
+  });
 
   it('is valid OpenAPI 3.1', async () => {
     const validator = new Validator();

@@ -2,6 +2,7 @@ import { CHALLENGE_FIELD } from '../../app/challenge';
 import { CATALOG_PAGE, CSV_SEPARATORS } from '../../app/catalog';
 import { CASE_KINDS, CLINICAL_AREAS, LANGUAGES, MEDICAL_DEVICE_CLASSES, TARGET_POPULATIONS, TELEX_SERVICES, generateCaseJsonSchema } from '../../core/case';
 import { CASE_STATUSES } from '../../core/case-record';
+import { REQUEST_REASONS } from '../../core/reviewers';
 import { STATUSES } from './statuses';
 import type { RouteKey } from '../../../infra/routes';
 
@@ -333,8 +334,79 @@ function components(): Json {
           awaitingConfirmation: { const: true, description: "Sent through the form: waits for its contact's confirmation." },
           history: {
             type: 'array',
-            description: 'Every transition: when, what, from and to which status, by whom (submitter, reviewer, system), with any note.',
-            items: { type: 'object', required: ['at', 'type', 'actor'], properties: { at: { type: 'string', format: 'date-time' }, type: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' }, actor: { type: 'string' }, note: { type: 'string' } } },
+            description:
+              'Every transition: when, what, from and to which status, by whom (submitter, reviewer, system), with any note. A review request (`review-requested`) gives its round, attempt and reason, and how many reviewers and coordinators were asked, never who.',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['at', 'type', 'actor'],
+              properties: {
+                at: { type: 'string', format: 'date-time' },
+                type: { type: 'string' },
+                from: { type: 'string' },
+                to: { type: 'string' },
+                actor: { type: 'string' },
+                role: { enum: ['reviewer', 'coordinator'] },
+                note: { type: 'string' },
+                round: { type: 'integer', minimum: 0 },
+                attempt: { type: 'integer', minimum: 0 },
+                reason: { enum: [...REQUEST_REASONS] },
+                asked: {
+                  type: 'object',
+                  additionalProperties: false,
+                  required: ['reviewers', 'coordinators'],
+                  properties: { reviewers: { type: 'integer', minimum: 0 }, coordinators: { type: 'integer', minimum: 0 } },
+                },
+              },
+            },
+          },
+          matches: ref('schemas', 'NeedMatches'),
+        },
+        additionalProperties: false,
+      },
+      NeedMatches: {
+        type: 'object',
+        description: 'An approved need: the approved practices that answer it, ranked by the matching rules of `rulesVersion`, and how to be introduced to their people.',
+        additionalProperties: false,
+        required: ['rulesVersion', 'introduction', 'practices'],
+        properties: {
+          rulesVersion: { type: 'string' },
+          introduction: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['via'],
+            properties: { via: { const: 'hub' }, email: { type: 'string', format: 'email' } },
+          },
+          practices: {
+            type: 'array',
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['id', 'reference', 'kind', 'title', 'partner', 'partnerName', 'facility', 'clinicalAreas', 'telexServices', 'careSettings', 'targetPopulation', 'technologies', 'decidedAt', 'score', 'reasons', 'why', 'catalogUrl'],
+              properties: {
+                id: { type: 'string' },
+                reference: { type: 'string' },
+                kind: { enum: [...CASE_KINDS] },
+                title: { type: 'string' },
+                partner: { type: 'string' },
+                partnerName: { type: 'string' },
+                facility: { type: 'object', required: ['name'], properties: { name: { type: 'string' }, code: { type: 'string' } } },
+                clinicalAreas: { type: 'array', items: { type: 'string' } },
+                telexServices: { type: 'array', items: { type: 'string' } },
+                careSettings: { type: 'array', items: { type: 'string' } },
+                targetPopulation: { type: 'array', items: { type: 'string' } },
+                technologies: { type: 'array', items: { type: 'string' } },
+                stage: { type: 'string' },
+                decidedAt: { type: 'string', format: 'date-time' },
+                score: { type: 'integer', minimum: 0 },
+                reasons: {
+                  type: 'array',
+                  items: { type: 'object', required: ['field', 'values'], properties: { field: { type: 'string' }, values: { type: 'array', items: { type: 'string' } } } },
+                },
+                why: { type: 'string', description: 'The reasons in words, in the language of the request.' },
+                catalogUrl: { type: 'string', format: 'uri' },
+              },
+            },
           },
         },
       },
