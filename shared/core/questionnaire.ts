@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Language } from './case';
-import { FIELD_LABELS, VALUE_LABELS } from './i18n';
+import { FIELD_LABELS, FIELD_VALUE_LABELS, VALUE_LABELS } from './i18n';
 
 /**
  * The submission form as an HL7 FHIR R4 `Questionnaire` (`GET /schema/case.questionnaire.json`),
@@ -81,8 +81,10 @@ function labelled(labels: Record<string, Record<Language, string>>, key: string)
   return { text: label?.[PRIMARY] ?? key, _text: translated(label?.[SECONDARY] ?? key) };
 }
 
+/** A value's coding, labelled as its field labels it (`none` of medicalDevice is not the `none` of funding). */
 const codingOf = (linkId: string, code: string): Coding => {
-  const { text, _text } = labelled(VALUE_LABELS, code);
+  const own = Object.hasOwn(FIELD_VALUE_LABELS, linkId) && Object.hasOwn(FIELD_VALUE_LABELS[linkId]!, code);
+  const { text, _text } = labelled(own ? FIELD_VALUE_LABELS[linkId]! : VALUE_LABELS, code);
   return { system: codeSystemOf(linkId), code, display: text, _display: _text };
 };
 

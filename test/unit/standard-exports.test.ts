@@ -5,7 +5,7 @@ import { toCatalogItem, type CatalogCase, type CatalogItem } from '../../shared/
 import { DHA_HEALTH_FOCUS_AREAS, DHA_STAGES, DHA_STANDARDS, dhaExport, dhaProject, responseBundle } from '../../shared/app/catalog-standards';
 import { CASE_SHAPE, CLINICAL_AREAS, INTEROPERABILITY, STAGES, generateCaseJsonSchema } from '../../shared/core/case';
 import { questionnaire } from '../../shared/core/case-questionnaire';
-import { FIELD_LABELS, VALUE_LABELS } from '../../shared/core/i18n';
+import { FIELD_LABELS, VALUE_LABELS, valueLabel } from '../../shared/core/i18n';
 import {
   TRANSLATION_EXTENSION, caseQuestionnaire, generateCaseQuestionnaire, linkIdsOf, questionnaireResponse,
   type QuestionnaireItem, type ResponseItem,
@@ -227,10 +227,14 @@ describe('the FHIR Questionnaire of the form', () => {
       expect(entry.text).toBe(FIELD_LABELS[linkId]?.it ?? linkId);
       expect(english(entry._text)).toBe(FIELD_LABELS[linkId]?.en ?? linkId);
       for (const { valueCoding } of entry.answerOption ?? []) {
-        expect(valueCoding.display).toBe(VALUE_LABELS[valueCoding.code]!.it);
-        expect(english(valueCoding._display)).toBe(VALUE_LABELS[valueCoding.code]!.en);
+        expect(valueCoding.display).toBe(valueLabel(valueCoding.code, 'it', linkId));
+        expect(english(valueCoding._display)).toBe(valueLabel(valueCoding.code, 'en', linkId));
       }
     }
+    // A value a field labels its own way keeps that label: not a medical device is not "None".
+    const none = byLinkId.get('medicalDevice')?.answerOption?.find(({ valueCoding }) => valueCoding.code === 'none');
+    expect(none?.valueCoding.display).toBe('Non è un dispositivo medico');
+    expect(english(none?.valueCoding._display)).toBe('Not a medical device');
   });
 
   it('picks up a field added to the schema, with no list of fields to update', () => {
