@@ -12,7 +12,8 @@ import { catalogSearch } from './catalog';
 
 /** An approved case as the matching reads it: the byStatus index's public attributes. */
 export type ApprovedCase = MatchCase &
-  Pick<CaseInput, 'partner' | 'title' | 'facility'> & {
+  Pick<CaseInput, 'partner' | 'title' | 'facility'> &
+  Partial<Pick<CaseInput, 'medicalDevice'>> & {
     reference: string;
     decidedAt: string;
   };
@@ -41,6 +42,7 @@ export interface PracticeView {
   targetPopulation: string[];
   technologies: string[];
   stage?: string;
+  medicalDevice?: string;
   decidedAt: string;
   score: number;
   reasons: MatchReason[];
@@ -76,6 +78,7 @@ export function toPracticeView(match: Match<ApprovedCase>, partners: ReadonlyMap
     targetPopulation: list(practice.targetPopulation),
     technologies: list(practice.technologies),
     ...(practice.stage ? { stage: practice.stage } : {}),
+    ...(practice.medicalDevice ? { medicalDevice: practice.medicalDevice } : {}),
     decidedAt: practice.decidedAt,
     score: match.score,
     reasons: match.reasons.map(({ field, values }) => ({ field, values: [...values] })),

@@ -170,4 +170,12 @@ describe('what the need’s submitter is shown of a practice', () => {
     expect(it.text).toContain('stesse aree cliniche: Cardiologia, Pneumologia');
     expect(it.text).toContain('scrivete allo Hub');
   });
+
+  it('shows a practice’s medical device class on the status page, labelled as its field', () => {
+    const view = toPracticeView(matchOf(need, { ...A, medicalDevice: 'none' })!, partners);
+    expect(view.medicalDevice).toBe('none');
+    const page = statusPage('en', needRecord, [], { matches: { rulesVersion: MATCHING_RULES_VERSION, practices: [view], catalogUrl: () => '#', hubContactEmail: 'hub@example.org' } }).value;
+    expect(page).toContain('Not a medical device');
+    expect(toPracticeView(matchOf(need, A)!, partners)).not.toHaveProperty('medicalDevice');
+  });
 });

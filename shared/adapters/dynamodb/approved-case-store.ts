@@ -10,7 +10,7 @@ import { queryPages } from './query';
  * project yet is read as absent rather than asked for).
  */
 export const MATCH_INDEX_ATTRIBUTES: readonly string[] = [
-  ...new Set(['id', 'reference', 'kind', 'partner', 'title', 'facility', 'stage', 'decidedAt', ...MATCH_RULES.map((rule) => rule.field)]),
+  ...new Set(['id', 'reference', 'kind', 'partner', 'title', 'facility', 'stage', 'medicalDevice', 'decidedAt', ...MATCH_RULES.map((rule) => rule.field)]),
 ].filter((name) => (STATUS_INDEX_ATTRIBUTES as readonly string[]).includes(name));
 
 export function createApprovedCaseStore(doc: DynamoDBDocumentClient, tableName: string): ApprovedCaseReader {

@@ -213,6 +213,7 @@ ${row(fieldLabel('careSettings', lang), practice.careSettings)}
 ${row(fieldLabel('targetPopulation', lang), practice.targetPopulation)}
 ${row(fieldLabel('technologies', lang), practice.technologies)}
 ${practice.stage ? html`<dt>${fieldLabel('stage', lang)}</dt><dd>${valueLabel(practice.stage, lang)}</dd>` : ''}
+${practice.medicalDevice ? html`<dt>${fieldLabel('medicalDevice', lang)}</dt><dd>${valueLabel(practice.medicalDevice, lang, 'medicalDevice')}</dd>` : ''}
 </dl>
 </li>`,
   )}</ol>` : ''}

@@ -397,6 +397,7 @@ function components(): Json {
                 targetPopulation: { type: 'array', items: { type: 'string' } },
                 technologies: { type: 'array', items: { type: 'string' } },
                 stage: { type: 'string' },
+                medicalDevice: { type: 'string' },
                 decidedAt: { type: 'string', format: 'date-time' },
                 score: { type: 'integer', minimum: 0 },
                 reasons: {
