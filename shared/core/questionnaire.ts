@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Language } from './case';
-import { FIELD_LABELS, FIELD_VALUE_LABELS, VALUE_LABELS } from './i18n';
+import { fieldLabel, valueLabel } from './i18n';
 
 /**
  * The submission form as an HL7 FHIR R4 `Questionnaire` (`GET /schema/case.questionnaire.json`),
@@ -75,18 +75,19 @@ const translated = (text: string): TranslatedElement => ({
   extension: [{ url: TRANSLATION_EXTENSION, extension: [{ url: 'lang', valueCode: SECONDARY }, { url: 'content', valueString: text }] }],
 });
 
-/** A label and its translation; a field or value without labels is shown by its own name in both. */
-function labelled(labels: Record<string, Record<Language, string>>, key: string): { text: string; _text: TranslatedElement } {
-  const label = Object.hasOwn(labels, key) ? labels[key] : undefined;
-  return { text: label?.[PRIMARY] ?? key, _text: translated(label?.[SECONDARY] ?? key) };
-}
+/** A field's label and its translation; a field without labels is shown by its own path in both. */
+const labelled = (linkId: string): { text: string; _text: TranslatedElement } => ({
+  text: fieldLabel(linkId, PRIMARY),
+  _text: translated(fieldLabel(linkId, SECONDARY)),
+});
 
 /** A value's coding, labelled as its field labels it (`none` of medicalDevice is not the `none` of funding). */
-const codingOf = (linkId: string, code: string): Coding => {
-  const own = Object.hasOwn(FIELD_VALUE_LABELS, linkId) && Object.hasOwn(FIELD_VALUE_LABELS[linkId]!, code);
-  const { text, _text } = labelled(own ? FIELD_VALUE_LABELS[linkId]! : VALUE_LABELS, code);
-  return { system: codeSystemOf(linkId), code, display: text, _display: _text };
-};
+const codingOf = (linkId: string, code: string): Coding => ({
+  system: codeSystemOf(linkId),
+  code,
+  display: valueLabel(code, PRIMARY, linkId),
+  _display: translated(valueLabel(code, SECONDARY, linkId)),
+});
 
 const asSchema = (value: unknown): JsonSchema => (value && typeof value === 'object' ? (value as JsonSchema) : {});
 const stringsOf = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
@@ -140,7 +141,7 @@ function itemsOf(schema: JsonSchema, prefix: string, conditions: ReturnType<type
   return Object.entries(asSchema(schema.properties)).map(([name, value]): QuestionnaireItem => {
     const property = asSchema(value);
     const linkId = prefix ? `${prefix}.${name}` : name;
-    const label = labelled(FIELD_LABELS, linkId);
+    const label = labelled(linkId);
     const enableWhen = conditions.get(linkId);
     const common = {
       linkId,
