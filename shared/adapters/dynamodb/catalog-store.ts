@@ -22,39 +22,33 @@ type Item = Record<string, unknown>;
 const FILTERED_READ_FACTOR = 4;
 const READ_LIMIT_MAX = 1000;
 
+/**
+ * Each filter of the catalogue, the attribute it tests and how: one value (`equals`) or one value
+ * among a list (`contains`). Each has its own placeholder names in the expression.
+ */
+const FILTERS = [
+  { filter: 'kind', attribute: 'kind', placeholder: 'fkind', test: 'equals' },
+  { filter: 'partner', attribute: 'partner', placeholder: 'fpartner', test: 'equals' },
+  { filter: 'clinicalArea', attribute: 'clinicalAreas', placeholder: 'farea', test: 'contains' },
+  { filter: 'telexService', attribute: 'telexServices', placeholder: 'fservice', test: 'contains' },
+  { filter: 'targetPopulation', attribute: 'targetPopulation', placeholder: 'fpopulation', test: 'contains' },
+  { filter: 'medicalDevice', attribute: 'medicalDevice', placeholder: 'fdevice', test: 'equals' },
+] as const satisfies readonly { filter: keyof CatalogFilters; attribute: string; placeholder: string; test: 'equals' | 'contains' }[];
+
+/** Does not compile while a filter of {@link CatalogFilters} is missing from {@link FILTERS}. */
+const everyFilterTested: Exclude<keyof CatalogFilters, (typeof FILTERS)[number]['filter']> extends never ? true : never = true;
+void everyFilterTested;
+
 function filterExpression(filters: CatalogFilters) {
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
   const parts: string[] = [];
-  if (filters.kind) {
-    names['#fkind'] = 'kind';
-    values[':fkind'] = filters.kind;
-    parts.push('#fkind = :fkind');
-  }
-  if (filters.partner) {
-    names['#fpartner'] = 'partner';
-    values[':fpartner'] = filters.partner;
-    parts.push('#fpartner = :fpartner');
-  }
-  if (filters.clinicalArea) {
-    names['#farea'] = 'clinicalAreas';
-    values[':farea'] = filters.clinicalArea;
-    parts.push('contains(#farea, :farea)');
-  }
-  if (filters.telexService) {
-    names['#fservice'] = 'telexServices';
-    values[':fservice'] = filters.telexService;
-    parts.push('contains(#fservice, :fservice)');
-  }
-  if (filters.targetPopulation) {
-    names['#fpopulation'] = 'targetPopulation';
-    values[':fpopulation'] = filters.targetPopulation;
-    parts.push('contains(#fpopulation, :fpopulation)');
-  }
-  if (filters.medicalDevice) {
-    names['#fdevice'] = 'medicalDevice';
-    values[':fdevice'] = filters.medicalDevice;
-    parts.push('#fdevice = :fdevice');
+  for (const { filter, attribute, placeholder, test } of FILTERS) {
+    const value = filters[filter];
+    if (!value) continue;
+    names[`#${placeholder}`] = attribute;
+    values[`:${placeholder}`] = value;
+    parts.push(test === 'contains' ? `contains(#${placeholder}, :${placeholder})` : `#${placeholder} = :${placeholder}`);
   }
   return { expression: parts.length ? parts.join(' AND ') : undefined, names, values };
 }
